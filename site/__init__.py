@@ -1,0 +1,46 @@
+"""Shanghai Infant Formula Trust: the Flask application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application: defaults, then the environment, then ``overrides``."""
+    from . import cli, config, content, db, demo_banner, errors, i18n, security
+    from .extensions import csrf, limiter
+
+    overrides = dict(overrides or {})
+    app = Flask(
+        __name__,
+        instance_path=overrides.pop("INSTANCE_PATH", None) or config.instance_path(),
+        static_folder=str(PROJECT_ROOT / "static"),
+        static_url_path="/static",
+    )
+    config.load(app, overrides)
+
+    db.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    content.init_app(app)
+    demo_banner.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .views import brands, enterprises, landing, learn, main, scan, search
+
+    for module in (main, scan, enterprises, brands, learn, search):
+        app.register_blueprint(module.bp)
+    for blueprint in landing.blueprints:
+        app.register_blueprint(blueprint)

@@ -1,0 +1,118 @@
+"""Operator commands: ``flask --app wsgi <command>``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from . import PROJECT_ROOT, db, demo, migrate
+from .models import Brand, Enterprise
+from .search import Document, rebuild
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups."""
+    app.cli.add_command(db_group)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(search_group)
+    app.cli.add_command(translations_group)
+
+
+@click.group("db")
+def db_group() -> None:
+    """Manage the database schema."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Migrate the database to the latest schema."""
+    migrate.upgrade(db.engine(), revision)
+    click.echo(f"Database at revision {revision}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Migrate the database down to REVISION (e.g. base)."""
+    migrate.downgrade(db.engine(), revision)
+    click.echo(f"Database at revision {revision}.")
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message: str) -> None:
+    """Write a new migration from the difference between models and database."""
+    migrate.new_revision(db.engine(), message)
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when enterprises already exist.")
+def demo_command(if_empty: bool) -> None:
+    """Load the fictional demo data set (labelled as demo data on the site)."""
+    session = db.session()
+    if session.scalar(select(Enterprise.id).limit(1)) is not None:
+        if if_empty:
+            click.echo("Database already has data; demo data not loaded.")
+            return
+        raise click.ClickException("The database already has enterprises; demo data not loaded.")
+    with click.progressbar(length=len(demo.ENTERPRISES), label="Demo data") as bar:
+        counts = demo.build(session, progress=bar.update)
+    session.commit()
+    click.echo(", ".join(f"{count} {name}" for name, count in counts.items()) + " created.")
+
+
+@click.group("search")
+def search_group() -> None:
+    """Manage the search index."""
+
+
+@search_group.command("rebuild")
+def search_rebuild() -> None:
+    """Rebuild this node's search index from the database."""
+    documents = list(search_documents())
+    with click.progressbar(documents, label="Indexing") as bar:
+        count = rebuild(current_app.config["SEARCH_INDEX_DIR"], bar)
+    click.echo(f"Indexed {count} documents.")
+
+
+def search_documents():
+    """Yield a search document for every enterprise and brand."""
+    session = db.session()
+    for enterprise in session.scalars(select(Enterprise).order_by(Enterprise.id)):
+        yield Document("enterprise", enterprise.slug, enterprise.name_zh, enterprise.name_en,
+                       " ".join((enterprise.address_zh, enterprise.address_en,
+                                 enterprise.licence_no, enterprise.credit_code)))
+    for brand in session.scalars(select(Brand).order_by(Brand.id)):
+        products = " ".join(f"{p.name_zh} {p.name_en} {p.gtin}" for p in brand.products)
+        yield Document("brand", brand.slug, brand.name_zh, brand.name_en,
+                       f"{brand.enterprise.name_zh} {brand.enterprise.name_en} {products}")
+
+
+@click.group("translations")
+def translations_group() -> None:
+    """Extract, update and compile the message catalogues in ``translations/``."""
+
+
+@translations_group.command("update")
+def translations_update() -> None:
+    """Extract strings from code and templates and merge them into both catalogues."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
+             "--sort-output", "-o", "translations/messages.pot", ".")
+    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "-N",
+             "--ignore-obsolete")
+
+
+@translations_group.command("compile")
+def translations_compile() -> None:
+    """Compile the ``.po`` catalogues into the ``.mo`` files the site reads."""
+    _pybabel("compile", "-d", "translations", "--statistics")
+
+
+def _pybabel(*args: str) -> None:
+    command = [sys.executable, "-m", "babel.messages.frontend", *args]
+    subprocess.run(command, cwd=PROJECT_ROOT, check=True)

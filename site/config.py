@@ -1,0 +1,73 @@
+"""Configuration: defaults, then the environment, then explicit overrides."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ENV_PREFIX = "FORMULATRUST"
+SECRET_KEY_FILE = "secret_key"
+
+DEFAULTS: dict[str, Any] = {
+    "SITE_NAME": "Shanghai Infant Formula Trust",
+    "SITE_HOST": "127.0.0.1:8000",
+    "PREFERRED_URL_SCHEME": "https",
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "LANG_COOKIE_MAX_AGE": 365 * 24 * 3600,
+    "WTF_CSRF_TIME_LIMIT": 3600,
+    "BABEL_DEFAULT_LOCALE": "zh",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "SEARCH_RATE_LIMIT": "60/minute",
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+}
+
+
+def instance_path() -> str:
+    """Return the instance folder: ``FORMULATRUST_INSTANCE_PATH`` or ``instance/`` in the checkout."""
+    from . import PROJECT_ROOT
+
+    return os.environ.get(f"{ENV_PREFIX}_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+
+
+def load(app: Flask, overrides: dict[str, Any]) -> None:
+    """Fill ``app.config`` from defaults, environment and overrides, then derive the rest."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env(ENV_PREFIX)
+    for name in ("DATABASE_URL", "SEARCH_INDEX_DIR", "SECRET_KEY"):
+        if os.environ.get(name) and f"{ENV_PREFIX}_{name}" not in os.environ:
+            app.config[name] = os.environ[name]
+    app.config.update(overrides)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.setdefault("DATABASE_URL", f"sqlite:///{instance / 'formulatrust.sqlite3'}")
+    app.config.setdefault("SEARCH_INDEX_DIR", str(instance / "search-index"))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance / SECRET_KEY_FILE)
+
+
+def _instance_secret(path: Path) -> str:
+    """Read the secret key kept in the instance folder, creating it once if missing."""
+    if not path.exists():
+        # Write then hard-link, so concurrent workers never read a half-written key.
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        draft.write_text(secrets.token_urlsafe(48), encoding="ascii")
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} holds a secret key shorter than 32 characters")
+    return key

@@ -1,0 +1,81 @@
+"""Language choice: ``?lang=`` (remembered in a cookie), else Accept-Language, else Chinese."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Flask, Response, current_app, request
+from flask_babel import Babel, force_locale, get_locale
+
+from . import PROJECT_ROOT
+
+LANGUAGES = {"zh": "中文", "en": "English"}
+DEFAULT_LANGUAGE = "zh"
+HTML_LANG = {"zh": "zh-Hans", "en": "en"}
+LANG_COOKIE = "lang"
+
+
+def select_language() -> str:
+    """Return the language for this request."""
+    chosen = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    best = request.accept_languages.best_match(["zh", "zh-CN", "zh-Hans", "en", "en-US", "en-GB"])
+    if best and best.lower().startswith("en"):
+        return "en"
+    return DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    """Return the active language code, ``zh`` or ``en``."""
+    return str(get_locale() or DEFAULT_LANGUAGE)[:2]
+
+
+def other_language() -> str:
+    """Return the language that is not active, for bilingual notices."""
+    return "en" if current_language() == "zh" else "zh"
+
+
+def localized(record: object, field: str) -> str:
+    """Return ``record.<field>_<lang>`` for the active language, falling back to the other."""
+    value = getattr(record, f"{field}_{current_language()}", None)
+    return value or getattr(record, f"{field}_{other_language()}", "") or ""
+
+
+def language_switch_url(lang: str) -> str:
+    """Return the current URL with ``lang`` set, keeping the other query parameters."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [lang]
+    return f"{request.path}?{urlencode(args, doseq=True)}"
+
+
+def remember_choice(response: Response) -> Response:
+    """Store an explicit ``?lang=`` choice in a cookie and mark responses as language-dependent."""
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES and request.cookies.get(LANG_COOKIE) != chosen:
+        response.set_cookie(
+            LANG_COOKIE,
+            chosen,
+            max_age=current_app.config["LANG_COOKIE_MAX_AGE"],
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+            samesite="Lax",
+        )
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Set up Flask-Babel with the catalogues in the top-level ``translations/``."""
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PROJECT_ROOT / "translations")
+    Babel(app, locale_selector=select_language)
+    app.after_request(remember_choice)
+    app.jinja_env.globals.update(
+        LANGUAGES=LANGUAGES,
+        HTML_LANG=HTML_LANG,
+        current_language=current_language,
+        other_language=other_language,
+        language_switch_url=language_switch_url,
+        force_locale=force_locale,
+    )
+    app.jinja_env.filters["l10n"] = localized

@@ -1,0 +1,1 @@
+"""One blueprint per user-facing area of the site."""

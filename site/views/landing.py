@@ -1,0 +1,30 @@
+"""Landing pages for areas whose records arrive with later work: honest empty states."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_babel import lazy_gettext as _l
+
+AREAS = {
+    "results": ("/results", _l("Sampling results"),
+                _l("No sampling results have been published yet.")),
+    "recalls": ("/recalls", _l("Recalls"), _l("No recalls have been published yet.")),
+    "bulletins": ("/bulletins", _l("Quality bulletins"),
+                  _l("No bulletins have been published yet.")),
+    "open_days": ("/open-days", _l("Open days"), _l("No factory open days are scheduled yet.")),
+}
+
+
+def landing_blueprint(name: str) -> Blueprint:
+    """Build the blueprint for area ``name`` with its landing page at the area's root."""
+    prefix, heading, empty_message = AREAS[name]
+    bp = Blueprint(name, __name__, url_prefix=prefix)
+
+    @bp.get("")
+    def index():
+        return render_template("area_landing.html", heading=heading, empty_message=empty_message)
+
+    return bp
+
+
+blueprints = [landing_blueprint(name) for name in AREAS]

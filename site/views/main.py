@@ -1,0 +1,41 @@
+"""Home page, footer pages and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, render_template
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import db
+from ..i18n import current_language
+
+bp = Blueprint("main", __name__)
+
+FOOTER_PAGES = ("about", "privacy", "accessibility", "data-licence", "contact")
+
+
+@bp.get("/")
+def home():
+    """Lead with the code on the can, then the latest recalls and results."""
+    return render_template("main/home.html")
+
+
+@bp.get("/<any(" + ", ".join(repr(slug) for slug in FOOTER_PAGES) + "):slug>")
+def page(slug: str):
+    """Show one of the footer pages from ``content/pages``."""
+    found = current_app.extensions["formulatrust.content"].get("pages", slug, current_language())
+    if found is None:
+        abort(404)
+    page, is_fallback = found
+    return render_template("main/page.html", page=page, is_fallback=is_fallback)
+
+
+@bp.get("/healthz")
+def healthz():
+    """Report 200 when the database answers, 503 when it does not."""
+    try:
+        db.session().execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        current_app.logger.exception("Health check: database unreachable")
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

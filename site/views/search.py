@@ -1,0 +1,30 @@
+"""Site search over enterprises, brands and products, through the search adapter."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request, url_for
+
+from ..extensions import limiter
+from ..search import SearchError, query_index
+
+bp = Blueprint("search", __name__, url_prefix="/search")
+MAX_QUERY_LENGTH = 100
+HIT_ENDPOINTS = {"enterprise": "enterprises.detail", "brand": "brands.detail"}
+
+
+@bp.get("")
+@limiter.limit(lambda: current_app.config["SEARCH_RATE_LIMIT"])
+def index():
+    """Search the index; a query that is too long or empty of words gets a clear answer."""
+    query = request.args.get("q", "").strip()
+    hits, error = [], None
+    if len(query) > MAX_QUERY_LENGTH:
+        error = "too_long"
+    elif query:
+        try:
+            hits = query_index(current_app.config["SEARCH_INDEX_DIR"], query)
+        except SearchError as exc:
+            error = exc.code
+    links = [(hit, url_for(HIT_ENDPOINTS[hit.kind], slug=hit.key)) for hit in hits]
+    status = 400 if error else 200
+    return render_template("search/index.html", query=query, links=links, error=error), status

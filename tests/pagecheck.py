@@ -1,0 +1,50 @@
+"""Checks every HTML page must pass: valid HTML, one h1, a title that starts with it, lang set,
+no duplicate ids, every form with an action, every label pointing at a field."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import html5lib
+from bs4 import BeautifulSoup
+
+HTML_LANG = {"zh": "zh-Hans", "en": "en"}
+
+
+def check_page(html: str, lang: str | None = None) -> BeautifulSoup:
+    """Assert the page checks on ``html`` and return the parsed page for further assertions."""
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    parser.parse(html)  # raises html5lib.html5parser.ParseError on invalid HTML
+    soup = BeautifulSoup(html, "html.parser")
+
+    h1s = soup.find_all("h1")
+    assert len(h1s) == 1, f"expected one <h1>, found {len(h1s)}"
+    heading = " ".join(h1s[0].get_text().split())
+    title = " ".join(soup.title.get_text().split()) if soup.title else ""
+    assert heading and title.startswith(heading), f"title {title!r} must start with {heading!r}"
+
+    page_lang = soup.html.get("lang")
+    assert page_lang, "<html> has no lang"
+    if lang:
+        assert page_lang == HTML_LANG[lang], f"lang is {page_lang!r}, expected {HTML_LANG[lang]!r}"
+
+    ids = Counter(tag["id"] for tag in soup.find_all(id=True))
+    duplicates = [name for name, count in ids.items() if count > 1]
+    assert not duplicates, f"duplicate ids: {duplicates}"
+
+    for form in soup.find_all("form"):
+        assert form.get("action"), f"form without action: {form.get('class')}"
+    for label in soup.find_all("label"):
+        target = label.get("for")
+        assert target and soup.find(id=target), f"label {label.get_text()!r} points at nothing"
+
+    assert soup.find("a", class_="skip-link", href="#main-content"), "skip link missing"
+    assert soup.find("main", id="main-content"), "<main id=main-content> missing"
+    return soup
+
+
+def text_of(soup: BeautifulSoup, selector: str) -> str:
+    """Return the whitespace-normalised text of the first element matching ``selector``."""
+    element = soup.select_one(selector)
+    assert element is not None, f"nothing matches {selector!r}"
+    return " ".join(element.get_text().split())

@@ -1,0 +1,60 @@
+"""Every page reachable from the home page passes the page checks in both languages."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from ..pagecheck import check_page
+
+START = ["/", "/scan", "/results", "/enterprises", "/recalls", "/learn", "/open-days",
+         "/brands", "/bulletins", "/search", "/search?q=乳业", "/about", "/privacy",
+         "/accessibility", "/data-licence", "/contact"]
+MAX_PAGES = 200
+
+
+def crawl(client, lang: str) -> dict[str, int]:
+    """Follow every internal link from START, checking each HTML page; return path -> status."""
+    seen: dict[str, int] = {}
+    queue = list(START)
+    while queue and len(seen) < MAX_PAGES:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        response = client.get(path, headers={"Accept-Language": lang})
+        seen[path] = response.status_code
+        if response.mimetype != "text/html":
+            continue
+        soup = check_page(response.get_data(as_text=True), lang)
+        for anchor in soup.find_all("a", href=True):
+            target = urlsplit(urljoin(path, anchor["href"]))
+            if target.netloc or target.path.startswith("/static/"):
+                continue
+            query = "&".join(p for p in target.query.split("&") if p and not p.startswith("lang="))
+            link = target.path + (f"?{query}" if query else "")
+            if link not in seen:
+                queue.append(link)
+    return seen
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_passes_checks_in_both_languages(client, world, lang):
+    statuses = crawl(client, lang)
+    assert len(statuses) > len(START), "the crawl should reach the detail pages too"
+    assert {path for path, status in statuses.items() if status != 200} == set()
+    assert "/enterprises/test-dairy" in statuses
+    assert "/brands/river-brand" in statuses
+
+
+@pytest.mark.parametrize("path", ["/no-such-page", "/enterprises/nobody", "/brands/none",
+                                  "/learn/missing", "/%E4%B8%AD%E6%96%87"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_unknown_urls_get_the_bilingual_404_page(client, path, lang):
+    response = client.get(path, headers={"Accept-Language": lang})
+    assert response.status_code == 404
+    soup = check_page(response.get_data(as_text=True), lang)
+    assert soup.h1.get_text() == {"zh": "找不到页面", "en": "Page not found"}[lang]
+    other = soup.select_one(".other-language")
+    assert other.h2.get_text() == {"zh": "Page not found", "en": "找不到页面"}[lang]
+    assert other["lang"] == {"zh": "en", "en": "zh-Hans"}[lang]
