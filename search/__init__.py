@@ -19,7 +19,7 @@ from whoosh.index import EmptyIndexError, Index
 from whoosh.query import And, Or, Term
 from whoosh.searching import Searcher
 
-from .analysis import analyzer, query_terms
+from formulatrust.search.analysis import analyzer, query_terms
 
 TEXT_FIELDS = ("title_zh", "title_en", "body")
 MAX_TERMS = 24

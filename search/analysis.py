@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from whoosh.analysis import LowercaseFilter, Token, Tokenizer
 
-# CJK ideographs (incl. extension A and compatibility) form runs; Latin letters and digits form words.
+# CJK ideographs (with extension A and compatibility forms) make runs; Latin letters and digits
+# make words.
 RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9A-Za-z\u00c0-\u024f]+")
 
 
@@ -17,7 +18,7 @@ def is_cjk(text: str) -> bool:
 
 
 def query_terms(text: str) -> list[str]:
-    """Split a query into index terms: CJK bigrams (a lone character as itself), words lower-cased."""
+    """Split a query into index terms: CJK bigrams (a lone character as is), lower-cased words."""
     terms: list[str] = []
     for match in RUNS.finditer(text):
         run = match.group()

@@ -12,8 +12,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application: defaults, then the environment, then ``overrides``."""
-    from . import cli, config, content, db, demo_banner, errors, i18n, security
-    from .extensions import csrf, limiter
+    from formulatrust import cli, config, content, db, demo_banner, errors, i18n, security
+    from formulatrust.extensions import csrf, limiter
 
     overrides = dict(overrides or {})
     app = Flask(
@@ -38,7 +38,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import brands, enterprises, landing, learn, main, scan, search
+    from formulatrust.views import brands, enterprises, landing, learn, main, scan, search
 
     for module in (main, scan, enterprises, brands, learn, search):
         app.register_blueprint(module.bp)

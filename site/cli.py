@@ -9,9 +9,9 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from . import PROJECT_ROOT, db, demo, migrate
-from .models import Brand, Enterprise
-from .search import Document, rebuild
+from formulatrust import PROJECT_ROOT, db, demo, migrate
+from formulatrust.models import Brand, Enterprise
+from formulatrust.search import Document, rebuild
 
 
 def init_app(app: Flask) -> None:

@@ -31,8 +31,8 @@ DEFAULTS: dict[str, Any] = {
 
 
 def instance_path() -> str:
-    """Return the instance folder: ``FORMULATRUST_INSTANCE_PATH`` or ``instance/`` in the checkout."""
-    from . import PROJECT_ROOT
+    """Return ``FORMULATRUST_INSTANCE_PATH``, else ``instance/`` in the checkout."""
+    from formulatrust import PROJECT_ROOT
 
     return os.environ.get(f"{ENV_PREFIX}_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
 

@@ -12,7 +12,7 @@ from flask import Flask
 from markdown.extensions.toc import TocExtension, slugify_unicode
 from markupsafe import Markup
 
-from . import PROJECT_ROOT
+from formulatrust import PROJECT_ROOT
 
 LANGUAGES = ("zh", "en")
 ALLOWED_TAGS = {

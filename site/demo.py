@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from .models import Brand, Enterprise, Product
+from formulatrust.models import Brand, Enterprise, Product
 
 SEED = 20261128
 DEMO_SUFFIX_ZH = "（示例）"
@@ -70,7 +70,8 @@ def build(session: Session, progress: Callable[[int], None] = lambda _n: None) -
             for stage, (stage_zh, stage_en) in STAGES.items():
                 session.add(Product(
                     brand=brand, stage=stage, is_demo=True,
-                    gtin=gtin14(f"952{number:02d}{brand_number:02d}{stage:02d}{rng.randrange(100):03d}"),
+                    gtin=gtin14(f"952{number:02d}{brand_number:02d}{stage:02d}"
+                                f"{rng.randrange(1000):03d}"),
                     name_zh=f"{word_zh}{stage_zh}", name_en=f"{word_en} {stage_en}",
                     registration_no=f"国食注字YP{2017 + rng.randrange(8)}{rng.randrange(10000):04d}",
                     net_content_g=rng.choice([400, 800, 900]),

@@ -8,8 +8,8 @@ from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import db
-from .models import Enterprise
+from formulatrust import db
+from formulatrust.models import Enterprise
 
 CHECK_EVERY_SECONDS = 60.0
 

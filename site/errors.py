@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .i18n import current_language, other_language
+from formulatrust.i18n import current_language, other_language
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Check what you typed.")),
@@ -16,8 +16,10 @@ MESSAGES = {
     404: (_l("Page not found"), _l("There is no page at this address. Check the address.")),
     405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
     413: (_l("Upload too large"), _l("The file or form you sent is too large.")),
-    429: (_l("Too many requests"), _l("You have sent too many requests. Wait a minute and try again.")),
-    500: (_l("Something went wrong"), _l("An error on our side stopped this page. Try again later.")),
+    429: (_l("Too many requests"),
+          _l("You have sent too many requests. Wait a minute and try again.")),
+    500: (_l("Something went wrong"),
+          _l("An error on our side stopped this page. Try again later.")),
 }
 CSRF_MESSAGE = _l("The form had expired or was not sent from this site. Reload it and try again.")
 

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from flask import Flask, Response, current_app, request
 from flask_babel import Babel, force_locale, get_locale
 
-from . import PROJECT_ROOT
+from formulatrust import PROJECT_ROOT
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"

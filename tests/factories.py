@@ -56,7 +56,8 @@ def small_world(session: Session) -> dict[str, object]:
         product(session, first_brand, gtin="09521234500025", stage=2,
                 name_zh="测试较大婴儿配方乳粉（2段）", name_en="Test follow-on formula (stage 2)"),
         product(session, second_brand, gtin="09521234500032", stage=3,
-                name_zh="河畔幼儿配方乳粉（3段）", name_en="Riverside young child formula (stage 3)"),
+                name_zh="河畔幼儿配方乳粉（3段）",
+                name_en="Riverside young child formula (stage 3)"),
     ]
     session.commit()
     return {"enterprises": [first, second], "brands": [first_brand, second_brand],

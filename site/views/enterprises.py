@@ -6,8 +6,8 @@ from flask import Blueprint, abort, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import db
-from ..models import Brand, Enterprise
+from formulatrust import db
+from formulatrust.models import Brand, Enterprise
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 

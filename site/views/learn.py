@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
 
-from ..i18n import current_language
+from formulatrust.i18n import current_language
 
 bp = Blueprint("learn", __name__, url_prefix="/learn")
 

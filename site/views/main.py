@@ -6,8 +6,8 @@ from flask import Blueprint, abort, current_app, jsonify, render_template
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import db
-from ..i18n import current_language
+from formulatrust import db
+from formulatrust.i18n import current_language
 
 bp = Blueprint("main", __name__)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from ..extensions import limiter
-from ..search import SearchError, query_index
+from formulatrust.extensions import limiter
+from formulatrust.search import SearchError, query_index
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 MAX_QUERY_LENGTH = 100
