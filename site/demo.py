@@ -73,7 +73,8 @@ def build(session: Session, progress: Callable[[int], None] = lambda _n: None) -
                     gtin=gtin14(f"952{number:02d}{brand_number:02d}{stage:02d}"
                                 f"{rng.randrange(1000):03d}"),
                     name_zh=f"{word_zh}{stage_zh}", name_en=f"{word_en} {stage_en}",
-                    registration_no=f"国食注字YP{2017 + rng.randrange(8)}{rng.randrange(10000):04d}",
+                    registration_no=f"国食注字YP{2017 + rng.randrange(8)}"
+                                    f"{rng.randrange(10000):04d}",
                     net_content_g=rng.choice([400, 800, 900]),
                 ))
                 counts["products"] += 1
