@@ -137,7 +137,7 @@ class _Searchers:
     """One searcher per index folder, reused across requests and reopened when it changes."""
 
     _lock = threading.Lock()
-    _open: dict[Path, tuple[int, Searcher]] = {}
+    _open: dict[Path, tuple[tuple[int, int], Searcher]] = {}
 
     @classmethod
     def get(cls, index_dir: Path) -> _Borrowed:
@@ -147,30 +147,30 @@ class _Searchers:
     @classmethod
     def _current(cls, index_dir: Path) -> Searcher | None:
         try:
-            inode = index_dir.stat().st_ino  # a rebuild swaps in a new folder
-        except OSError:
+            index = _open(index_dir)
+            # A rebuild swaps in a new folder (new inode); an update writes a new generation.
+            version = (index_dir.stat().st_ino, index.latest_generation())
+        except (EmptyIndexError, OSError):
+            cls.forget_locked(index_dir)
             return None
-        cached = cls._open.pop(index_dir, None)
-        if cached and cached[0] == inode:
-            searcher = cached[1].refresh()
-            if searcher is not cached[1]:
-                cached[1].close()
-        else:
-            if cached:
-                cached[1].close()
-            try:
-                searcher = _open(index_dir).searcher()
-            except (EmptyIndexError, OSError):
-                return None
-        cls._open[index_dir] = (inode, searcher)
+        cached = cls._open.get(index_dir)
+        if cached and cached[0] == version:
+            return cached[1]
+        cls.forget_locked(index_dir)
+        searcher = index.searcher()
+        cls._open[index_dir] = (version, searcher)
         return searcher
+
+    @classmethod
+    def forget_locked(cls, index_dir: Path) -> None:
+        cached = cls._open.pop(index_dir, None)
+        if cached:
+            cached[1].close()
 
     @classmethod
     def forget(cls, index_dir: Path) -> None:
         with cls._lock:
-            cached = cls._open.pop(index_dir, None)
-        if cached:
-            cached[1].close()
+            cls.forget_locked(index_dir)
 
 
 class _Borrowed:

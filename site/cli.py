@@ -7,6 +7,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from formulatrust import PROJECT_ROOT, db, demo, migrate
@@ -22,7 +23,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(translations_group)
 
 
-@click.group("db")
+@click.group("db", cls=AppGroup)
 def db_group() -> None:
     """Manage the database schema."""
 
@@ -51,6 +52,7 @@ def db_revision(message: str) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when enterprises already exist.")
 def demo_command(if_empty: bool) -> None:
     """Load the fictional demo data set (labelled as demo data on the site)."""
@@ -66,7 +68,7 @@ def demo_command(if_empty: bool) -> None:
     click.echo(", ".join(f"{count} {name}" for name, count in counts.items()) + " created.")
 
 
-@click.group("search")
+@click.group("search", cls=AppGroup)
 def search_group() -> None:
     """Manage the search index."""
 
@@ -93,7 +95,7 @@ def search_documents():
                        f"{brand.enterprise.name_zh} {brand.enterprise.name_en} {products}")
 
 
-@click.group("translations")
+@click.group("translations", cls=AppGroup)
 def translations_group() -> None:
     """Extract, update and compile the message catalogues in ``translations/``."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -46,8 +46,8 @@ def render_error(code: int, detail: str | None = None):
     if wants_json():
         body = {"error": {"status": code, **{lang: {"title": t, "message": m}
                                              for lang, (t, m) in texts.items()}}}
-        return jsonify(body), code
-    return render_template("errors/error.html", code=code, texts=texts), code
+        return make_response(jsonify(body), code)
+    return make_response(render_template("errors/error.html", code=code, texts=texts), code)
 
 
 def handle_http_error(error: HTTPException):
@@ -57,7 +57,7 @@ def handle_http_error(error: HTTPException):
         code = 400
     response = render_error(code)
     if code == 405 and getattr(error, "valid_methods", None):
-        response[0].headers["Allow"] = ", ".join(error.valid_methods)
+        response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
 
 

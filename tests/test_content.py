@@ -1,0 +1,57 @@
+"""Content files: loaded once, sanitised, and malformed files named loudly."""
+
+from __future__ import annotations
+
+import pytest
+
+from formulatrust.content import ContentError, Library, load_page, render_markdown
+
+
+def write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_markdown_is_sanitised():
+    html = str(render_markdown("Hi <script>alert(1)</script> [x](javascript:alert(1)) "
+                               '<img src="a.png" onerror="x()" alt="a">'))
+    assert "<script" not in html and "javascript:" not in html and "onerror" not in html
+
+
+def test_chinese_headings_get_readable_ids():
+    assert 'id="如何阅读罐码"' in str(render_markdown("## 如何阅读罐码\n\ntext"))
+
+
+@pytest.mark.parametrize(("text", "field"), [
+    ("---\nsummary: s\n---\nbody", "title"),
+    ("---\ntitle: t\n---\nbody", "summary"),
+    ("---\ntitle: t\nsummary: s\n---\n", "body"),
+    ("---\ntitle: [unclosed\n---\nbody", "front matter"),
+])
+def test_malformed_files_fail_naming_file_and_field(tmp_path, text, field):
+    path = write(tmp_path / "broken.zh.md", text)
+    with pytest.raises(ContentError) as error:
+        load_page(path)
+    assert str(path) in str(error.value) and field in str(error.value)
+
+
+def test_file_names_must_carry_a_language(tmp_path):
+    path = write(tmp_path / "page.fr.md", "---\ntitle: t\nsummary: s\n---\nbody")
+    with pytest.raises(ContentError, match="page.fr.md"):
+        load_page(path)
+
+
+def test_missing_language_falls_back_with_a_flag(tmp_path):
+    folder = tmp_path / "learn"
+    folder.mkdir()
+    write(folder / "only.zh.md", "---\ntitle: 标题\nsummary: 摘要\n---\n正文")
+    library = Library(tmp_path)
+    page, is_fallback = library.get("learn", "only", "en")
+    assert page.lang == "zh" and is_fallback
+    assert library.get("learn", "only", "zh")[1] is False
+    assert library.get("learn", "absent", "zh") is None
+
+
+def test_footer_page_in_english_shows_english_text(client):
+    html = client.get("/privacy?lang=en").get_data(as_text=True)
+    assert "Personal Information Protection Law" in html
