@@ -16,7 +16,8 @@ from formulatrust.search.analysis import query_terms
 
 DOCUMENTS = [
     Document("result", "1", "阪崎肠杆菌不合格", "Cronobacter found", "婴儿配方乳粉 检出阪崎肠杆菌"),
-    Document("result", "2", "维生素A含量不符合", "Vitamin A out of range", "较大婴儿配方乳粉 维生素A"),
+    Document("result", "2", "维生素A含量不符合", "Vitamin A out of range",
+             "较大婴儿配方乳粉 维生素A"),
     Document("result", "3", "硒含量合格", "Selenium compliant", "幼儿配方乳粉 硒 符合标准"),
     Document("enterprise", "e1", "星禾乳业有限公司", "Starwheat Dairy", "上海市嘉定区"),
 ]

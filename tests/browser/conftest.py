@@ -1,0 +1,95 @@
+"""Browser tests: Debian's Chromium driven by Playwright at phone size against real gunicorn."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from formulatrust import PROJECT_ROOT, cli, create_app, db
+from formulatrust.migrate import upgrade
+from formulatrust.search import rebuild
+
+from .. import factories
+from ..liveserver import gunicorn, sibling_database
+
+AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2,
+         "is_mobile": True, "has_touch": True}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-dev-shm-usage"]
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which(
+        "chromium-browser")
+
+
+def require(condition: bool, message: str) -> None:
+    """Fail under CI, skip elsewhere, when a browser-test prerequisite is missing."""
+    if condition:
+        return
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{message} (CI=true: a missing prerequisite is a failure)")
+    pytest.skip(message)
+
+
+def pytest_report_header(config) -> list[str]:
+    path = chromium_path()
+    return [f"formulatrust browser: {path or 'chromium not found'}"]
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url, tmp_path_factory):
+    """Serve a small world from gunicorn on its own database."""
+    folder = tmp_path_factory.mktemp("live")
+    url = sibling_database(database_url, "browser", folder)
+    overrides = {"DATABASE_URL": url, "SECRET_KEY": "browser-test-secret-" + "x" * 20,
+                 "INSTANCE_PATH": str(folder / "instance"),
+                 "SEARCH_INDEX_DIR": str(folder / "index")}
+    app = create_app(dict(overrides))
+    with app.app_context():
+        upgrade(db.engine())
+        factories.small_world(db.session())
+        rebuild(overrides["SEARCH_INDEX_DIR"], cli.search_documents())
+        db.engine().dispose()
+    env = {"DATABASE_URL": url, "FORMULATRUST_SECRET_KEY": overrides["SECRET_KEY"],
+           "FORMULATRUST_INSTANCE_PATH": overrides["INSTANCE_PATH"],
+           "FORMULATRUST_SEARCH_INDEX_DIR": overrides["SEARCH_INDEX_DIR"]}
+    with gunicorn(env, log=folder / "gunicorn.log") as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    require(path is not None, "Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def new_phone_page(browser, base_url: str, **options):
+    context = browser.new_context(base_url=base_url, **PHONE, **options)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A page in a phone-sized context, Chinese by default."""
+    context, page = new_phone_page(browser, live_server, locale="zh-CN")
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    require(AXE.is_file(), "axe-core is not installed (run `npm ci`)")
+    return Path(AXE).read_text(encoding="utf-8")

@@ -1,0 +1,77 @@
+"""A real gunicorn server on a free loopback port, on its own database, for browser tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from formulatrust import PROJECT_ROOT
+from formulatrust.db import make_engine
+
+
+def free_port() -> int:
+    """Ask the OS for a free loopback port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def sibling_database(url: str, suffix: str, folder: Path) -> str:
+    """Return a fresh, empty database next to ``url`` (a new PostgreSQL database or SQLite file)."""
+    if not url.startswith("postgresql"):
+        return f"sqlite:///{folder / f'{suffix}.sqlite3'}"
+    parsed = make_url(url)
+    name = f"{parsed.database}_{suffix}"
+    admin = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], workers: int = 2, log: Path | None = None):
+    """Serve ``wsgi:app`` with gunicorn; yield the base URL; stop the server afterwards."""
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("gunicorn")), "--bind", f"127.0.0.1:{port}",
+               "--workers", str(workers), "--threads", "4", "--no-control-socket",
+               "--graceful-timeout", "2", "wsgi:app"]
+    output = log.open("wb") if log else subprocess.DEVNULL
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env={**os.environ, **env},
+                               stdout=output, stderr=output)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, process)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        if log:
+            output.close()
+
+
+def _wait_until_up(base: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer on {base} within {timeout} s")
