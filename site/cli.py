@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import click
+from babel.messages.pofile import read_po, write_po
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
@@ -107,12 +108,36 @@ def translations_update() -> None:
              "--sort-output", "-o", "translations/messages.pot", ".")
     _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "-N",
              "--ignore-obsolete")
+    copied = copy_english_source(PROJECT_ROOT / "translations/en/LC_MESSAGES/messages.po")
+    click.echo(f"English catalogue: {copied} new strings copied from the source text.")
+    missing = untranslated(PROJECT_ROOT / "translations/zh/LC_MESSAGES/messages.po")
+    click.echo(f"Chinese catalogue: {len(missing)} strings still to translate.")
 
 
 @translations_group.command("compile")
 def translations_compile() -> None:
     """Compile the ``.po`` catalogues into the ``.mo`` files the site reads."""
     _pybabel("compile", "-d", "translations", "--statistics")
+
+
+def copy_english_source(path) -> int:
+    """Fill empty English translations with their source text, which is English."""
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale="en")
+    copied = 0
+    for message in catalog:
+        if message.id and not message.string:
+            message.string = message.id
+            copied += 1
+    with path.open("wb") as handle:
+        write_po(handle, catalog, width=100, sort_output=True, no_location=True)
+    return copied
+
+
+def untranslated(path) -> list[str]:
+    """List the message ids of ``path`` that have no translation yet."""
+    with path.open("rb") as handle:
+        return [m.id for m in read_po(handle) if m.id and (not m.string or m.fuzzy)]
 
 
 def _pybabel(*args: str) -> None:

@@ -1,0 +1,1 @@
+"""Domain rules for FormulaTrust: pure Python, no web framework."""
