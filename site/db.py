@@ -38,6 +38,11 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(_close_session)
 
 
+def dispose(app: Flask) -> None:
+    """Close every pooled connection of ``app``'s engine."""
+    app.extensions[EXTENSION_KEY].kw["bind"].dispose()
+
+
 def engine() -> Engine:
     """Return the current application's engine."""
     return current_app.extensions[EXTENSION_KEY].kw["bind"]

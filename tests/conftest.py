@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ def database_backend() -> str:
 
 
 def pytest_report_header(config) -> list[str]:
-    return [f"formulatrust database: {database_backend()}"]
+    browser = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "not found"
+    return [f"formulatrust database: {database_backend()}", f"formulatrust browser: {browser}"]
 
 
 def reset_database(engine: Engine) -> None:
@@ -73,11 +75,23 @@ def app_overrides(database_url, tmp_path: Path) -> dict:
 
 
 @pytest.fixture
-def app(engine, app_overrides):
-    app = create_app(app_overrides)
-    yield app
+def make_app(engine):
+    """Build apps with ``create_app``; empty the tables and close their connections afterwards."""
+    made = []
+
+    def make(overrides: dict):
+        made.append(create_app(dict(overrides)))
+        return made[-1]
+
+    yield make
     empty_tables(engine)
-    app.extensions[db.EXTENSION_KEY].kw["bind"].dispose()
+    for each in made:
+        db.dispose(each)
+
+
+@pytest.fixture
+def app(make_app, app_overrides):
+    return make_app(app_overrides)
 
 
 @pytest.fixture

@@ -17,11 +17,9 @@ TITLES = {
 
 
 @pytest.fixture
-def failing_app(app_overrides, engine):
+def failing_app(make_app, app_overrides):
     """An app with extra routes that fail on purpose, to show each error page."""
-    from formulatrust import create_app
-
-    app = create_app({**app_overrides, "PROPAGATE_EXCEPTIONS": False})
+    app = make_app({**app_overrides, "PROPAGATE_EXCEPTIONS": False})
     app.add_url_rule("/_fail/<int:code>", "fail", lambda code: abort(code))
     app.add_url_rule("/_crash", "crash", lambda: 1 / 0)
     app.add_url_rule("/_form", "form", lambda: "stored", methods=["POST"])
@@ -70,10 +68,8 @@ def test_post_without_csrf_token_is_refused_with_a_clear_message(failing_app):
     assert "表单已过期" in soup.main.get_text()
 
 
-def test_search_rate_limit_gives_the_429_page(app_overrides, engine):
-    from formulatrust import create_app
-
-    app = create_app({**app_overrides, "RATELIMIT_ENABLED": True, "SEARCH_RATE_LIMIT": "2/minute"})
+def test_search_rate_limit_gives_the_429_page(make_app, app_overrides):
+    app = make_app({**app_overrides, "RATELIMIT_ENABLED": True, "SEARCH_RATE_LIMIT": "2/minute"})
     client = app.test_client()
     statuses = [client.get("/search?q=乳").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from formulatrust import create_app
-
 
 def test_healthz_is_ok_when_the_database_answers(client):
     response = client.get("/healthz")
@@ -11,8 +9,8 @@ def test_healthz_is_ok_when_the_database_answers(client):
     assert response.get_json() == {"status": "ok", "database": "ok"}
 
 
-def test_healthz_is_503_when_the_database_is_unreachable(tmp_path, app_overrides):
+def test_healthz_is_503_when_the_database_is_unreachable(tmp_path, make_app, app_overrides):
     overrides = {**app_overrides, "DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/db.sqlite3"}
-    response = create_app(overrides).test_client().get("/healthz")
+    response = make_app(overrides).test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "unreachable"

@@ -37,11 +37,6 @@ def require(condition: bool, message: str) -> None:
     pytest.skip(message)
 
 
-def pytest_report_header(config) -> list[str]:
-    path = chromium_path()
-    return [f"formulatrust browser: {path or 'chromium not found'}"]
-
-
 @pytest.fixture(scope="session")
 def live_server(database_url, tmp_path_factory):
     """Serve a small world from gunicorn on its own database."""
@@ -55,7 +50,7 @@ def live_server(database_url, tmp_path_factory):
         upgrade(db.engine())
         factories.small_world(db.session())
         rebuild(overrides["SEARCH_INDEX_DIR"], cli.search_documents())
-        db.engine().dispose()
+    db.dispose(app)
     env = {"DATABASE_URL": url, "FORMULATRUST_SECRET_KEY": overrides["SECRET_KEY"],
            "FORMULATRUST_INSTANCE_PATH": overrides["INSTANCE_PATH"],
            "FORMULATRUST_SEARCH_INDEX_DIR": overrides["SEARCH_INDEX_DIR"]}
