@@ -5,7 +5,6 @@ from __future__ import annotations
 import stat
 
 
-
 def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path, database_url,
                                                                make_app, monkeypatch):
     monkeypatch.delenv("FORMULATRUST_SECRET_KEY", raising=False)
