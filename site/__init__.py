@@ -6,13 +6,24 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application: defaults, then the environment, then ``overrides``."""
-    from formulatrust import cli, config, content, db, demo_banner, errors, i18n, security
+    from formulatrust import (
+        cli,
+        config,
+        content,
+        db,
+        demo_banner,
+        errors,
+        i18n,
+        security,
+        signing,
+    )
     from formulatrust.extensions import csrf, limiter
 
     overrides = dict(overrides or {})
@@ -23,6 +34,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         static_url_path="/static",
     )
     config.load(app, overrides)
+    if app.config.get("PROXY_COUNT"):
+        # Behind N trusted proxies: take client address, scheme and host from X-Forwarded-*.
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     db.init_app(app)
     i18n.init_app(app)
@@ -30,6 +45,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     content.init_app(app)
+    signing.init_app(app)
     demo_banner.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
@@ -38,9 +54,18 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from formulatrust.views import brands, enterprises, landing, learn, main, scan, search
+    from formulatrust.views import (
+        brands,
+        enterprises,
+        landing,
+        learn,
+        main,
+        resolver,
+        scan,
+        search,
+    )
 
-    for module in (main, scan, enterprises, brands, learn, search):
+    for module in (main, scan, resolver, enterprises, brands, learn, search):
         app.register_blueprint(module.bp)
     for blueprint in landing.blueprints:
         app.register_blueprint(blueprint)

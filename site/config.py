@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,10 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "SEARCH_RATE_LIMIT": "60/minute",
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "SERIAL_KEYS": None,  # {"A": "<hex>", …}; generated into instance/serial_keys.json if unset
+    "SERIAL_KEY_ID": None,  # which key issues new codes; the newest by default
+    "QUERY_LOG_ENABLED": True,
+    "REPORT_RATE_LIMIT": "5/hour",
 }
 
 
@@ -56,10 +61,18 @@ def load(app: Flask, overrides: dict[str, Any]) -> None:
 
 def _instance_secret(path: Path) -> str:
     """Read the secret key kept in the instance folder, creating it once if missing."""
+    key = instance_file(path, lambda: secrets.token_urlsafe(48)).strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} holds a secret key shorter than 32 characters")
+    return key
+
+
+def instance_file(path: Path, make: Callable[[], str]) -> str:
+    """Return the text of a private instance file, writing ``make()`` into it once if missing."""
     if not path.exists():
-        # Write then hard-link, so concurrent workers never read a half-written key.
+        # Write then hard-link, so concurrent workers never read a half-written file.
         draft = path.with_name(f".{path.name}.{os.getpid()}")
-        draft.write_text(secrets.token_urlsafe(48), encoding="ascii")
+        draft.write_text(make(), encoding="utf-8")
         draft.chmod(0o600)
         try:
             os.link(draft, path)
@@ -67,7 +80,4 @@ def _instance_secret(path: Path) -> str:
             pass
         finally:
             draft.unlink()
-    key = path.read_text(encoding="ascii").strip()
-    if len(key) < 32:
-        raise RuntimeError(f"{path} holds a secret key shorter than 32 characters")
-    return key
+    return path.read_text(encoding="utf-8")

@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions[EXTENSION_KEY] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)
+    app.after_request(run_after_response)
 
 
 def dispose(app: Flask) -> None:
@@ -71,3 +72,16 @@ def _close_session(_exc: BaseException | None) -> None:
     db = g.pop("db_session", None)
     if db is not None:
         db.close()
+
+
+def after_response(callback):
+    """Run ``callback`` once the response has been sent, so slow bookkeeping never delays it."""
+    g.setdefault("after_response", []).append(callback)
+    return callback
+
+
+def run_after_response(response):
+    """Attach the queued callbacks to ``response`` (registered as an ``after_request`` hook)."""
+    for callback in g.pop("after_response", []):
+        response.call_on_close(callback)
+    return response

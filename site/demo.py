@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from formulatrust import demo_trace
 from formulatrust.models import Brand, Enterprise, Product
 
 SEED = 20261128
@@ -56,10 +57,12 @@ def build(session: Session, progress: Callable[[int], None] = lambda _n: None) -
     """Add the demo enterprises, brands and products to ``session`` and return counts."""
     rng = random.Random(SEED)
     counts = {"enterprises": 0, "brands": 0, "products": 0}
+    enterprises, products = [], []
     brand_words = iter(BRAND_WORDS)
     for number, (slug, name_zh, name_en, district_zh, district_en) in enumerate(ENTERPRISES, 1):
         enterprise = _enterprise(rng, number, slug, name_zh, name_en, district_zh, district_en)
         session.add(enterprise)
+        enterprises.append(enterprise)
         counts["enterprises"] += 1
         for brand_number in range(1, 3):
             word_zh, word_en = next(brand_words)
@@ -68,7 +71,7 @@ def build(session: Session, progress: Callable[[int], None] = lambda _n: None) -
             session.add(brand)
             counts["brands"] += 1
             for stage, (stage_zh, stage_en) in STAGES.items():
-                session.add(Product(
+                products.append(Product(
                     brand=brand, stage=stage, is_demo=True,
                     gtin=gtin14(f"952{number:02d}{brand_number:02d}{stage:02d}"
                                 f"{rng.randrange(1000):03d}"),
@@ -79,7 +82,9 @@ def build(session: Session, progress: Callable[[int], None] = lambda _n: None) -
                 ))
                 counts["products"] += 1
         progress(1)
+    session.add_all(products)
     session.flush()
+    counts.update(demo_trace.build(session, rng, enterprises, products))
     return counts
 
 

@@ -15,7 +15,7 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CHECK_ALPHABET = ALPHABET + "*~$=U"
 MIN_LENGTH = 12
 MAX_LENGTH = 16
-ERROR_CODES = ("length", "bad_char", "check")
+ERROR_CODES = ("length", "bad_char", "check", "forged")
 
 _VALUES = {ch: value for value, ch in enumerate(ALPHABET)}
 _CHECK_VALUES = {ch: value for value, ch in enumerate(CHECK_ALPHABET)}

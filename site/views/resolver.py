@@ -1,0 +1,177 @@
+"""GS1 Digital Link resolver: ``/01/{gtin}[/10/{lot}][/21/{serial}]`` as page, JSON, linkset."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from formulatrust import db, signing, trace
+from formulatrust.domain import genuine
+from formulatrust.domain.gs1 import Gs1Error, parse_path
+from formulatrust.views import provenance_json
+from formulatrust.views.gs1_messages import gs1_message
+
+bp = Blueprint("resolver", __name__)
+
+LINKSET = "application/linkset+json"
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Accept-Language",
+    "Access-Control-Expose-Headers": "Link",
+}
+
+
+def raw_path() -> str:
+    """Return the request path still percent-encoded, so an escaped ``/`` stays in its value."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.path
+    return raw.split("?", 1)[0]
+
+
+def wanted_format() -> str:
+    """Return ``html``, ``json`` or ``linkset`` from ``linkType`` and the Accept header."""
+    if request.args.get("linkType") in ("linkset", "all"):
+        return "linkset"
+    best = request.accept_mimetypes.best_match(["text/html", "application/json", LINKSET])
+    return {"application/json": "json", LINKSET: "linkset"}.get(best or "", "html")
+
+
+@bp.route("/01/<path:_rest>", methods=["GET"])
+def resolve(_rest: str):
+    """Answer a Digital Link: 400 if malformed, 301 to canonical, 404 if unknown, else facts."""
+    try:
+        link, needs_redirect = parse_path(raw_path(), request.args)
+    except Gs1Error as error:
+        return bad_code(error)
+    if needs_redirect:
+        query = request.query_string.decode("latin-1")
+        return with_link_header(redirect(link.path() + (f"?{query}" if query else ""), 301),
+                                link.path())
+    session = db.session()
+    product = trace.find_product(session, link.gtin)
+    if product is None:
+        return not_on_record(link)
+    facts = trace.gather(session, signing.signer(), link, product)
+    fmt = wanted_format()
+    if fmt == "linkset":
+        return linkset_response(facts)
+    if fmt == "html" and facts.level == "can" and request.method == "GET":
+        note_query(facts)
+    if fmt == "json":
+        response = jsonify(provenance_json.represent(facts, absolute(link.path())))
+    else:
+        response = make_response(render_template("resolver/page.html", facts=facts,
+                                                 now=datetime.now(UTC).date()))
+    return finish(response, link.path(), private=facts.level == "can")
+
+
+def note_query(facts: trace.Facts) -> None:
+    """Read this can's history, judge it, and record this query after the response is sent."""
+    if not current_app.config["QUERY_LOG_ENABLED"]:
+        return
+    now = datetime.now(UTC)
+    device = genuine.device_hash(
+        current_app.config["SECRET_KEY"].encode(), trace.today_in_shanghai(now),
+        request.remote_addr or "", request.user_agent.string,
+    )
+    key = trace.can_key(facts)
+    facts.history = genuine.assess(trace.read_history(db.session(), key, device), now)
+    sessions = current_app.extensions[db.EXTENSION_KEY]
+    outcome = facts.history
+
+    @db.after_response
+    def store() -> None:
+        trace.record_query_safely(sessions, key, device, outcome, now)
+
+
+def bad_code(error: Gs1Error):
+    """Show which part of the code is wrong, with status 400."""
+    message = gs1_message(error.code, error.part)
+    if wanted_format() != "html":
+        body = {"error": {"status": 400, "code": error.code, "part": error.part,
+                          "message": message}}
+        return finish(make_response(jsonify(body), 400), None)
+    page = render_template("resolver/bad_code.html", message=message, value=error.value,
+                           path=raw_path())
+    return finish(make_response(page, 400), None)
+
+
+def not_on_record(link):
+    """Answer a well-formed but unknown product with 404."""
+    if wanted_format() != "html":
+        body = {"error": {"status": 404, "code": "product_not_on_record", "gtin": link.gtin,
+                          "message": _("This product is not on record.")}}
+        return finish(make_response(jsonify(body), 404), link.path())
+    page = render_template("resolver/unknown_product.html", link=link)
+    return finish(make_response(page, 404), link.path())
+
+
+def linkset_response(facts: trace.Facts) -> Response:
+    """Return the RFC 9264 linkset for the key, never redirected."""
+    body = provenance_json.linkset(facts, absolute)
+    response = make_response(jsonify(body))
+    response.mimetype = LINKSET
+    return finish(response, facts.link.path())
+
+
+def absolute(path: str) -> str:
+    """Return ``path`` as an absolute URL on this site."""
+    return request.host_url.rstrip("/") + path
+
+
+def with_link_header(response: Response, path: str | None) -> Response:
+    """Point to the linkset of ``path`` in a ``Link`` header."""
+    if path:
+        response.headers["Link"] = (f'<{absolute(path)}?linkType=linkset>; rel="linkset"; '
+                                    f'type="{LINKSET}"')
+    return response
+
+
+def finish(response: Response, path: str | None, private: bool = False) -> Response:
+    """Add the Link, CORS, caching and Vary headers every resolver answer carries."""
+    with_link_header(response, path)
+    response.headers.update(CORS_HEADERS)
+    if response.status_code >= 400 or private:
+        response.headers["Cache-Control"] = "private, no-store"
+    else:
+        response.headers["Cache-Control"] = "public, max-age=300"
+    response.vary.update(("Accept", "Accept-Language", "Cookie"))
+    return response
+
+
+@bp.after_request
+def cors_on_options(response: Response) -> Response:
+    """Let other sites' scripts read resolver answers (including pre-flight OPTIONS)."""
+    if request.method == "OPTIONS":
+        response.headers.update(CORS_HEADERS)
+    return response
+
+
+@bp.get("/.well-known/gs1resolver")
+def description():
+    """Describe this resolver (GS1-Conformant Resolver description file)."""
+    response = jsonify(provenance_json.resolver_description(absolute("/")))
+    response.headers.update(CORS_HEADERS)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+AGE_RANGES = {1: _l("0–6 months"), 2: _l("6–12 months"), 3: _l("12–36 months")}
+
+
+@bp.app_template_global()
+def age_range(stage: int) -> str:
+    """Return the age range a stage is for, in the reader's language."""
+    return str(AGE_RANGES.get(stage, ""))
