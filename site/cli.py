@@ -12,6 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from formulatrust import PROJECT_ROOT, db, demo, migrate
+from formulatrust.cli_codes import codes_group
 from formulatrust.models import Brand, Enterprise
 from formulatrust.search import Document, rebuild
 
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(search_group)
     app.cli.add_command(translations_group)
+    app.cli.add_command(codes_group)
 
 
 @click.group("db", cls=AppGroup)
@@ -126,7 +128,7 @@ def copy_english_source(path) -> int:
         catalog = read_po(handle, locale="en")
     copied = 0
     for message in catalog:
-        if message.id and not message.string:
+        if message.id and is_untranslated(message):
             message.string = message.id
             copied += 1
     with path.open("wb") as handle:
@@ -137,7 +139,13 @@ def copy_english_source(path) -> int:
 def untranslated(path) -> list[str]:
     """List the message ids of ``path`` that have no translation yet."""
     with path.open("rb") as handle:
-        return [m.id for m in read_po(handle) if m.id and (not m.string or m.fuzzy)]
+        return [m.id for m in read_po(handle) if m.id and is_untranslated(m)]
+
+
+def is_untranslated(message) -> bool:
+    """Tell whether a catalogue entry (plural forms included) still needs a translation."""
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return message.fuzzy or not all(strings)
 
 
 def _pybabel(*args: str) -> None:

@@ -96,7 +96,10 @@ def app(make_app, app_overrides):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    client = app.test_client()
+    # Requests are https (PREFERRED_URL_SCHEME), where CSRF protection also checks the referrer.
+    client.environ_base["HTTP_REFERER"] = "https://localhost/"
+    return client
 
 
 @pytest.fixture
@@ -106,12 +109,19 @@ def runner(app):
 
 @pytest.fixture
 def session(app):
-    """A database session inside an application context."""
-    with app.app_context():
-        yield db.session()
+    """A database session of its own; no application context stays pushed during requests."""
+    session = app.extensions[db.EXTENSION_KEY]()
+    yield session
+    session.close()
 
 
 @pytest.fixture
 def world(session):
     """A small world: two enterprises, two brands, three products."""
     return factories.small_world(session)
+
+
+@pytest.fixture
+def trace(session, world):
+    """The small world plus batches: ordinary (100 issued codes), recalled, failed."""
+    return factories.trace_world(session, world)

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from formulatrust.models import Brand, Enterprise, Product
+from formulatrust.models import (
+    Batch,
+    Brand,
+    Enterprise,
+    Factory,
+    FailedItem,
+    Product,
+    Rating,
+    Recall,
+    RegisteredSerial,
+    SamplingResult,
+)
 
 
 def enterprise(session: Session, slug: str = "test-dairy", **fields) -> Enterprise:
@@ -62,3 +76,45 @@ def small_world(session: Session) -> dict[str, object]:
     session.commit()
     return {"enterprises": [first, second], "brands": [first_brand, second_brand],
             "products": products}
+
+
+def batch(session: Session, owner: Product, lot: str, **fields) -> Batch:
+    """Add a batch of ``owner`` made in the enterprise's first factory (created if needed)."""
+    enterprise_id = owner.brand.enterprise_id
+    plant = session.scalars(select(Factory).where(Factory.enterprise_id == enterprise_id)).first()
+    if plant is None:
+        plant = Factory(enterprise_id=enterprise_id, name_zh="测试工厂", name_en="Test Factory",
+                        licence_no="SC10631010000001", address_zh="上海市测试路1号",
+                        address_en="1 Test Road, Shanghai")
+        session.add(plant)
+    values = {"produced_on": date(2026, 3, 1), "best_before": date(2028, 2, 28),
+              "milk_source": {"farms_zh": "测试牧场", "farms_en": "Test Farm"},
+              "release_inspection": {"date": "2026-03-08", "passed": True, "indicators": []},
+              "issued_count": 0}
+    values.update(fields)
+    record = Batch(product=owner, factory=plant, lot=lot, **values)
+    session.add(record)
+    session.flush()
+    return record
+
+
+def trace_world(session: Session, world: dict) -> dict[str, object]:
+    """Batches for the small world: an ordinary one with codes, a recalled one, a failed one."""
+    stage1, stage2, stage3 = world["products"]
+    ordinary = batch(session, stage1, "20260301A1", issued_count=100)
+    recalled = batch(session, stage2, "20260402B2")
+    failed = batch(session, stage3, "20260503C3")
+    session.add(RegisteredSerial(batch_id=ordinary.id, serial="REG0001"))
+    session.add(Recall(product_id=stage2.id, lots=[recalled.lot], announced_on=date(2026, 5, 1),
+                       reason_zh="维生素A含量不足。", reason_en="Vitamin A below the label.",
+                       action_zh="停止食用并退货。", action_en="Stop using it and return it."))
+    session.add(SamplingResult(
+        product_id=stage3.id, enterprise_id=stage3.brand.enterprise_id, lot=failed.lot,
+        product_name=stage3.name_zh, enterprise_name="河畔乳品有限公司", compliant=False,
+        announced_on=date(2026, 6, 1), announcement_no="2026年第9号",
+        failed_items=[FailedItem(item="阪崎肠杆菌", measured="检出", limit="不得检出")]))
+    session.add(Rating(enterprise_id=stage1.brand.enterprise_id, grade="A",
+                       assessed_on=date(2026, 1, 10), valid_until=date(2027, 1, 9),
+                       assessor="测试评定组"))
+    session.commit()
+    return {"ordinary": ordinary, "recalled": recalled, "failed": failed}

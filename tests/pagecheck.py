@@ -21,6 +21,7 @@ def check_page(html: str, lang: str | None = None) -> BeautifulSoup:
     assert len(h1s) == 1, f"expected one <h1>, found {len(h1s)}"
     heading = " ".join(h1s[0].get_text().split())
     title = " ".join(soup.title.get_text().split()) if soup.title else ""
+    title = title.removeprefix("Error: ").removeprefix("错误： ")  # GOV.UK error-title prefix
     assert heading and title.startswith(heading), f"title {title!r} must start with {heading!r}"
 
     page_lang = soup.html.get("lang")

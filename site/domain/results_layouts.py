@@ -1,4 +1,4 @@
-"""Layouts and cell values of the regulator's sampling-result tables (抽检结果).
+"""Layouts, cell values and file readers of the regulator's sampling-result tables (抽检结果).
 
 Header cells are compared after NFKC folding, with all whitespace removed and case folded, so
 "公告\\n日期", "生产日期／批号" and "来源url" are recognised. Everything here is pure and never
@@ -7,12 +7,17 @@ raises for any cell value (str, int, float, datetime, None, ...).
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from openpyxl import load_workbook
 
 COMPLIANT = "compliant"
 NONCOMPLIANT = "noncompliant"
@@ -118,6 +123,7 @@ def flatten(text: str) -> str:
 
 
 def _joiner(text: str, start: int, end: int) -> str:
+    """Return the text that replaces a line break between two characters."""
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
     return "" if before > "\u2e7f" and after > "\u2e7f" else " "
@@ -162,7 +168,10 @@ def find_header(rows: Sequence[Sequence[object]], hint: str | None = None) -> He
     return None
 
 
-def _map_header(number: int, row: Sequence[object], folded: tuple[str, ...], hint: str | None):
+def _map_header(
+    number: int, row: Sequence[object], folded: tuple[str, ...], hint: str | None
+) -> Header:
+    """Map the header row's columns to fields and note the ignored ones."""
     columns: dict[str, int] = {}
     names: dict[str, str] = {}
     ignored: list[str] = []
@@ -213,6 +222,7 @@ def looks_like_date(value: object) -> bool:
 
 
 def _from_number(number: float) -> date | None:
+    """Read an Excel serial day number, or digits such as 20240115."""
     if not math.isfinite(number):
         return None
     if SERIAL_MIN <= number <= SERIAL_MAX:
@@ -221,6 +231,7 @@ def _from_number(number: float) -> date | None:
 
 
 def _from_text(text: str) -> date | None:
+    """Read a year-month-day date written in one of the accepted forms."""
     match = _YMD.fullmatch(text) or _COMPACT.fullmatch(text)
     if not match:
         return None
@@ -250,7 +261,7 @@ def date_or_lot(value: object) -> tuple[str, date | None, str]:
     return text, None, "" if looks_like_date(bare) else bare
 
 
-def split_combined(text: str) -> list[tuple[str, str, str, str]]:
+def split_combined(text: str) -> list[tuple[str, ...]]:
     """Split 不合格项目║检验结果║标准值 text into (item, measured, limit, label) tuples."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     several = len(lines) > 1 and all(SEPARATOR.search(line) for line in lines)
@@ -263,11 +274,90 @@ def split_combined(text: str) -> list[tuple[str, str, str, str]]:
     return items
 
 
-def split_columns(cells: Sequence[str]) -> list[tuple[str, str, str, str]]:
+def split_columns(cells: Sequence[str]) -> list[tuple[str, ...]]:
     """Pair separate item/measured/limit/label cells, one item per line when lines match."""
     lines = [[line.strip() for line in c.splitlines() if line.strip()] for c in cells]
     count = len(lines[0])
     if count > 1 and all(len(other) in (0, count) for other in lines[1:]):
-        return [tuple(ls[i] if ls else "" for ls in lines) for i in range(count)]  # type: ignore[misc]
+        return [tuple(ls[i] if ls else "" for ls in lines) for i in range(count)]
     flat = tuple(flatten(c) for c in cells)
-    return [flat] if any(flat) else []  # type: ignore[list-item]
+    return [flat] if any(flat) else []
+
+
+class ImportFileError(Exception):
+    """The whole file cannot be read: wrong type, corrupt, empty or undecodable."""
+
+    def __init__(self, message_zh: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+
+def read_bytes(path: Path) -> bytes:
+    """Read the file, refusing an unreadable or empty one."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ImportFileError(
+            f"无法读取文件“{path.name}”：{error.strerror}",
+            f"cannot read file “{path.name}”: {error.strerror}",
+        ) from error
+    if not data.strip():
+        raise ImportFileError("文件是空的", "the file is empty")
+    return data
+
+
+def decode_text(data: bytes) -> str:
+    """Decode CSV bytes: UTF-16 with BOM, UTF-8 (with or without BOM), else GB18030."""
+    encodings = ["utf-16"] if data.startswith((b"\xff\xfe", b"\xfe\xff")) else []
+    for encoding in [*encodings, "utf-8-sig", "gb18030"]:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(
+        "无法识别文件编码：请另存为 UTF-8 或 GB18030 编码的 CSV",
+        "cannot decode the file: save it as CSV in UTF-8 or GB18030",
+    )
+
+
+def read_csv(data: bytes) -> list[list[list[object]]]:
+    """Return the rows of a CSV file as one sheet (comma or tab separated)."""
+    text = decode_text(data)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    try:
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        return [[list(row) for row in rows]]
+    except csv.Error as error:
+        raise ImportFileError(
+            f"CSV 格式错误：{error}", f"the CSV file is malformed: {error}"
+        ) from error
+
+
+def read_xlsx(data: bytes) -> list[list[list[object]]]:
+    """Return the cell values of every worksheet of an .xlsx file."""
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for damaged files
+        raise _corrupt_xlsx(error) from error
+    try:
+        return [_sheet_rows(sheet) for sheet in book.worksheets]
+    except Exception as error:  # damaged sheet XML only shows up while reading
+        raise _corrupt_xlsx(error) from error
+    finally:
+        book.close()
+
+
+def _sheet_rows(sheet) -> list[list[object]]:
+    """Return every row of a read-only worksheet as a list of values."""
+    sheet.reset_dimensions()  # some writers store wrong dimensions; read every cell
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def _corrupt_xlsx(error: Exception) -> ImportFileError:
+    """Return the error for a workbook that openpyxl cannot read."""
+    return ImportFileError(
+        f"无法打开 Excel 文件（文件损坏或不是 .xlsx 格式）：{type(error).__name__}",
+        f"cannot open the Excel file (damaged or not .xlsx): {type(error).__name__}",
+    )

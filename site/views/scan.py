@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from formulatrust import db, signing
@@ -77,12 +77,12 @@ def short_code_path(compact: str) -> str:
 
 
 CATEGORIES = [
-    ("counterfeit", _l("I think the can is not genuine")),
-    ("damaged", _l("The can or seal was damaged")),
-    ("quality", _l("The powder looks, smells or dissolves wrongly")),
-    ("health", _l("My baby became unwell after feeding")),
-    ("label", _l("The label is wrong or missing information")),
-    ("other", _l("Something else")),
+    SelectChoice("counterfeit", _l("I think the can is not genuine")),
+    SelectChoice("damaged", _l("The can or seal was damaged")),
+    SelectChoice("quality", _l("The powder looks, smells or dissolves wrongly")),
+    SelectChoice("health", _l("My baby became unwell after feeding")),
+    SelectChoice("label", _l("The label is wrong or missing information")),
+    SelectChoice("other", _l("Something else")),
 ]
 
 
