@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from formulatrust import PROJECT_ROOT, cli, create_app, db
+from formulatrust import PROJECT_ROOT, cli, create_app, db, signing
 from formulatrust.migrate import upgrade
 from formulatrust.search import rebuild
 
@@ -18,6 +18,7 @@ from ..liveserver import gunicorn, sibling_database
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2,
          "is_mobile": True, "has_touch": True}
+SHARED: dict[str, str] = {}  # facts the live server's data set up, e.g. a valid short code
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-dev-shm-usage"]
@@ -48,8 +49,9 @@ def live_server(database_url, tmp_path_factory):
     app = create_app(dict(overrides))
     with app.app_context():
         upgrade(db.engine())
-        factories.small_world(db.session())
+        batches = factories.trace_world(db.session(), factories.small_world(db.session()))
         rebuild(overrides["SEARCH_INDEX_DIR"], cli.search_documents())
+        SHARED["short_code"] = signing.short_codes().make(batches["ordinary"].id, 7)
     db.dispose(app)
     env = {"DATABASE_URL": url, "FORMULATRUST_SECRET_KEY": overrides["SECRET_KEY"],
            "FORMULATRUST_INSTANCE_PATH": overrides["INSTANCE_PATH"],
