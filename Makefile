@@ -43,6 +43,9 @@ run: setup ## Set up and serve with gunicorn on 127.0.0.1:$(PORT)
 test: ## Install test needs, then run the whole suite on SQLite and PostgreSQL
 	bash .ci/test.sh
 
+bench: install ## Benchmarks: throughput of pages against /healthz, serial lookups 100k vs 10M
+	$(BIN)/python -m bench.run
+
 lint: install-test ## Ruff
 	$(BIN)/ruff check .
 

@@ -28,6 +28,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # In WAL mode NORMAL is corruption-safe; it only skips the fsync on every commit.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 

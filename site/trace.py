@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, sessionmaker
+from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
 from formulatrust.domain.genuine import History, Outcome
 from formulatrust.domain.gs1 import DigitalLink
@@ -120,6 +120,7 @@ def gather(session: Session, signer: SerialSigner, link: DigitalLink,
     facts.recalls = [r for r in recalls if lot is None or r.covers(lot)]
     results = session.scalars(
         select(SamplingResult).where(SamplingResult.product_id == product.id)
+        .options(selectinload(SamplingResult.failed_items))
         .order_by(SamplingResult.announced_on.desc()).limit(50)
     ).all()
     facts.batch_results = [r for r in results if lot and r.lot == lot]

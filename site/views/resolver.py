@@ -13,6 +13,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from formulatrust import db, signing, trace
 from formulatrust.domain import genuine
 from formulatrust.domain.gs1 import Gs1Error, parse_path
+from formulatrust.errors import render_error
 from formulatrust.views import provenance_json
 from formulatrust.views.gs1_messages import gs1_message
 
@@ -40,10 +42,22 @@ def raw_path() -> str:
     return raw.split("?", 1)[0]
 
 
+LINK_TYPE_FORMATS = {"linkset": "linkset", "all": "linkset", "gs1:pip": "html",
+                     "gs1:defaultLink": "html", "gs1:recallStatus": "json",
+                     "gs1:traceability": "json", "gs1:certificationInfo": "certification",
+                     "gs1:verificationService": "verification"}
+
+
 def wanted_format() -> str:
-    """Return ``html``, ``json`` or ``linkset`` from ``linkType`` and the Accept header."""
-    if request.args.get("linkType") in ("linkset", "all"):
-        return "linkset"
+    """Return what to answer from ``linkType`` or else the Accept header.
+
+    ``html``, ``json`` and ``linkset`` are answered here; ``certification`` and
+    ``verification`` redirect to the page that has them; ``unknown`` is a link type we lack.
+    """
+    link_type = request.args.get("linkType")
+    if link_type:
+        link_type = link_type.replace("https://gs1.org/voc/", "gs1:")
+        return LINK_TYPE_FORMATS.get(link_type, "unknown")
     best = request.accept_mimetypes.best_match(["text/html", "application/json", LINKSET])
     return {"application/json": "json", LINKSET: "linkset"}.get(best or "", "html")
 
@@ -67,6 +81,8 @@ def resolve(_rest: str):
     fmt = wanted_format()
     if fmt == "linkset":
         return linkset_response(facts)
+    if fmt in ("certification", "verification", "unknown"):
+        return link_type_response(fmt, product)
     if fmt == "html" and facts.level == "can" and request.method == "GET":
         note_query(facts)
     if fmt == "json":
@@ -90,10 +106,21 @@ def note_query(facts: trace.Facts) -> None:
     facts.history = genuine.assess(trace.read_history(db.session(), key, device), now)
     sessions = current_app.extensions[db.EXTENSION_KEY]
     outcome = facts.history
+    if not outcome.counted:
+        return  # a reload within minutes changes nothing worth a write
 
     @db.after_response
     def store() -> None:
         trace.record_query_safely(sessions, key, device, outcome, now)
+
+
+def link_type_response(fmt: str, product) -> Response:
+    """Redirect (307) to the page holding a requested link type, or 404 if we have none."""
+    if fmt == "unknown":
+        return finish(make_response(render_error(404)), None)
+    target = (url_for("enterprises.detail", slug=product.brand.enterprise.slug)
+              if fmt == "certification" else url_for("scan.index"))
+    return finish(redirect(target, 307), None)
 
 
 def bad_code(error: Gs1Error):

@@ -1,0 +1,346 @@
+"""``make bench``: page throughput against ``/healthz`` under gunicorn, and serial lookup scaling.
+
+Run from the checkout: ``.venv/bin/python -m bench.run``. Prints a table and writes
+``bench-results/latest.json``. Goals that are missed are reported, not raised: the exit status
+is 0 unless the harness itself fails. See ``bench/README.md``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import platform
+import shutil
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from multiprocessing import get_context
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from sqlalchemy import func, select
+
+from bench import load, serials
+from formulatrust import PROJECT_ROOT, cli, create_app, db, demo
+from formulatrust.migrate import upgrade
+from formulatrust.models import Batch, CanQuery, CanQueryDevice, Product, RegisteredSerial
+from formulatrust.search import rebuild
+from tests.liveserver import gunicorn, sibling_database
+
+RESULTS = PROJECT_ROOT / "bench-results" / "latest.json"
+SECRET = "bench-secret-key-that-is-long-enough-0123456789"
+DEMO_SERIAL = "DEMO0001"
+WORKERS = 2  # gunicorn workers; threads are 4 (tests/liveserver.py)
+USER_AGENT = "formulatrust-bench/1"
+SMALL_SERIALS = 100_000
+ROUND_WARMUP = 0.25  # seconds of load before each round after the first
+
+# (name, goal as a fraction of /healthz throughput)
+THROUGHPUT_GOALS = {"provenance-html": 0.50, "provenance-json": 0.70}
+SERIAL_GOAL = 1.2  # p50 lookup latency at the big size / at 100k, at most
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    path: str
+    accept: str = "text/html"
+
+
+@dataclass(frozen=True)
+class Settings:
+    seconds: float
+    warmup: float
+    connections: int
+    client_processes: int
+    rounds: int
+    serials: int
+
+    @classmethod
+    def from_environment(cls) -> Settings:
+        env = os.environ
+        return cls(seconds=float(env.get("BENCH_SECONDS", 5)),
+                   warmup=float(env.get("BENCH_WARMUP", 1)),
+                   connections=int(env.get("BENCH_CONNECTIONS", 8)),
+                   client_processes=int(env.get("BENCH_CLIENT_PROCESSES", 2)),
+                   rounds=max(1, int(env.get("BENCH_ROUNDS", 5))),
+                   serials=int(env.get("BENCH_SERIALS", 10_000_000)))
+
+
+def main() -> int:
+    settings = Settings.from_environment()
+    started = datetime.now(UTC)
+    print(f"formulatrust bench: {settings.seconds:g} s per URL in {settings.rounds} rounds "
+          f"after {settings.warmup:g} s warm-up; {settings.connections} keep-alive connections "
+          f"from {settings.client_processes} client processes; gunicorn {WORKERS} workers x "
+          f"4 threads; {os.cpu_count()} CPUs", flush=True)
+    with tempfile.TemporaryDirectory(prefix="formulatrust-bench-") as tmp:
+        folder = Path(tmp)
+        pages = bench_http(settings, folder)
+        if settings.serials > SMALL_SERIALS:
+            print(f"\nSerial lookups: {SMALL_SERIALS:,} vs {settings.serials:,} rows "
+                  "(separate SQLite file)", flush=True)
+            serial = serials.run(folder, SMALL_SERIALS, settings.serials)
+        else:
+            print(f"\nSerial lookups skipped (BENCH_SERIALS={settings.serials} ≤ "
+                  f"{SMALL_SERIALS:,})")
+            serial = None
+    goals = judge(pages["results"], serial)
+    print()
+    print_http(pages["results"])
+    if serial:
+        print()
+        print_serials(serial)
+    print()
+    print_goals(goals)
+    report = {"started": started.isoformat(timespec="seconds"),
+              "seconds_total": round((datetime.now(UTC) - started).total_seconds(), 1),
+              "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                          "platform": platform.platform()},
+              "settings": settings.__dict__, "database": pages["database"],
+              "http": pages["results"], "query_history": pages["query_history"],
+              "serials": serial, "goals": goals}
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nWrote {RESULTS.relative_to(PROJECT_ROOT)}")
+    return 0
+
+
+# --- HTTP ----------------------------------------------------------------------------------
+
+
+def bench_http(settings: Settings, folder: Path) -> dict:
+    """Prepare a demo database, serve it with gunicorn, and measure every target URL."""
+    url = sibling_database(os.environ.get("DATABASE_URL", ""), "bench", folder)
+    backend = url.split(":", 1)[0]
+    print(f"Preparing the demo database ({backend}) …", flush=True)
+    overrides = {"DATABASE_URL": url, "SECRET_KEY": SECRET,
+                 "INSTANCE_PATH": str(folder / "instance"),
+                 "SEARCH_INDEX_DIR": str(folder / "search-index")}
+    app = create_app(dict(overrides))
+    with app.app_context():
+        upgrade(db.engine())
+        session = db.session()
+        demo.build(session)
+        session.commit()
+        rebuild(overrides["SEARCH_INDEX_DIR"], cli.search_documents())
+        gtin, lot = session.execute(
+            select(Product.gtin, Batch.lot)
+            .join(Batch, Batch.product_id == Product.id)
+            .join(RegisteredSerial, RegisteredSerial.batch_id == Batch.id)
+            .where(RegisteredSerial.serial == DEMO_SERIAL)
+        ).one()
+    can = f"/01/{gtin}/10/{quote(lot, safe='')}/21/{quote(DEMO_SERIAL, safe='')}"
+    targets = [Target("healthz", "/healthz", "application/json"),
+               Target("provenance-html", can),
+               Target("provenance-json", can, "application/json"),
+               Target("product", f"/01/{gtin}"),
+               Target("home", "/")]
+
+    env = {"DATABASE_URL": url, "FORMULATRUST_SECRET_KEY": SECRET,
+           "FORMULATRUST_INSTANCE_PATH": overrides["INSTANCE_PATH"],
+           "FORMULATRUST_SEARCH_INDEX_DIR": overrides["SEARCH_INDEX_DIR"],
+           "FORMULATRUST_SESSION_COOKIE_SECURE": "false"}
+    log = folder / "gunicorn.log"
+    context = get_context("spawn")
+    with (ProcessPoolExecutor(settings.client_processes, mp_context=context) as pool,
+          gunicorn(env, workers=WORKERS, log=log) as base):
+        for _ in range(settings.client_processes):  # start the client processes now
+            pool.submit(load.ready).result()
+        address = urlsplit(base)
+        paths = {}
+        for target in targets:
+            paths[target.name] = preflight(address.hostname, address.port, target)
+            print(f"  {target.name:<16} {paths[target.name]} (Accept: {target.accept})")
+        print(f"  measuring in {settings.rounds} rounds of "
+              f"{settings.seconds / settings.rounds:g} s per URL …", flush=True)
+        outcomes = {target.name: load.Outcome() for target in targets}
+        rounds: dict[str, list[float]] = {target.name: [] for target in targets}
+        for number in range(settings.rounds):
+            warmup = settings.warmup if number == 0 else ROUND_WARMUP
+            for target in targets:
+                outcome = measure(pool, address.hostname, address.port, target,
+                                  paths[target.name], settings, warmup)
+                outcomes[target.name].merge(outcome)
+                rounds[target.name].append(
+                    round(len(outcome.latencies) * settings.rounds / settings.seconds, 1))
+            print(f"  round {number + 1}: " + ", ".join(
+                f"{name} {values[-1]:,.0f}" for name, values in rounds.items()) + " req/s",
+                flush=True)
+        results = [summary(target, paths[target.name], outcomes[target.name],
+                           rounds[target.name], settings) for target in targets]
+    if any(r["errors"] for r in results):
+        kept = RESULTS.parent / "gunicorn.log"
+        RESULTS.parent.mkdir(exist_ok=True)
+        shutil.copyfile(log, kept)
+        print(f"  errors seen; server log kept in {kept.relative_to(PROJECT_ROOT)}")
+    with app.app_context():
+        session = db.session()
+        history = {"can_query_rows": session.scalar(select(func.count()).select_from(CanQuery)),
+                   "can_query_device_rows": session.scalar(
+                       select(func.count()).select_from(CanQueryDevice)),
+                   "demo_can_count": session.scalar(
+                       select(CanQuery.count).where(CanQuery.gtin == gtin, CanQuery.lot == lot,
+                                                    CanQuery.serial == DEMO_SERIAL))}
+        session.close()
+    db.dispose(app)
+    return {"database": backend, "results": results, "query_history": history}
+
+
+def preflight(host: str, port: int, target: Target) -> str:
+    """Fetch ``target`` once; follow one redirect to a canonical path; insist on a 200."""
+    path = target.path
+    for _ in range(2):
+        connection = http.client.HTTPConnection(host, port, timeout=30)
+        try:
+            connection.request("GET", path, headers=headers(target))
+            response = connection.getresponse()
+            response.read()
+        finally:
+            connection.close()
+        if response.status in (301, 302, 307, 308) and response.getheader("Location"):
+            path = urlsplit(response.getheader("Location")).path
+            continue
+        if response.status != 200:
+            raise RuntimeError(f"{target.path} answered {response.status}, not 200")
+        return path
+    raise RuntimeError(f"{target.path} keeps redirecting")
+
+
+def headers(target: Target) -> dict[str, str]:
+    return {"Accept": target.accept, "User-Agent": USER_AGENT, "Accept-Language": "zh"}
+
+
+def measure(pool: ProcessPoolExecutor, host: str, port: int, target: Target, path: str,
+            settings: Settings, warmup: float) -> load.Outcome:
+    """Load ``path`` for one round with a fixed number of connections."""
+    per_process = split(settings.connections, settings.client_processes)
+    start = time.monotonic() + 0.2
+    warm_end = start + warmup
+    end = warm_end + settings.seconds / settings.rounds
+    futures = [pool.submit(load.hammer, host, port, path, headers(target), count, start,
+                           warm_end, end)
+               for count in per_process if count]
+    total = load.Outcome()
+    for future in futures:
+        total.merge(future.result())
+    return total
+
+
+def summary(target: Target, path: str, total: load.Outcome, rounds: list[float],
+            settings: Settings) -> dict:
+    """Throughput and latency of ``target`` over every round."""
+    done = len(total.latencies)
+    return {"name": target.name, "path": path, "accept": target.accept,
+            "requests": done,
+            "requests_per_s": round(done / settings.seconds, 1),
+            "rounds_requests_per_s": rounds,
+            "p50_ms": round(serials.percentile(total.latencies, 50) * 1000, 2),
+            "p99_ms": round(serials.percentile(total.latencies, 99) * 1000, 2),
+            "errors": total.errors,
+            "statuses": {str(k): v for k, v in sorted(total.statuses.items())},
+            "bytes_per_response": round(total.bytes / done) if done else 0}
+
+
+def split(total: int, parts: int) -> list[int]:
+    """Share ``total`` connections among ``parts`` processes as evenly as possible."""
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+
+
+# --- Goals and report ----------------------------------------------------------------------
+
+
+def judge(results: list[dict], serial: dict | None) -> list[dict]:
+    """Compare the numbers with the goals; add each page's ratio to ``results``."""
+    baseline = next(r for r in results if r["name"] == "healthz")["requests_per_s"]
+    goals = []
+    for result in results:
+        ratio = result["requests_per_s"] / baseline if baseline else 0.0
+        result["vs_healthz"] = round(ratio, 3)
+        goal = THROUGHPUT_GOALS.get(result["name"])
+        if goal is not None:
+            goals.append({"goal": f"{result['name']} throughput ≥ {goal:.0%} of /healthz",
+                          "value": f"{ratio:.0%}", "pass": ratio >= goal})
+        if result["errors"]:
+            goals.append({"goal": f"{result['name']} without errors",
+                          "value": f"{result['errors']} errors", "pass": False})
+    if serial:
+        for kind in ("existing", "missing"):
+            small, big = serial["small"][f"{kind}_p50"], serial["big"][f"{kind}_p50"]
+            ratio = big / small if small else float("inf")
+            serial[f"{kind}_p50_ratio"] = round(ratio, 3)
+            goals.append({"goal": f"serial lookup ({kind}) p50 at {serial['big']['rows']:,} "
+                                  f"rows ≤ {SERIAL_GOAL}× that at {serial['small']['rows']:,}",
+                          "value": f"{ratio:.2f}×", "pass": ratio <= SERIAL_GOAL})
+    return goals
+
+
+def print_http(results: list[dict]) -> None:
+    print("Page throughput (same server, same settings, ratio against /healthz)")
+    rows = [["name", "URL", "Accept", "req/s", "p50 ms", "p99 ms", "errors", "vs healthz", "goal",
+             "result"]]
+    for r in results:
+        goal = THROUGHPUT_GOALS.get(r["name"])
+        rows.append([r["name"], shorten(r["path"]), r["accept"], f"{r['requests_per_s']:,.0f}",
+                     f"{r['p50_ms']:.1f}", f"{r['p99_ms']:.1f}", str(r["errors"]),
+                     "baseline" if r["name"] == "healthz" else f"{r['vs_healthz']:.0%}",
+                     f"≥ {goal:.0%}" if goal is not None else "",
+                     ("PASS" if r["vs_healthz"] >= goal else "MISS") if goal is not None
+                     else ""])
+    table(rows)
+
+
+def print_serials(serial: dict) -> None:
+    small, big = serial["small"], serial["big"]
+    print("Serial lookup latency, session.get(RegisteredSerial, (batch_id, serial)), µs")
+    rows = [["rows", "existing p50", "existing p99", "missing p50", "missing p99",
+             "bare SQL p50 (existing/missing)"]]
+    for t in (small, big):
+        rows.append([f"{t['rows']:,}", f"{t['existing_p50']:.0f}", f"{t['existing_p99']:.0f}",
+                     f"{t['missing_p50']:.0f}", f"{t['missing_p99']:.0f}",
+                     f"{t['sql_existing_p50']:.1f} / {t['sql_missing_p50']:.1f}"])
+    rows.append([f"ratio {big['rows'] // small['rows']}×",
+                 f"{serial['existing_p50_ratio']:.2f}×",
+                 f"{ratio(big['existing_p99'], small['existing_p99'])}",
+                 f"{serial['missing_p50_ratio']:.2f}×",
+                 f"{ratio(big['missing_p99'], small['missing_p99'])}",
+                 f"{ratio(big['sql_existing_p50'], small['sql_existing_p50'])} / "
+                 f"{ratio(big['sql_missing_p50'], small['sql_missing_p50'])}"])
+    table(rows)
+    print(f"  query plan: {big['plan']}")
+    print(f"  build: {small['rows']:,} rows in {serial['build_seconds']['small']} s, grown to "
+          f"{big['rows']:,} in {serial['build_seconds']['big']} s "
+          f"({serial['file_bytes']['big'] / 2**20:,.0f} MiB)")
+
+
+def print_goals(goals: list[dict]) -> None:
+    print("Goals")
+    table([["goal", "measured", "result"]]
+          + [[g["goal"], g["value"], "PASS" if g["pass"] else "MISS"] for g in goals])
+    missed = sum(not g["pass"] for g in goals)
+    print(f"{len(goals) - missed} of {len(goals)} goals met" + (" (misses are reported, not "
+                                                                "fatal)" if missed else ""))
+
+
+def ratio(big: float, small: float) -> str:
+    return f"{big / small:.2f}×" if small else "–"
+
+
+def shorten(path: str, width: int = 48) -> str:
+    return path if len(path) <= width else path[: width - 1] + "…"
+
+
+def table(rows: list[list[str]]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for number, row in enumerate(rows):
+        print("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+              .rstrip())
+        if number == 0:
+            print("  " + "  ".join("-" * width for width in widths))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
