@@ -24,10 +24,11 @@ from urllib.parse import quote, urlsplit
 from sqlalchemy import func, select
 
 from bench import load, serials
-from formulatrust import PROJECT_ROOT, cli, create_app, db, demo
+from formulatrust import PROJECT_ROOT, create_app, db, demo
 from formulatrust.migrate import upgrade
 from formulatrust.models import Batch, CanQuery, CanQueryDevice, Product, RegisteredSerial
 from formulatrust.search import rebuild
+from formulatrust.search_documents import all_documents
 from tests.liveserver import gunicorn, sibling_database
 
 RESULTS = PROJECT_ROOT / "bench-results" / "latest.json"
@@ -126,7 +127,7 @@ def bench_http(settings: Settings, folder: Path) -> dict:
         session = db.session()
         demo.build(session)
         session.commit()
-        rebuild(overrides["SEARCH_INDEX_DIR"], cli.search_documents())
+        rebuild(overrides["SEARCH_INDEX_DIR"], all_documents(db.session()))
         gtin, lot = session.execute(
             select(Product.gtin, Batch.lot)
             .join(Batch, Batch.product_id == Product.id)

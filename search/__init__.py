@@ -85,7 +85,10 @@ def rebuild(index_dir: str | Path, documents: Iterable[Document]) -> int:
 
 
 def add_to_index(index_dir: str | Path, documents: Iterable[Document]) -> None:
-    """Add or replace ``documents`` in an existing index."""
+    """Add or replace ``documents``, creating the index if there is none yet."""
+    if not Path(index_dir).exists():
+        rebuild(index_dir, documents)
+        return
     with _open(index_dir).writer() as writer:
         for document in documents:
             writer.update_document(**_fields(document))
@@ -97,14 +100,29 @@ def remove_from_index(index_dir: str | Path, kind: str, key: str) -> None:
         writer.delete_by_term("uid", f"{kind}:{key}")
 
 
-def query_index(index_dir: str | Path, text: str, limit: int = 20) -> list[Hit]:
-    """Return the best matches for ``text``; every term must match in some field."""
+def _query(text: str, kind: str | None):
     terms = query_terms(text)
     if not terms:
         raise SearchError("no_terms")
     if len(terms) > MAX_TERMS:
         raise SearchError("too_many_terms")
-    query = And([Or([Term(field, term) for field in TEXT_FIELDS]) for term in terms])
+    clauses = [Or([Term(field, term) for field in TEXT_FIELDS]) for term in terms]
+    return And(clauses + ([Term("kind", kind)] if kind else []))
+
+
+def matching_keys(index_dir: str | Path, text: str, kind: str) -> list[str]:
+    """Return the keys of every ``kind`` document matching ``text``, best first."""
+    query = _query(text, kind)
+    with _Searchers.get(Path(index_dir)) as searcher:
+        if searcher is None:
+            return []
+        return [hit["key"] for hit in searcher.search(query, limit=None)]
+
+
+def query_index(index_dir: str | Path, text: str, limit: int = 20,
+                kind: str | None = None) -> list[Hit]:
+    """Return the best matches for ``text``; every term must match in some field."""
+    query = _query(text, kind)
     with _Searchers.get(Path(index_dir)) as searcher:
         if searcher is None:
             return []

@@ -34,6 +34,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         static_url_path="/static",
     )
     config.load(app, overrides)
+    app.json.ensure_ascii = False  # Chinese stays readable (and smaller) in JSON answers
     if app.config.get("PROXY_COUNT"):
         # Behind N trusted proxies: take client address, scheme and host from X-Forwarded-*.
         count = int(app.config["PROXY_COUNT"])
@@ -60,12 +61,16 @@ def _register_blueprints(app: Flask) -> None:
         landing,
         learn,
         main,
+        recalls,
         resolver,
+        results,
         scan,
         search,
     )
 
-    for module in (main, scan, resolver, enterprises, brands, learn, search):
+    for module in (main, scan, resolver, results, recalls, enterprises, brands, learn, search):
         app.register_blueprint(module.bp)
+    app.register_blueprint(results.api)
+    app.register_blueprint(recalls.supervision)
     for blueprint in landing.blueprints:
         app.register_blueprint(blueprint)

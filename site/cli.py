@@ -13,8 +13,10 @@ from sqlalchemy import select
 
 from formulatrust import PROJECT_ROOT, db, demo, migrate
 from formulatrust.cli_codes import codes_group
-from formulatrust.models import Brand, Enterprise
-from formulatrust.search import Document, rebuild
+from formulatrust.cli_results import results_group
+from formulatrust.models import Enterprise
+from formulatrust.search import rebuild
+from formulatrust.search_documents import all_documents
 
 
 def init_app(app: Flask) -> None:
@@ -24,6 +26,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(search_group)
     app.cli.add_command(translations_group)
     app.cli.add_command(codes_group)
+    app.cli.add_command(results_group)
 
 
 @click.group("db", cls=AppGroup)
@@ -79,23 +82,10 @@ def search_group() -> None:
 @search_group.command("rebuild")
 def search_rebuild() -> None:
     """Rebuild this node's search index from the database."""
-    documents = list(search_documents())
+    documents = list(all_documents(db.session()))
     with click.progressbar(documents, label="Indexing") as bar:
         count = rebuild(current_app.config["SEARCH_INDEX_DIR"], bar)
     click.echo(f"Indexed {count} documents.")
-
-
-def search_documents():
-    """Yield a search document for every enterprise and brand."""
-    session = db.session()
-    for enterprise in session.scalars(select(Enterprise).order_by(Enterprise.id)):
-        yield Document("enterprise", enterprise.slug, enterprise.name_zh, enterprise.name_en,
-                       " ".join((enterprise.address_zh, enterprise.address_en,
-                                 enterprise.licence_no, enterprise.credit_code)))
-    for brand in session.scalars(select(Brand).order_by(Brand.id)):
-        products = " ".join(f"{p.name_zh} {p.name_en} {p.gtin}" for p in brand.products)
-        yield Document("brand", brand.slug, brand.name_zh, brand.name_en,
-                       f"{brand.enterprise.name_zh} {brand.enterprise.name_en} {products}")
 
 
 @click.group("translations", cls=AppGroup)

@@ -239,9 +239,17 @@ class SamplingResult(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     source_url: Mapped[str] = mapped_column(String(500), default="")
     compliant: Mapped[bool] = mapped_column(index=True)
+    shelf_life: Mapped[str] = mapped_column(String(60), default="")
+    subcategory: Mapped[str] = mapped_column(String(100), default="")
+    source_file: Mapped[str] = mapped_column(String(300), default="")
     is_demo: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
 
     product: Mapped[Product | None] = relationship()
+    enterprise: Mapped[Enterprise | None] = relationship()
+    revisions: Mapped[list[ResultRevision]] = relationship(order_by="ResultRevision.id")
     failed_items: Mapped[list[FailedItem]] = relationship(
         back_populates="result", order_by="FailedItem.id", cascade="all, delete-orphan"
     )
@@ -290,6 +298,9 @@ class SupervisionListing(Base):
     reason_en: Mapped[str] = mapped_column(Text)
     is_demo: Mapped[bool] = mapped_column(default=False)
 
+    enterprise: Mapped[Enterprise] = relationship()
+    product: Mapped[Product | None] = relationship()
+
 
 class ProblemReport(Base):
     """A "report a problem with this can" submission, for regulators to triage."""
@@ -306,3 +317,15 @@ class ProblemReport(Base):
     contact: Mapped[str] = mapped_column(String(100), default="")
     status: Mapped[str] = mapped_column(String(20), default="new")
     created_at: Mapped[datetime] = _when()
+
+
+class ResultRevision(Base):
+    """A published result as it was before a re-import corrected it."""
+
+    __tablename__ = "result_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("sampling_result.id"), index=True)
+    data: Mapped[dict] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    replaced_at: Mapped[datetime] = _when()

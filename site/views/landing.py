@@ -6,9 +6,6 @@ from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 
 AREAS = {
-    "results": ("/results", _l("Sampling results"),
-                _l("No sampling results have been published yet.")),
-    "recalls": ("/recalls", _l("Recalls"), _l("No recalls have been published yet.")),
     "bulletins": ("/bulletins", _l("Quality bulletins"),
                   _l("No bulletins have been published yet.")),
     "open_days": ("/open-days", _l("Open days"), _l("No factory open days are scheduled yet.")),

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, render_template
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
 
 from formulatrust import db
 from formulatrust.i18n import current_language
+from formulatrust.models import SamplingResult
+from formulatrust.views.recalls import recent_recalls
 
 bp = Blueprint("main", __name__)
 
@@ -17,7 +20,10 @@ FOOTER_PAGES = ("about", "privacy", "accessibility", "data-licence", "contact")
 @bp.get("/")
 def home():
     """Lead with the code on the can, then the latest recalls and results."""
-    return render_template("main/home.html")
+    latest = db.session().scalars(
+        select(SamplingResult).options(selectinload(SamplingResult.failed_items))
+        .order_by(SamplingResult.announced_on.desc(), SamplingResult.id.desc()).limit(5)).all()
+    return render_template("main/home.html", recalls=recent_recalls(3), results=latest)
 
 
 @bp.get("/<any(" + ", ".join(repr(slug) for slug in FOOTER_PAGES) + "):slug>")

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from formulatrust import db, signing, trace
 from formulatrust.domain import genuine
-from formulatrust.domain.gs1 import Gs1Error, parse_path
+from formulatrust.domain.gs1 import DigitalLink, Gs1Error, parse_path
 from formulatrust.errors import render_error
 from formulatrust.views import provenance_json
 from formulatrust.views.gs1_messages import gs1_message
@@ -202,3 +202,9 @@ AGE_RANGES = {1: _l("0–6 months"), 2: _l("6–12 months"), 3: _l("12–36 mont
 def age_range(stage: int) -> str:
     """Return the age range a stage is for, in the reader's language."""
     return str(AGE_RANGES.get(stage, ""))
+
+
+@bp.app_template_global()
+def gs1_path(gtin: str, lot: str | None = None, serial: str | None = None) -> str:
+    """Return the canonical Digital Link path of a product, batch or can."""
+    return DigitalLink(gtin, lot=lot, serial=serial).path()

@@ -9,7 +9,14 @@ from formulatrust.search import SearchError, query_index
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 MAX_QUERY_LENGTH = 100
-HIT_ENDPOINTS = {"enterprise": "enterprises.detail", "brand": "brands.detail"}
+HIT_LINKS = {"enterprise": ("enterprises.detail", "slug"), "brand": ("brands.detail", "slug"),
+             "result": ("results.detail", "result_id")}
+
+
+def hit_url(hit) -> str:
+    """Return the page a search hit leads to."""
+    endpoint, parameter = HIT_LINKS[hit.kind]
+    return url_for(endpoint, **{parameter: hit.key})
 
 
 @bp.get("")
@@ -25,6 +32,6 @@ def index():
             hits = query_index(current_app.config["SEARCH_INDEX_DIR"], query)
         except SearchError as exc:
             error = exc.code
-    links = [(hit, url_for(HIT_ENDPOINTS[hit.kind], slug=hit.key)) for hit in hits]
+    links = [(hit, hit_url(hit)) for hit in hits]
     status = 400 if error else 200
     return render_template("search/index.html", query=query, links=links, error=error), status

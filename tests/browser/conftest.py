@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from formulatrust import PROJECT_ROOT, cli, create_app, db, signing
+from formulatrust import PROJECT_ROOT, create_app, db, signing
 from formulatrust.migrate import upgrade
 from formulatrust.search import rebuild
+from formulatrust.search_documents import all_documents
 
 from .. import factories
 from ..liveserver import gunicorn, sibling_database
@@ -50,7 +51,7 @@ def live_server(database_url, tmp_path_factory):
     with app.app_context():
         upgrade(db.engine())
         batches = factories.trace_world(db.session(), factories.small_world(db.session()))
-        rebuild(overrides["SEARCH_INDEX_DIR"], cli.search_documents())
+        rebuild(overrides["SEARCH_INDEX_DIR"], all_documents(db.session()))
         SHARED["short_code"] = signing.short_codes().make(batches["ordinary"].id, 7)
     db.dispose(app)
     env = {"DATABASE_URL": url, "FORMULATRUST_SECRET_KEY": overrides["SECRET_KEY"],

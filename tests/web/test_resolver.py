@@ -162,6 +162,20 @@ def test_linkset_lists_what_the_site_offers(client, trace, ask):
                    for link in links)
 
 
+@pytest.mark.parametrize(("link_type", "status", "target"), [
+    ("gs1:pip", 200, None), ("gs1:recallStatus", 200, None),
+    ("gs1:certificationInfo", 307, "/enterprises/test-dairy"),
+    ("https://gs1.org/voc/verificationService", 307, "/scan"), ("gs1:nutritionalInfo", 404, None),
+])
+def test_link_types_are_honoured_or_404(client, trace, link_type, status, target):
+    response = client.get(f"/01/{GTIN1}", query_string={"linkType": link_type})
+    assert response.status_code == status
+    if target:
+        assert response.headers["Location"] == target
+    if link_type == "gs1:recallStatus":
+        assert response.get_json()["recalls"] == []
+
+
 def test_every_resolver_answer_points_to_its_linkset(client, trace):
     for path in (f"/01/{GTIN1}", f"/01/{GTIN1}/10/X1", "/01/09521234599999"):
         link = client.get(path).headers["Link"]

@@ -1,0 +1,47 @@
+"""What goes into the search index for each kind of record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from formulatrust.models import Brand, Enterprise, SamplingResult
+from formulatrust.search import Document
+
+
+def enterprise_document(enterprise: Enterprise) -> Document:
+    """Index an enterprise by its names, address, licence and credit code."""
+    return Document("enterprise", enterprise.slug, enterprise.name_zh, enterprise.name_en,
+                    " ".join((enterprise.address_zh, enterprise.address_en,
+                              enterprise.licence_no, enterprise.credit_code)))
+
+
+def brand_document(brand: Brand) -> Document:
+    """Index a brand with its enterprise and its products' names and GTINs."""
+    products = " ".join(f"{p.name_zh} {p.name_en} {p.gtin}" for p in brand.products)
+    return Document("brand", brand.slug, brand.name_zh, brand.name_en,
+                    f"{brand.enterprise.name_zh} {brand.enterprise.name_en} {products}")
+
+
+def result_document(result: SamplingResult) -> Document:
+    """Index a sampling result by product, brand, enterprise, unit, failed item, lab, notice."""
+    items = " ".join(f"{f.item} {f.measured}" for f in result.failed_items)
+    body = " ".join(filter(None, (
+        result.enterprise_name, result.trademark, result.sampled_unit, result.province, items,
+        result.lab, result.announcement_no, result.task_source, result.lot, result.sample_no,
+        result.category, "不合格 non-compliant" if not result.compliant else "合格 compliant")))
+    return Document("result", str(result.id), result.product_name, "", body)
+
+
+def all_documents(session: Session) -> Iterator[Document]:
+    """Yield a document for every indexed record."""
+    for enterprise in session.scalars(select(Enterprise).order_by(Enterprise.id)):
+        yield enterprise_document(enterprise)
+    brands = select(Brand).options(selectinload(Brand.products), selectinload(Brand.enterprise))
+    for brand in session.scalars(brands.order_by(Brand.id)):
+        yield brand_document(brand)
+    results = select(SamplingResult).options(selectinload(SamplingResult.failed_items))
+    for result in session.scalars(results.order_by(SamplingResult.id)):
+        yield result_document(result)
