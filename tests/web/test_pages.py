@@ -10,7 +10,8 @@ from ..pagecheck import check_page
 
 START = ["/", "/scan", "/results", "/enterprises", "/recalls", "/learn", "/open-days",
          "/brands", "/bulletins", "/search", "/search?q=乳业", "/about", "/privacy",
-         "/accessibility", "/data-licence", "/contact"]
+         "/accessibility", "/data-licence", "/contact", "/supervision", "/results?q=阪崎",
+         "/results?compliant=no", "/01/09521234500018/10/20260301A1/21/REG0001"]
 MAX_PAGES = 200
 
 
@@ -39,12 +40,15 @@ def crawl(client, lang: str) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_every_page_passes_checks_in_both_languages(client, world, lang):
+def test_every_page_passes_checks_in_both_languages(client, trace, lang):
     statuses = crawl(client, lang)
     assert len(statuses) > len(START), "the crawl should reach the detail pages too"
     assert {path for path, status in statuses.items() if status != 200} == set()
     assert "/enterprises/test-dairy" in statuses
     assert "/brands/river-brand" in statuses
+    assert any(path.startswith("/results/") for path in statuses)
+    assert any(path.startswith("/recalls/") for path in statuses)
+    assert "/scan/report?gtin=09521234500018&lot=20260301A1&serial=REG0001" in statuses
 
 
 @pytest.mark.parametrize("path", ["/no-such-page", "/enterprises/nobody", "/brands/none",

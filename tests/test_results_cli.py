@@ -1,0 +1,77 @@
+"""``flask --app wsgi results import``: real published rows, corrections, all-or-nothing."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from formulatrust.models import ResultRevision, SamplingResult
+from formulatrust.search import query_index
+
+SAMPLE = Path(__file__).parent / "domain/data/results/samr_rows_sample.csv"
+
+
+def count(session, model=SamplingResult) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_real_published_rows_import_and_are_searchable(app, runner, session, tmp_path):
+    result = runner.invoke(args=["results", "import", str(SAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert "11 created, 0 corrected, 0 unchanged" in result.output
+    assert count(session) == 11
+    cronobacter = session.scalars(select(SamplingResult).where(
+        SamplingResult.enterprise_name == "湖南展辉食品有限公司")).one()
+    assert not cronobacter.compliant
+    assert cronobacter.failed_items[0].item == "阪崎肠杆菌"
+    hits = query_index(app.config["SEARCH_INDEX_DIR"], "阪崎", kind="result")
+    assert str(cronobacter.id) in {hit.key for hit in hits}
+
+
+def test_reimport_updates_instead_of_duplicating_and_keeps_corrections(runner, session,
+                                                                       tmp_path):
+    assert runner.invoke(args=["results", "import", str(SAMPLE)]).exit_code == 0
+    again = runner.invoke(args=["results", "import", str(SAMPLE)])
+    assert "0 created, 0 corrected, 11 unchanged" in again.output
+    corrected = tmp_path / "corrected.csv"
+    with SAMPLE.open(encoding="utf-8-sig") as source:
+        rows = list(csv.reader(source))
+    lab_column = rows[0].index("检验机构")
+    old_lab, rows[1][lab_column] = rows[1][lab_column], "更正后的检验机构"
+    with corrected.open("w", encoding="utf-8", newline="") as target:
+        csv.writer(target).writerows(rows)
+    result = runner.invoke(args=["results", "import", str(corrected)])
+    assert "0 created, 1 corrected, 10 unchanged" in result.output, result.output
+    assert count(session) == 11
+    revision = session.scalars(select(ResultRevision)).one()
+    assert revision.data["lab"] == old_lab
+    assert session.get(SamplingResult, revision.result_id).lab == "更正后的检验机构"
+
+
+def test_a_bad_file_writes_nothing_and_names_row_and_column(runner, session, tmp_path):
+    bad = tmp_path / "bad.csv"
+    shutil.copy(SAMPLE, bad)
+    with bad.open("a", encoding="utf-8") as handle:
+        handle.write("99,,,,,,,,,,,,,,2099-13-45,,,,\n")
+    result = runner.invoke(args=["results", "import", str(bad)])
+    assert result.exit_code == 1
+    assert "nothing was imported" in result.output
+    assert "row " in result.output and "column" in result.output
+    assert count(session) == 0
+
+
+def test_unreadable_files_are_refused_clearly(runner, session, tmp_path):
+    wrong = tmp_path / "results.txt"
+    wrong.write_text("hello", encoding="utf-8")
+    result = runner.invoke(args=["results", "import", str(wrong)])
+    assert result.exit_code == 1 and "/" in result.output  # bilingual message
+    assert count(session) == 0
+
+
+def test_dry_run_validates_without_writing(runner, session):
+    result = runner.invoke(args=["results", "import", "--dry-run", str(SAMPLE)])
+    assert result.exit_code == 0 and "Dry run" in result.output
+    assert count(session) == 0
