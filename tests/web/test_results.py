@@ -88,7 +88,8 @@ def test_result_page_has_every_field_and_its_corrections(client, session, result
     session.commit()
     soup = check_page(client.get(f"/results/{failed.id}?lang=en").get_data(as_text=True), "en")
     assert "Not compliant" in soup.h1.get_text()
-    assert [td.get_text() for td in soup.select("tbody td")][:3] == ["阪崎肠杆菌", "检出", "不得检出"]
+    cells = [td.get_text() for td in soup.select("tbody td")]
+    assert cells[:3] == ["阪崎肠杆菌", "检出", "不得检出"]
     corrections = text_of(soup, ".revisions")
     assert "first.xlsx" in corrections and "旧检验所 → 测试检验所" in corrections
     assert client.get("/results/99999").status_code == 404
