@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "SERIAL_KEY_ID": None,  # which key issues new codes; the newest by default
     "QUERY_LOG_ENABLED": True,
     "REPORT_RATE_LIMIT": "5/hour",
+    "FACTS_CACHE_SECONDS": 30,  # how long batch-level facts are reused; recalls show within it
 }
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, Response, current_app, request
-from flask_babel import Babel, force_locale, get_locale
+from flask import Flask, Response, current_app, g, request
+from flask_babel import Babel, force_locale, get_locale, get_translations
 
 from formulatrust import PROJECT_ROOT
 
@@ -65,10 +65,30 @@ def remember_choice(response: Response) -> Response:
     return response
 
 
+def _translations():
+    """Return the active catalogue, looked up once per locale per request.
+
+    Flask-Babel resolves the catalogue on every call, which dominated page rendering. The
+    locale object is compared by identity, so ``force_locale`` blocks still switch language.
+    """
+    locale = getattr(getattr(g, "_flask_babel", None), "babel_locale", None)
+    cached = g.get("_translations_cache")
+    if cached is not None and locale is not None and cached[0] is locale:
+        return cached[1]
+    translations = get_translations()
+    g._translations_cache = (getattr(g._flask_babel, "babel_locale", None), translations)
+    return translations
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel with the catalogues in the top-level ``translations/``."""
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PROJECT_ROOT / "translations")
     Babel(app, locale_selector=select_language)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: _translations().ugettext(text),
+        ngettext=lambda singular, plural, n: _translations().ungettext(singular, plural, n),
+        newstyle=True,
+    )
     app.after_request(remember_choice)
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES,

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
+from sqlalchemy import Engine, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, joinedload, selectinload
 
+from formulatrust.cache import TTLCache
 from formulatrust.domain.genuine import History, Outcome
 from formulatrust.domain.gs1 import DigitalLink
 from formulatrust.domain.serials import SerialSigner, parse
@@ -26,6 +27,8 @@ from formulatrust.models import (
     SupervisionListing,
 )
 
+PRODUCT_RESULTS_SHOWN = 5
+
 
 @dataclass
 class Facts:
@@ -38,6 +41,7 @@ class Facts:
     recalls: list[Recall] = field(default_factory=list)
     batch_results: list[SamplingResult] = field(default_factory=list)
     product_results: list[SamplingResult] = field(default_factory=list)
+    product_results_total: int = 0
     rating: Rating | None = None
     listings: list[SupervisionListing] = field(default_factory=list)
     history: Outcome | None = None
@@ -101,43 +105,74 @@ def batch_for_serial(session: Session, signer: SerialSigner, product: Product,
     return next((b for b in candidates if signer.verify(product.gtin, b.lot, serial)), None)
 
 
-def gather(session: Session, signer: SerialSigner, link: DigitalLink,
-           product: Product) -> Facts:
-    """Collect every fact for ``link`` about a known ``product``."""
-    facts = Facts(link=link, product=product)
-    if link.lot is not None:
-        facts.batch = find_batch(session, product, link.lot)
-    elif link.serial is not None:
-        facts.batch = batch_for_serial(session, signer, product, link.serial)
-    if link.serial is not None:
-        facts.serial_status = serial_status(session, signer, facts.batch, product.gtin,
-                                            link.serial)
-    lot = facts.batch.lot if facts.batch else link.lot
-    recalls = session.scalars(
-        select(Recall).where(Recall.product_id == product.id)
-        .order_by(Recall.announced_on.desc())
-    ).all()
-    facts.recalls = [r for r in recalls if lot is None or r.covers(lot)]
-    results = session.scalars(
-        select(SamplingResult).where(SamplingResult.product_id == product.id)
-        .options(selectinload(SamplingResult.failed_items))
-        .order_by(SamplingResult.announced_on.desc()).limit(50)
-    ).all()
-    facts.batch_results = [r for r in results if lot and r.lot == lot]
-    facts.product_results = [r for r in results if r not in facts.batch_results]
+@dataclass(frozen=True)
+class Shared:
+    """The facts every can of one batch shares (cacheable for a short while)."""
+
+    product: Product
+    batch: Batch | None
+    recalls: list[Recall]
+    batch_results: list[SamplingResult]
+    product_results: list[SamplingResult]
+    product_results_total: int
+    rating: Rating | None
+    listings: list[SupervisionListing]
+
+
+def shared_facts(session: Session, gtin: str, lot: str | None) -> Shared | None:
+    """Load the product, its batch ``lot`` and everything shown about them, fully loaded."""
+    product = find_product(session, gtin)
+    if product is None:
+        return None
+    batch = find_batch(session, product, lot) if lot is not None else None
+    lot = batch.lot if batch else lot
+    recalls = session.scalars(select(Recall).where(Recall.product_id == product.id)
+                              .order_by(Recall.announced_on.desc())).all()
+    by_product = (select(SamplingResult).where(SamplingResult.product_id == product.id)
+                  .options(selectinload(SamplingResult.failed_items))
+                  .order_by(SamplingResult.announced_on.desc()))
     enterprise_id = product.brand.enterprise_id
-    facts.rating = session.scalars(
-        select(Rating).where(Rating.enterprise_id == enterprise_id)
-        .order_by(Rating.assessed_on.desc())
-    ).first()
-    facts.listings = session.scalars(
-        select(SupervisionListing).where(
+    return Shared(
+        product=product, batch=batch,
+        recalls=[r for r in recalls if lot is None or r.covers(lot)],
+        batch_results=list(session.scalars(by_product.where(SamplingResult.lot == lot)))
+        if lot else [],
+        product_results=list(session.scalars(
+            by_product.where(SamplingResult.lot != (lot or "")).limit(PRODUCT_RESULTS_SHOWN))),
+        product_results_total=session.scalar(select(func.count(SamplingResult.id)).where(
+            SamplingResult.product_id == product.id)) or 0,
+        rating=session.scalars(select(Rating).where(Rating.enterprise_id == enterprise_id)
+                               .order_by(Rating.assessed_on.desc())).first(),
+        listings=list(session.scalars(select(SupervisionListing).where(
             SupervisionListing.enterprise_id == enterprise_id,
             or_(SupervisionListing.product_id.is_(None),
                 SupervisionListing.product_id == product.id),
-            SupervisionListing.delisted_on.is_(None),
-        )
-    ).all()
+            SupervisionListing.delisted_on.is_(None)))),
+    )
+
+
+def lookup(session: Session, signer: SerialSigner, link: DigitalLink,
+           cache: TTLCache) -> Facts | None:
+    """Collect every fact for ``link``; None when the product is not on record."""
+    lot = link.lot
+    if lot is None and link.serial is not None:
+        product = find_product(session, link.gtin)
+        if product is None:
+            return None
+        found = batch_for_serial(session, signer, product, link.serial)
+        lot = found.lot if found else None
+    shared = cache.get_or_make(("facts", link.gtin, lot),
+                               lambda: shared_facts(session, link.gtin, lot))
+    if shared is None:
+        return None
+    facts = Facts(link=link, product=shared.product, batch=shared.batch,
+                  recalls=shared.recalls, batch_results=shared.batch_results,
+                  product_results=shared.product_results,
+                  product_results_total=shared.product_results_total,
+                  rating=shared.rating, listings=shared.listings)
+    if link.serial is not None:
+        facts.serial_status = serial_status(session, signer, shared.batch, link.gtin,
+                                            link.serial)
     return facts
 
 
@@ -157,34 +192,24 @@ def read_history(session: Session, key: tuple[str, str, str], device: str) -> Hi
                    device_last_seen=_aware(seen.last_at) if seen else None)
 
 
-def record_query(sessions: sessionmaker, key: tuple[str, str, str], device: str,
-                 outcome: Outcome, now: datetime) -> None:
-    """Store this query's effect on the can's history, in one short transaction."""
-    with sessions.begin() as session:
-        added = (1 if outcome.counted else 0, 1 if outcome.new_device else 0)
-        changed = session.execute(
-            update(CanQuery)
-            .where(CanQuery.gtin == key[0], CanQuery.lot == key[1], CanQuery.serial == key[2])
-            .values(count=CanQuery.count + added[0], devices=CanQuery.devices + added[1],
-                    last_at=now)
-        ).rowcount
-        if not changed:
-            session.add(CanQuery(gtin=key[0], lot=key[1], serial=key[2], first_at=now,
-                                 last_at=now, count=added[0], devices=added[1]))
-        seen = session.get(CanQueryDevice, (*key, device))
-        if seen:
-            seen.last_at = now
-        else:
-            session.add(CanQueryDevice(gtin=key[0], lot=key[1], serial=key[2], device=device,
-                                       last_at=now))
-
-
-def record_query_safely(sessions: sessionmaker, *args) -> None:
-    """Record a query; a lost race between two first queries costs one count, not an error."""
-    try:
-        record_query(sessions, *args)
-    except IntegrityError:
-        pass
+def record_query(engine: Engine, key: tuple[str, str, str], device: str, outcome: Outcome,
+                 now: datetime) -> None:
+    """Add this query to the can's history in one short transaction (an atomic upsert)."""
+    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    can = dict(zip(("gtin", "lot", "serial"), key, strict=True))
+    counted, new_device = int(outcome.counted), int(outcome.new_device)
+    history = insert(CanQuery).values(**can, first_at=now, last_at=now, count=counted,
+                                      devices=new_device)
+    history = history.on_conflict_do_update(
+        index_elements=["gtin", "lot", "serial"],
+        set_={"count": CanQuery.count + counted, "devices": CanQuery.devices + new_device,
+              "last_at": now})
+    seen = insert(CanQueryDevice).values(**can, device=device, last_at=now)
+    seen = seen.on_conflict_do_update(index_elements=["gtin", "lot", "serial", "device"],
+                                      set_={"last_at": now})
+    with engine.begin() as connection:
+        connection.execute(history)
+        connection.execute(seen)
 
 
 def _aware(moment: datetime) -> datetime:

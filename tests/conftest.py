@@ -71,6 +71,7 @@ def app_overrides(database_url, tmp_path: Path) -> dict:
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
         "RATELIMIT_ENABLED": False,
+        "FACTS_CACHE_SECONDS": 0,  # tests change data between requests; caching is tested apart
     }
 
 

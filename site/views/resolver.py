@@ -17,11 +17,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from formulatrust import db, signing, trace
+from formulatrust.cache import TTLCache
 from formulatrust.domain import genuine
 from formulatrust.domain.gs1 import DigitalLink, Gs1Error, parse_path
 from formulatrust.errors import render_error
+from formulatrust.i18n import current_language
 from formulatrust.views import provenance_json
 from formulatrust.views.gs1_messages import gs1_message
 
@@ -73,11 +76,10 @@ def resolve(_rest: str):
         query = request.query_string.decode("latin-1")
         return with_link_header(redirect(link.path() + (f"?{query}" if query else ""), 301),
                                 link.path())
-    session = db.session()
-    product = trace.find_product(session, link.gtin)
-    if product is None:
+    facts = trace.lookup(db.session(), signing.signer(), link, facts_cache())
+    if facts is None:
         return not_on_record(link)
-    facts = trace.gather(session, signing.signer(), link, product)
+    product = facts.product
     fmt = wanted_format()
     if fmt == "linkset":
         return linkset_response(facts)
@@ -89,8 +91,25 @@ def resolve(_rest: str):
         response = jsonify(provenance_json.represent(facts, absolute(link.path())))
     else:
         response = make_response(render_template("resolver/page.html", facts=facts,
-                                                 now=datetime.now(UTC).date()))
+                                                 sections=sections(facts)))
     return finish(response, link.path(), private=facts.level == "can")
+
+
+def facts_cache() -> TTLCache:
+    """Return this application's cache of batch-level facts and rendered sections."""
+    app = current_app._get_current_object()
+    if "formulatrust.facts" not in app.extensions:
+        app.extensions["formulatrust.facts"] = TTLCache(app.config["FACTS_CACHE_SECONDS"])
+    return app.extensions["formulatrust.facts"]
+
+
+def sections(facts: trace.Facts) -> Markup:
+    """Render the batch-level sections once per batch, language and day, then reuse them."""
+    today = datetime.now(UTC).date()
+    key = ("sections", facts.product.gtin, facts.link.lot, facts.batch and facts.batch.lot,
+           current_language(), today)
+    return facts_cache().get_or_make(key, lambda: Markup(render_template(
+        "resolver/_sections.html", facts=facts, now=today)))
 
 
 def note_query(facts: trace.Facts) -> None:
@@ -104,14 +123,14 @@ def note_query(facts: trace.Facts) -> None:
     )
     key = trace.can_key(facts)
     facts.history = genuine.assess(trace.read_history(db.session(), key, device), now)
-    sessions = current_app.extensions[db.EXTENSION_KEY]
     outcome = facts.history
     if not outcome.counted:
         return  # a reload within minutes changes nothing worth a write
+    engine = db.engine()
 
     @db.after_response
     def store() -> None:
-        trace.record_query_safely(sessions, key, device, outcome, now)
+        trace.record_query(engine, key, device, outcome, now)
 
 
 def link_type_response(fmt: str, product) -> Response:

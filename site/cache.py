@@ -1,0 +1,47 @@
+"""A small per-process cache with expiry, for facts shared by every can of a batch."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class TTLCache:
+    """Least-recently-used entries that expire ``seconds`` after they were made."""
+
+    def __init__(self, seconds: float, size: int = 4096) -> None:
+        self.seconds, self.size = seconds, size
+        self._entries: OrderedDict[Hashable, tuple[float, object]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
+        """Return the fresh cached value for ``key``, or make, keep and return it.
+
+        ``None`` is never kept, so an unknown key is looked up again next time.
+        """
+        if self.seconds <= 0:
+            return make()
+        now = time.monotonic()
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry and now - entry[0] < self.seconds:
+                self._entries.move_to_end(key)
+                return entry[1]  # type: ignore[return-value]
+        value = make()
+        if value is not None:
+            with self._lock:
+                self._entries[key] = (now, value)
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        """Forget everything (after an import, for example)."""
+        with self._lock:
+            self._entries.clear()

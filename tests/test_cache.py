@@ -1,0 +1,45 @@
+"""The short-lived cache of batch-level facts."""
+
+from __future__ import annotations
+
+import time
+
+from formulatrust.cache import TTLCache
+
+
+def test_values_are_reused_until_they_expire():
+    cache, made = TTLCache(seconds=0.2), []
+    make = lambda: made.append(1) or len(made)  # noqa: E731
+    assert cache.get_or_make("k", make) == 1
+    assert cache.get_or_make("k", make) == 1
+    time.sleep(0.25)
+    assert cache.get_or_make("k", make) == 2
+
+
+def test_none_is_not_kept_and_size_is_bounded():
+    cache, calls = TTLCache(seconds=60, size=2), []
+    assert cache.get_or_make("missing", lambda: calls.append(1)) is None
+    assert cache.get_or_make("missing", lambda: calls.append(1)) is None
+    assert len(calls) == 2
+    for key in "abc":
+        cache.get_or_make(key, lambda key=key: key)
+    assert cache.get_or_make("a", lambda: "again") == "again"  # the oldest entry was dropped
+
+
+def test_zero_seconds_disables_caching():
+    cache = TTLCache(seconds=0)
+    assert [cache.get_or_make("k", lambda: object()) for _ in range(2)][0] is not None
+
+
+def test_can_pages_reuse_batch_facts_but_never_the_query_count(make_app, app_overrides,
+                                                               trace):
+    app = make_app({**app_overrides, "FACTS_CACHE_SECONDS": 60})
+    client = app.test_client()
+    path = "/01/09521234500018/10/20260301A1/21/REG0001?lang=en"
+    with client.get(path, headers={"User-Agent": "a"}) as response:  # closing records it
+        first = response.get_data(as_text=True)
+    with client.get(path, headers={"User-Agent": "b"}) as response:
+        second = response.get_data(as_text=True)
+    assert "Queried 1 time" in first and "Queried 2 times" in second
+    assert first.split('id="product-heading"')[1].split("Something wrong")[0] == \
+        second.split('id="product-heading"')[1].split("Something wrong")[0]
