@@ -14,6 +14,7 @@ from sqlalchemy import select
 from formulatrust import PROJECT_ROOT, db, demo, migrate
 from formulatrust.cli_codes import codes_group
 from formulatrust.cli_results import results_group
+from formulatrust.cli_trace import trace_group
 from formulatrust.models import Enterprise
 from formulatrust.search import rebuild
 from formulatrust.search_documents import all_documents
@@ -27,6 +28,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(translations_group)
     app.cli.add_command(codes_group)
     app.cli.add_command(results_group)
+    app.cli.add_command(trace_group)
 
 
 @click.group("db", cls=AppGroup)
