@@ -69,14 +69,25 @@ def result_json(result: SamplingResult) -> dict:
     }
 
 
-def represent(facts: Facts, uri: str) -> dict:
-    """Return every fact about the key as JSON (documented in the README)."""
-    body = {
-        "uri": uri, "level": facts.level, "product": product_json(facts.product),
-        "batch": batch_json(facts.batch) if facts.batch else None,
+def represent(facts: Facts, uri: str, shared: dict | None = None) -> dict:
+    """Return every fact about the key as JSON (documented in the README).
+
+    ``shared`` is :func:`shared_json` for the same batch, when the caller has it cached.
+    """
+    return {
+        "uri": uri, "level": facts.level,
         "lot_on_record": None if facts.link.lot is None else facts.batch is not None,
         "serial": None if facts.link.serial is None else {
             "value": facts.link.serial, "status": facts.serial_status},
+        **(shared if shared is not None else shared_json(facts)),
+    }
+
+
+def shared_json(facts: Facts) -> dict:
+    """Return the part of the JSON that every can of the batch shares."""
+    return {
+        "product": product_json(facts.product),
+        "batch": batch_json(facts.batch) if facts.batch else None,
         "recalls": [recall_json(r) for r in facts.recalls],
         "sampling_results": {"batch": [result_json(r) for r in facts.batch_results],
                              "product": [result_json(r) for r in facts.product_results]},
@@ -86,7 +97,6 @@ def represent(facts: Facts, uri: str) -> dict:
         "supervision_listings": [{"listed_on": _day(x.listed_on), "reason": _both(x, "reason")}
                                  for x in facts.listings],
     }
-    return body
 
 
 def _link(href: str, title: str, media: str = "text/html") -> dict:

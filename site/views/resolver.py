@@ -88,7 +88,10 @@ def resolve(_rest: str):
     if fmt == "html" and facts.level == "can" and request.method == "GET":
         note_query(facts)
     if fmt == "json":
-        response = jsonify(provenance_json.represent(facts, absolute(link.path())))
+        shared = facts_cache().get_or_make(
+            ("json", link.gtin, link.lot, facts.batch and facts.batch.lot),
+            lambda: provenance_json.shared_json(facts))
+        response = jsonify(provenance_json.represent(facts, absolute(link.path()), shared))
     else:
         response = make_response(render_template("resolver/page.html", facts=facts,
                                                  sections=sections(facts)))
