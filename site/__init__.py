@@ -61,6 +61,8 @@ def _register_blueprints(app: Flask) -> None:
         landing,
         learn,
         main,
+        open_days,
+        ratings,
         recalls,
         resolver,
         results,
@@ -68,9 +70,11 @@ def _register_blueprints(app: Flask) -> None:
         search,
     )
 
-    for module in (main, scan, resolver, results, recalls, enterprises, brands, learn, search):
+    for module in (main, scan, resolver, results, recalls, enterprises, brands, learn, search,
+                   open_days):
         app.register_blueprint(module.bp)
     app.register_blueprint(results.api)
     app.register_blueprint(recalls.supervision)
+    app.register_blueprint(ratings.bp)
     for blueprint in landing.blueprints:
         app.register_blueprint(blueprint)

@@ -13,6 +13,8 @@ from sqlalchemy import select
 
 from formulatrust import PROJECT_ROOT, db, demo, migrate
 from formulatrust.cli_codes import codes_group
+from formulatrust.cli_enterprises import enterprises_group, ratings_group
+from formulatrust.cli_open_days import bookings_group, open_days_group
 from formulatrust.cli_results import results_group
 from formulatrust.cli_trace import trace_group
 from formulatrust.models import Enterprise
@@ -29,6 +31,10 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(codes_group)
     app.cli.add_command(results_group)
     app.cli.add_command(trace_group)
+    app.cli.add_command(open_days_group)
+    app.cli.add_command(bookings_group)
+    app.cli.add_command(enterprises_group)
+    app.cli.add_command(ratings_group)
 
 
 @click.group("db", cls=AppGroup)

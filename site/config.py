@@ -33,6 +33,9 @@ DEFAULTS: dict[str, Any] = {
     "QUERY_LOG_ENABLED": True,
     "REPORT_RATE_LIMIT": "5/hour",
     "FACTS_CACHE_SECONDS": 30,  # how long batch-level facts are reused; recalls show within it
+    "BOOKING_RATE_LIMIT": "10/hour",  # open-day booking attempts per client
+    "BOOKING_LOOKUP_RATE_LIMIT": "20/hour",  # "manage a booking" lookups per client
+    "BOOKING_RETENTION_DAYS": 30,  # bookings are deleted this many days after the visit
 }
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from formulatrust import demo_results, demo_trace
+from formulatrust import demo_integrity, demo_results, demo_trace
 from formulatrust.models import Brand, Enterprise, Product
 
 SEED = 20261128
@@ -86,6 +86,7 @@ def build(session: Session, progress: Callable[[int], None] = lambda _n: None) -
     session.flush()
     counts.update(demo_trace.build(session, rng, enterprises, products))
     counts["results"] += demo_results.build(session, products, SEED + 1)
+    counts.update(demo_integrity.build(session, enterprises))
     return counts
 
 

@@ -14,7 +14,6 @@ from formulatrust.models import (
     Factory,
     FailedItem,
     Product,
-    Rating,
     Recall,
     RegisteredSerial,
     SamplingResult,
@@ -56,11 +55,6 @@ def build(session: Session, rng: random.Random, enterprises: list[Enterprise],
     results = [_result(rng, b) for b in batches if rng.random() < 0.2]
     specials = _specials(session, batches)
     session.add_all(results)
-    for enterprise in enterprises:
-        session.add(Rating(enterprise_id=enterprise.id, grade=rng.choice("AAABBC"),
-                           assessed_on=date(2026, 3, 1), valid_until=date(2027, 2, 28),
-                           assessor="示例评定机构（虚构） / Demo assessor (fictional)",
-                           is_demo=True))
     session.flush()
     return {"batches": len(batches), "results": len(results) + 1, "special cans": len(specials)}
 

@@ -281,7 +281,13 @@ class Rating(Base):
     assessed_on: Mapped[date]
     valid_until: Mapped[date]
     assessor: Mapped[str] = mapped_column(String(200))
+    score: Mapped[float | None]
+    criteria: Mapped[list | None] = mapped_column(JSON)  # [[name, weight, score, basis], …]
+    capped_by: Mapped[list | None] = mapped_column(JSON)
+    methodology: Mapped[str] = mapped_column(String(20), default="")
     is_demo: Mapped[bool] = mapped_column(default=False)
+
+    enterprise: Mapped[Enterprise] = relationship()
 
 
 class SupervisionListing(Base):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from formulatrust import db
+from formulatrust import db, integrity
 from formulatrust.models import Brand, Enterprise
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
@@ -31,4 +33,6 @@ def detail(slug: str):
     ).first()
     if enterprise is None:
         abort(404)
-    return render_template("enterprises/detail.html", enterprise=enterprise)
+    return render_template("enterprises/detail.html", enterprise=enterprise,
+                           profile=integrity.profile(db.session(), enterprise),
+                           today=date.today())

@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 AREAS = {
     "bulletins": ("/bulletins", _l("Quality bulletins"),
                   _l("No bulletins have been published yet.")),
-    "open_days": ("/open-days", _l("Open days"), _l("No factory open days are scheduled yet.")),
 }
 
 

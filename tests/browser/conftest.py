@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from formulatrust import PROJECT_ROOT, create_app, db, signing
+from formulatrust import PROJECT_ROOT, create_app, db, integrity, signing
+from formulatrust.domain import rating
 from formulatrust.migrate import upgrade
 from formulatrust.search import rebuild
 from formulatrust.search_documents import all_documents
@@ -19,6 +21,7 @@ from ..liveserver import gunicorn, sibling_database
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2,
          "is_mobile": True, "has_touch": True}
+TODAY = date(2026, 11, 1)
 SHARED: dict[str, str] = {}  # facts the live server's data set up, e.g. a valid short code
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -50,7 +53,12 @@ def live_server(database_url, tmp_path_factory):
     app = create_app(dict(overrides))
     with app.app_context():
         upgrade(db.engine())
-        batches = factories.trace_world(db.session(), factories.small_world(db.session()))
+        world = factories.small_world(db.session())
+        batches = factories.trace_world(db.session(), world)
+        for enterprise in world["enterprises"]:
+            assessment = rating.assess(integrity.evidence(db.session(), enterprise, TODAY), TODAY)
+            integrity.record_assessment(db.session(), enterprise, assessment, "测试评定组")
+        db.session().commit()
         rebuild(overrides["SEARCH_INDEX_DIR"], all_documents(db.session()))
         SHARED["short_code"] = signing.short_codes().make(batches["ordinary"].id, 7)
     db.dispose(app)

@@ -15,7 +15,8 @@ PAGES = ["/", "/scan", "/results", "/enterprises", "/enterprises/test-dairy", "/
          "/01/09521234500025/10/20260402B2", "/01/09521234500032/10/20260503C3",
          "/01/09521234500018/10/UNKNOWN", "/01/09521234500019", "/01/09521234599999",
          "/scan?code=1234", "/scan/report?gtin=09521234500018&lot=20260301A1",
-         "/results?compliant=no", "/results/1", "/recalls/1", "/supervision", "/results?year=x"]
+         "/results?compliant=no", "/results/1", "/recalls/1", "/supervision", "/results?year=x",
+         "/ratings", "/ratings/methodology", "/standards"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 

@@ -11,7 +11,8 @@ from ..pagecheck import check_page
 START = ["/", "/scan", "/results", "/enterprises", "/recalls", "/learn", "/open-days",
          "/brands", "/bulletins", "/search", "/search?q=乳业", "/about", "/privacy",
          "/accessibility", "/data-licence", "/contact", "/supervision", "/results?q=阪崎",
-         "/results?compliant=no", "/01/09521234500018/10/20260301A1/21/REG0001"]
+         "/results?compliant=no", "/01/09521234500018/10/20260301A1/21/REG0001",
+         "/ratings", "/ratings/methodology", "/standards"]
 MAX_PAGES = 200
 
 

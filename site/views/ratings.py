@@ -1,0 +1,170 @@
+"""Integrity ratings: all enterprises by grade, the methodology, downloads, API and feed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from formulatrust import db
+from formulatrust.domain import rating
+from formulatrust.models import Enterprise, Rating
+from formulatrust.models_integrity import StandardCommitment
+
+bp = Blueprint("ratings", __name__)
+SORTS = {"grade", "name", "district", "assessed"}
+
+
+def current_ratings() -> list[tuple[Enterprise, Rating | None]]:
+    """Every enterprise with its newest rating."""
+    session = db.session()
+    newest: dict[int, Rating] = {}
+    for row in session.scalars(select(Rating).order_by(Rating.assessed_on, Rating.id)):
+        newest[row.enterprise_id] = row
+    enterprises = session.scalars(select(Enterprise).order_by(Enterprise.slug)).all()
+    return [(e, newest.get(e.id)) for e in enterprises]
+
+
+def filtered(rows, grade: str, district: str, sort: str):
+    """Apply the grade and district filters and the sort order."""
+    if grade:
+        rows = [r for r in rows if r[1] and r[1].grade == grade]
+    if district:
+        rows = [r for r in rows if district in (r[0].district_zh, r[0].district_en)]
+    keys = {"grade": lambda r: (r[1].grade if r[1] else "Z", -(r[1].score or 0) if r[1] else 0),
+            "name": lambda r: r[0].slug, "district": lambda r: r[0].district_en,
+            "assessed": lambda r: (r[1].assessed_on.toordinal() * -1 if r[1] else 0)}
+    return sorted(rows, key=keys[sort])
+
+
+def read_args() -> tuple[str, str, str]:
+    """Return validated (grade, district, sort); 400 on anything else."""
+    grade = request.args.get("grade", "")
+    district = request.args.get("district", "")[:50]
+    sort = request.args.get("sort", "grade")
+    if grade not in ("", "A", "B", "C", "D") or sort not in SORTS:
+        abort(400)
+    return grade, district, sort
+
+
+@bp.get("/ratings")
+def index():
+    """All enterprises by grade, sortable and filterable."""
+    grade, district, sort = read_args()
+    rows = current_ratings()
+    districts = sorted({e.district_zh for e, _ in rows})
+    return render_template("ratings/index.html", rows=filtered(rows, grade, district, sort),
+                           grade=grade, district=district, sort=sort, districts=districts)
+
+
+@bp.get("/ratings/methodology")
+def methodology():
+    """How grades are reached: criteria, weights, evidence, caps and validity."""
+    return render_template("ratings/methodology.html", weights=rating.WEIGHTS,
+                           grades=rating.GRADES, version=rating.METHODOLOGY_VERSION)
+
+
+def row_json(enterprise: Enterprise, current: Rating | None) -> dict:
+    """One enterprise and its current rating as JSON."""
+    return {
+        "slug": enterprise.slug, "name": {"zh": enterprise.name_zh, "en": enterprise.name_en},
+        "credit_code": enterprise.credit_code, "licence_no": enterprise.licence_no,
+        "district": {"zh": enterprise.district_zh, "en": enterprise.district_en},
+        "rating": None if current is None else {
+            "grade": current.grade, "score": current.score,
+            "assessed_on": current.assessed_on.isoformat(),
+            "valid_until": current.valid_until.isoformat(), "assessor": current.assessor,
+            "criteria": current.criteria, "capped_by": current.capped_by},
+        "url": url_for("enterprises.detail", slug=enterprise.slug, _external=True),
+    }
+
+
+@bp.get("/ratings.csv")
+def as_csv():
+    """The ratings table as CSV (UTF-8 with BOM)."""
+    grade, district, sort = read_args()
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(["slug", "name_zh", "name_en", "district", "grade", "score",
+                     "assessed_on", "valid_until", "assessor"])
+    for enterprise, current in filtered(current_ratings(), grade, district, sort):
+        writer.writerow([enterprise.slug, enterprise.name_zh, enterprise.name_en,
+                         enterprise.district_zh, current.grade if current else "",
+                         current.score if current and current.score is not None else "",
+                         current.assessed_on if current else "",
+                         current.valid_until if current else "",
+                         current.assessor if current else ""])
+    return Response(buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=ratings.csv"})
+
+
+@bp.get("/ratings.json")
+@bp.get("/api/v1/enterprises")
+def as_json():
+    """Enterprises with their current ratings as JSON (CORS-enabled)."""
+    grade, district, sort = read_args()
+    response = jsonify(enterprises=[row_json(e, r) for e, r in
+                                    filtered(current_ratings(), grade, district, sort)])
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/ratings/feed.atom")
+def feed():
+    """Atom feed of rating changes, newest first."""
+    ratings = db.session().scalars(
+        select(Rating).options(selectinload(Rating.enterprise))
+        .order_by(Rating.assessed_on.desc(), Rating.id.desc()).limit(50)).all()
+    xml = render_template("ratings/feed.atom", ratings=ratings,
+                          updated=datetime.now(UTC).replace(microsecond=0))
+    return Response(xml, mimetype="application/atom+xml")
+
+
+@bp.get("/standards")
+def standards():
+    """Enterprise standards stricter than the national ones, comparable on one page."""
+    commitments = db.session().scalars(
+        select(StandardCommitment).order_by(StandardCommitment.enterprise_id,
+                                            StandardCommitment.effective_on.desc())).all()
+    enterprises = {e.id: e for e in db.session().scalars(select(Enterprise))}
+    return render_template("ratings/standards.html", commitments=commitments,
+                           enterprises=enterprises)
+
+
+CRITERIA = {
+    "sampling": _l("Sampling record"), "penalties": _l("Administrative penalties"),
+    "inspections": _l("Inspections and rectification"),
+    "self_inspection": _l("Self-inspection reports"),
+    "certifications": _l("Certifications"), "complaints": _l("Complaints handled"),
+}
+CAPS = {"serious_failure_12_months": _l("A serious sampling failure in the last 12 months "
+                                        "limits the grade to C."),
+        "production_suspended": _l("A penalty that suspended production limits the grade to C.")}
+STATUSES = {"in_force": _l("in force"), "appealed": _l("under appeal"),
+            "corrected": _l("corrected"), "overturned": _l("overturned on appeal"),
+            "none": _l("no appeal"), "granted": _l("granted"), "changed": _l("changed"),
+            "renewed": _l("renewed")}
+
+
+@bp.app_template_global()
+def criterion_label(name: str) -> str:
+    """Return the reader-facing name of a rating criterion."""
+    return str(CRITERIA.get(name, name))
+
+
+@bp.app_template_global()
+def cap_label(name: str) -> str:
+    """Explain a grade cap."""
+    return str(CAPS.get(name, name))
+
+
+@bp.app_template_global()
+def status_label(name: str) -> str:
+    """Return the reader-facing name of a penalty or appeal status."""
+    return str(STATUSES.get(name, name))
