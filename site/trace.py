@@ -83,7 +83,8 @@ def serial_status(session: Session, signer: SerialSigner, batch: Batch | None,
     parsed = parse(serial)
     if parsed and parsed[1] < batch.issued_count and signer.verify(gtin, batch.lot, serial):
         return "issued"
-    registered = session.get(RegisteredSerial, (batch.id, serial))
+    registered = session.execute(select(RegisteredSerial.serial).where(
+        RegisteredSerial.batch_id == batch.id, RegisteredSerial.serial == serial)).first()
     return "registered" if registered else "unknown"
 
 
@@ -184,12 +185,17 @@ def can_key(facts: Facts) -> tuple[str, str, str]:
 
 def read_history(session: Session, key: tuple[str, str, str], device: str) -> History:
     """Return the can's query history before this query, and when this device last asked."""
-    record = session.get(CanQuery, key)
-    seen = session.get(CanQueryDevice, (*key, device))
-    if record is None:
-        return History(device_last_seen=seen.last_at if seen else None)
-    return History(count=record.count, devices=record.devices, first_at=_aware(record.first_at),
-                   device_last_seen=_aware(seen.last_at) if seen else None)
+    can = (CanQuery.gtin == key[0]) & (CanQuery.lot == key[1]) & (CanQuery.serial == key[2])
+    seen = (select(CanQueryDevice.last_at)
+            .where(CanQueryDevice.gtin == key[0], CanQueryDevice.lot == key[1],
+                   CanQueryDevice.serial == key[2], CanQueryDevice.device == device)
+            .scalar_subquery())
+    row = session.execute(select(CanQuery.count, CanQuery.devices, CanQuery.first_at, seen)
+                          .where(can)).first()
+    if row is None:
+        return History()  # device rows are only ever written together with the can's row
+    return History(count=row[0], devices=row[1], first_at=_aware(row[2]),
+                   device_last_seen=_aware(row[3]) if row[3] else None)
 
 
 def record_query(engine: Engine, key: tuple[str, str, str], device: str, outcome: Outcome,
