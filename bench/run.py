@@ -127,7 +127,8 @@ def bench_http(settings: Settings, folder: Path) -> dict:
         session = db.session()
         demo.build(session)
         session.commit()
-        rebuild(overrides["SEARCH_INDEX_DIR"], all_documents(db.session()))
+        rebuild(overrides["SEARCH_INDEX_DIR"],
+                all_documents(db.session(), app.extensions["formulatrust.content"]))
         gtin, lot = session.execute(
             select(Product.gtin, Batch.lot)
             .join(Batch, Batch.product_id == Product.id)

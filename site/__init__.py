@@ -56,6 +56,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from formulatrust.views import (
+        account,
+        admin,
         brands,
         enterprises,
         landing,
@@ -78,3 +80,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(ratings.bp)
     for blueprint in landing.blueprints:
         app.register_blueprint(blueprint)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(admin.bp)

@@ -13,10 +13,12 @@ from sqlalchemy import select
 
 from formulatrust import PROJECT_ROOT, db, demo, migrate
 from formulatrust.cli_codes import codes_group
+from formulatrust.cli_content import content_group
 from formulatrust.cli_enterprises import enterprises_group, ratings_group
 from formulatrust.cli_open_days import bookings_group, open_days_group
 from formulatrust.cli_results import results_group
 from formulatrust.cli_trace import trace_group
+from formulatrust.cli_users import reports_group, users_group
 from formulatrust.models import Enterprise
 from formulatrust.search import rebuild
 from formulatrust.search_documents import all_documents
@@ -29,12 +31,15 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(search_group)
     app.cli.add_command(translations_group)
     app.cli.add_command(codes_group)
+    app.cli.add_command(content_group)
     app.cli.add_command(results_group)
     app.cli.add_command(trace_group)
     app.cli.add_command(open_days_group)
     app.cli.add_command(bookings_group)
     app.cli.add_command(enterprises_group)
     app.cli.add_command(ratings_group)
+    app.cli.add_command(users_group)
+    app.cli.add_command(reports_group)
 
 
 @click.group("db", cls=AppGroup)
@@ -90,7 +95,8 @@ def search_group() -> None:
 @search_group.command("rebuild")
 def search_rebuild() -> None:
     """Rebuild this node's search index from the database."""
-    documents = list(all_documents(db.session()))
+    library = current_app.extensions["formulatrust.content"]
+    documents = list(all_documents(db.session(), library))
     with click.progressbar(documents, label="Indexing") as bar:
         count = rebuild(current_app.config["SEARCH_INDEX_DIR"], bar)
     click.echo(f"Indexed {count} documents.")

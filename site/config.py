@@ -36,6 +36,11 @@ DEFAULTS: dict[str, Any] = {
     "BOOKING_RATE_LIMIT": "10/hour",  # open-day booking attempts per client
     "BOOKING_LOOKUP_RATE_LIMIT": "20/hour",  # "manage a booking" lookups per client
     "BOOKING_RETENTION_DAYS": 30,  # bookings are deleted this many days after the visit
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,  # seconds a sign-in lasts, whatever the activity
+    "SIGN_IN_RATE_LIMIT": "10/15 minutes",  # sign-in and security-code attempts per client
+    "SIGN_IN_MAX_FAILURES": 5,  # wrong passwords or codes in a row before an account locks
+    "SIGN_IN_LOCKOUT_MINUTES": 15,  # how long a locked account stays locked
+    "REPORT_RETENTION_DAYS": 180,  # contacts of closed problem reports are deleted after this
 }
 
 

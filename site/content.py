@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from markdown.extensions.toc import TocExtension, slugify_unicode
 from markupsafe import Markup
 
 from formulatrust import PROJECT_ROOT
+from formulatrust.domain.compliance import check_markdown_file
 
 LANGUAGES = ("zh", "en")
 ALLOWED_TAGS = {
@@ -43,18 +45,31 @@ class Page:
     html: Markup
     source: Path
     meta: dict = field(default_factory=dict)
+    toc: tuple[tuple[str, str], ...] = ()  # (heading id, heading text) of the ## headings
+    text: str = ""  # the Markdown body, for search and reading time
+
+    @property
+    def reading_minutes(self) -> int:
+        """Estimate reading time: about 400 Chinese characters or 200 English words a minute."""
+        han = sum(1 for ch in self.text if "\u4e00" <= ch <= "\u9fff")
+        words = len(re.findall(r"[A-Za-z]+", self.text))
+        return max(1, round(han / 400 + words / 200))
 
 
 def render_markdown(text: str) -> Markup:
     """Render Markdown to sanitised HTML with heading ids that keep Chinese text."""
-    html = markdown.markdown(
-        text,
+    return _render(text)[0]
+
+
+def _render(text: str) -> tuple[Markup, tuple[tuple[str, str], ...]]:
+    converter = markdown.Markdown(
         extensions=["tables", "sane_lists", TocExtension(slugify=slugify_unicode, toc_depth="2-3")],
         output_format="html",
     )
-    return Markup(
-        nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel="noopener")
-    )
+    html = converter.convert(text)
+    toc = tuple((token["id"], token["name"]) for token in converter.toc_tokens)
+    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel="noopener")
+    return Markup(clean), toc
 
 
 def load_page(path: Path) -> Page:
@@ -71,15 +86,26 @@ def load_page(path: Path) -> Page:
             raise ContentError(f"{path}: front matter field '{required}' is missing or empty")
     if not post.content.strip():
         raise ContentError(f"{path}: the body is empty")
+    html, toc = _render(post.content)
+    _check_images(path, html)
     return Page(
         slug=slug,
         lang=lang,
         title=post["title"].strip(),
         summary=post["summary"].strip(),
-        html=render_markdown(post.content),
+        html=html,
         source=path,
         meta={k: v for k, v in post.metadata.items() if k not in ("title", "summary")},
+        toc=toc,
+        text=post.content,
     )
+
+
+def _check_images(path: Path, html: str) -> None:
+    """Refuse images without alt text: they are unreadable to screen-reader users."""
+    for tag in re.findall(r"<img\b[^>]*>", html):
+        if not re.search(r'\balt="[^"]+"', tag):
+            raise ContentError(f"{path}: an image has no alt text")
 
 
 def load_folder(folder: Path) -> dict[str, dict[str, Page]]:
@@ -92,13 +118,30 @@ def load_folder(folder: Path) -> dict[str, dict[str, Page]]:
 
 
 class Library:
-    """All loaded content, by folder (``pages``, ``learn`` …)."""
+    """All loaded content, by folder (``pages``, ``learn`` …).
+
+    Every article and showcase is checked against the advertising rules when it is loaded; a
+    document that breaks one is not published, and ``blocked`` says why.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.blocked: dict[Path, list] = {}
         self.folders = {
-            folder.name: load_folder(folder) for folder in sorted(root.iterdir()) if folder.is_dir()
+            folder.name: self._compliant(load_folder(folder))
+            for folder in sorted(root.iterdir()) if folder.is_dir()
         }
+
+    def _compliant(self, pages: dict[str, dict[str, Page]]) -> dict[str, dict[str, Page]]:
+        kept: dict[str, dict[str, Page]] = {}
+        for slug, versions in pages.items():
+            for lang, page in versions.items():
+                findings = check_markdown_file(page.source)
+                if findings:
+                    self.blocked[page.source] = findings
+                else:
+                    kept.setdefault(slug, {})[lang] = page
+        return kept
 
     def get(self, folder: str, slug: str, lang: str) -> tuple[Page, bool] | None:
         """Return the page in ``lang`` or, flagged as a fallback, in the other language."""
@@ -112,6 +155,9 @@ class Library:
 
 def init_app(app: Flask) -> None:
     """Load the content library once and keep it on the application."""
-    app.extensions["formulatrust.content"] = Library(
-        Path(app.config.get("CONTENT_DIR") or PROJECT_ROOT / "content")
-    )
+    library = Library(Path(app.config.get("CONTENT_DIR") or PROJECT_ROOT / "content"))
+    for path, findings in library.blocked.items():
+        for finding in findings:
+            app.logger.warning("Not published, %s breaks rule %s: %r", path, finding.rule,
+                               finding.phrase)
+    app.extensions["formulatrust.content"] = library

@@ -35,8 +35,19 @@ def result_document(result: SamplingResult) -> Document:
     return Document("result", str(result.id), result.product_name, "", body)
 
 
-def all_documents(session: Session) -> Iterator[Document]:
-    """Yield a document for every indexed record."""
+def article_documents(library) -> Iterator[Document]:
+    """Index each learn article, both languages in one document."""
+    for slug, versions in sorted(library.folders.get("learn", {}).items()):
+        zh, en = versions.get("zh"), versions.get("en")
+        body = " ".join(f"{page.summary} {page.text}" for page in versions.values())
+        yield Document("article", slug, zh.title if zh else en.title,
+                       en.title if en else zh.title, body)
+
+
+def all_documents(session: Session, library=None) -> Iterator[Document]:
+    """Yield a document for every indexed record (and every article, given the library)."""
+    if library is not None:
+        yield from article_documents(library)
     for enterprise in session.scalars(select(Enterprise).order_by(Enterprise.id)):
         yield enterprise_document(enterprise)
     brands = select(Brand).options(selectinload(Brand.products), selectinload(Brand.enterprise))

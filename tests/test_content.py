@@ -55,3 +55,16 @@ def test_missing_language_falls_back_with_a_flag(tmp_path):
 def test_footer_page_in_english_shows_english_text(client):
     html = client.get("/privacy?lang=en").get_data(as_text=True)
     assert "Personal Information Protection Law" in html
+
+
+def test_non_compliant_documents_are_not_published(tmp_path):
+    folder = tmp_path / "brands"
+    folder.mkdir()
+    front = "---\ntitle: 品牌\nsummary: 介绍\n---\n"
+    write(folder / "bad.zh.md", front + "我们的配方母乳化，媲美母乳。")
+    write(folder / "good.zh.md", front + "工厂位于上海，每批出厂检验。")
+    library = Library(tmp_path)
+    assert library.get("brands", "bad", "zh") is None
+    assert library.get("brands", "good", "zh") is not None
+    [findings] = library.blocked.values()
+    assert {f.rule for f in findings} == {"breastmilk_claim"}

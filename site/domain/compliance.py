@@ -48,6 +48,7 @@ CLAUSE_END = "。！？；，、：,.!?;:\n"
 ZH_WINDOW = 16
 EN_WINDOW = 7
 MILK = r"(?:breast|mother['’]?s)[\s-]*milk"
+START, END = r"(?<![A-Za-z0-9_])", r"(?![A-Za-z0-9_])"  # \b would treat Chinese as letters
 
 # Chinese negations; a single character only counts directly before the phrase ($).
 ZH_NEGATION = re.compile(
@@ -70,8 +71,8 @@ EXEMPT = re.compile(
     re.IGNORECASE,
 )
 STAGE_CONTEXT = re.compile(
-    r"[12一二]\s*段|stage\s*[12]\b"
-    r"|(?:0|6)\s*[-–—~～至到]\s*(?:6|12)\s*(?:个)?\s*(?:月龄|月|months?\b|mo\b)",
+    rf"(?<![0-9])[12]\s*段|[一二]段(?=奶|配方|婴)|{START}stage\s*[12]{END}"
+    rf"|(?:0|6)\s*[-–—~～至到]\s*(?:6|12)\s*(?:个)?\s*(?:月龄|月|months?{END}|mo{END})",
     re.IGNORECASE,
 )
 
@@ -103,7 +104,7 @@ class MarkdownError(ValueError):
 
 def _pattern(zh: Iterable[str], en: Iterable[str]) -> re.Pattern:
     """Compile Chinese regexes as they are and English ones as whole words, longest first."""
-    parts = [*zh, *(rf"\b{phrase}\b" for phrase in en)]
+    parts = [*zh, *(rf"{START}(?:{phrase}){END}" for phrase in en)]
     return re.compile("|".join(sorted(parts, key=len, reverse=True)), re.IGNORECASE)
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from formulatrust import db
-from formulatrust.models import Brand
+from formulatrust.i18n import current_language
+from formulatrust.models import Brand, Rating
+from formulatrust.models_integrity import Certification
 
 bp = Blueprint("brands", __name__, url_prefix="/brands")
 
@@ -31,4 +33,12 @@ def detail(slug: str):
     ).first()
     if brand is None:
         abort(404)
-    return render_template("brands/detail.html", brand=brand)
+    library = current_app.extensions["formulatrust.content"]
+    showcase = library.get("brands", slug, current_language())
+    session = db.session()
+    rating = session.scalars(select(Rating).where(Rating.enterprise_id == brand.enterprise_id)
+                             .order_by(Rating.assessed_on.desc())).first()
+    certifications = session.scalars(select(Certification).where(
+        Certification.enterprise_id == brand.enterprise_id)).all()
+    return render_template("brands/detail.html", brand=brand, showcase=showcase,
+                           rating=rating, certifications=certifications)

@@ -10,7 +10,7 @@ from formulatrust.search import SearchError, query_index
 bp = Blueprint("search", __name__, url_prefix="/search")
 MAX_QUERY_LENGTH = 100
 HIT_LINKS = {"enterprise": ("enterprises.detail", "slug"), "brand": ("brands.detail", "slug"),
-             "result": ("results.detail", "result_id")}
+             "result": ("results.detail", "result_id"), "article": ("learn.article", "slug")}
 
 
 def hit_url(hit) -> str:

@@ -59,7 +59,8 @@ def live_server(database_url, tmp_path_factory):
             assessment = rating.assess(integrity.evidence(db.session(), enterprise, TODAY), TODAY)
             integrity.record_assessment(db.session(), enterprise, assessment, "测试评定组")
         db.session().commit()
-        rebuild(overrides["SEARCH_INDEX_DIR"], all_documents(db.session()))
+        rebuild(overrides["SEARCH_INDEX_DIR"],
+                all_documents(db.session(), app.extensions["formulatrust.content"]))
         SHARED["short_code"] = signing.short_codes().make(batches["ordinary"].id, 7)
     db.dispose(app)
     env = {"DATABASE_URL": url, "FORMULATRUST_SECRET_KEY": overrides["SECRET_KEY"],

@@ -63,3 +63,22 @@ def test_unknown_urls_get_the_bilingual_404_page(client, path, lang):
     other = soup.select_one(".other-language")
     assert other.h2.get_text() == {"zh": "Page not found", "en": "找不到页面"}[lang]
     assert other["lang"] == {"zh": "en", "en": "zh-Hans"}[lang]
+
+
+def test_learn_articles_have_contents_sources_and_related_reading(client):
+    soup = check_page(client.get("/learn/preparing-a-bottle?lang=en").get_data(as_text=True))
+    toc = [a["href"] for a in soup.select(".toc a")]
+    assert toc and all(soup.find(id=href[1:]) for href in toc)  # every entry has its heading
+    assert soup.select(".article-sources li a")
+    assert "minute" in soup.select_one(".article-meta").get_text()
+    zh = check_page(client.get("/learn/preparing-a-bottle?lang=zh").get_data(as_text=True))
+    assert all(zh.find(id=a["href"][1:]) for a in zh.select(".toc a"))  # Chinese heading ids
+    topic = check_page(client.get("/learn?topic=safety").get_data(as_text=True))
+    assert len(topic.select("main h2")) == 1
+    assert client.get("/learn?topic=nonsense").status_code == 404
+
+
+def test_articles_are_in_site_search(app, client, runner):
+    assert runner.invoke(args=["search", "rebuild"]).exit_code == 0
+    soup = check_page(client.get("/search?q=阪崎肠杆菌").get_data(as_text=True))
+    assert "/learn/" in " ".join(a["href"] for a in soup.select(".hits a"))

@@ -1,0 +1,106 @@
+"""Who may use which route: one declarative table, consulted by the views and the tests.
+
+Every route that writes (POST, PUT, PATCH, DELETE) must have a rule here; the authorisation
+matrix test fails for a write route without one, and the server refuses it. A rule is one of:
+
+- ``PUBLIC``: anyone, signed in or not (the problem report form, open-day bookings, sign-in);
+- ``SIGNED_IN``: any active account;
+- a set of roles;
+- ``OwnEnterprise(...)``: enterprise editors of the enterprise that owns the record, plus the
+  roles named in ``also`` for any enterprise. Views pass the owner to the check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+ADMIN = "admin"
+REGULATOR = "regulator"
+ASSOCIATION = "association"
+ENTERPRISE = "enterprise"
+SCIENCE = "science"
+ROLES = (ADMIN, REGULATOR, ASSOCIATION, ENTERPRISE, SCIENCE)
+
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+
+
+@dataclass(frozen=True)
+class OwnEnterprise:
+    """Enterprise editors for their own enterprise only; ``also`` roles for every enterprise."""
+
+    also: frozenset[str] = frozenset()
+
+    def __call__(self, role: str | None, owner_enterprise_id: int | None,
+                 user_enterprise_id: int | None) -> bool:
+        if role in self.also:
+            return True
+        return (role == ENTERPRISE and owner_enterprise_id is not None
+                and user_enterprise_id is not None and owner_enterprise_id == user_enterprise_id)
+
+
+Predicate = Callable[[str | None, int | None, int | None], bool]
+Rule = str | frozenset[str] | Predicate
+
+RULES: dict[str, Rule] = {
+    # Public forms: anyone may send them; each has its own rate limit and CSRF token.
+    "scan.report": PUBLIC,
+    "open_days.book": PUBLIC,
+    "open_days.cancel": PUBLIC,
+    "open_days.manage": PUBLIC,
+    "account.sign_in": PUBLIC,
+    "account.sign_in_code": PUBLIC,
+    # Accounts.
+    "account.page": SIGNED_IN,
+    "account.sign_out": SIGNED_IN,
+    "account.sign_out_everywhere": SIGNED_IN,
+    "account.totp": frozenset({ADMIN, REGULATOR}),
+    # The regulators' report queue: administrators may look (contacts masked), not triage.
+    "admin.reports": frozenset({ADMIN, REGULATOR}),
+    "admin.report": frozenset({ADMIN, REGULATOR}),
+    "admin.report_status": frozenset({REGULATOR}),
+    # The audit log is read by administrators only.
+    "admin.audit": frozenset({ADMIN}),
+}
+
+
+def rule_for(endpoint: str) -> Rule | None:
+    """Return the rule for ``endpoint``, or None when it has none (which refuses everyone)."""
+    return RULES.get(endpoint)
+
+
+def is_public(endpoint: str) -> bool:
+    """Tell whether ``endpoint`` is open to everyone, signed in or not."""
+    return RULES.get(endpoint) == PUBLIC
+
+
+def can(role: str | None, endpoint: str, owner_enterprise_id: int | None = None,
+        user_enterprise_id: int | None = None) -> bool:
+    """Tell whether a user with ``role`` (None: signed out) may use ``endpoint``.
+
+    For ownership rules, ``owner_enterprise_id`` is the enterprise owning the record and
+    ``user_enterprise_id`` the user's own. An endpoint without a rule is refused to everyone.
+    """
+    rule = RULES.get(endpoint)
+    if rule is None:
+        return False
+    if rule == PUBLIC:
+        return True
+    if role not in ROLES:
+        return False
+    if rule == SIGNED_IN:
+        return True
+    if isinstance(rule, frozenset):
+        return role in rule
+    return bool(rule(role, owner_enterprise_id, user_enterprise_id))
+
+
+def could(role: str | None, endpoint: str, user_enterprise_id: int | None = None) -> bool:
+    """Tell whether ``role`` may use ``endpoint`` for at least its own records.
+
+    The role-level check made before the record (and so its owner) is known.
+    """
+    if can(role, endpoint, user_enterprise_id, user_enterprise_id):
+        return True
+    return can(role, endpoint, None, user_enterprise_id)

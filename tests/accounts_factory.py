@@ -1,0 +1,43 @@
+"""Accounts for tests: one per role, signed in by writing the session cookie directly."""
+
+from __future__ import annotations
+
+import time
+
+from werkzeug.security import generate_password_hash
+
+from formulatrust import accounts
+from formulatrust.models_accounts import User
+
+from .pagecheck import check_page
+
+PASSWORD = "correct horse battery staple"
+PASSWORD_HASH = generate_password_hash(PASSWORD)  # once: scrypt is slow on purpose
+
+
+def make_user(session, role: str, enterprise=None, email: str | None = None, **fields) -> User:
+    """Add and commit an account with ``PASSWORD``."""
+    user = User(email=email or f"{role}-{enterprise.slug if enterprise else 'x'}@example.com",
+                display_name=f"Test {role}", password_hash=PASSWORD_HASH, role=role,
+                enterprise_id=enterprise.id if enterprise else None, **fields)
+    session.add(user)
+    session.commit()
+    return user
+
+
+def sign_in_as(client, user: User | None) -> None:
+    """Make ``client`` signed in as ``user`` (None: signed out) without the sign-in form."""
+    with client.session_transaction() as cookie:
+        for key in (accounts.USER_KEY, accounts.VERSION_KEY, accounts.SINCE_KEY):
+            cookie.pop(key, None)
+        if user is not None:
+            cookie[accounts.USER_KEY] = user.id
+            cookie[accounts.VERSION_KEY] = user.session_version
+            cookie[accounts.SINCE_KEY] = time.time()
+
+
+def csrf_token(client, path: str = "/sign-in") -> str:
+    """Return a CSRF token for ``client``'s session, read from a page with a form."""
+    response = client.get(path)
+    soup = check_page(response.get_data(as_text=True))
+    return soup.find("input", attrs={"name": "csrf_token"})["value"]

@@ -1,0 +1,239 @@
+"""Signing in and out: generic failures, lockout, rate limit, expiry, second factor."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from formulatrust import accounts
+from formulatrust.domain import totp
+from formulatrust.models import utcnow
+from formulatrust.models_accounts import AuditEntry, User
+
+from ..accounts_factory import PASSWORD, csrf_token, make_user, sign_in_as
+from ..pagecheck import check_page, text_of
+
+
+def sign_in(client, email, password=PASSWORD, next_url=None, lang="en"):
+    data = {"csrf_token": csrf_token(client), "email": email, "password": password}
+    if next_url:
+        data["next"] = next_url
+    return client.post(f"/sign-in?lang={lang}", data=data)
+
+
+def location(response) -> str:
+    parts = urlsplit(response.headers["Location"])
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_sign_in_page_passes_the_checks(client, lang):
+    response = client.get(f"/sign-in?lang={lang}")
+    assert response.status_code == 200
+    soup = check_page(response.get_data(as_text=True), lang)
+    assert soup.find("input", attrs={"name": "password", "type": "password"})
+    assert soup.form["novalidate"] is not None
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_a_user_signs_in_sees_the_account_page_and_the_sign_in_is_audited(client, session):
+    user = make_user(session, "regulator", email="reg@example.com")
+    response = sign_in(client, "  Reg@Example.com ")
+    assert response.status_code == 303 and location(response) == "/account"
+    cookie = response.headers["Set-Cookie"]
+    assert "Expires=" in cookie and "Secure" in cookie and "HttpOnly" in cookie
+    page = client.get("/account?lang=en")
+    soup = check_page(page.get_data(as_text=True), "en")
+    assert "reg@example.com" in soup.main.get_text()
+    assert "Regulator editor" in soup.main.get_text()
+    assert soup.find("a", href="/admin/reports")
+    entry = session.scalars(select(AuditEntry)).one()
+    assert (entry.user_id, entry.action, entry.object_type) == (user.id, "sign_in", "user")
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    ("/admin/reports?status=new", "/admin/reports?status=new"),
+    ("//evil.example/", "/account"), ("https://evil.example/", "/account"),
+    ("/\\evil.example", "/account")])
+def test_sign_in_returns_to_local_pages_only(client, session, target, expected):
+    make_user(session, "regulator")
+    assert location(sign_in(client, "regulator-x@example.com", next_url=target)) == expected
+
+
+def test_signed_out_visitors_are_sent_to_sign_in_and_back(client, session):
+    response = client.get("/admin/reports?status=new")
+    assert response.status_code == 303
+    assert location(response) == "/sign-in?next=/admin/reports?status%3Dnew"
+    soup = check_page(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert soup.find("input", attrs={"name": "next"})["value"] == "/admin/reports?status=new"
+
+
+def failure_text(response) -> str:
+    assert response.status_code == 400
+    soup = check_page(response.get_data(as_text=True), "en")
+    assert soup.title.get_text().startswith("Error: Sign in")
+    return text_of(soup, ".error-summary")
+
+
+def test_failures_do_not_say_whether_the_email_exists(client, session, caplog):
+    make_user(session, "admin", email="admin@example.com")
+    caplog.set_level(logging.DEBUG)
+    wrong_password = failure_text(sign_in(client, "admin@example.com", "not the password"))
+    unknown = failure_text(sign_in(client, "nobody@example.com", "not the password"))
+    assert wrong_password == unknown
+    assert "email address or password is wrong" in unknown
+    assert "admin@example.com" not in caplog.text and "not the password" not in caplog.text
+
+
+def test_empty_fields_are_reported_with_the_form_pattern(client):
+    summary = failure_text(sign_in(client, "", ""))
+    assert "Enter your email address." in summary and "Enter your password." in summary
+
+
+def test_repeated_failures_lock_the_account_for_a_while(client, session):
+    user = make_user(session, "association")
+    for _ in range(5):
+        assert sign_in(client, user.email, "wrong password!").status_code == 400
+    session.refresh(user)
+    assert accounts.aware(user.locked_until) > utcnow() + timedelta(minutes=14)
+    assert sign_in(client, user.email).status_code == 400  # even the right password
+    assert session.scalars(select(AuditEntry.action)).all() == ["lock"]
+    user.locked_until = utcnow() - timedelta(seconds=1)
+    session.commit()
+    assert sign_in(client, user.email).status_code == 303
+
+
+def test_disabled_accounts_cannot_sign_in_and_are_signed_out(client, session):
+    user = make_user(session, "science")
+    sign_in_as(client, user)
+    assert client.get("/account").status_code == 200
+    user.active = False
+    session.commit()
+    assert client.get("/account").status_code == 303
+    assert sign_in(client, user.email).status_code == 400
+
+
+def test_sign_in_attempts_are_rate_limited(make_app, app_overrides, session):
+    app = make_app({**app_overrides, "RATELIMIT_ENABLED": True, "SIGN_IN_RATE_LIMIT": "2/minute"})
+    client = app.test_client()
+    client.environ_base["HTTP_REFERER"] = "https://localhost/"
+    statuses = [sign_in(client, "x@example.com", "wrong password!").status_code
+                for _ in range(3)]
+    assert statuses == [400, 400, 429]
+
+
+def test_forms_without_csrf_token_are_refused(client, session):
+    user = make_user(session, "admin")
+    response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+    sign_in_as(client, user)
+    assert client.post("/sign-out").status_code == 400
+    assert client.get("/account").status_code == 200
+
+
+def test_sign_out_ends_this_session_only(app, client, session):
+    user = make_user(session, "admin")
+    other = app.test_client()
+    sign_in_as(client, user)
+    sign_in_as(other, user)
+    response = client.post("/sign-out", data={"csrf_token": csrf_token(client, "/account")})
+    assert response.status_code == 303 and location(response) == "/"
+    assert client.get("/account").status_code == 303
+    assert other.get("/account").status_code == 200
+
+
+def test_sign_out_everywhere_ends_every_session(app, client, session):
+    user = make_user(session, "admin")
+    other = app.test_client()
+    sign_in_as(client, user)
+    sign_in_as(other, user)
+    response = client.post("/sign-out-everywhere",
+                           data={"csrf_token": csrf_token(client, "/account")})
+    assert response.status_code == 303
+    assert client.get("/account").status_code == 303
+    assert other.get("/account").status_code == 303
+    session.refresh(user)
+    assert user.session_version == 2
+
+
+def test_sessions_expire_after_the_lifetime(client, session):
+    user = make_user(session, "admin")
+    sign_in_as(client, user)
+    with client.session_transaction() as cookie:
+        cookie[accounts.SINCE_KEY] = time.time() - 8 * 3600 - 1
+    assert client.get("/account").status_code == 303
+
+
+# --- the second factor ----------------------------------------------------------------------
+
+def code_at(secret: str, offset_steps: int = 0) -> str:
+    return totp.totp(totp.secret_bytes(secret), time.time() + 30 * offset_steps)
+
+
+def test_a_regulator_turns_on_totp_and_then_needs_a_code(client, session):
+    user = make_user(session, "regulator")
+    sign_in_as(client, user)
+    page = client.get("/account/totp?lang=en")
+    soup = check_page(page.get_data(as_text=True), "en")
+    assert soup.select_one(".panel svg title")
+    secret = text_of(soup, "main .code").replace(" ", "")
+    assert len(secret) == 32
+    assert secret not in str(client.get_cookie("session").value)
+    token = soup.find("input", attrs={"name": "csrf_token"})["value"]
+    wrong = client.post("/account/totp?lang=en", data={"csrf_token": token, "code": "000000"})
+    assert wrong.status_code == 400
+    assert check_page(wrong.get_data(as_text=True)).title.get_text().startswith("Error:")
+    response = client.post("/account/totp", data={"csrf_token": token, "code": code_at(secret)})
+    assert response.status_code == 303
+    session.refresh(user)
+    assert user.totp_secret == secret
+    assert session.scalars(select(AuditEntry.summary)).all() == [{"totp": "enabled"}]
+
+    sign_in_as(client, None)
+    response = sign_in(client, user.email, next_url="/admin/reports")
+    assert response.status_code == 303 and location(response).startswith("/sign-in/code")
+    assert client.get("/account").status_code == 303  # not signed in yet
+    form = check_page(client.get(response.headers["Location"]).get_data(as_text=True))
+    token = form.find("input", attrs={"name": "csrf_token"})["value"]
+    next_url = form.find("input", attrs={"name": "next"})["value"]
+    bad = client.post("/sign-in/code", data={"csrf_token": token, "code": "12345x"})
+    assert bad.status_code == 400
+    code = code_at(secret, 1)  # the setup used this step's code: it cannot be reused
+    response = client.post("/sign-in/code",
+                           data={"csrf_token": token, "code": code, "next": next_url})
+    assert response.status_code == 303 and location(response) == "/admin/reports"
+    assert client.get("/account").status_code == 200
+
+    sign_in_as(client, None)
+    sign_in(client, user.email)
+    replay = client.post("/sign-in/code", data={"csrf_token": token, "code": code})
+    assert replay.status_code == 400
+
+
+def test_the_code_step_needs_a_password_first(client, session):
+    assert location(client.get("/sign-in/code")) == "/sign-in"
+    response = client.post("/sign-in/code?lang=en",
+                           data={"csrf_token": csrf_token(client), "code": "123456"})
+    assert response.status_code == 400
+    assert "Sign in again" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["association", "science"])
+def test_only_regulators_and_administrators_may_set_up_totp(client, session, role):
+    sign_in_as(client, make_user(session, role))
+    assert client.get("/account/totp").status_code == 403
+    soup = check_page(client.get("/account").get_data(as_text=True))
+    assert not soup.find("a", href="/account/totp")
+
+
+def test_enterprise_editors_see_their_enterprise(client, session, world):
+    enterprise = world["enterprises"][0]
+    sign_in_as(client, make_user(session, "enterprise", enterprise))
+    soup = check_page(client.get("/account?lang=zh").get_data(as_text=True), "zh")
+    assert soup.find("a", href=f"/enterprises/{enterprise.slug}")
+    assert session.scalar(select(User.enterprise_id)) == enterprise.id

@@ -1,0 +1,118 @@
+"""Every write route × every role (and signed out): allowed or refused as ``authz.RULES`` says.
+
+A write route (POST, PUT, PATCH or DELETE) without a rule fails here, so each new route needs
+one. Refused means 403 for a signed-in user and a redirect to the sign-in page for the signed
+out; allowed means neither (the view may still answer 400 for the empty form, or 404).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from flask import url_for
+
+from formulatrust.domain.authz import ROLES, RULES, can
+from formulatrust.models import ProblemReport
+
+from ..accounts_factory import csrf_token, make_user, sign_in_as
+from ..open_days_factory import open_day
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+EVERYONE = [None, *ROLES]
+
+# A value for each URL argument of a write route. A route with a new argument name fails
+# until a sample is added here.
+SAMPLES = {
+    "visit_id": lambda world: world["visit"].id,
+    "reference": lambda world: "NOSUCHREF0",
+    "report_id": lambda world: world["report"].id,
+}
+# For routes whose rule depends on the owning enterprise: URL arguments naming a record of
+# ``enterprise``. The matrix tries each such route on the user's enterprise and on another.
+OWNED: dict[str, object] = {}
+
+
+def write_routes(app) -> list[tuple[str, str, list[str]]]:
+    """Return (endpoint, method, argument names) for every write route of ``app``."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods & WRITE_METHODS):
+            routes.append((rule.endpoint, method, sorted(rule.arguments)))
+    return sorted(routes)
+
+
+@pytest.fixture
+def matrix_world(session, world):
+    enterprise = world["enterprises"][0]
+    visit = open_day(session, enterprise)
+    report = ProblemReport(reference="MATRIX01", gtin="09521234500018", category="other",
+                           description="A report for the matrix.", contact="13800001234")
+    session.add(report)
+    session.commit()
+    return {**world, "visit": visit, "report": report}
+
+
+def test_every_write_route_has_a_rule(app):
+    routes = write_routes(app)
+    assert routes, "the app should have write routes"
+    missing = sorted({endpoint for endpoint, _, _ in routes if endpoint not in RULES})
+    assert missing == [], f"write routes without a rule in authz.RULES: {missing}"
+
+
+def test_every_ownership_rule_says_how_to_reach_a_record(app):
+    for endpoint, _, _ in write_routes(app):
+        if callable(RULES.get(endpoint)):
+            assert endpoint in OWNED, f"add {endpoint} to OWNED in this test"
+
+
+def url_for_route(app, endpoint: str, arguments: list[str], world, owned=None) -> str:
+    values = {}
+    for name in arguments:
+        assert name in SAMPLES or owned, f"add a sample value for <{name}> ({endpoint})"
+        if name in SAMPLES:
+            values[name] = SAMPLES[name](world)
+    values.update(owned or {})
+    with app.test_request_context():
+        return url_for(endpoint, **values)
+
+
+def refused(response, role) -> bool:
+    if role is None:
+        location = urlsplit(response.headers.get("Location", ""))
+        return response.status_code in (302, 303) and location.path == "/sign-in"
+    return response.status_code == 403
+
+
+@pytest.mark.parametrize("role", EVERYONE, ids=lambda role: role or "signed-out")
+def test_write_routes_answer_each_role_as_the_rules_say(app, client, session, matrix_world,
+                                                        role):
+    own, other = matrix_world["enterprises"]
+    user = make_user(session, role, own if role == "enterprise" else None) if role else None
+    token = csrf_token(client)
+    wrong = []
+    for endpoint, method, arguments in write_routes(app):
+        cases = [(None, None)]
+        if endpoint in OWNED:
+            cases = [(OWNED[endpoint](matrix_world, each), each) for each in (own, other)]
+        for owned, enterprise in cases:
+            if user is not None:
+                session.refresh(user)  # "sign out everywhere" changes the session version
+            sign_in_as(client, user)
+            url = url_for_route(app, endpoint, arguments, matrix_world, owned)
+            response = client.open(url, method=method, data={"csrf_token": token})
+            expected = can(role, endpoint, enterprise.id if enterprise else None,
+                           user.enterprise_id if user else None)
+            if refused(response, role) == expected:
+                wrong.append(f"{method} {url} ({endpoint}): {response.status_code}, "
+                             f"expected {'allowed' if expected else 'refused'}")
+    assert wrong == []
+
+
+def test_a_route_missing_from_the_rules_is_refused_to_everyone(app, client, session,
+                                                              matrix_world, monkeypatch):
+    monkeypatch.delitem(RULES, "account.sign_out")
+    admin = make_user(session, "admin")
+    sign_in_as(client, admin)
+    response = client.post("/sign-out", data={"csrf_token": csrf_token(client, "/account")})
+    assert response.status_code == 403
