@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from formulatrust import demo_integrity, demo_results, demo_trace
+from formulatrust import demo_integrity, demo_open_days, demo_results, demo_trace
 from formulatrust.models import Brand, Enterprise, Product
 
 SEED = 20261128
@@ -87,6 +87,7 @@ def build(session: Session, progress: Callable[[int], None] = lambda _n: None) -
     counts.update(demo_trace.build(session, rng, enterprises, products))
     counts["results"] += demo_results.build(session, products, SEED + 1)
     counts.update(demo_integrity.build(session, enterprises))
+    counts["open days"] = demo_open_days.build_open_days(session, enterprises)
     return counts
 
 
