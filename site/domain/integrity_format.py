@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
+from formulatrust.domain.trace_format import Problem
+
 SECTIONS = {
     "licences": {"number": "licence", "event": ("granted", "changed", "renewed"), "on": "date",
                  "valid_until": "date", "scope_zh": "text?", "scope_en": "text?",
@@ -28,19 +30,6 @@ SECTIONS = {
                 "body_en": "text?", "appeal_status": ("none", "filed", "upheld", "overturned"),
                 "replied_on": "date"},
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What is wrong, where: ``record`` like ``enterprises[0].penalties[2]``."""
-
-    record: str
-    field: str
-    message_zh: str
-    message_en: str
-
-    def __str__(self) -> str:
-        return f"{self.record} · {self.field}: {self.message_zh} / {self.message_en}"
 
 
 @dataclass
