@@ -107,6 +107,9 @@ def role_required(owner: Callable[..., int | None] | None = None):
 
     ``owner``, given the view's arguments, returns the enterprise that owns the record; it is
     called only once the role is known to qualify, so strangers cannot probe what exists.
+    Routes with an ``OwnEnterprise`` rule need it (for a new record of the user's own
+    enterprise, ``owner=lambda **_: current_user().enterprise_id``); without it only the
+    rule's ``also`` roles get through.
     """
     def decorate(view):
         @wraps(view)
@@ -114,7 +117,11 @@ def role_required(owner: Callable[..., int | None] | None = None):
             endpoint = request.endpoint or ""
             if not _could(endpoint):
                 return refuse()
-            if owner is not None and not allowed(endpoint, owner(*args, **kwargs)):
+            if owner is not None:
+                if not allowed(endpoint, owner(*args, **kwargs)):
+                    return refuse()
+            elif callable(authz.rule_for(endpoint)) and not allowed(endpoint):
+                # An ownership rule with no owner given: only the roles allowed everywhere.
                 return refuse()
             return view(*args, **kwargs)
         return guarded

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from formulatrust import db, integrity
 from formulatrust.domain import rating
 from formulatrust.domain.integrity_format import SECTIONS, Problem, parse
-from formulatrust.models import Enterprise, Rating
+from formulatrust.models import Enterprise, Rating, SamplingResult
 from formulatrust.models_integrity import (
     Certification,
     Inspection,
@@ -68,6 +68,9 @@ def _replies(session, enterprise: Enterprise, replies: list[dict]) -> int:
 
 
 def _target(session, enterprise: Enterprise, kind: str, ref: str) -> int | None:
+    if kind == "result":
+        return session.scalar(select(SamplingResult.id).where(
+            SamplingResult.enterprise_id == enterprise.id, SamplingResult.sample_no == ref))
     if kind == "penalty":
         return session.scalar(select(Penalty.id).where(Penalty.enterprise_id == enterprise.id,
                                                        Penalty.decision_no == ref))

@@ -26,7 +26,7 @@ SECTIONS = {
                   "effective_on": "date", "indicators": "indicators"},
     "ratings": {"grade": ("A", "B", "C", "D"), "assessed_on": "date", "valid_until": "date",
                 "assessor": "text"},
-    "replies": {"target": ("rating", "penalty"), "ref": "text", "body_zh": "text",
+    "replies": {"target": ("rating", "penalty", "result"), "ref": "text", "body_zh": "text",
                 "body_en": "text?", "appeal_status": ("none", "filed", "upheld", "overturned"),
                 "replied_on": "date"},
 }

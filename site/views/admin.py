@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired
 from formulatrust import audit, db
 from formulatrust.accounts import current_user, private, role_required
 from formulatrust.domain.booking import mask_phone
+from formulatrust.errors import render_error
 from formulatrust.models import ProblemReport
 from formulatrust.models_accounts import AuditEntry
 from formulatrust.views.scan import CATEGORIES
@@ -26,6 +27,7 @@ PER_PAGE = 50
 STATUSES = {"new": _l("New"), "investigating": _l("Investigating"), "closed": _l("Closed")}
 # Reports move forward only; nonsense and duplicates may be closed straight away.
 TRANSITIONS = {"new": ("investigating", "closed"), "investigating": ("closed",), "closed": ()}
+CLOSED_MESSAGE = _l("This report is closed; its status can no longer change.")
 CATEGORY_NAMES = {choice.value: choice.label for choice in CATEGORIES}
 
 
@@ -156,6 +158,8 @@ def report_status(report_id: int):
     """Move a report to its next status, recording who did it."""
     found = get_report(report_id)
     old = found.status
+    if not TRANSITIONS.get(old):
+        return private(render_error(400, str(CLOSED_MESSAGE)))
     form = status_form(found, request.form)
     if not form.validate():
         return render_report(found, form, 400)

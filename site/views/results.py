@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from formulatrust import db
 from formulatrust.models import Batch, SamplingResult
+from formulatrust.models_integrity import Reply
 from formulatrust.results_query import (
     FilterError,
     Filters,
@@ -104,8 +105,11 @@ def detail(result_id: int):
         batch = db.session().scalar(select(Batch).where(Batch.product_id == result.product_id,
                                                         Batch.lot == result.lot))
     history = [(revision, differences(revision.data, result)) for revision in result.revisions]
+    replies = db.session().scalars(select(Reply).where(
+        Reply.target == "result", Reply.target_id == result.id).order_by(Reply.replied_on)).all()
     return render_template("results/detail.html", result=result, batch=batch,
-                           history=list(reversed(history)))
+                           history=list(reversed(history)),
+                           replies={("result", result.id): list(replies)})
 
 
 @bp.get("/results.csv")

@@ -133,7 +133,11 @@ def test_status_changes_go_forward_only(client, session, regulator, start, wante
     response = client.post(f"/admin/reports/{report.id}/status?lang=en",
                            data={"csrf_token": token, "status": wanted})
     assert response.status_code == 400
-    check_page(response.text, "en")
+    soup = check_page(response.text, "en")
+    if start == "closed":
+        assert "This report is closed" in soup.main.get_text()
+    else:
+        assert text_of(soup, ".error-summary a") and soup.find(id="status")
     session.refresh(report)
     assert report.status == start
     assert session.scalars(select(AuditEntry)).all() == []

@@ -113,3 +113,21 @@ def test_methodology_and_standards_pages(client, records):
     assert "30%" in method.main.get_text()
     standards = check_page(client.get("/standards").get_data(as_text=True))
     assert "≤50" in standards.main.get_text() and "≤100" in standards.main.get_text()
+
+
+def test_an_enterprise_may_reply_beside_a_result(runner, client, session, world, tmp_path):
+    from datetime import date
+
+    from formulatrust.models import SamplingResult
+
+    failed = SamplingResult(sample_no="S-9", enterprise_id=world["enterprises"][0].id,
+                            product_name="测试", compliant=False, announced_on=date(2026, 5, 1))
+    session.add(failed)
+    session.commit()
+    path = tmp_path / "reply.json"
+    path.write_text(json.dumps({"enterprises": [{"slug": "test-dairy", "replies": [
+        {"target": "result", "ref": "S-9", "body_zh": "复检合格。", "body_en": "Retest passed.",
+         "appeal_status": "filed", "replied_on": "2026-05-10"}]}]}), encoding="utf-8")
+    assert runner.invoke(args=["enterprises", "import", str(path)]).exit_code == 0
+    soup = check_page(client.get(f"/results/{failed.id}?lang=en").get_data(as_text=True))
+    assert "Retest passed." in text_of(soup, ".reply")
