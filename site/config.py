@@ -24,7 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": 3600,
     "BABEL_DEFAULT_LOCALE": "zh",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
-    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_STORAGE_URI": "safememory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "SEARCH_RATE_LIMIT": "60/minute",
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,

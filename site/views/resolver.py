@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from formulatrust import db, signing, trace
+from formulatrust import accounts, db, signing, trace
 from formulatrust.cache import TTLCache
 from formulatrust.domain import genuine
 from formulatrust.domain.gs1 import DigitalLink, Gs1Error, parse_path
@@ -127,8 +127,8 @@ def note_query(facts: trace.Facts) -> None:
     key = trace.can_key(facts)
     facts.history = genuine.assess(trace.read_history(db.session(), key, device), now)
     outcome = facts.history
-    if not outcome.counted:
-        return  # a reload within minutes changes nothing worth a write
+    if not outcome.counted or accounts.current_user() is not None:
+        return  # a quick reload, or a signed-in enterprise or dealer checking stock: not counted
     engine = db.engine()
 
     @db.after_response

@@ -16,7 +16,9 @@ PAGES = ["/", "/scan", "/results", "/enterprises", "/enterprises/test-dairy", "/
          "/01/09521234500018/10/UNKNOWN", "/01/09521234500019", "/01/09521234599999",
          "/scan?code=1234", "/scan/report?gtin=09521234500018&lot=20260301A1",
          "/results?compliant=no", "/results/1", "/recalls/1", "/supervision", "/results?year=x",
-         "/ratings", "/ratings/methodology", "/standards"]
+         "/ratings", "/ratings/methodology", "/standards", "/sign-in", "/open-days",
+         "/open-days/manage", "/learn/preparing-a-bottle", "/learn?topic=safety",
+         "/brands/test-brand"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 

@@ -222,3 +222,17 @@ def test_random_paths_never_fail_or_claim_success_with_an_error(client, trace, s
     assert response.status_code in (200, 301, 308, 400, 404), (path, response.status_code)
     if response.status_code == 200 and response.mimetype == "text/html":
         assert "无法识别这个编码" not in response.get_data(as_text=True)
+
+
+def test_scans_by_signed_in_publishers_are_not_counted(client, session, world, trace):
+    from ..accounts_factory import make_user, sign_in_as
+
+    path = f"/01/{GTIN1}/10/20260301A1/21/REG0001?lang=en"
+    with client.get(path, headers={"User-Agent": "parent"}) as response:
+        assert "Queried 1 time" in response.get_data(as_text=True)
+    sign_in_as(client, make_user(session, "enterprise", world["enterprises"][0]))
+    with client.get(path, headers={"User-Agent": "shop"}) as response:
+        assert "Queried 2 times" in response.get_data(as_text=True)  # shown, not stored
+    sign_in_as(client, None)
+    with client.get(path, headers={"User-Agent": "another parent"}) as response:
+        assert "Queried 2 times" in response.get_data(as_text=True)
