@@ -66,7 +66,7 @@ def test_search_works_with_javascript_off(browser, live_server):
                                    locale="zh-CN")
     page.goto("/")
     page.get_by_role("link", name="搜索", exact=True).click()
-    page.get_by_label("搜索企业、品牌和产品").fill("河畔")
+    page.get_by_label("搜索企业、品牌、产品、抽检结果和文章").fill("河畔")
     page.get_by_role("button", name="搜索").click()
     assert page.get_by_role("link", name="河畔乳品有限公司").is_visible()
     context.close()
