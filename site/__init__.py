@@ -14,6 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application: defaults, then the environment, then ``overrides``."""
     from formulatrust import (
+        chrome,
         cli,
         config,
         content,
@@ -48,6 +49,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     content.init_app(app)
     signing.init_app(app)
     demo_banner.init_app(app)
+    chrome.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)

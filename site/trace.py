@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import Engine, exists, func, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -75,17 +75,26 @@ def find_batch(session: Session, product: Product, lot: str) -> Batch | None:
     ).first()
 
 
+def is_issued(signer: SerialSigner, batch: Batch, gtin: str, serial: str) -> bool:
+    """Tell whether the site issued ``serial`` for ``batch`` (its signature and range check)."""
+    parsed = parse(serial)
+    return bool(parsed and parsed[1] < batch.issued_count
+                and signer.verify(gtin, batch.lot, serial))
+
+
+def _registered(batch: Batch, serial: str):
+    return exists().where(RegisteredSerial.batch_id == batch.id,
+                          RegisteredSerial.serial == serial)
+
+
 def serial_status(session: Session, signer: SerialSigner, batch: Batch | None,
                   gtin: str, serial: str) -> str:
     """Say whether ``serial`` was issued by the site, registered by the maker, or neither."""
     if batch is None:
         return "unknown"
-    parsed = parse(serial)
-    if parsed and parsed[1] < batch.issued_count and signer.verify(gtin, batch.lot, serial):
+    if is_issued(signer, batch, gtin, serial):
         return "issued"
-    registered = session.execute(select(RegisteredSerial.serial).where(
-        RegisteredSerial.batch_id == batch.id, RegisteredSerial.serial == serial)).first()
-    return "registered" if registered else "unknown"
+    return "registered" if session.scalar(select(_registered(batch, serial))) else "unknown"
 
 
 def batch_for_serial(session: Session, signer: SerialSigner, product: Product,
@@ -153,8 +162,11 @@ def shared_facts(session: Session, gtin: str, lot: str | None) -> Shared | None:
 
 
 def lookup(session: Session, signer: SerialSigner, link: DigitalLink,
-           cache: TTLCache) -> Facts | None:
-    """Collect every fact for ``link``; None when the product is not on record."""
+           cache: TTLCache, with_status: bool = True) -> Facts | None:
+    """Collect every fact for ``link``; None when the product is not on record.
+
+    ``with_status=False`` leaves the serial's status to :func:`status_and_history`.
+    """
     lot = link.lot
     if lot is None and link.serial is not None:
         product = find_product(session, link.gtin)
@@ -171,7 +183,7 @@ def lookup(session: Session, signer: SerialSigner, link: DigitalLink,
                   product_results=shared.product_results,
                   product_results_total=shared.product_results_total,
                   rating=shared.rating, listings=shared.listings)
-    if link.serial is not None:
+    if link.serial is not None and with_status:
         facts.serial_status = serial_status(session, signer, shared.batch, link.gtin,
                                             link.serial)
     return facts
@@ -183,19 +195,27 @@ def can_key(facts: Facts) -> tuple[str, str, str]:
     return facts.product.gtin, lot, facts.link.serial or ""
 
 
-def read_history(session: Session, key: tuple[str, str, str], device: str) -> History:
-    """Return the can's query history before this query, and when this device last asked."""
-    can = (CanQuery.gtin == key[0]) & (CanQuery.lot == key[1]) & (CanQuery.serial == key[2])
-    seen = (select(CanQueryDevice.last_at)
-            .where(CanQueryDevice.gtin == key[0], CanQueryDevice.lot == key[1],
-                   CanQueryDevice.serial == key[2], CanQueryDevice.device == device)
-            .scalar_subquery())
-    row = session.execute(select(CanQuery.count, CanQuery.devices, CanQuery.first_at, seen)
-                          .where(can)).first()
-    if row is None:
-        return History()  # device rows are only ever written together with the can's row
-    return History(count=row[0], devices=row[1], first_at=_aware(row[2]),
-                   device_last_seen=_aware(row[3]) if row[3] else None)
+def status_and_history(session: Session, signer: SerialSigner, facts: Facts,
+                       device: str) -> tuple[str, History]:
+    """Return the serial's status and the can's query history in one database round trip."""
+    key, batch, serial = can_key(facts), facts.batch, facts.link.serial or ""
+    issued = batch is not None and is_issued(signer, batch, key[0], serial)
+    registered = _registered(batch, serial) if batch is not None and not issued else literal(False)
+    can = (CanQuery.gtin == key[0], CanQuery.lot == key[1], CanQuery.serial == key[2])
+    seen = select(CanQueryDevice.last_at).where(
+        CanQueryDevice.gtin == key[0], CanQueryDevice.lot == key[1],
+        CanQueryDevice.serial == key[2], CanQueryDevice.device == device).scalar_subquery()
+    row = session.execute(select(
+        registered, *(select(column).where(*can).scalar_subquery()
+                      for column in (CanQuery.count, CanQuery.devices, CanQuery.first_at)),
+        seen)).one()
+    status = "issued" if issued else ("registered" if row[0] else "unknown")
+    if batch is None:
+        status = "unknown"
+    if row[1] is None:
+        return status, History()  # device rows are only ever written with the can's row
+    return status, History(count=row[1], devices=row[2], first_at=_aware(row[3]),
+                           device_last_seen=_aware(row[4]) if row[4] else None)
 
 
 def record_query(engine: Engine, key: tuple[str, str, str], device: str, outcome: Outcome,

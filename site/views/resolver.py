@@ -76,16 +76,18 @@ def resolve(_rest: str):
         query = request.query_string.decode("latin-1")
         return with_link_header(redirect(link.path() + (f"?{query}" if query else ""), 301),
                                 link.path())
-    facts = trace.lookup(db.session(), signing.signer(), link, facts_cache())
+    fmt = wanted_format()
+    counts_query = fmt == "html" and link.serial is not None and request.method == "GET"
+    facts = trace.lookup(db.session(), signing.signer(), link, facts_cache(),
+                         with_status=not counts_query)
     if facts is None:
         return not_on_record(link)
     product = facts.product
-    fmt = wanted_format()
     if fmt == "linkset":
         return linkset_response(facts)
     if fmt in ("certification", "verification", "unknown"):
         return link_type_response(fmt, product)
-    if fmt == "html" and facts.level == "can" and request.method == "GET":
+    if counts_query:
         note_query(facts)
     if fmt == "json":
         shared = facts_cache().get_or_make(
@@ -116,17 +118,19 @@ def sections(facts: trace.Facts) -> Markup:
 
 
 def note_query(facts: trace.Facts) -> None:
-    """Read this can's history, judge it, and record this query after the response is sent."""
-    if not current_app.config["QUERY_LOG_ENABLED"]:
-        return
+    """Read the serial's status and the can's history, judge it, and record this query after
+    the response is sent."""
     now = datetime.now(UTC)
     device = genuine.device_hash(
         current_app.config["SECRET_KEY"].encode(), trace.today_in_shanghai(now),
         request.remote_addr or "", request.user_agent.string,
     )
     key = trace.can_key(facts)
-    facts.history = genuine.assess(trace.read_history(db.session(), key, device), now)
-    outcome = facts.history
+    facts.serial_status, history = trace.status_and_history(db.session(), signing.signer(),
+                                                            facts, device)
+    if not current_app.config["QUERY_LOG_ENABLED"]:
+        return
+    facts.history = outcome = genuine.assess(history, now)
     if not outcome.counted or accounts.current_user() is not None:
         return  # a quick reload, or a signed-in enterprise or dealer checking stock: not counted
     engine = db.engine()
