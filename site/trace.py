@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, exists, func, literal, or_, select
+from sqlalchemy import Boolean, DateTime, Engine, Integer, exists, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -195,27 +195,35 @@ def can_key(facts: Facts) -> tuple[str, str, str]:
     return facts.product.gtin, lot, facts.link.serial or ""
 
 
+# One round trip on every can page, written as plain SQL because building the equivalent
+# SQLAlchemy expression on each request cost more than running it.
+STATUS_AND_HISTORY = text("""
+    SELECT EXISTS (SELECT 1 FROM registered_serial
+                   WHERE batch_id = :batch_id AND serial = :serial) AS registered,
+           q."count" AS "count", q.devices AS devices, q.first_at AS first_at,
+           (SELECT d.last_at FROM can_query_device d
+            WHERE d.gtin = :gtin AND d.lot = :lot AND d.serial = :serial AND d.device = :device)
+           AS last_seen
+    FROM (SELECT 1 AS one) AS anchor
+    LEFT JOIN can_query q ON q.gtin = :gtin AND q.lot = :lot AND q.serial = :serial
+""").columns(registered=Boolean, count=Integer, devices=Integer,
+             first_at=DateTime(timezone=True), last_seen=DateTime(timezone=True))
+
+
 def status_and_history(session: Session, signer: SerialSigner, facts: Facts,
                        device: str) -> tuple[str, History]:
     """Return the serial's status and the can's query history in one database round trip."""
-    key, batch, serial = can_key(facts), facts.batch, facts.link.serial or ""
-    issued = batch is not None and is_issued(signer, batch, key[0], serial)
-    registered = _registered(batch, serial) if batch is not None and not issued else literal(False)
-    can = (CanQuery.gtin == key[0], CanQuery.lot == key[1], CanQuery.serial == key[2])
-    seen = select(CanQueryDevice.last_at).where(
-        CanQueryDevice.gtin == key[0], CanQueryDevice.lot == key[1],
-        CanQueryDevice.serial == key[2], CanQueryDevice.device == device).scalar_subquery()
-    row = session.execute(select(
-        registered, *(select(column).where(*can).scalar_subquery()
-                      for column in (CanQuery.count, CanQuery.devices, CanQuery.first_at)),
-        seen)).one()
-    status = "issued" if issued else ("registered" if row[0] else "unknown")
-    if batch is None:
-        status = "unknown"
-    if row[1] is None:
+    gtin, lot, serial = can_key(facts)
+    batch = facts.batch
+    issued = batch is not None and is_issued(signer, batch, gtin, serial)
+    registered, count, devices, first_at, last_seen = session.execute(STATUS_AND_HISTORY, {
+        "batch_id": batch.id if batch is not None and not issued else -1, "serial": serial,
+        "gtin": gtin, "lot": lot, "device": device}).one()
+    status = "issued" if issued else ("registered" if registered else "unknown")
+    if count is None:
         return status, History()  # device rows are only ever written with the can's row
-    return status, History(count=row[1], devices=row[2], first_at=_aware(row[3]),
-                           device_last_seen=_aware(row[4]) if row[4] else None)
+    return status, History(count=count, devices=devices, first_at=_aware(first_at),
+                           device_last_seen=_aware(last_seen) if last_seen else None)
 
 
 def record_query(engine: Engine, key: tuple[str, str, str], device: str, outcome: Outcome,

@@ -69,18 +69,19 @@ def result_json(result: SamplingResult) -> dict:
     }
 
 
-def represent(facts: Facts, uri: str, shared: dict | None = None) -> dict:
-    """Return every fact about the key as JSON (documented in the README).
-
-    ``shared`` is :func:`shared_json` for the same batch, when the caller has it cached.
-    """
+def key_json(facts: Facts, uri: str) -> dict:
+    """Return the part of the JSON about this very key: its URI, level, lot and serial."""
     return {
         "uri": uri, "level": facts.level,
         "lot_on_record": None if facts.link.lot is None else facts.batch is not None,
         "serial": None if facts.link.serial is None else {
             "value": facts.link.serial, "status": facts.serial_status},
-        **(shared if shared is not None else shared_json(facts)),
     }
+
+
+def join_objects(first: str, second: str) -> str:
+    """Join two serialised JSON objects into one (the second must not be empty)."""
+    return first[:-1] + ("," if first != "{}" else "") + second[1:]
 
 
 def shared_json(facts: Facts) -> dict:

@@ -90,10 +90,15 @@ def resolve(_rest: str):
     if counts_query:
         note_query(facts)
     if fmt == "json":
+        # Every fact about the key as JSON (documented in the README); the batch-level part is
+        # serialised once per batch and joined to the part about this key.
+        dumps = current_app.json.dumps
         shared = facts_cache().get_or_make(
             ("json", link.gtin, link.lot, facts.batch and facts.batch.lot),
-            lambda: provenance_json.shared_json(facts))
-        response = jsonify(provenance_json.represent(facts, absolute(link.path()), shared))
+            lambda: dumps(provenance_json.shared_json(facts)))
+        head = dumps(provenance_json.key_json(facts, absolute(link.path())))
+        response = current_app.response_class(provenance_json.join_objects(head, shared) + "\n",
+                                              mimetype="application/json")
     else:
         response = make_response(render_template("resolver/page.html", facts=facts,
                                                  sections=sections(facts)))
