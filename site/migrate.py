@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -52,8 +52,3 @@ def new_revision(engine: Engine, message: str) -> None:
         config = alembic_config(engine)
         config.attributes["connection"] = connection
         command.revision(config, message=message, autogenerate=True)
-
-
-def is_empty(engine: Engine) -> bool:
-    """Tell whether the database has no tables yet."""
-    return not inspect(engine).get_table_names()

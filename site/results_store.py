@@ -39,8 +39,11 @@ class Summary:
         return self.created + self.corrected
 
 
-def snapshot(result: SamplingResult) -> dict:
-    """Return a result's published fields as JSON-ready data, failed items included."""
+def snapshot(result: SamplingResult | ResultRecord) -> dict:
+    """Return a result's published fields as JSON-ready data, failed items included.
+
+    Stored results and parsed records share the field names, so both compare this way.
+    """
     data = {name: _plain(getattr(result, name)) for name in COPIED}
     data["failed_items"] = [[f.item, f.measured, f.limit, f.label_requirement]
                             for f in result.failed_items]
@@ -49,13 +52,6 @@ def snapshot(result: SamplingResult) -> dict:
 
 def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
-
-
-def _record_data(record: ResultRecord) -> dict:
-    data = {name: _plain(getattr(record, name)) for name in COPIED}
-    data["failed_items"] = [[f.item, f.measured, f.limit, f.label_requirement]
-                            for f in record.failed_items]
-    return data
 
 
 def _key(result: SamplingResult) -> str | tuple:
@@ -105,7 +101,7 @@ def apply(session: Session, parsed: ParsedFile, source: str,
     summary = Summary()
     for record in parsed.records:
         result = existing.get(record.key())
-        wanted = _record_data(record)
+        wanted = snapshot(record)
         if result is None:
             result = SamplingResult(source_file=source)
             session.add(result)

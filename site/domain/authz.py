@@ -70,11 +70,6 @@ def rule_for(endpoint: str) -> Rule | None:
     return RULES.get(endpoint)
 
 
-def is_public(endpoint: str) -> bool:
-    """Tell whether ``endpoint`` is open to everyone, signed in or not."""
-    return RULES.get(endpoint) == PUBLIC
-
-
 def can(role: str | None, endpoint: str, owner_enterprise_id: int | None = None,
         user_enterprise_id: int | None = None) -> bool:
     """Tell whether a user with ``role`` (None: signed out) may use ``endpoint``.

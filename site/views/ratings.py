@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
@@ -15,6 +13,7 @@ from formulatrust import db
 from formulatrust.domain import rating
 from formulatrust.models import Enterprise, Rating
 from formulatrust.models_integrity import StandardCommitment
+from formulatrust.views.downloads import csv_response
 
 bp = Blueprint("ratings", __name__)
 SORTS = {"grade", "name", "district", "assessed"}
@@ -88,20 +87,14 @@ def row_json(enterprise: Enterprise, current: Rating | None) -> dict:
 def as_csv():
     """The ratings table as CSV (UTF-8 with BOM)."""
     grade, district, sort = read_args()
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(["slug", "name_zh", "name_en", "district", "grade", "score",
-                     "assessed_on", "valid_until", "assessor"])
-    for enterprise, current in filtered(current_ratings(), grade, district, sort):
-        writer.writerow([enterprise.slug, enterprise.name_zh, enterprise.name_en,
-                         enterprise.district_zh, current.grade if current else "",
-                         current.score if current and current.score is not None else "",
-                         current.assessed_on if current else "",
-                         current.valid_until if current else "",
-                         current.assessor if current else ""])
-    return Response(buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=ratings.csv"})
+    rows = ([enterprise.slug, enterprise.name_zh, enterprise.name_en, enterprise.district_zh,
+             current.grade if current else "",
+             current.score if current and current.score is not None else "",
+             current.assessed_on if current else "", current.valid_until if current else "",
+             current.assessor if current else ""]
+            for enterprise, current in filtered(current_ratings(), grade, district, sort))
+    return csv_response(["slug", "name_zh", "name_en", "district", "grade", "score",
+                         "assessed_on", "valid_until", "assessor"], rows, "ratings.csv")
 
 
 @bp.get("/ratings.json")

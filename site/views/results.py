@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import UTC, datetime
 
@@ -35,6 +33,7 @@ from formulatrust.results_query import (
 )
 from formulatrust.results_store import differences
 from formulatrust.search import SearchError, matching_keys
+from formulatrust.views.downloads import csv_response
 from formulatrust.views.provenance_json import result_json
 
 bp = Blueprint("results", __name__)
@@ -116,14 +115,8 @@ def detail(result_id: int):
 def as_csv():
     """Download the filtered results as CSV (UTF-8 with BOM, so spreadsheets read Chinese)."""
     filters, ids = read_filters()
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for result in download(db.session(), filters, ids):
-        writer.writerow(csv_row(result))
-    return Response(buffer.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": "attachment; filename=sampling-results.csv"})
+    rows = (csv_row(result) for result in download(db.session(), filters, ids))
+    return csv_response(CSV_COLUMNS, rows, "sampling-results.csv")
 
 
 def csv_row(result: SamplingResult) -> list[str]:
