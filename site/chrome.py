@@ -6,15 +6,17 @@ language-switch links, are filled into the cached HTML through placeholders.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template, request
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, current_app, g, render_template, request
 from markupsafe import Markup, escape
 
 from formulatrust.cache import TTLCache
 from formulatrust.demo_banner import demo_data_shown
-from formulatrust.i18n import LANGUAGES, current_language, language_switch_url
+from formulatrust.i18n import SWITCH_PLACEHOLDERS, current_language, language_switch_url
 
 CACHE_KEY = "formulatrust.chrome"
-PLACEHOLDERS = {code: f"\x00switch-{code}\x00" for code in LANGUAGES}
 
 
 def _cache() -> TTLCache:
@@ -25,10 +27,25 @@ def site_header() -> Markup:
     """Return the header (site name, language switch, navigation, demo banner)."""
     key = ("header", current_language(), request.endpoint, demo_data_shown())
     html = _cache().get_or_make(key, lambda: render_template(
-        "components/site_header.html", switch=PLACEHOLDERS))
-    for code, placeholder in PLACEHOLDERS.items():
+        "components/site_header.html", switch=SWITCH_PLACEHOLDERS))
+    return Markup(with_switch_links(html))
+
+
+def with_switch_links(html: str) -> str:
+    """Fill the language-switch placeholders in ``html`` with this request's links."""
+    for code, placeholder in SWITCH_PLACEHOLDERS.items():
         html = html.replace(placeholder, str(escape(language_switch_url(code))))
-    return Markup(html)
+    return html
+
+
+@contextmanager
+def reusable_rendering() -> Iterator[None]:
+    """Render HTML that later requests will reuse: language-switch links stay placeholders."""
+    g.switch_placeholders = True
+    try:
+        yield
+    finally:
+        g.switch_placeholders = False
 
 
 def site_footer() -> Markup:

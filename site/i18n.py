@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import Flask, Response, current_app, g, request
 from flask_babel import Babel, force_locale, get_locale, get_translations
@@ -13,6 +13,8 @@ LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}
 LANG_COOKIE = "lang"
+# Stand-ins for the language-switch links in HTML rendered once and reused (site/chrome.py).
+SWITCH_PLACEHOLDERS = {code: f"\x00switch-{code}\x00" for code in LANGUAGES}
 
 
 def select_language() -> str:
@@ -43,10 +45,22 @@ def localized(record: object, field: str) -> str:
 
 
 def language_switch_url(lang: str) -> str:
-    """Return the current URL with ``lang`` set, keeping the other query parameters."""
+    """Return the current URL with ``lang`` set, keeping the other query parameters.
+
+    While HTML meant for reuse is rendered, return a placeholder that ``chrome`` fills later.
+    """
+    if g.get("switch_placeholders"):
+        return SWITCH_PLACEHOLDERS[lang]
     args = request.args.to_dict(flat=False)
     args["lang"] = [lang]
-    return f"{request.path}?{urlencode(args, doseq=True)}"
+    return f"{path_as_sent()}?{urlencode(args, doseq=True)}"
+
+
+def path_as_sent() -> str:
+    """Return the request path still percent-encoded, so an escaped ``/`` stays in its value."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or ""
+    path = raw.split("?", 1)[0]
+    return path if path.startswith("/") else quote(request.path)
 
 
 def remember_choice(response: Response) -> Response:

@@ -43,3 +43,17 @@ def test_can_pages_reuse_batch_facts_but_never_the_query_count(make_app, app_ove
     assert "Queried 1 time" in first and "Queried 2 times" in second
     assert first.split('id="product-heading"')[1].split("Something wrong")[0] == \
         second.split('id="product-heading"')[1].split("Something wrong")[0]
+
+
+def test_cans_of_one_batch_share_the_page_but_keep_their_own_serial_and_code_check(
+        make_app, app_overrides, trace):
+    app = make_app({**app_overrides, "FACTS_CACHE_SECONDS": 60})
+    client = app.test_client()
+    batch = "/01/09521234500018/10/20260301A1"
+    registered = client.get(f"{batch}/21/REG0001?lang=en").get_data(as_text=True)
+    unknown = client.get(f"{batch}/21/NOT%2FKNOWN?lang=en").get_data(as_text=True)
+    assert "The maker registered this serial number" in registered
+    assert "serial=REG0001" in registered and "NOT%2FKNOWN" not in registered
+    assert "This serial number is not on record" in unknown
+    assert "serial=NOT%2FKNOWN" in unknown and "REG0001" not in unknown
+    assert f'href="{batch}/21/NOT%2FKNOWN?lang=zh"' in unknown  # its own language switch

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import secrets
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
     Response,
     current_app,
+    get_template_attribute,
     jsonify,
     make_response,
     redirect,
@@ -19,12 +23,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from formulatrust import accounts, db, signing, trace
+from formulatrust import accounts, chrome, db, signing, trace
 from formulatrust.cache import TTLCache
+from formulatrust.demo_banner import demo_data_shown
 from formulatrust.domain import genuine
 from formulatrust.domain.gs1 import DigitalLink, Gs1Error, parse_path
 from formulatrust.errors import render_error
-from formulatrust.i18n import current_language
+from formulatrust.i18n import current_language, path_as_sent
 from formulatrust.views import provenance_json
 from formulatrust.views.gs1_messages import gs1_message
 
@@ -37,12 +42,6 @@ CORS_HEADERS = {
     "Access-Control-Allow-Headers": "Accept, Accept-Language",
     "Access-Control-Expose-Headers": "Link",
 }
-
-
-def raw_path() -> str:
-    """Return the request path still percent-encoded, so an escaped ``/`` stays in its value."""
-    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.path
-    return raw.split("?", 1)[0]
 
 
 LINK_TYPE_FORMATS = {"linkset": "linkset", "all": "linkset", "gs1:pip": "html",
@@ -69,7 +68,7 @@ def wanted_format() -> str:
 def resolve(_rest: str):
     """Answer a Digital Link: 400 if malformed, 301 to canonical, 404 if unknown, else facts."""
     try:
-        link, needs_redirect = parse_path(raw_path(), request.args)
+        link, needs_redirect = parse_path(path_as_sent(), request.args)
     except Gs1Error as error:
         return bad_code(error)
     if needs_redirect:
@@ -100,8 +99,7 @@ def resolve(_rest: str):
         response = current_app.response_class(provenance_json.join_objects(head, shared) + "\n",
                                               mimetype="application/json")
     else:
-        response = make_response(render_template("resolver/page.html", facts=facts,
-                                                 sections=sections(facts)))
+        response = make_response(page(facts))
     return finish(response, link.path(), private=facts.level == "can")
 
 
@@ -111,6 +109,39 @@ def facts_cache() -> TTLCache:
     if "formulatrust.facts" not in app.extensions:
         app.extensions["formulatrust.facts"] = TTLCache(app.config["FACTS_CACHE_SECONDS"])
     return app.extensions["formulatrust.facts"]
+
+
+# Stand-ins for what differs from can to can in a reused page; random so no record can forge them.
+SERIAL_SLOT = f"SLOT{secrets.token_hex(8)}"
+GENUINE_SLOT = Markup(f"<!--genuine-{secrets.token_hex(8)}-->")
+
+
+def page(facts: trace.Facts) -> str:
+    """Return the product, batch or can page.
+
+    Everything but the language-switch links, the serial and the "is this code genuine?" box is
+    the same for every can of a batch, so it is rendered once per batch, language and day.
+    """
+    key = ("page", facts.level, facts.product.gtin, facts.link.lot,
+           facts.batch and facts.batch.lot, current_language(), datetime.now(UTC).date(),
+           demo_data_shown())
+    html = facts_cache().get_or_make(key, lambda: reusable_page(facts))
+    if facts.level == "can":
+        box = get_template_attribute("components/genuine.html", "genuine_box")(facts)
+        html = html.replace(GENUINE_SLOT, box).replace(SERIAL_SLOT,
+                                                       quote(facts.link.serial, safe=""))
+    return chrome.with_switch_links(html)
+
+
+def reusable_page(facts: trace.Facts) -> str:
+    """Render the page with slots for the parts that differ from can to can."""
+    shared = facts
+    if facts.level == "can":
+        shared = dataclasses.replace(facts, link=dataclasses.replace(facts.link,
+                                                                     serial=SERIAL_SLOT))
+    with chrome.reusable_rendering():
+        return render_template("resolver/page.html", facts=shared, sections=sections(facts),
+                               genuine=GENUINE_SLOT)
 
 
 def sections(facts: trace.Facts) -> Markup:
@@ -162,7 +193,7 @@ def bad_code(error: Gs1Error):
                           "message": message}}
         return finish(make_response(jsonify(body), 400), None)
     page = render_template("resolver/bad_code.html", message=message, value=error.value,
-                           path=raw_path())
+                           path=path_as_sent())
     return finish(make_response(page, 400), None)
 
 
