@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import frontmatter
@@ -14,9 +15,19 @@ from markdown.extensions.toc import TocExtension, slugify_unicode
 from markupsafe import Markup
 
 from formulatrust import PROJECT_ROOT
-from formulatrust.domain.compliance import check_markdown_file
+from formulatrust.domain.compliance import (
+    RulesError,
+    RuleSet,
+    Waiver,
+    check_markdown_file,
+    default_rules,
+    read_rules,
+    read_waivers,
+    split_waived,
+)
 
 LANGUAGES = ("zh", "en")
+RULES_FOLDER = "rules"  # content/rules/: the advertising rules and regulators' waivers
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "dl", "dt", "em", "h2", "h3", "h4", "hr",
     "img", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead",
@@ -88,6 +99,7 @@ def load_page(path: Path) -> Page:
         raise ContentError(f"{path}: the body is empty")
     html, toc = _render(post.content)
     _check_images(path, html)
+    _check_events(path, post.get("events"))
     return Page(
         slug=slug,
         lang=lang,
@@ -102,10 +114,34 @@ def load_page(path: Path) -> Page:
 
 
 def _check_images(path: Path, html: str) -> None:
-    """Refuse images without alt text: they are unreadable to screen-reader users."""
+    """Refuse images without alt text (unreadable to screen readers) or without their file."""
     for tag in re.findall(r"<img\b[^>]*>", html):
-        if not re.search(r'\balt="[^"]+"', tag):
+        if not re.search(r'\balt="[^"]*[^"\s][^"]*"', tag):
             raise ContentError(f"{path}: an image has no alt text")
+        src = re.search(r'\bsrc="([^"]*)"', tag)
+        if src and src.group(1).startswith("/static/"):
+            local = PROJECT_ROOT / src.group(1).lstrip("/").split("?")[0]
+            if not local.is_file():
+                raise ContentError(f"{path}: the image {src.group(1)} is not in static/")
+
+
+def _check_events(path: Path, events: object) -> None:
+    """Check the optional ``events`` front matter: a list of ``date`` and ``title``."""
+    if events is None:
+        return
+    if not isinstance(events, list):
+        raise ContentError(f"{path}: front matter field 'events' must be a list")
+    for number, event in enumerate(events):
+        name = f"events[{number}]"
+        if not isinstance(event, dict):
+            raise ContentError(f"{path}: front matter field '{name}' needs a date and a title")
+        if not isinstance(event.get("date"), date):
+            raise ContentError(f"{path}: front matter field '{name}.date' must be a date "
+                               "like 2026-12-12")
+        if not isinstance(event.get("title"), str) or not event["title"].strip():
+            raise ContentError(f"{path}: front matter field '{name}.title' is missing or empty")
+        if not isinstance(event.get("description", ""), str):
+            raise ContentError(f"{path}: front matter field '{name}.description' must be text")
 
 
 def load_folder(folder: Path) -> dict[str, dict[str, Page]]:
@@ -117,26 +153,52 @@ def load_folder(folder: Path) -> dict[str, dict[str, Page]]:
     return pages
 
 
+def rules_and_waivers(root: Path) -> tuple[RuleSet, tuple[Waiver, ...]]:
+    """Return the advertising rules and waivers of a content folder (``root/rules/``).
+
+    A folder without its own rule file uses the repository's; a malformed file raises
+    ContentError naming the file, the rule or waiver, and the field.
+    """
+    own = root / RULES_FOLDER / "advertising.toml"
+    try:
+        rules = read_rules(own) if own.is_file() else default_rules()
+        return rules, read_waivers(root / RULES_FOLDER / "waivers.toml", rules)
+    except RulesError as error:
+        raise ContentError(str(error)) from error
+
+
+def document_name(path: Path, root: Path) -> str:
+    """Name a document as waivers do: its path inside the content folder, with slashes."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(root.resolve()):
+        return resolved.relative_to(root.resolve()).as_posix()
+    return path.as_posix()
+
+
 class Library:
     """All loaded content, by folder (``pages``, ``learn`` …).
 
     Every article and showcase is checked against the advertising rules when it is loaded; a
-    document that breaks one is not published, and ``blocked`` says why.
+    document that breaks one (and has no regulator's waiver for it) is not published, and
+    ``blocked`` says why.
     """
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.rules, self.waivers = rules_and_waivers(root)
         self.blocked: dict[Path, list] = {}
         self.folders = {
             folder.name: self._compliant(load_folder(folder))
-            for folder in sorted(root.iterdir()) if folder.is_dir()
+            for folder in sorted(root.iterdir()) if folder.is_dir() and folder.name != RULES_FOLDER
         }
 
     def _compliant(self, pages: dict[str, dict[str, Page]]) -> dict[str, dict[str, Page]]:
         kept: dict[str, dict[str, Page]] = {}
         for slug, versions in pages.items():
             for lang, page in versions.items():
-                findings = check_markdown_file(page.source)
+                findings, _ = split_waived(document_name(page.source, self.root),
+                                           check_markdown_file(page.source, rules=self.rules),
+                                           self.waivers)
                 if findings:
                     self.blocked[page.source] = findings
                 else:
@@ -158,6 +220,6 @@ def init_app(app: Flask) -> None:
     library = Library(Path(app.config.get("CONTENT_DIR") or PROJECT_ROOT / "content"))
     for path, findings in library.blocked.items():
         for finding in findings:
-            app.logger.warning("Not published, %s breaks rule %s: %r", path, finding.rule,
-                               finding.phrase)
+            app.logger.warning("Not published, %s:%d breaks rule %s: %r", path, finding.line,
+                               finding.rule, finding.phrase)
     app.extensions["formulatrust.content"] = library

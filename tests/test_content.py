@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from formulatrust import PROJECT_ROOT
 from formulatrust.content import ContentError, Library, load_page, render_markdown
 
 
@@ -68,3 +69,58 @@ def test_non_compliant_documents_are_not_published(tmp_path):
     assert library.get("brands", "good", "zh") is not None
     [findings] = library.blocked.values()
     assert {f.rule for f in findings} == {"breastmilk_claim"}
+
+
+def test_a_waived_finding_no_longer_blocks_the_document(tmp_path):
+    folder = tmp_path / "learn"
+    folder.mkdir()
+    write(folder / "law.zh.md", "---\ntitle: 法规\nsummary: 介绍\n---\n标签上常见的“预防”一词。")
+    assert Library(tmp_path).get("learn", "law", "zh") is None
+    (tmp_path / "rules").mkdir()
+    write(tmp_path / "rules" / "waivers.toml",
+          '[[waivers]]\ndocument = "learn/law.zh.md"\nrule = "health_claim"\nphrase = "预防"\n'
+          'reason = "Quotes the word to explain it."\nby = "reg@example.gov.cn"\n'
+          "date = 2026-12-01\n")
+    library = Library(tmp_path)
+    assert library.get("learn", "law", "zh") is not None and library.blocked == {}
+    assert "rules" not in library.folders
+
+
+def test_a_malformed_waiver_file_stops_loading_naming_it(tmp_path):
+    (tmp_path / "rules").mkdir()
+    write(tmp_path / "rules" / "waivers.toml", '[[waivers]]\ndocument = "learn/a.zh.md"\n')
+    with pytest.raises(ContentError, match=r"waivers.toml: waivers\[0\], field 'rule'"):
+        Library(tmp_path)
+
+
+@pytest.mark.parametrize(("events", "field"), [
+    ("events: soon", "'events' must be a list"),
+    ("events:\n  - title: 发布会", "'events[0].date'"),
+    ("events:\n  - date: 2026-12-01", "'events[0].title'"),
+    ("events:\n  - date: 2026-12-01\n    title: t\n    description: [1, 2]",
+     "'events[0].description'"),
+])
+def test_malformed_showcase_events_fail_naming_the_field(tmp_path, events, field):
+    path = write(tmp_path / "brand.zh.md", f"---\ntitle: t\nsummary: s\n{events}\n---\nbody")
+    with pytest.raises(ContentError, match=field.replace("[", r"\[").replace("]", r"\]")):
+        load_page(path)
+
+
+@pytest.mark.parametrize(("image", "problem"), [
+    ("![](/static/favicon.svg)", "no alt text"),
+    ("![ ](/static/favicon.svg)", "no alt text"),
+    ("![工厂](/static/no-such-photo.svg)", "not in static/"),
+])
+def test_showcase_photos_need_alt_text_and_their_file(tmp_path, image, problem):
+    path = write(tmp_path / "brand.zh.md", f"---\ntitle: t\nsummary: s\n---\n{image}")
+    with pytest.raises(ContentError, match=problem):
+        load_page(path)
+
+
+def test_every_showcase_in_the_repository_has_a_photo_or_an_event():
+    library = Library(PROJECT_ROOT / "content")
+    showcases = [page for versions in library.folders["brands"].values()
+                 for page in versions.values()]
+    assert showcases and library.blocked == {}
+    assert any("<img" in page.html for page in showcases)
+    assert any(page.meta.get("events") for page in showcases)

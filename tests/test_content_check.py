@@ -23,16 +23,67 @@ def test_all_content_passes(runner):
     result = runner.invoke(content_group, ["check"])
     assert result.exit_code == 0, result.output
     assert re.search(r"\d+ files passed", result.output)
+    assert "stale waiver" not in result.output  # every waiver in the repository still applies
+    assert re.match(r"Advertising rules version \S+, effective \d{4}-\d{2}-\d{2}\.",
+                    result.output)
 
 
-def test_a_claim_fails_naming_file_rule_and_phrase(runner, tmp_path):
+def test_a_claim_fails_naming_file_line_rule_phrase_and_legal_source(runner, tmp_path):
     path = write(tmp_path / "ad.zh.md",
-                 "---\ntitle: 新品\nsummary: 介绍\n---\n母乳化配方，媲美母乳")
+                 "---\ntitle: 新品\nsummary: 介绍\n---\n工厂在上海。\n\n母 乳 化配方，媲美母乳")
     result = runner.invoke(content_group, ["check", str(path)])
     assert result.exit_code == 1
-    assert f"{path} · breastmilk_claim · “母乳化”" in result.output
-    assert "“媲美母乳”" in result.output
+    assert f"{path}:7 · breastmilk_claim · “母 乳 化” · 《中华人民共和国广告法》第二十条" \
+        in result.output
+    assert "“媲美母乳”" in result.output and "不得声称产品替代" in result.output
     assert "1 of 1 files failed" in result.output
+
+
+def waivers_file(root, *entries: tuple[str, str, str]) -> None:
+    """Write ``root/rules/waivers.toml`` with (document, rule, phrase) entries."""
+    (root / "rules").mkdir(parents=True, exist_ok=True)
+    write(root / "rules" / "waivers.toml", "".join(
+        f'[[waivers]]\ndocument = "{document}"\nrule = "{rule}"\nphrase = "{phrase}"\n'
+        'reason = "Explains the word, does not claim it."\nby = "reg@example.gov.cn"\n'
+        "date = 2026-12-01\n\n" for document, rule, phrase in entries))
+
+
+def test_waived_findings_pass_and_stale_waivers_are_warned_about(runner, tmp_path):
+    root = tmp_path / "content"
+    (root / "learn").mkdir(parents=True)
+    write(root / "learn" / "law.zh.md", "---\ntitle: 法规\nsummary: 介绍\n---\n“预防”一词。")
+    waivers_file(root, ("learn/law.zh.md", "health_claim", "预防"),
+                 ("learn/law.zh.md", "health_claim", "治疗"),
+                 ("learn/gone.zh.md", "health_claim", "预防"))
+    result = runner.invoke(content_group, ["check", "--content-dir", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "waived · health_claim · “预防” · reg@example.gov.cn, 2026-12-01" in result.output
+    assert "stale waiver · learn/law.zh.md · health_claim · “治疗”" in result.output
+    assert "stale waiver · learn/gone.zh.md" in result.output
+    assert "1 files passed" in result.output
+    # Checking one file warns only about that file's waivers.
+    one = runner.invoke(content_group, ["check", "--content-dir", str(root),
+                                        str(root / "learn" / "law.zh.md")])
+    assert one.exit_code == 0 and "gone.zh.md" not in one.output
+
+
+def test_a_waiver_for_another_phrase_does_not_help(runner, tmp_path):
+    root = tmp_path / "content"
+    (root / "learn").mkdir(parents=True)
+    write(root / "learn" / "law.zh.md", "---\ntitle: 法规\nsummary: 介绍\n---\n预防感冒。")
+    waivers_file(root, ("learn/law.zh.md", "health_claim", "治疗"))
+    result = runner.invoke(content_group, ["check", "--content-dir", str(root)])
+    assert result.exit_code == 1 and "health_claim · “预防”" in result.output
+
+
+def test_a_malformed_rule_file_fails_naming_it(runner, tmp_path):
+    root = tmp_path / "content"
+    (root / "rules").mkdir(parents=True)
+    write(root / "rules" / "advertising.toml", 'version = "1"\n')
+    result = runner.invoke(content_group, ["check", "--content-dir", str(root)])
+    assert result.exit_code == 1
+    assert "invalid" in result.output and "advertising.toml" in result.output
+    assert "field 'effective'" in result.output
 
 
 def test_malformed_front_matter_fails_naming_the_file(runner, tmp_path):

@@ -1,19 +1,18 @@
 """Check text against Chinese advertising rules for infant formula, more strictly than they ask.
 
-The rules behind this module are the Advertising Law of the PRC (articles 9, 17 and 20: no
-absolute terms, no disease claims, no advertising of infant formula said to replace breast milk
-wholly or partly), the Food Safety Law, SAMR's rules on formula labels (no "母乳化" and similar),
-and the WHO International Code of Marketing of Breast-milk Substitutes. Each rule has a stable id:
+The rules are data: ``content/rules/advertising.toml`` (format: ``docs/advertising-rules.md``)
+lists each rule with a stable id, its legal sources, Chinese phrases and English patterns, and
+examples it must catch; ``compliance_rules`` reads and validates it (a malformed rule stops
+everything with an error naming the rule and the field) and the regulators' waivers
+(``content/rules/waivers.toml``). This module finds the phrases in text and Markdown files.
 
-- ``breastmilk_claim``: the product replaces, equals or approaches breast milk;
-- ``infant_promotion``: promotional words in a text about formula for infants aged 0–12 months
-  (``stage`` 1 or 2, or the text names 1段/2段, 0–6月龄, 6–12 months …);
-- ``health_claim``: disease prevention or treatment, or absolute words (最, 第一, best, 100% …);
-- ``rating_misuse``: claimed official endorsement (国家推荐, 免检, "government approved" …).
-
-Matching is plain: Chinese phrases as substrings, English phrases as whole words, ignoring
-case; the finding quotes the text as written. A few everyday words are exempt by look-ahead
-(最后, 最少, 最长, 第一次, "best before" …), as is the name of the WHO Code itself.
+Normalisation (``compliance_match``), before matching: NFKC (full-width letters, digits and
+punctuation become half-width), case folding, the character and phrase variants listed in the
+file (traditional characters, look-alike letters, 母奶 for 母乳 …), and then removal of
+whitespace, zero-width and combining characters and separator punctuation (``- _ * · . / | ~ '
+"`` and the like), so "母 乳 化", "母-乳-化", "母*乳化" and "b r e a s t milk" are all caught. The
+finding quotes the phrase as written and gives its line. An English word must start and end at
+a word boundary in the original text ("unlike breast milk" is not "like breast milk").
 
 So that science articles can explain the rules, a phrase does not count when a negation comes
 shortly before it in the same clause (no comma, full stop, colon or line break in between):
@@ -25,6 +24,8 @@ towards a finding:
 - a negation stops counting when a comparison or contrast follows it (比, 更, 其他, 哪, 而是, 只,
   仅, 但; than, other, more, better, only, just, but, rather), so "没有哪款奶粉比它更接近母乳" and
   "nothing is more like breast milk" are still flagged;
+- a prohibition (不得, 不能, 禁止 …) governs every item of a list joined by 、 after it
+  ("不得声称益智、增加抵抗力、保护肠道"), when the items are short; other negations do not;
 - a double negation (不能不, 无不, an even number of negations) is no negation;
 - a clause ending in a question mark, or containing 谁说/难道/"who says", is rhetorical and is
   flagged;
@@ -37,20 +38,38 @@ towards a finding:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 import frontmatter
 
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-CLAUSE_END = "。！？；，、：,.!?;:\n"
-ZH_WINDOW = 16
-EN_WINDOW = 7
-MILK = r"(?:breast|mother['’]?s)[\s-]*milk"
-START, END = r"(?<![A-Za-z0-9_])", r"(?![A-Za-z0-9_])"  # \b would treat Chinese as letters
+from formulatrust.domain.compliance_match import Normalised, normalise, spans
+from formulatrust.domain.compliance_rules import (
+    RULES_FILE,
+    Finding,
+    Rule,
+    RulesError,
+    RuleSet,
+    Waiver,
+    default_rules,
+    read_rules,
+    read_waivers,
+    split_waived,
+    waiver_toml,
+)
 
-# Chinese negations; a single character only counts directly before the phrase ($).
+# Callers import everything about the rules from here.
+__all__ = ["RULES_FILE", "Finding", "MarkdownError", "Rule", "RuleSet", "RulesError", "Waiver",
+           "check", "check_markdown_file", "default_rules", "images", "read_rules",
+           "read_waivers", "split_waived", "waiver_toml"]
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+CLAUSE_END = "。！？；，：,.!?;:\n"  # not 、, which only separates the items of a list
+ZH_WINDOW = 16
+ZH_LIST_ITEM = 12  # longest item of a 、 list that a prohibition before it still governs
+EN_WINDOW = 7
 ZH_NEGATION = re.compile(
     "没有|没|不能|无法|不可|不是|不会|并非|并不|并没|绝非|绝不|决不|从未|从不|不应|不得|不要|"
     "切勿|禁止|严禁|不宜|谈不上|不等于|不意味着|不代表|[不非未无勿别]$"
@@ -64,125 +83,25 @@ SPOILER = re.compile(
     r"|\b(?:than|other|more|closer|better|only|just|but|rather|else)\b",
     re.IGNORECASE,
 )
+ZH_PROHIBITION = re.compile("不得|不能|不可|不应|不要|不宜|禁止|严禁|切勿|不允许|不准")
 RHETORICAL = re.compile(r"谁说|难道|\bwho\s+says\b", re.IGNORECASE)
 DOUBLE_NEGATION = re.compile(r"(?:不能|不得|不可|没有|不会|不是|无|莫|未尝)不|\bnot\s+without\b")
-EXEMPT = re.compile(
-    r"(?:International\s+)?Code\s+of\s+Marketing\s+of\s+Breast[\s-]*milk\s+Substitutes",
-    re.IGNORECASE,
-)
-STAGE_CONTEXT = re.compile(
-    rf"(?<![0-9])[12]\s*段|[一二]段(?=奶|配方|婴)|{START}stage\s*[12]{END}"
-    rf"|(?:0|6)\s*[-–—~～至到]\s*(?:6|12)\s*(?:个)?\s*(?:月龄|月|months?{END}|mo{END})",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One phrase that breaks one rule."""
-
-    rule: str
-    phrase: str
-    message_zh: str
-    message_en: str
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A rule: its id, what to tell the writer, and the phrases that break it."""
-
-    id: str
-    message_zh: str
-    message_en: str
-    pattern: re.Pattern
-    needs_stage: bool = False
+MD_IMAGE = re.compile(r"!\[([^\]]*)\](?:\(\s*<?([^)\s>]*)>?[^)]*\))?")
+HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+LINK_TARGET = re.compile(r"\]\([^)]*\)")
 
 
 class MarkdownError(ValueError):
     """A Markdown file cannot be read for checking; the message names the file."""
 
 
-def _pattern(zh: Iterable[str], en: Iterable[str]) -> re.Pattern:
-    """Compile Chinese regexes as they are and English ones as whole words, longest first."""
-    parts = [*zh, *(rf"{START}(?:{phrase}){END}" for phrase in en)]
-    return re.compile("|".join(sorted(parts, key=len, reverse=True)), re.IGNORECASE)
-
-
-RULES = (
-    Rule(
-        "breastmilk_claim",
-        "不得声称产品替代、等同或接近母乳。",
-        "Do not claim that a product replaces, equals or approaches breast milk.",
-        _pattern(
-            ["替代母乳", "代替母乳", "取代母乳", "母乳化", "人乳化", "接近母乳", "近似母乳",
-             "媲美母乳", "堪比母乳", "等同母乳", "等同于母乳", "如同母乳", "胜似母乳", "超越母乳",
-             "母乳般", "母乳一样", "母乳替代品", "(?<!人)类母乳"],
-            [rf"like\s+(?:a\s+)?{MILK}", rf"(?:closest|closer|close)\s+to\s+{MILK}",
-             rf"{MILK}\s+substitutes?", rf"as\s+good\s+as\s+{MILK}", r"humani[sz]ed",
-             rf"replac(?:es|e|ing)\s+{MILK}", rf"equals?\s+{MILK}", rf"equal\s+to\s+{MILK}",
-             rf"identical\s+to\s+{MILK}"],
-        ),
-    ),
-    Rule(
-        "infant_promotion",
-        "不得宣传、推销适用于0～12月龄婴儿的配方乳粉（1段、2段）。",
-        "Do not promote formula for infants aged 0–12 months (stages 1 and 2).",
-        _pattern(
-            ["推荐", "首选", "最佳", r"专为.{0,12}?宝宝打造", "买", "优惠", "促销", "赠品", "赠送",
-             "限时", "特价", "折扣"],
-            [r"best\s+choice", r"first\s+choice", r"buy(?:ing)?", r"offers?", r"discounts?",
-             r"free\s+gifts?", r"on\s+sale", r"limited\s+time", r"recommend(?:s|ed)?"],
-        ),
-        needs_stage=True,
-    ),
-    Rule(
-        "health_claim",
-        "不得声称预防、治疗疾病或增强免疫、提高智力，也不得使用“最”“第一”“100%”等绝对化用语。",
-        "Do not claim to prevent or treat disease, boost immunity or intelligence, "
-        "or use absolute terms such as best, No. 1 or 100%.",
-        _pattern(
-            ["预防", "治疗", "治愈", "根治", "增强免疫力", "提高免疫力", "提升免疫力",
-             "增强抵抗力", "提高智力", "促进大脑发育", "促进脑发育", "益智",
-             "最(?![后近终初早晚迟少长短])", "第一(?!次|步|天|周|个月|年|时间|条|款|章)",
-             r"100\s*%", "百分之百", "零风险", r"#\s*1\b"],
-            [r"prevents?", r"cures?", r"boosts?\s+(?:the\s+)?immun(?:ity|e\s+system)",
-             r"strengthens?\s+(?:the\s+)?immun(?:ity|e\s+system)", r"smarter",
-             r"best(?![\s-]+(?:before|by)\b)", r"No\.\s*1", r"number\s+one", r"zero\s+risk",
-             r"risk[\s-]free"],
-        ),
-    ),
-    Rule(
-        "rating_misuse",
-        "不得声称获得国家、政府或监管部门的推荐、认证或免检；诚信等级不是官方背书。",
-        "Do not claim endorsement, certification or exemption from inspection by the state "
-        "or a regulator; an integrity rating is not an endorsement.",
-        _pattern(
-            ["国家推荐", "政府推荐", "官方推荐", "监管部门推荐", "政府认证", "国家认证",
-             "官方认证", "免检", "国家免检", "国家指定", "政府指定"],
-            [r"government[\s-]+(?:approved|endorsed|certified|recommended)",
-             r"endorsed\s+by\s+the\s+(?:regulator|government|state)",
-             r"approved\s+by\s+the\s+(?:regulator|government|state)",
-             r"officially\s+(?:endorsed|approved|recommended)", r"inspection[\s-]+free",
-             r"exempt\s+from\s+inspection"],
-        ),
-    ),
-)
-
-
-def check(text: str, *, stage: int | None = None) -> list[Finding]:
-    """Return every rule-breaking phrase in ``text``, once per rule and phrase, in order."""
-    text = EXEMPT.sub(lambda match: " " * len(match.group()), text)
-    in_stage = stage in (1, 2) or STAGE_CONTEXT.search(text) is not None
-    found: dict[tuple[str, str], Finding] = {}
-    for rule in RULES:
-        if rule.needs_stage and not in_stage:
-            continue
-        for match in rule.pattern.finditer(text):
-            if not _negated(text, match.start(), match.end()):
-                key = (rule.id, match.group())
-                found.setdefault(key, Finding(rule.id, match.group(), rule.message_zh,
-                                              rule.message_en))
-    return list(found.values())
+def _applies(rule: Rule, text: Normalised, stage: int | None, promotional: bool) -> bool:
+    if rule.applies == "promotional":
+        return promotional
+    if rule.applies == "infant-context":
+        return (promotional or stage in (1, 2)
+                or (rule.context is not None and rule.context.search(text.folded) is not None))
+    return True
 
 
 def _negated(text: str, start: int, end: int) -> bool:
@@ -195,8 +114,8 @@ def _negated(text: str, start: int, end: int) -> bool:
         return False
     if DOUBLE_NEGATION.search(before):
         return False
-    if CJK.match(text, start):
-        window, negation = before[-ZH_WINDOW:], ZH_NEGATION
+    if CJK.search(text, start, end):  # a phrase with Chinese in it ("0添加") reads as Chinese
+        window, negation = _zh_window(before), ZH_NEGATION
     else:
         window, negation = " ".join(before.split()[-EN_WINDOW:]), EN_NEGATION
     matches = list(negation.finditer(window))
@@ -204,16 +123,139 @@ def _negated(text: str, start: int, end: int) -> bool:
             and SPOILER.search(window, matches[-1].start() + 1) is None)
 
 
-def check_markdown_file(path: Path | str) -> list[Finding]:
-    """Check a Markdown file's title, summary and body, taking ``stage`` from its front matter."""
+def _zh_window(before: str) -> str:
+    """Return the Chinese text whose negations count: a prohibition governs a whole 、 list."""
+    *items, current = before.split("、")
+    if items and len(current) <= 4 and all(len(item) <= ZH_LIST_ITEM for item in items[1:]):
+        head = items[0][-ZH_WINDOW:]
+        if ZH_PROHIBITION.search(head):
+            return head + current
+    return current[-ZH_WINDOW:]
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """A piece of a document to check: its text, its first line, and what it is."""
+
+    text: str
+    line: int = 1
+    target: str = "text"
+
+
+def _scan(segments: list[_Segment], ruleset: RuleSet, stage: int | None,
+          promotional: bool) -> list[Finding]:
+    normalised = [normalise(segment.text, ruleset.characters, ruleset.phrases)
+                  for segment in segments]
+    whole = Normalised("", "\n".join(n.folded for n in normalised), "", ())
+    active = [rule for rule in ruleset.rules if _applies(rule, whole, stage, promotional)]
+    found: dict[tuple[str, str], Finding] = {}
+    for segment, text in zip(segments, normalised, strict=True):
+        exempt = [(span, names) for pattern, names in ruleset.exempt
+                  for span in spans(pattern, text)]
+        for rule in active:
+            if rule.target != segment.target:
+                continue
+            for start, end in spans(rule.pattern, text):
+                if any(s < end and start < e and (names is None or rule.id in names)
+                       for (s, e), names in exempt):
+                    continue
+                if segment.target == "text" and _negated(segment.text, start, end):
+                    continue
+                phrase = segment.text[start:end]
+                line = segment.line + segment.text.count("\n", 0, start)
+                found.setdefault((rule.id, phrase), Finding(
+                    rule.id, phrase, rule.message_zh, rule.message_en, line, rule.citation()))
+    return sorted(found.values(), key=lambda finding: finding.line)
+
+
+def check(text: str, *, stage: int | None = None, promotional: bool = False,
+          rules: RuleSet | None = None) -> list[Finding]:
+    """Return every rule-breaking phrase in ``text``, once per rule and phrase, in order.
+
+    ``stage`` is the product stage the text is about (1 and 2 are for infants under 12
+    months); ``promotional`` marks a brand showcase, where promotion rules always apply.
+    """
+    return _scan([_Segment(text)], rules or default_rules(), stage, promotional)
+
+
+# --- Markdown files -------------------------------------------------------------------------
+
+
+def check_markdown_file(path: Path | str, *, rules: RuleSet | None = None,
+                        promotional: bool | None = None) -> list[Finding]:
+    """Check a Markdown file's front matter, body and images, with lines in the file.
+
+    ``stage`` comes from the front matter; a file is promotional (a brand showcase) when its
+    front matter names a ``brand`` or it is in a ``brands`` folder, unless told otherwise.
+    """
     path = Path(path)
     try:
-        post = frontmatter.load(path)
+        raw = path.read_text(encoding="utf-8")
+        post = frontmatter.loads(raw)
     except Exception as error:  # YAML and encoding errors come in many types
         raise MarkdownError(f"{path}: front matter cannot be read ({error})") from error
-    parts = [str(post.get(name) or "") for name in ("title", "summary")]
-    body = re.sub(r"\]\([^)]*\)", "]", post.content)  # link targets are addresses, not claims
-    return check("\n\n".join([*parts, body]), stage=_stage(path, post.get("stage")))
+    if promotional is None:
+        promotional = "brand" in post.metadata or path.parent.name == "brands"
+    stage = _stage(path, post.get("stage"))
+    lines = raw.splitlines()
+    segments = [_Segment(str(post[name]), _key_line(lines, name))
+                for name in ("title", "summary") if post.get(name)]
+    events = post.get("events")
+    for number, event in enumerate(events if isinstance(events, list) else []):
+        if isinstance(event, dict):
+            for name in ("title", "description"):
+                if event.get(name):
+                    segments.append(_Segment(str(event[name]),
+                                             _value_line(lines, str(event[name]), number)))
+    body_line = _body_line(raw, post.content)
+    body = LINK_TARGET.sub(lambda match: "]" + "\n" * match.group().count("\n"), post.content)
+    segments.append(_Segment(body, body_line))
+    segments.extend(_Segment(text, body_line + line - 1, "image")
+                    for text, line in images(post.content))
+    return _scan(segments, rules or default_rules(), stage, promotional)
+
+
+def images(markdown_text: str) -> Iterator[tuple[str, int]]:
+    """Yield each image's alt text and file name (one per line) with its line in the text."""
+    for match in MD_IMAGE.finditer(markdown_text):
+        line = markdown_text.count("\n", 0, match.start()) + 1
+        yield f"{match.group(1)}\n{_file_name(match.group(2) or '')}", line
+    for match in HTML_IMAGE.finditer(markdown_text):
+        tag = match.group()
+        alt = re.search(r'\balt\s*=\s*"([^"]*)"', tag)
+        src = re.search(r'\bsrc\s*=\s*"([^"]*)"', tag)
+        line = markdown_text.count("\n", 0, match.start()) + 1
+        yield (f"{alt.group(1) if alt else ''}\n{_file_name(src.group(1) if src else '')}",
+               line)
+
+
+def _file_name(src: str) -> str:
+    return unquote(PurePosixPath(src.split("?")[0].split("#")[0]).name)
+
+
+def _key_line(lines: list[str], key: str) -> int:
+    """Return the line of a top-level front matter key (1 when not found)."""
+    for number, line in enumerate(lines, start=1):
+        if re.match(rf"{re.escape(key)}\s*:", line):
+            return number
+    return 1
+
+
+def _value_line(lines: list[str], value: str, fallback: int) -> int:
+    """Return the first line that contains the start of ``value`` (front matter values)."""
+    needle = value.strip().splitlines()[0][:20] if value.strip() else ""
+    for number, line in enumerate(lines, start=1):
+        if needle and needle in line:
+            return number
+    return fallback + 1
+
+
+def _body_line(raw: str, content: str) -> int:
+    """Return the line on which the body starts."""
+    closing = re.search(r"^-{3,}\s*$", raw[3:], re.MULTILINE) if raw.startswith("---") else None
+    after = 3 + closing.end() if closing else 0
+    offset = raw.find(content[:50], after) if content else -1
+    return raw.count("\n", 0, offset if offset >= 0 else after) + 1
 
 
 def _stage(path: Path, value: object) -> int | None:
@@ -224,3 +266,5 @@ def _stage(path: Path, value: object) -> int | None:
         return int(str(value).strip())
     except ValueError:
         raise MarkdownError(f"{path}: front matter field 'stage' must be 1, 2 or 3") from None
+
+

@@ -1,4 +1,4 @@
-"""Brands: each brand with its enterprise and products."""
+"""Brands: each brand's showcase with its enterprise, events, open days and products."""
 
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ from formulatrust import db
 from formulatrust.i18n import current_language
 from formulatrust.models import Brand, Rating
 from formulatrust.models_integrity import Certification
+from formulatrust.models_open_days import OpenDay
+from formulatrust.views.open_days import now_utc, when
 
 bp = Blueprint("brands", __name__, url_prefix="/brands")
+OPEN_DAYS_SHOWN = 3
 
 
 @bp.get("")
@@ -25,7 +28,7 @@ def index():
 
 @bp.get("/<slug>")
 def detail(slug: str):
-    """Show one brand with its products."""
+    """Show one brand: its showcase (story, photos, events), open days and products."""
     brand = db.session().scalars(
         select(Brand)
         .where(Brand.slug == slug)
@@ -35,10 +38,17 @@ def detail(slug: str):
         abort(404)
     library = current_app.extensions["formulatrust.content"]
     showcase = library.get("brands", slug, current_language())
+    events = sorted(showcase[0].meta.get("events") or [], key=lambda event: event["date"],
+                    reverse=True) if showcase else []
     session = db.session()
     rating = session.scalars(select(Rating).where(Rating.enterprise_id == brand.enterprise_id)
                              .order_by(Rating.assessed_on.desc())).first()
     certifications = session.scalars(select(Certification).where(
         Certification.enterprise_id == brand.enterprise_id)).all()
+    open_days = session.scalars(
+        select(OpenDay).options(selectinload(OpenDay.factory))
+        .where(OpenDay.enterprise_id == brand.enterprise_id, OpenDay.starts_at > now_utc())
+        .order_by(OpenDay.starts_at, OpenDay.id).limit(OPEN_DAYS_SHOWN)).all()
     return render_template("brands/detail.html", brand=brand, showcase=showcase,
-                           rating=rating, certifications=certifications)
+                           events=events, rating=rating, certifications=certifications,
+                           open_days=open_days, when=when)
