@@ -32,7 +32,8 @@ translations: ## Compile the message catalogues
 data: ## Migrate, load demo data if empty, rebuild the search index
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
-	$(FLASK) search rebuild
+	-FORMULATRUST_DEMO_ACCOUNTS=true $(FLASK) demo-accounts  # local only; refused for a public SITE_HOST
+	$(FLASK) search reindex
 
 setup: install translations data ## Everything `run` needs, without serving
 

@@ -1,4 +1,5 @@
-"""``make bench``: page throughput against ``/healthz`` under gunicorn, and serial lookup scaling.
+"""``make bench``: page throughput against ``/healthz`` under gunicorn, serial lookup scaling,
+and the search index at 100,000 results (``bench.search``).
 
 Run from the checkout: ``.venv/bin/python -m bench.run``. Prints a table and writes
 ``bench-results/latest.json``. Goals that are missed are reported, not raised: the exit status
@@ -24,6 +25,7 @@ from urllib.parse import quote, urlsplit
 from sqlalchemy import func, select
 
 from bench import load, serials
+from bench import search as search_bench
 from formulatrust import PROJECT_ROOT, create_app, db, demo
 from formulatrust.migrate import upgrade
 from formulatrust.models import Batch, CanQuery, CanQueryDevice, Product, RegisteredSerial
@@ -59,6 +61,9 @@ class Settings:
     client_processes: int
     rounds: int
     serials: int
+    search_records: int
+    search_rounds: int
+    search_whoosh_records: int
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -68,7 +73,12 @@ class Settings:
                    connections=int(env.get("BENCH_CONNECTIONS", 8)),
                    client_processes=int(env.get("BENCH_CLIENT_PROCESSES", 2)),
                    rounds=max(1, int(env.get("BENCH_ROUNDS", 5))),
-                   serials=int(env.get("BENCH_SERIALS", 10_000_000)))
+                   serials=int(env.get("BENCH_SERIALS", 10_000_000)),
+                   search_records=int(env.get("BENCH_SEARCH_RECORDS", search_bench.RECORDS)),
+                   search_rounds=max(1, int(env.get("BENCH_SEARCH_ROUNDS",
+                                                    search_bench.ROUNDS))),
+                   search_whoosh_records=int(env.get("BENCH_SEARCH_WHOOSH_RECORDS",
+                                                     search_bench.WHOOSH_RECORDS)))
 
 
 def main() -> int:
@@ -89,7 +99,14 @@ def main() -> int:
             print(f"\nSerial lookups skipped (BENCH_SERIALS={settings.serials} ≤ "
                   f"{SMALL_SERIALS:,})")
             serial = None
-    goals = judge(pages["results"], serial)
+    if settings.search_records > 0:
+        print()
+        search = search_bench.run(settings.search_records, settings.search_rounds,
+                                  max(0, settings.search_whoosh_records))
+    else:
+        print("\nSearch index skipped (BENCH_SEARCH_RECORDS=0)")
+        search = None
+    goals = judge(pages["results"], serial) + (search["goals"] if search else [])
     print()
     print_http(pages["results"])
     if serial:
@@ -103,7 +120,7 @@ def main() -> int:
                           "platform": platform.platform()},
               "settings": settings.__dict__, "database": pages["database"],
               "http": pages["results"], "query_history": pages["query_history"],
-              "serials": serial, "goals": goals}
+              "serials": serial, "search": search, "goals": goals}
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nWrote {RESULTS.relative_to(PROJECT_ROOT)}")

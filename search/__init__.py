@@ -1,32 +1,51 @@
 """Full-text search behind a small adapter; views never see the engine.
 
 The index lives on disk in ``SEARCH_INDEX_DIR``. Each node builds its own index from the
-database (``flask --app wsgi search rebuild``); web workers only read it.
+database (``flask --app wsgi search rebuild``) into a new folder and swaps it in; imports and
+edits then update it in place. Two engines sit behind the same functions: tantivy (the
+default, fast) and Whoosh (pure Python). A folder records which engine wrote it, so readers
+always open it with the right one; ``SEARCH_ENGINE`` only chooses the engine of the next build.
+
+Writers in every process and thread take one file lock beside the folder, so there is one
+writer at a time across gunicorn workers. Readers are opened once per process and reused; a
+write bumps a generation file that readers check (one ``stat``) before each query.
 """
 
 from __future__ import annotations
 
+import fcntl
+import logging
+import os
 import shutil
 import threading
-from collections.abc import Iterable
-from dataclasses import dataclass
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
-from whoosh import highlight
-from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.filedb.filestore import FileStorage
-from whoosh.index import EmptyIndexError, Index
-from whoosh.query import And, Or, Term
-from whoosh.searching import Searcher
+from formulatrust.search.analysis import query_terms
+from formulatrust.search.excerpts import excerpt
 
-from formulatrust.search.analysis import analyzer, query_terms
-
-TEXT_FIELDS = ("title_zh", "title_en", "body")
+logger = logging.getLogger(__name__)
+ENGINES = ("tantivy", "whoosh")
+DEFAULT_ENGINE = "tantivy"
+# Names a document may be filtered and counted by (the /results filters).
+FILTERS = ("year", "compliant", "enterprise", "category", "item", "province", "lab")
 MAX_TERMS = 24
+MAX_FILTER_CHARS = 300
+COUNT_LIMIT = 25  # values per filter name in ``search(...).counts``
+MAX_LIMIT = 1_000  # keys in one page of ``search``
+MAX_OFFSET = 100_000  # pages further than this come back empty (engines allocate offset+limit)
+LOCK_TIMEOUT = 600.0  # seconds a writer waits for another (a full rebuild) to finish
+ENGINE_FILE = "ENGINE"
+GENERATION_FILE = "GENERATION"
 
 
 class SearchError(ValueError):
-    """A query that cannot be run; ``code`` says why (``no_terms``, ``too_many_terms``)."""
+    """A query or write that cannot run; ``code`` says why (``no_terms``, ``too_many_terms``,
+    or ``busy`` when another writer held the index for ``LOCK_TIMEOUT`` seconds)."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -35,13 +54,27 @@ class SearchError(ValueError):
 
 @dataclass(frozen=True)
 class Document:
-    """One thing to find: ``kind`` and ``key`` identify it, the rest is searched."""
+    """One thing to find: ``kind`` and ``key`` identify it, the rest is searched.
+
+    ``filters`` are ``(name, value)`` pairs from ``FILTERS`` (a name may repeat) that
+    ``search`` can filter and count by.
+    """
 
     kind: str
     key: str
     title_zh: str
     title_en: str
     body: str = ""
+    filters: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def uid(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+    @property
+    def text(self) -> str:
+        """Return everything that is searched, in one string."""
+        return "\n".join((self.title_zh, self.title_en, self.body))
 
 
 @dataclass(frozen=True)
@@ -55,151 +88,288 @@ class Hit:
     excerpt: str
 
 
-def schema() -> Schema:
-    """Return the index schema."""
-    text = TEXT(analyzer=analyzer(), stored=True, chars=True)
-    return Schema(uid=ID(unique=True, stored=True), kind=ID(stored=True), key=STORED,
-                  title_zh=text, title_en=text, body=text)
+@dataclass(frozen=True)
+class Matches:
+    """One page of keys (best first), how many match in all, and counts per filter value."""
+
+    keys: list[str]
+    total: int
+    counts: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
-def rebuild(index_dir: str | Path, documents: Iterable[Document]) -> int:
+@dataclass(frozen=True)
+class Query:
+    """A validated query as the engines receive it."""
+
+    terms: tuple[str, ...]
+    kind: str | None = None
+    filters: tuple[tuple[str, str], ...] = ()
+
+
+class Retired(Exception):
+    """Raised by a reader closed because its index changed; the adapter takes a fresh one."""
+
+
+def configured_engine() -> str:
+    """Return the engine for new indexes: the app's ``SEARCH_ENGINE`` (in an app context),
+    else ``FORMULATRUST_SEARCH_ENGINE``, else the default."""
+    name = None
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        name = current_app.config.get("SEARCH_ENGINE")
+    name = name or os.environ.get("FORMULATRUST_SEARCH_ENGINE") or DEFAULT_ENGINE
+    if name not in ENGINES:
+        raise ValueError(f"SEARCH_ENGINE must be one of {', '.join(ENGINES)}, not {name!r}")
+    return name
+
+
+def engine_module(name: str) -> ModuleType:
+    """Return the module implementing engine ``name`` (imported on first use)."""
+    if name == "tantivy":
+        from formulatrust.search import tantivy_engine
+
+        return tantivy_engine
+    if name == "whoosh":
+        from formulatrust.search import whoosh_engine
+
+        return whoosh_engine
+    raise ValueError(f"unknown search engine {name!r}")
+
+
+def index_engine(index_dir: str | Path) -> str | None:
+    """Return the engine that wrote ``index_dir``, or None when there is no index there."""
+    try:
+        name = (Path(index_dir) / ENGINE_FILE).read_text(encoding="ascii").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # also a folder from before engines were recorded: rebuild it
+    return name if name in ENGINES else None
+
+
+def valid_text(text: str) -> str:
+    """Return ``text`` with lone surrogates (which no engine can store) replaced by ``?``."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def _valid(documents: Iterable[Document]) -> Iterator[Document]:
+    for document in documents:
+        fields = (document.kind, document.key, document.title_zh, document.title_en,
+                  document.body, *(value for _, value in document.filters))
+        if all(valid_text(value) is value for value in fields):
+            yield document
+        else:
+            yield Document(*(valid_text(value) for value in fields[:5]), filters=tuple(
+                (name, valid_text(value)) for name, value in document.filters))
+
+
+# --- Writing -------------------------------------------------------------------------------
+
+
+def rebuild(index_dir: str | Path, documents: Iterable[Document],
+            engine: str | None = None) -> int:
     """Build a fresh index from ``documents`` beside the old one, then swap it in."""
     target = Path(index_dir)
+    name = engine or configured_engine()
+    with _write_lock(target):
+        count = _build(target, name, documents)
+    _Readers.forget(target)
+    return count
+
+
+def add_to_index(index_dir: str | Path, documents: Iterable[Document]) -> None:
+    """Add or replace ``documents``, creating the index if there is none yet."""
+    target = Path(index_dir)
+    with _write_lock(target):
+        name = index_engine(target)
+        if name is None:
+            _build(target, configured_engine(), documents)
+        else:
+            engine_module(name).update(target, _valid(documents), ())
+            _bump(target)
+
+
+def remove_from_index(index_dir: str | Path, kind: str, key: str) -> None:
+    """Remove one document (nothing happens when there is no index)."""
+    target = Path(index_dir)
+    with _write_lock(target):
+        name = index_engine(target)
+        if name is not None:
+            engine_module(name).update(target, (), (valid_text(f"{kind}:{key}"),))
+            _bump(target)
+
+
+def _build(target: Path, name: str, documents: Iterable[Document]) -> int:
+    """Write a complete index into a sibling folder and rename it into place."""
+    module = engine_module(name)
     building = target.with_name(target.name + ".building")
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
-    index = FileStorage(str(building)).create_index(schema())
-    count = 0
-    with index.writer(limitmb=128) as writer:
-        for document in documents:
-            writer.add_document(**_fields(document))
-            count += 1
+    count = module.build(building, _valid(documents))
+    (building / ENGINE_FILE).write_text(name + "\n", encoding="ascii")
+    _bump(building)
     retired = target.with_name(target.name + ".old")
     shutil.rmtree(retired, ignore_errors=True)
     if target.exists():
         target.rename(retired)
     building.rename(target)
     shutil.rmtree(retired, ignore_errors=True)
-    _Searchers.forget(target)
     return count
 
 
-def add_to_index(index_dir: str | Path, documents: Iterable[Document]) -> None:
-    """Add or replace ``documents``, creating the index if there is none yet."""
-    if not Path(index_dir).exists():
-        rebuild(index_dir, documents)
-        return
-    with _open(index_dir).writer() as writer:
-        for document in documents:
-            writer.update_document(**_fields(document))
+def _bump(folder: Path) -> None:
+    """Replace the generation file, so every reader sees a new inode and reopens."""
+    temporary = folder / f"{GENERATION_FILE}.{os.getpid()}.{threading.get_ident()}"
+    temporary.write_text(f"{time.time_ns()}\n", encoding="ascii")
+    os.replace(temporary, folder / GENERATION_FILE)
 
 
-def remove_from_index(index_dir: str | Path, kind: str, key: str) -> None:
-    """Remove one document."""
-    with _open(index_dir).writer() as writer:
-        writer.delete_by_term("uid", f"{kind}:{key}")
+@contextmanager
+def _write_lock(target: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the index's writer lock (a file lock, so it spans processes and threads)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.with_name(target.name + ".lock"), "a+b") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise SearchError("busy") from None
+                time.sleep(0.02)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _query(text: str, kind: str | None):
+# --- Reading -------------------------------------------------------------------------------
+
+
+def parse(text: str, kind: str | None = None,
+          filters: Mapping[str, str] | None = None) -> Query:
+    """Turn user text and filters into a ``Query``; raise SearchError when it cannot run."""
     terms = query_terms(text)
     if not terms:
         raise SearchError("no_terms")
     if len(terms) > MAX_TERMS:
         raise SearchError("too_many_terms")
-    clauses = [Or([Term(field, term) for field in TEXT_FIELDS]) for term in terms]
-    return And(clauses + ([Term("kind", kind)] if kind else []))
+    pairs = []
+    for name, value in (filters or {}).items():
+        if name not in FILTERS:
+            raise ValueError(f"unknown filter {name!r}")
+        if value is not None and str(value) != "":
+            pairs.append((name, valid_text(str(value)[:MAX_FILTER_CHARS])))
+    return Query(tuple(terms), kind, tuple(pairs))
+
+
+def search(index_dir: str | Path, text: str, kind: str | None = None,
+           filters: Mapping[str, str] | None = None, counts: Iterable[str] = (),
+           limit: int = 20, offset: int = 0) -> Matches:
+    """Return one page of matching keys, the total, and per-value counts for ``counts``.
+
+    Every term must match; each filter keeps documents that have that value; counts are
+    taken over every match after filtering, most frequent first, at most ``COUNT_LIMIT`` each.
+    """
+    query = parse(text, kind, filters)
+    names = tuple(dict.fromkeys(counts))
+    unknown = set(names) - set(FILTERS)
+    if unknown:
+        raise ValueError(f"cannot count by {sorted(unknown)}")
+    start = max(0, offset)
+    found = _read(Path(index_dir), lambda reader: reader.search(
+        query, names, max(1, min(limit, MAX_LIMIT)), min(start, MAX_OFFSET)))
+    if found is None:
+        return Matches([], 0, {name: [] for name in names})
+    return Matches([], found.total, found.counts) if start > MAX_OFFSET else found
 
 
 def matching_keys(index_dir: str | Path, text: str, kind: str) -> list[str]:
     """Return the keys of every ``kind`` document matching ``text``, best first."""
-    query = _query(text, kind)
-    with _Searchers.get(Path(index_dir)) as searcher:
-        if searcher is None:
-            return []
-        return [hit["key"] for hit in searcher.search(query, limit=None)]
+    query = parse(text, kind)
+    return _read(Path(index_dir), lambda reader: reader.all_keys(query)) or []
 
 
 def query_index(index_dir: str | Path, text: str, limit: int = 20,
                 kind: str | None = None) -> list[Hit]:
     """Return the best matches for ``text``; every term must match in some field."""
-    query = _query(text, kind)
-    with _Searchers.get(Path(index_dir)) as searcher:
-        if searcher is None:
-            return []
-        results = searcher.search(query, limit=limit)
-        results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=40)
-        results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-        return [_hit(result) for result in results]
+    query = parse(text, kind)
+    hits = []
+    for stored in _read(Path(index_dir), lambda reader: reader.top(query, max(1, limit))) or []:
+        terms = set(query.terms)
+        found = ""
+        for name in ("body", "title_zh", "title_en"):
+            found = excerpt(stored[name], terms)
+            if found:
+                break
+        hits.append(Hit(kind=stored["kind"], key=stored["key"], title_zh=stored["title_zh"],
+                        title_en=stored["title_en"], excerpt=found))
+    return hits
 
 
-def _fields(document: Document) -> dict[str, str]:
-    return {"uid": f"{document.kind}:{document.key}", "kind": document.kind, "key": document.key,
-            "title_zh": document.title_zh, "title_en": document.title_en, "body": document.body}
+def close_index(index_dir: str | Path) -> None:
+    """Close this process's reader of ``index_dir``; the next query opens it again."""
+    _Readers.forget(Path(index_dir))
 
 
-def _hit(result) -> Hit:
-    excerpt = ""
-    for field in ("body", "title_zh", "title_en"):
-        excerpt = result.highlights(field)
-        if excerpt:
-            break
-    return Hit(kind=result["kind"], key=result["key"], title_zh=result["title_zh"],
-               title_en=result["title_en"], excerpt=excerpt)
+def _read(folder: Path, action):
+    """Run ``action`` with the folder's current reader; None when there is no index."""
+    while True:
+        reader = _Readers.get(folder)
+        if reader is None:
+            return None
+        try:
+            return action(reader)
+        except Retired:
+            continue  # the index changed between taking the reader and using it
 
 
-def _open(index_dir: str | Path) -> Index:
-    return FileStorage(str(index_dir), supports_mmap=False).open_index()
-
-
-class _Searchers:
-    """One searcher per index folder, reused across requests and reopened when it changes."""
+class _Readers:
+    """One reader per index folder and process, reused and reopened when the folder changes."""
 
     _lock = threading.Lock()
-    _open: dict[Path, tuple[tuple[int, int], Searcher]] = {}
+    _open: dict[Path, tuple[tuple, object]] = {}
+    _pid = os.getpid()
 
     @classmethod
-    def get(cls, index_dir: Path) -> _Borrowed:
+    def get(cls, folder: Path):
         with cls._lock:
-            return _Borrowed(cls._current(index_dir), cls._lock)
+            if cls._pid != os.getpid():  # a forked worker opens its own readers
+                cls._open, cls._pid = {}, os.getpid()
+            cached = cls._open.get(folder)
+            try:
+                version = _version(folder)
+            except OSError:
+                # Missing: never built, or between the two renames of a swap.
+                return cached[1] if cached else None
+            if cached and cached[0] == version:
+                return cached[1]
+            name = index_engine(folder)
+            if name is None:
+                return cached[1] if cached else None
+            try:
+                reader = engine_module(name).Reader(folder)
+            except Exception:  # a swap or a broken folder: keep serving what was open
+                logger.exception("cannot open the search index in %s", folder)
+                return cached[1] if cached else None
+            cls._open[folder] = (version, reader)
+            if cached:
+                cached[1].close()
+            return reader
 
     @classmethod
-    def _current(cls, index_dir: Path) -> Searcher | None:
-        try:
-            index = _open(index_dir)
-            # A rebuild swaps in a new folder (new inode); an update writes a new generation.
-            version = (index_dir.stat().st_ino, index.latest_generation())
-        except (EmptyIndexError, OSError):
-            cls.forget_locked(index_dir)
-            return None
-        cached = cls._open.get(index_dir)
-        if cached and cached[0] == version:
-            return cached[1]
-        cls.forget_locked(index_dir)
-        searcher = index.searcher()
-        cls._open[index_dir] = (version, searcher)
-        return searcher
-
-    @classmethod
-    def forget_locked(cls, index_dir: Path) -> None:
-        cached = cls._open.pop(index_dir, None)
+    def forget(cls, folder: Path) -> None:
+        with cls._lock:
+            cached = cls._open.pop(folder, None)
         if cached:
             cached[1].close()
 
-    @classmethod
-    def forget(cls, index_dir: Path) -> None:
-        with cls._lock:
-            cls.forget_locked(index_dir)
 
-
-class _Borrowed:
-    """Context manager that serialises use of a shared searcher between threads."""
-
-    def __init__(self, searcher: Searcher | None, lock: threading.Lock) -> None:
-        self.searcher, self.lock = searcher, lock
-
-    def __enter__(self) -> Searcher | None:
-        self.lock.acquire()
-        return self.searcher
-
-    def __exit__(self, *exc) -> None:
-        self.lock.release()
+def _version(folder: Path) -> tuple:
+    """Return what changes whenever the index at ``folder`` is rebuilt or written."""
+    state = os.stat(folder / GENERATION_FILE)
+    return (state.st_dev, state.st_ino, state.st_mtime_ns)

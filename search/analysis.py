@@ -1,11 +1,16 @@
-"""Text analysis for mixed Chinese and English: CJK unigrams and bigrams, lower-cased words."""
+"""Text analysis for mixed Chinese and English: CJK unigrams and bigrams, lower-cased words.
+
+Every engine indexes the same tokens (``index_tokens``) and looks up the same terms
+(``query_terms``), so each backend finds the same records.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from operator import add
 
-from whoosh.analysis import LowercaseFilter, Token, Tokenizer
+from whoosh.analysis import Token, Tokenizer
 
 # CJK ideographs (with extension A and compatibility forms) make runs; Latin letters and digits
 # make words.
@@ -31,38 +36,60 @@ def query_terms(text: str) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
+def pieces(text: str) -> Iterator[tuple[int, str]]:
+    """Yield ``(offset, token)`` for every CJK character and pair and every Latin word."""
+    for match in RUNS.finditer(text):
+        run, offset = match.group(), match.start()
+        if is_cjk(run):
+            for start, piece in _cjk_pieces(run):
+                yield offset + start, piece
+        else:
+            yield offset, run.lower()
+
+
+def index_tokens(text: str) -> list[str]:
+    """Return the tokens indexed for ``text``: the same bag as ``pieces``, built faster."""
+    tokens: list[str] = []
+    for run in RUNS.findall(text):
+        if is_cjk(run):
+            tokens.extend(run)
+            tokens.extend(map(add, run, run[1:]))
+        else:
+            tokens.append(run.lower())
+    return tokens
+
+
 class CjkBigramTokenizer(Tokenizer):
-    """Emit every CJK character and every adjacent pair, plus whole Latin words and numbers."""
+    """Whoosh tokenizer over ``pieces``: CJK characters and pairs, lower-cased Latin words."""
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
                  **kwargs) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        position = start_pos
-        for match in RUNS.finditer(value):
-            run, offset = match.group(), match.start()
-            pieces = [(0, run)] if not is_cjk(run) else _cjk_pieces(run)
-            for start, text in pieces:
-                token.text = text
-                token.boost = 1.0
-                token.stopped = False
-                if keeporiginal:
-                    token.original = text
-                if positions:
-                    token.pos = position
-                    position += 1
-                if chars:
-                    token.startchar = start_char + offset + start
-                    token.endchar = token.startchar + len(text)
-                yield token
+        if not (positions or chars):  # the index keeps neither: take the fast bag of tokens
+            found = ((0, text) for text in index_tokens(value))
+        else:
+            found = pieces(value)
+        for position, (offset, text) in enumerate(found, start_pos):
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = text
+            if positions:
+                token.pos = position
+            if chars:
+                token.startchar = start_char + offset
+                token.endchar = token.startchar + len(text)
+            yield token
 
 
 def _cjk_pieces(run: str) -> list[tuple[int, str]]:
-    pieces = [(i, run[i]) for i in range(len(run))]
-    pieces += [(i, run[i:i + 2]) for i in range(len(run) - 1)]
-    return sorted(pieces)
+    found = [(i, run[i]) for i in range(len(run))]
+    found += [(i, run[i:i + 2]) for i in range(len(run) - 1)]
+    return sorted(found)
 
 
 def analyzer():
-    """Return the analyzer used for every text field."""
-    return CjkBigramTokenizer() | LowercaseFilter()
+    """Return the Whoosh analyzer used for the indexed text."""
+    return CjkBigramTokenizer()

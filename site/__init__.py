@@ -60,27 +60,41 @@ def _register_blueprints(app: Flask) -> None:
     from formulatrust.views import (
         account,
         admin,
+        api_push,
         brands,
+        bulletins,
+        checkin,
         enterprises,
         landing,
         learn,
         main,
+        open_data,
         open_days,
+        publish,
         ratings,
         recalls,
         resolver,
         results,
         scan,
         search,
+        statistics,
+        tokens,
     )
 
     for module in (main, scan, resolver, results, recalls, enterprises, brands, learn, search,
                    open_days):
         app.register_blueprint(module.bp)
     app.register_blueprint(results.api)
+    for api in (recalls.api, enterprises.api, open_data.bp, open_data.api):
+        app.register_blueprint(api)
     app.register_blueprint(recalls.supervision)
     app.register_blueprint(ratings.bp)
+    app.register_blueprint(statistics.bp)
     for blueprint in landing.blueprints:
         app.register_blueprint(blueprint)
+    app.register_blueprint(bulletins.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(admin.bp)
+    for module in (tokens, api_push, checkin):
+        app.register_blueprint(module.bp)
+    app.register_blueprint(publish.bp)

@@ -10,6 +10,7 @@ Nothing reads the seats in Python and writes them back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -202,22 +203,47 @@ def resize(session: Session, visit_id: int, capacity: int) -> list[Booking]:
     return promoted
 
 
-def check_in(session: Session, reference: str, now: datetime | None = None) -> Booking:
-    """Mark a booked visitor as arrived; commit. Raises BookingError if not booked."""
+def check_in(session: Session, reference: str, now: datetime | None = None,
+             visit_id: int | None = None,
+             on_change: Callable[[Booking], object] | None = None) -> Booking:
+    """Mark a booked visitor as arrived; commit. Raises BookingError if not booked.
+
+    With ``visit_id``, only a booking for that visit is checked in (code ``wrong_visit``
+    otherwise). The other codes: ``unknown``, ``already_checked_in``, ``cancelled``,
+    ``waitlisted``. ``on_change(booking)`` runs in the same transaction as the change (for the
+    audit entry).
+    """
     now = now or now_utc()
     table = Booking.__table__
-    changed = session.execute(update(table).where(
-        table.c.reference == reference, table.c.status == "booked"
-    ).values(status="checked_in", checked_in_at=now)).rowcount
-    session.commit()
-    booking = session.scalar(select(Booking).where(Booking.reference == reference)
-                             .execution_options(populate_existing=True))
+    query = update(table).where(table.c.reference == reference, table.c.status == "booked")
+    if visit_id is not None:
+        query = query.where(table.c.visit_id == visit_id)
+    try:
+        changed = session.execute(query.values(status="checked_in", checked_in_at=now)).rowcount
+        booking = session.scalar(select(Booking).where(Booking.reference == reference)
+                                 .execution_options(populate_existing=True))
+        if changed and on_change is not None:
+            on_change(booking)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
     if booking is None:
         raise BookingError("unknown")
+    if visit_id is not None and booking.visit_id != visit_id:
+        raise BookingError("wrong_visit")
     if not changed:
-        raise BookingError("already_checked_in" if booking.status == "checked_in"
-                           else "not_booked")
+        raise BookingError({"checked_in": "already_checked_in", "cancelled": "cancelled"}
+                           .get(booking.status, "waitlisted"))
     return booking
+
+
+def attendees(session: Session, visit_id: int) -> list[Booking]:
+    """Return the bookings of a visit that hold seats (booked or arrived), in booking order."""
+    return list(session.scalars(
+        select(Booking).where(Booking.visit_id == visit_id,
+                              Booking.status.in_(("booked", "checked_in")))
+        .order_by(Booking.created_at, Booking.id)))
 
 
 def purge(session: Session, days: int, now: datetime | None = None) -> int:

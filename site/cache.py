@@ -41,6 +41,14 @@ class TTLCache:
                     self._entries.popitem(last=False)
         return value
 
+    def forget(self, stale: Callable[[Hashable], bool]) -> int:
+        """Drop the entries whose key ``stale`` accepts (after a change); return how many."""
+        with self._lock:
+            keys = [key for key in self._entries if stale(key)]
+            for key in keys:
+                del self._entries[key]
+        return len(keys)
+
     def clear(self) -> None:
         """Forget everything (after an import, for example)."""
         with self._lock:

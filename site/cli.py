@@ -17,8 +17,10 @@ from formulatrust.cli_content import content_group
 from formulatrust.cli_enterprises import enterprises_group, ratings_group
 from formulatrust.cli_open_days import bookings_group, open_days_group
 from formulatrust.cli_results import results_group
+from formulatrust.cli_tokens import tokens_group
 from formulatrust.cli_trace import trace_group
 from formulatrust.cli_users import reports_group, users_group
+from formulatrust.demo_accounts import demo_accounts_command
 from formulatrust.models import Enterprise
 from formulatrust.search import rebuild
 from formulatrust.search_documents import all_documents
@@ -40,6 +42,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(ratings_group)
     app.cli.add_command(users_group)
     app.cli.add_command(reports_group)
+    app.cli.add_command(tokens_group)
+    app.cli.add_command(demo_accounts_command)
 
 
 @click.group("db", cls=AppGroup)
@@ -92,14 +96,24 @@ def search_group() -> None:
     """Manage the search index."""
 
 
-@search_group.command("rebuild")
-def search_rebuild() -> None:
-    """Rebuild this node's search index from the database."""
+@search_group.command("reindex")
+def search_reindex() -> None:
+    """Rebuild this node's search index from the database.
+
+    The new index is written into a folder of its own and swapped in when complete: until then,
+    and if the build fails, searches keep using the old index.
+    """
     library = current_app.extensions["formulatrust.content"]
     documents = list(all_documents(db.session(), library))
+    index_dir = current_app.config["SEARCH_INDEX_DIR"]
     with click.progressbar(documents, label="Indexing") as bar:
-        count = rebuild(current_app.config["SEARCH_INDEX_DIR"], bar)
-    click.echo(f"Indexed {count} documents.")
+        count = rebuild(index_dir, bar)
+    click.echo(f"Indexed {count} documents into {index_dir}.")
+
+
+# The earlier name, kept for scripts and cron jobs that still use it.
+search_group.add_command(click.Command("rebuild", callback=search_reindex.callback,
+                                       help=search_reindex.help, hidden=True))
 
 
 @click.group("translations", cls=AppGroup)

@@ -19,7 +19,7 @@ from formulatrust.domain.booking import (
     BookingError,
     format_reference,
     last_four_only,
-    normalise_reference,
+    reference_from_ticket,
 )
 from formulatrust.models import Enterprise, Factory
 from formulatrust.models_open_days import Booking, OpenDay
@@ -162,14 +162,14 @@ def attendees(visit_id: int, csv_file) -> None:
 @click.argument("reference")
 def checkin(reference: str) -> None:
     """Check a visitor in by the reference on their ticket (as scanned from the QR code)."""
-    typed = reference.rsplit("reference=", 1)[-1]  # a scanned ticket URL works too
-    try:
-        booking = bookings.check_in(db.session(), normalise_reference(typed))
+    try:  # a scanned ticket URL works too
+        booking = bookings.check_in(db.session(), reference_from_ticket(reference))
     except BookingError as error:
         messages = {"reference_invalid": "That is not a booking reference.",
                     "unknown": "No booking has that reference.",
                     "already_checked_in": "This visitor is already checked in.",
-                    "not_booked": "This booking has no seat (cancelled or waiting list)."}
+                    "cancelled": "This booking has no seat (it was cancelled).",
+                    "waitlisted": "This booking has no seat (it is on the waiting list)."}
         raise click.ClickException(messages[error.code]) from error
     click.echo(f"Checked in {format_reference(booking.reference)}: {booking.name}, "
                f"{booking.party} people.")

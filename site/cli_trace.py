@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
-from formulatrust import db, trace_import
-from formulatrust.domain.trace_format import parse_file
-from formulatrust.trace_import import ImportSummary, Plan
+from formulatrust import db
+from formulatrust.domain.trace_format import Problem, TraceDocument, parse_file
+from formulatrust.trace_import import ImportSummary, TraceImportError, import_trace_document
 
 trace_group = AppGroup("trace", help="Import enterprise trace data (products, batches, serials).")
 
@@ -20,11 +21,12 @@ trace_group = AppGroup("trace", help="Import enterprise trace data (products, ba
 def import_command(file: Path, dry_run: bool) -> None:
     """Import factories, products, batches and serials from a .json or .csv FILE."""
     session = db.session()
-    plan = trace_import.check(session, parse_file(file.name, file.read_bytes()))
-    if plan.problems:
-        report_problems(plan)
+    document = parse_file(file.name, file.read_bytes())
     try:
-        summary = write_with_progress(plan, file.name)
+        summary = import_with_progress(document, file.name)
+    except TraceImportError as error:
+        session.rollback()
+        report_problems(error.problems)
     except BaseException:
         session.rollback()
         raise
@@ -36,23 +38,31 @@ def import_command(file: Path, dry_run: bool) -> None:
     click.echo(format_summary(summary))
 
 
-def report_problems(plan: Plan) -> None:
+def report_problems(problems: list[Problem]) -> None:
     """Print every problem and stop with status 1."""
-    for problem in plan.problems:
+    for problem in problems:
         click.echo(str(problem))
-    count = len(plan.problems)
+    count = len(problems)
     click.echo(f"发现 {count} 个问题，未写入任何数据。 / "
                f"{count} problem(s) found; nothing was written.")
     raise click.exceptions.Exit(1)
 
 
-def write_with_progress(plan: Plan, source_name: str) -> ImportSummary:
-    """Write the plan, with a progress bar over the serial chunks when there are serials."""
-    session, total = db.session(), plan.document.serial_count
-    if not total:
-        return trace_import.write(session, plan, source_name)
-    with click.progressbar(length=total, label="序列号 Serials") as bar:
-        return trace_import.write(session, plan, source_name, progress=bar.update)
+def import_with_progress(document: TraceDocument, source_name: str) -> ImportSummary:
+    """Import the document, with a progress bar over the serial chunks when there are serials."""
+    total = document.serial_count
+    with ExitStack() as stack:
+        bars = []
+
+        def progress(count: int) -> None:
+            # Opened at the first written chunk, so a file with problems shows no bar.
+            if not bars:
+                bars.append(stack.enter_context(
+                    click.progressbar(length=total, label="序列号 Serials")))
+            bars[0].update(count)
+
+        return import_trace_document(db.session(), document, source_name=source_name,
+                                     progress=progress if total else None)
 
 
 def format_summary(summary: ImportSummary) -> str:

@@ -49,3 +49,13 @@ def labels(batch: Batch, counters: range, signer: SerialSigner, book: ShortCodeB
         yield Label(uri=base_url.rstrip("/") + link.path(),
                     short_code=book.make(batch.id, counter),
                     product_name=name, lot=batch.lot, serial=serial)
+
+
+def issue(session: Session, gtin: str, lot: str, count: int, signer: SerialSigner,
+          book: ShortCodeBook, base_url: str, lang: str = "zh") -> tuple[Batch, list[Label]]:
+    """Reserve ``count`` codes for a batch and return their labels (the caller commits).
+
+    Shared by ``flask --app wsgi codes issue`` and the enterprises' web form.
+    """
+    batch, counters = reserve(session, gtin, lot, count)
+    return batch, list(labels(batch, counters, signer, book, base_url, lang))

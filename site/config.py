@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "safememory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "SEARCH_RATE_LIMIT": "60/minute",
+    "SEARCH_ENGINE": "tantivy",  # engine of the next index build: "tantivy" or "whoosh"
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "SERIAL_KEYS": None,  # {"A": "<hex>", …}; generated into instance/serial_keys.json if unset
     "SERIAL_KEY_ID": None,  # which key issues new codes; the newest by default
@@ -41,6 +42,10 @@ DEFAULTS: dict[str, Any] = {
     "SIGN_IN_MAX_FAILURES": 5,  # wrong passwords or codes in a row before an account locks
     "SIGN_IN_LOCKOUT_MINUTES": 15,  # how long a locked account stays locked
     "REPORT_RETENTION_DAYS": 180,  # contacts of closed problem reports are deleted after this
+    "BULLETIN_ATTACHMENT_MAX_BYTES": 5 * 1024 * 1024,  # largest PDF attached to a bulletin
+    "API_RATE_LIMIT": "60/minute",  # push-API requests per token
+    "API_MAX_BYTES": 16 * 1024 * 1024,  # largest push-API request body
+    "DEMO_ACCOUNTS": False,  # allow `demo-accounts` (local use only; refused for a public host)
 }
 
 

@@ -11,7 +11,13 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from formulatrust import demo_integrity, demo_open_days, demo_results, demo_trace
+from formulatrust import (
+    demo_bulletins,
+    demo_integrity,
+    demo_open_days,
+    demo_results,
+    demo_trace,
+)
 from formulatrust.models import Brand, Enterprise, Product
 
 SEED = 20261128
@@ -88,6 +94,7 @@ def build(session: Session, progress: Callable[[int], None] = lambda _n: None) -
     counts["results"] += demo_results.build(session, products, SEED + 1)
     counts.update(demo_integrity.build(session, enterprises))
     counts["open days"] = demo_open_days.build_open_days(session, enterprises)
+    counts["bulletins"] = demo_bulletins.build(session)
     return counts
 
 

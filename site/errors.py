@@ -25,7 +25,9 @@ CSRF_MESSAGE = _l("The form had expired or was not sent from this site. Reload i
 
 
 def wants_json() -> bool:
-    """Tell whether the client prefers JSON to HTML."""
+    """Tell whether the client prefers JSON to HTML (API addresses always answer JSON)."""
+    if request.path.startswith("/api/"):
+        return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes[best] > 0
 
@@ -45,7 +47,10 @@ def render_error(code: int, detail: str | None = None):
     texts = _texts(code, detail)
     if wants_json():
         body = {"error": {"status": code, **{lang: {"title": t, "message": m}
-                                             for lang, (t, m) in texts.items()}}}
+                                             for lang, (t, m) in texts.items()},
+                          # the API's error shape too (site/views/downloads.py api_error)
+                          "message": texts[current_language()][1],
+                          "messages": {lang: m for lang, (_t, m) in texts.items()}}}
         return make_response(jsonify(body), code)
     return make_response(render_template("errors/error.html", code=code, texts=texts), code)
 

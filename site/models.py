@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+if TYPE_CHECKING:
+    from formulatrust.models_accounts import User
 
 
 def utcnow() -> datetime:
@@ -203,8 +207,12 @@ class Recall(Base):
     action_en: Mapped[str] = mapped_column(Text)
     source_url: Mapped[str] = mapped_column(String(500), default="")
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Set when a regulator publishes the recall through the site (imports leave them empty).
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     product: Mapped[Product] = relationship()
+    published_by: Mapped[User | None] = relationship("User")
 
     def covers(self, lot: str | None) -> bool:
         """Tell whether this recall covers ``lot`` (a recall without lots covers all)."""

@@ -4,11 +4,15 @@ standards commitments and the enterprise's own replies."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from formulatrust.models import Base, Enterprise, _when
+
+if TYPE_CHECKING:
+    from formulatrust.models_accounts import User
 
 
 class Licence(Base):
@@ -58,6 +62,11 @@ class Penalty(Base):
     status: Mapped[str] = mapped_column(String(12), default="in_force")
     publish_until: Mapped[date]
     source_url: Mapped[str] = mapped_column(String(500), default="")
+    # Set when a regulator publishes the penalty through the site (imports leave them empty).
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    published_by: Mapped[User | None] = relationship("User")
 
 
 class Inspection(Base):

@@ -78,7 +78,7 @@ def _int(args, name: str, low: int, high: int) -> int | None:
     text = (args.get(name) or "").strip()
     if not text:
         return None
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not text.isdecimal() or not low <= int(text) <= high:  # isdigit() admits "²"
         raise FilterError(name, "number")
     return int(text)
 

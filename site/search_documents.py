@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from formulatrust.models import Brand, Enterprise, SamplingResult
+from formulatrust.models import Brand, Enterprise, Product, Recall, SamplingResult
+from formulatrust.models_bulletins import Bulletin
 from formulatrust.search import Document
 
 
@@ -18,11 +19,17 @@ def enterprise_document(enterprise: Enterprise) -> Document:
                               enterprise.licence_no, enterprise.credit_code)))
 
 
-def brand_document(brand: Brand) -> Document:
-    """Index a brand with its enterprise and its products' names and GTINs."""
+def brand_document(brand: Brand, showcase: str = "") -> Document:
+    """Index a brand with its enterprise, its products' names and GTINs, and its showcase."""
     products = " ".join(f"{p.name_zh} {p.name_en} {p.gtin}" for p in brand.products)
     return Document("brand", brand.slug, brand.name_zh, brand.name_en,
-                    f"{brand.enterprise.name_zh} {brand.enterprise.name_en} {products}")
+                    f"{brand.enterprise.name_zh} {brand.enterprise.name_en} {products} {showcase}")
+
+
+def showcase_text(library, slug: str) -> str:
+    """Return the published showcase of brand ``slug`` in both languages, for the index."""
+    versions = library.folders.get("brands", {}).get(slug, {}) if library is not None else {}
+    return " ".join(f"{page.title} {page.summary} {page.text}" for page in versions.values())
 
 
 def result_document(result: SamplingResult) -> Document:
@@ -44,6 +51,29 @@ def article_documents(library) -> Iterator[Document]:
                        en.title if en else zh.title, body)
 
 
+def bulletin_document(bulletin: Bulletin) -> Document:
+    """Index a bulletin in both languages, with its organisation and its tables' headings."""
+    tables = " ".join(" ".join((table.get("title_zh", ""), table.get("title_en", ""),
+                                table.get("period", ""), *table.get("series", [])))
+                      for table in bulletin.statistics or [])
+    body = " ".join((bulletin.organisation_zh, bulletin.organisation_en, bulletin.summary_zh,
+                     bulletin.summary_en, bulletin.body_zh, bulletin.body_en, tables))
+    return Document("bulletin", bulletin.slug, bulletin.title_zh,
+                    bulletin.title_en or bulletin.title_zh, body)
+
+
+def recall_document(recall: Recall) -> Document:
+    """Index a recall by product, brand, enterprise, lots, reason and what to do."""
+    product = recall.product
+    enterprise = product.brand.enterprise
+    body = " ".join((product.gtin, product.brand.name_zh, product.brand.name_en,
+                     enterprise.name_zh, enterprise.name_en, " ".join(recall.lots or []),
+                     recall.reason_zh, recall.reason_en, recall.action_zh, recall.action_en,
+                     "召回 recall"))
+    return Document("recall", str(recall.id), f"召回：{product.name_zh}",
+                    f"Recall: {product.name_en}", body)
+
+
 def all_documents(session: Session, library=None) -> Iterator[Document]:
     """Yield a document for every indexed record (and every article, given the library)."""
     if library is not None:
@@ -52,7 +82,15 @@ def all_documents(session: Session, library=None) -> Iterator[Document]:
         yield enterprise_document(enterprise)
     brands = select(Brand).options(selectinload(Brand.products), selectinload(Brand.enterprise))
     for brand in session.scalars(brands.order_by(Brand.id)):
-        yield brand_document(brand)
+        yield brand_document(brand, showcase_text(library, brand.slug))
     results = select(SamplingResult).options(selectinload(SamplingResult.failed_items))
     for result in session.scalars(results.order_by(SamplingResult.id)):
         yield result_document(result)
+    recalls = select(Recall).options(
+        selectinload(Recall.product).selectinload(Product.brand).selectinload(Brand.enterprise))
+    for recall in session.scalars(recalls.order_by(Recall.id)):
+        yield recall_document(recall)
+    # Scheduled bulletins too: search results leave them out until they are due.
+    published = select(Bulletin).where(Bulletin.status == "published")
+    for bulletin in session.scalars(published.order_by(Bulletin.id)):
+        yield bulletin_document(bulletin)

@@ -4,8 +4,10 @@
 factory references, batches named by serial lists) and returns a :class:`Plan`. :func:`write`
 applies a plan without problems in the caller's transaction (it flushes, never commits), so a
 failure leaves nothing once the caller rolls back. :func:`apply` does both and writes nothing
-when there is any problem. A changed batch is a correction: its previous values are kept as a
-:class:`BatchRevision` and its version goes up; re-importing the same data changes nothing.
+when there is any problem; :func:`import_trace_document` does the same for the command line,
+the web upload and the push API, raising :class:`TraceImportError` with the problems.
+A changed batch is a correction: its previous values are kept as a :class:`BatchRevision`
+and its version goes up; re-importing the same data changes nothing.
 """
 
 from __future__ import annotations
@@ -75,6 +77,29 @@ class Plan:
         self.problems.append(Problem(record, where, zh, en))
 
 
+class TraceImportError(ValueError):
+    """A trace document that cannot be imported; ``problems`` lists everything wrong."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s); nothing was written")
+        self.problems = problems
+
+
+def import_trace_document(session: Session, document: TraceDocument | Sequence[SerialRow], *,
+                          enterprise_id: int | None = None, source_name: str = "API",
+                          progress: Callable[[int], Any] | None = None) -> ImportSummary:
+    """Check and write ``document`` in the caller's transaction (no commit).
+
+    With ``enterprise_id``, every record must belong to that enterprise (the document's
+    ``enterprise``, the products' owners, the batches named by serial rows). Raise
+    :class:`TraceImportError` listing every problem, having written nothing, otherwise.
+    """
+    plan = check(session, document, enterprise_id=enterprise_id)
+    if plan.problems:
+        raise TraceImportError(plan.problems)
+    return write(session, plan, source_name, progress)
+
+
 def as_document(document: TraceDocument | Sequence[SerialRow]) -> TraceDocument:
     """Return ``document`` as a TraceDocument (a parsed CSV list becomes its serial rows)."""
     if isinstance(document, TraceDocument):
@@ -94,13 +119,19 @@ def apply(session: Session, document: TraceDocument | Sequence[SerialRow], sourc
 # --- checks -----------------------------------------------------------------------------------
 
 
-def check(session: Session, document: TraceDocument | Sequence[SerialRow]) -> Plan:
-    """Find every problem that needs the database; format problems stop before the lookups."""
+def check(session: Session, document: TraceDocument | Sequence[SerialRow], *,
+          enterprise_id: int | None = None) -> Plan:
+    """Find every problem that needs the database; format problems stop before the lookups.
+
+    ``enterprise_id`` limits the import to that enterprise's records (see
+    :func:`import_trace_document`).
+    """
     document = as_document(document)
     plan = Plan(document, list(document.problems))
     if plan.problems:
         return plan
-    if document.enterprise and not _load_enterprise(session, plan):
+    scoped = enterprise_id is not None
+    if (document.enterprise or scoped) and not _load_enterprise(session, plan, enterprise_id):
         return plan
     _load_products(session, plan)
     _check_products(plan)
@@ -121,9 +152,21 @@ def _select_in(session: Session, query, column, values: Iterable) -> list:
             for row in session.scalars(query.where(column.in_(chunk))).unique()]
 
 
-def _load_enterprise(session: Session, plan: Plan) -> bool:
+def _load_enterprise(session: Session, plan: Plan, enterprise_id: int | None = None) -> bool:
     slug = plan.document.enterprise
-    plan.enterprise = session.scalar(select(Enterprise).where(Enterprise.slug == slug))
+    if enterprise_id is not None:
+        plan.enterprise = session.get(Enterprise, enterprise_id)
+        if plan.enterprise is None:
+            raise ValueError(f"no enterprise with id {enterprise_id}")
+        if slug and slug != plan.enterprise.slug:
+            own = plan.enterprise.slug
+            plan.add("document", "enterprise",
+                     f"此文件属于企业“{slug}”，这里只能导入“{own}”的数据",
+                     f"this file is for the enterprise “{slug}”; only data of “{own}” may be "
+                     "imported here")
+            return False
+    else:
+        plan.enterprise = session.scalar(select(Enterprise).where(Enterprise.slug == slug))
     if plan.enterprise is None:
         plan.add("document", "enterprise", f"找不到企业“{slug}”", f"no enterprise “{slug}”")
         return False

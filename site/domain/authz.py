@@ -7,7 +7,10 @@ matrix test fails for a write route without one, and the server refuses it. A ru
 - ``SIGNED_IN``: any active account;
 - a set of roles;
 - ``OwnEnterprise(...)``: enterprise editors of the enterprise that owns the record, plus the
-  roles named in ``also`` for any enterprise. Views pass the owner to the check.
+  roles named in ``also`` for any enterprise. Views pass the owner to the check;
+- ``TOKEN``: machine clients with an API token (``Authorization: Bearer``), never a browser
+  session. The session check lets every request through to the view, which refuses a missing,
+  wrong, revoked or expired token with 401 and keeps each token to its own enterprise.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ ROLES = (ADMIN, REGULATOR, ASSOCIATION, ENTERPRISE, SCIENCE)
 
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
+TOKEN = "token"
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,36 @@ RULES: dict[str, Rule] = {
     "admin.report_status": frozenset({REGULATOR}),
     # The audit log is read by administrators only.
     "admin.audit": frozenset({ADMIN}),
+    # Quality bulletins: association editors change the bulletins they wrote (the view checks
+    # the author), administrators any bulletin.
+    "bulletins.mine": frozenset({ADMIN, ASSOCIATION}),
+    "bulletins.new": frozenset({ADMIN, ASSOCIATION}),
+    "bulletins.edit": frozenset({ADMIN, ASSOCIATION}),
+    "bulletins.unpublish": frozenset({ADMIN, ASSOCIATION}),
+    "bulletins.delete": frozenset({ADMIN, ASSOCIATION}),
+    "bulletins.attach": frozenset({ADMIN, ASSOCIATION}),
+    "bulletins.detach": frozenset({ADMIN, ASSOCIATION}),
+    # Publishing (views/publish.py): regulators' results, records, recalls and penalties;
+    # each enterprise's own trace data, serials and codes (regulators and administrators may
+    # load trace data and serials for any enterprise, but only the enterprise issues codes).
+    "publish.index": SIGNED_IN,
+    "publish.results": frozenset({REGULATOR}),
+    "publish.records": frozenset({REGULATOR}),
+    "publish.recall": frozenset({REGULATOR}),
+    "publish.penalty": frozenset({REGULATOR}),
+    "publish.trace": OwnEnterprise(also=frozenset({ADMIN, REGULATOR})),
+    "publish.serials": OwnEnterprise(also=frozenset({ADMIN, REGULATOR})),
+    "publish.codes": OwnEnterprise(),
+    # API tokens: enterprise editors for their own enterprise, administrators for any.
+    "tokens.index": frozenset({ADMIN, ENTERPRISE}),
+    "tokens.create": frozenset({ADMIN, ENTERPRISE}),  # editors: always their own enterprise
+    "tokens.revoke": OwnEnterprise(also=frozenset({ADMIN})),
+    # The push API authenticates each request with a token of one enterprise.
+    "api_push.trace": TOKEN,
+    "api_push.serials": TOKEN,
+    # Checking visitors in at an open day: the visit's enterprise, and administrators.
+    "checkin.index": frozenset({ADMIN, ENTERPRISE}),
+    "checkin.visit": OwnEnterprise(also=frozenset({ADMIN})),
 }
 
 
@@ -80,7 +114,7 @@ def can(role: str | None, endpoint: str, owner_enterprise_id: int | None = None,
     rule = RULES.get(endpoint)
     if rule is None:
         return False
-    if rule == PUBLIC:
+    if rule in (PUBLIC, TOKEN):  # a TOKEN route checks its bearer token in the view
         return True
     if role not in ROLES:
         return False

@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 MIN_PARTY = 1
 MAX_PARTY = 5
@@ -99,6 +100,26 @@ def normalise_reference(text: str) -> str:
     if len(compact) != REFERENCE_LENGTH or not set(compact) <= set(REFERENCE_ALPHABET):
         raise BookingError("reference_invalid")
     return compact
+
+
+def reference_from_ticket(text: str) -> str:
+    """Return the canonical reference in a typed reference or a scanned ticket URL.
+
+    The ticket's QR code holds ``https://…/open-days/manage?reference=…``; a scanner may add
+    other query parameters, a fragment or spaces. Raise BookingError ``reference_invalid``.
+    """
+    text = (text or "").strip()
+    if "reference=" in text:
+        parts = urlsplit(text)
+        values = parse_qs(parts.query).get("reference") if parts.query else None
+        text = values[-1] if values else text.rsplit("reference=", 1)[-1].split("&")[0]
+    return normalise_reference(text)
+
+
+def mask_name(name: str) -> str:
+    """Show a visitor's name as its first character per word: ``张**``, ``L* W**``."""
+    words = (name or "").split()
+    return " ".join(word[0] + "*" * (len(word) - 1) for word in words) or "*"
 
 
 def format_reference(reference: str) -> str:

@@ -1,4 +1,5 @@
-"""QR codes and printable A4 label sheets for issued cans, as SVG, PNG and CSV.
+"""QR codes and printable A4 label sheets for issued cans, as SVG, PNG and CSV (PDF sheets:
+:mod:`formulatrust.domain.label_pdf`).
 
 Pure Python: ``qrcode`` builds the module matrix and ``png`` (pypng) writes PNG bytes, so
 neither Pillow nor Flask is needed. Every SVG draws the dark modules as one ``<path>`` made of
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +30,7 @@ CODE_FONT = "'DejaVu Sans Mono', 'Liberation Mono', monospace"
 TEXT_FONT = "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', sans-serif"
 CSV_COLUMNS = ("uri", "short_code", "product", "lot", "serial")
 SVG_NS = "http://www.w3.org/2000/svg"
+FORMATS = ("svg", "pdf")
 
 
 @dataclass(frozen=True)
@@ -201,13 +204,47 @@ def label_sheets_svg(labels: Sequence[Label], columns: int = 3, rows: int = 8) -
     return [_sheet_svg(page, columns, rows) for page in _pages(labels, columns, rows)]
 
 
-def _write_csv(path: Path, labels: Sequence[Label]) -> None:
-    """Write ``labels`` to ``path`` as UTF-8 CSV with a BOM so Excel reads Chinese correctly."""
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(CSV_COLUMNS)
-        for lb in labels:
-            writer.writerow([lb.uri, lb.short_code, lb.product_name, lb.lot, lb.serial])
+def codes_csv(labels: Sequence[Label]) -> bytes:
+    """Return ``labels`` as UTF-8 CSV with a BOM, so Excel reads Chinese correctly."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf)
+    writer.writerow(CSV_COLUMNS)
+    for lb in labels:
+        writer.writerow([lb.uri, lb.short_code, lb.product_name, lb.lot, lb.serial])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def issue_files(
+    labels: Sequence[Label],
+    fmt: str = "svg",
+    progress: Callable[[int], None] = lambda n: None,
+    columns: int = 3,
+    rows: int = 8,
+) -> Iterator[tuple[str, bytes]]:
+    """Yield (file name, content): ``codes.csv``, then ``labels-NNN.svg`` sheets or one
+    ``labels.pdf``."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}")
+    yield "codes.csv", codes_csv(labels)
+    if fmt == "pdf":
+        from formulatrust.domain.label_pdf import label_sheets_pdf
+
+        yield "labels.pdf", label_sheets_pdf(labels, columns, rows, progress)
+        return
+    for number, page in enumerate(_pages(labels, columns, rows), start=1):
+        yield f"labels-{number:03d}.svg", _sheet_svg(page, columns, rows).encode("utf-8")
+        for _ in page:
+            progress(1)
+
+
+def issue_zip(labels: Sequence[Label], fmt: str = "svg", columns: int = 3,
+              rows: int = 8) -> bytes:
+    """Return a ZIP archive of :func:`issue_files`."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in issue_files(labels, fmt, columns=columns, rows=rows):
+            archive.writestr(name, content)
+    return buf.getvalue()
 
 
 def write_issue_files(
@@ -216,17 +253,14 @@ def write_issue_files(
     progress: Callable[[int], None] = lambda n: None,
     columns: int = 3,
     rows: int = 8,
+    fmt: str = "svg",
 ) -> dict:
-    """Write ``codes.csv`` and ``labels-NNN.svg`` sheets into ``out_dir``; return their paths."""
+    """Write ``codes.csv`` and the label sheets into ``out_dir``; return their paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    csv_path = out_dir / "codes.csv"
-    _write_csv(csv_path, labels)
-    sheets = []
-    for number, page in enumerate(_pages(labels, columns, rows), start=1):
-        path = out_dir / f"labels-{number:03d}.svg"
-        path.write_text(_sheet_svg(page, columns, rows), encoding="utf-8")
-        sheets.append(path)
-        for _ in page:
-            progress(1)
-    return {"csv": csv_path, "sheets": sheets, "count": len(labels)}
+    paths = []
+    for name, content in issue_files(labels, fmt, progress, columns, rows):
+        path = out_dir / name
+        path.write_bytes(content)
+        paths.append(path)
+    return {"csv": paths[0], "sheets": paths[1:], "count": len(labels)}

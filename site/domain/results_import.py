@@ -45,6 +45,7 @@ __all__ = [
     "ImportProblem",
     "ParsedFile",
     "ResultRecord",
+    "parse_bytes",
     "parse_file",
     "parse_rows",
 ]
@@ -65,6 +66,7 @@ ITEM_MAX_LENGTHS = {"item": 200, "measured": 200, "limit": 300, "label_requireme
 IDENTITY_FIELDS = ("sample_no", "enterprise_name", "product_name", "sampled_unit")
 UNCHECKED_ON_CONTINUATION = frozenset({SEQ, "note", COMBINED, ITEM, MEASURED, LIMIT, LABEL})
 SHOWN_CHARS = 60
+SUFFIXES = (".xlsx", ".xlsm", ".csv")
 
 
 @dataclass
@@ -376,18 +378,31 @@ def parse_file(
 ) -> ParsedFile:
     """Read an .xlsx or .csv results table and parse it."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".xlsx", ".xlsm", ".csv"):
-        raise ImportFileError(
-            f"不支持的文件类型“{suffix or path.name}”："
-            "请上传 .xlsx 或 .csv 文件（.xls 请另存为 .xlsx）",
-            f"unsupported file type “{suffix or path.name}”: upload an .xlsx or .csv file "
-            "(save .xls as .xlsx)",
-        )
-    data = read_bytes(path)
+    _check_suffix(path.suffix.lower(), path.name)
+    return parse_bytes(path.name, read_bytes(path), layout_hint, today=today)
+
+
+def parse_bytes(
+    name: str, data: bytes, layout_hint: str | None = None, *, today: date | None = None
+) -> ParsedFile:
+    """Parse the content of an .xlsx or .csv results table called ``name`` (e.g. an upload)."""
+    suffix = Path(name).suffix.lower()
+    _check_suffix(suffix, name)
+    if not data.strip():
+        raise ImportFileError("文件是空的", "the file is empty")
     sheets = read_csv(data) if suffix == ".csv" else read_xlsx(data)
     sheets = [rows for rows in sheets if any(cell_text(c) for row in rows for c in row)]
     if not sheets:
         raise ImportFileError("文件中没有任何内容", "the file contains no data")
     results = [parse_rows(rows, layout_hint, today=today) for rows in sheets]
     return next((r for r in results if r.layout), results[0])
+
+
+def _check_suffix(suffix: str, name: str) -> None:
+    if suffix not in SUFFIXES:
+        raise ImportFileError(
+            f"不支持的文件类型“{suffix or name}”："
+            "请上传 .xlsx 或 .csv 文件（.xls 请另存为 .xlsx）",
+            f"unsupported file type “{suffix or name}”: upload an .xlsx or .csv file "
+            "(save .xls as .xlsx)",
+        )

@@ -5,6 +5,8 @@ from alembic import context
 from formulatrust.db import make_engine
 from formulatrust.models import Base
 from formulatrust.models_accounts import User  # noqa: F401  (registers the account tables)
+from formulatrust.models_api import ApiToken  # noqa: F401  (registers the API-token table)
+from formulatrust.models_bulletins import Bulletin  # noqa: F401  (registers the bulletin tables)
 from formulatrust.models_integrity import Licence  # noqa: F401  (registers the integrity tables)
 from formulatrust.models_open_days import OpenDay  # noqa: F401  (registers the open-day tables)
 

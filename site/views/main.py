@@ -8,8 +8,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from formulatrust import db
+from formulatrust.bulletins import latest as latest_bulletins
 from formulatrust.i18n import current_language
 from formulatrust.models import SamplingResult
+from formulatrust.views.bulletins import headline
 from formulatrust.views.recalls import recent_recalls
 
 bp = Blueprint("main", __name__)
@@ -23,7 +25,9 @@ def home():
     latest = db.session().scalars(
         select(SamplingResult).options(selectinload(SamplingResult.failed_items))
         .order_by(SamplingResult.announced_on.desc(), SamplingResult.id.desc()).limit(5)).all()
-    return render_template("main/home.html", recalls=recent_recalls(3), results=latest)
+    bulletins = [(each, headline(each)) for each in latest_bulletins(db.session(), 3)]
+    return render_template("main/home.html", recalls=recent_recalls(3), results=latest,
+                           bulletins=bulletins)
 
 
 @bp.get("/<any(" + ", ".join(repr(slug) for slug in FOOTER_PAGES) + "):slug>")

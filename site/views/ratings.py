@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,20 +11,27 @@ from formulatrust import db
 from formulatrust.domain import rating
 from formulatrust.models import Enterprise, Rating
 from formulatrust.models_integrity import StandardCommitment
-from formulatrust.views.downloads import csv_response
+from formulatrust.open_data_fields import RATINGS
+from formulatrust.results_query import FilterError
+from formulatrust.views import downloads
+from formulatrust.views.recalls import day_start
+from formulatrust.views.results import atom_response
 
 bp = Blueprint("ratings", __name__)
 SORTS = {"grade", "name", "district", "assessed"}
+bp.register_error_handler(FilterError, downloads.bad_filter)
 
 
-def current_ratings() -> list[tuple[Enterprise, Rating | None]]:
-    """Every enterprise with its newest rating."""
+def current_ratings(brands: bool = False) -> list[tuple[Enterprise, Rating | None]]:
+    """Every enterprise with its newest rating (and its brands, when asked)."""
     session = db.session()
     newest: dict[int, Rating] = {}
     for row in session.scalars(select(Rating).order_by(Rating.assessed_on, Rating.id)):
         newest[row.enterprise_id] = row
-    enterprises = session.scalars(select(Enterprise).order_by(Enterprise.slug)).all()
-    return [(e, newest.get(e.id)) for e in enterprises]
+    query = select(Enterprise).order_by(Enterprise.slug)
+    if brands:
+        query = query.options(selectinload(Enterprise.brands))
+    return [(e, newest.get(e.id)) for e in session.scalars(query)]
 
 
 def filtered(rows, grade: str, district: str, sort: str):
@@ -42,19 +47,27 @@ def filtered(rows, grade: str, district: str, sort: str):
 
 
 def read_args() -> tuple[str, str, str]:
-    """Return validated (grade, district, sort); 400 on anything else."""
-    grade = request.args.get("grade", "")
-    district = request.args.get("district", "")[:50]
-    sort = request.args.get("sort", "grade")
-    if grade not in ("", "A", "B", "C", "D") or sort not in SORTS:
-        abort(400)
+    """Return validated (grade, district, sort); FilterError (a 400) on anything else."""
+    args = downloads.clean_args(request.args)
+    grade = args.get("grade", "").strip()
+    district = args.get("district", "").strip()
+    sort = args.get("sort", "").strip() or "grade"
+    if grade not in ("", "A", "B", "C", "D"):
+        raise FilterError("grade", "choice")
+    if len(district) > 50:
+        raise FilterError("district", "too_long")
+    if sort not in SORTS:
+        raise FilterError("sort", "choice")
     return grade, district, sort
 
 
 @bp.get("/ratings")
 def index():
-    """All enterprises by grade, sortable and filterable."""
+    """All enterprises by grade, sortable and filterable (``?format=csv|json`` downloads)."""
+    fmt = downloads.requested_format()
     grade, district, sort = read_args()
+    if fmt != "html":
+        return ratings_download(fmt, grade, district, sort)
     rows = current_ratings()
     districts = sorted({e.district_zh for e, _ in rows})
     return render_template("ratings/index.html", rows=filtered(rows, grade, district, sort),
@@ -68,9 +81,10 @@ def methodology():
                            grades=rating.GRADES, version=rating.METHODOLOGY_VERSION)
 
 
-def row_json(enterprise: Enterprise, current: Rating | None) -> dict:
-    """One enterprise and its current rating as JSON."""
-    return {
+def enterprise_json(enterprise: Enterprise, current: Rating | None,
+                    register: bool = False) -> dict:
+    """One enterprise and its current rating (``RATINGS``; with ``register``, ``ENTERPRISES``)."""
+    body = {
         "slug": enterprise.slug, "name": {"zh": enterprise.name_zh, "en": enterprise.name_en},
         "credit_code": enterprise.credit_code, "licence_no": enterprise.licence_no,
         "district": {"zh": enterprise.district_zh, "en": enterprise.district_en},
@@ -81,31 +95,30 @@ def row_json(enterprise: Enterprise, current: Rating | None) -> dict:
             "criteria": current.criteria, "capped_by": current.capped_by},
         "url": url_for("enterprises.detail", slug=enterprise.slug, _external=True),
     }
+    if register:
+        body["address"] = {"zh": enterprise.address_zh, "en": enterprise.address_en}
+        body["brands"] = [{"slug": b.slug, "name": {"zh": b.name_zh, "en": b.name_en}}
+                          for b in enterprise.brands]
+    return body
+
+
+def ratings_download(fmt: str, grade: str, district: str, sort: str) -> Response:
+    """The ratings table as CSV (UTF-8 with BOM) or JSON, with the page's filters."""
+    records = [enterprise_json(e, r) for e, r in
+               filtered(current_ratings(), grade, district, sort)]
+    return downloads.download(RATINGS, records, fmt, "ratings", envelope="enterprises")
 
 
 @bp.get("/ratings.csv")
 def as_csv():
-    """The ratings table as CSV (UTF-8 with BOM)."""
-    grade, district, sort = read_args()
-    rows = ([enterprise.slug, enterprise.name_zh, enterprise.name_en, enterprise.district_zh,
-             current.grade if current else "",
-             current.score if current and current.score is not None else "",
-             current.assessed_on if current else "", current.valid_until if current else "",
-             current.assessor if current else ""]
-            for enterprise, current in filtered(current_ratings(), grade, district, sort))
-    return csv_response(["slug", "name_zh", "name_en", "district", "grade", "score",
-                         "assessed_on", "valid_until", "assessor"], rows, "ratings.csv")
+    """Permalink for ``/ratings?format=csv``."""
+    return ratings_download("csv", *read_args())
 
 
 @bp.get("/ratings.json")
-@bp.get("/api/v1/enterprises")
 def as_json():
-    """Enterprises with their current ratings as JSON (CORS-enabled)."""
-    grade, district, sort = read_args()
-    response = jsonify(enterprises=[row_json(e, r) for e, r in
-                                    filtered(current_ratings(), grade, district, sort)])
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    """Permalink for ``/ratings?format=json``."""
+    return ratings_download("json", *read_args())
 
 
 @bp.get("/ratings/feed.atom")
@@ -114,9 +127,8 @@ def feed():
     ratings = db.session().scalars(
         select(Rating).options(selectinload(Rating.enterprise))
         .order_by(Rating.assessed_on.desc(), Rating.id.desc()).limit(50)).all()
-    xml = render_template("ratings/feed.atom", ratings=ratings,
-                          updated=datetime.now(UTC).replace(microsecond=0))
-    return Response(xml, mimetype="application/atom+xml")
+    return atom_response("ratings/feed.atom", ratings=ratings,
+                         updated=day_start(ratings[0].assessed_on if ratings else None))
 
 
 @bp.get("/standards")

@@ -1,21 +1,12 @@
-"""Sampling results: search with filters, permalinks, CSV/JSON downloads, API and feed."""
+"""Sampling results: search with filters, permalinks, downloads (``?format=csv|json``), API
+and feeds."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    jsonify,
-    render_template,
-    request,
-    url_for,
-)
-from flask_babel import lazy_gettext as _l
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -23,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from formulatrust import db
 from formulatrust.models import Batch, SamplingResult
 from formulatrust.models_integrity import Reply
+from formulatrust.open_data_fields import RESULTS
 from formulatrust.results_query import (
     FilterError,
     Filters,
@@ -33,44 +25,32 @@ from formulatrust.results_query import (
 )
 from formulatrust.results_store import differences
 from formulatrust.search import SearchError, matching_keys
-from formulatrust.views.downloads import csv_response
-from formulatrust.views.provenance_json import result_json
+from formulatrust.views import downloads
+from formulatrust.views.downloads import clean_args, filter_message, json_response
 
 bp = Blueprint("results", __name__)
-api = Blueprint("results_api", __name__, url_prefix="/api/v1")
-CSV_COLUMNS = ("id", "sample_no", "announced_on", "announcement_no", "compliant",
-               "enterprise_name", "product_name", "trademark", "specification",
-               "production_date_or_lot", "category", "sampled_unit", "province",
-               "failed_items", "lab", "task_source", "source_url", "permalink")
-
-
-FILTER_MESSAGES = {
-    "too_long": _l("Use at most 100 characters in “%(field)s”."),
-    "number": _l("“%(field)s” must be a number, such as a year like 2024."),
-    "choice": _l("“%(field)s” has a value this page does not offer."),
-}
-
-
-def filter_message(error: FilterError) -> str:
-    """Return the reader-facing message for a bad filter."""
-    return str(FILTER_MESSAGES[error.code]) % {"field": error.field}
+api = downloads.open_api_blueprint(Blueprint("results_api", __name__, url_prefix="/api/v1"))
+API_PAGE_SIZE = 100
+FEED_SIZE = 50
+# Fields read straight from the model; the rest are formatted in ``full_json``.
+FORMATTED = {"announced_on", "updated_at", "failed_items", "permalink"}
+PLAIN_FIELDS = [f.key for f in RESULTS.fields if "[" not in f.key and f.key not in FORMATTED]
 
 
 @bp.errorhandler(FilterError)
 @api.errorhandler(FilterError)
 def bad_filter(error: FilterError):
-    """Answer a bad filter with 400: the page with its message, or JSON for the API."""
-    if request.blueprint == "results_api" or request.path.endswith(".json"):
-        return jsonify(error={"status": 400, "parameter": error.field,
-                              "message": filter_message(error)}), 400
+    """Answer a bad filter with 400: the page with its message, or JSON for data clients."""
+    if downloads.data_requested():
+        return downloads.bad_filter(error)
     page = Page(results=[], total=0, page=1, pages=1)
     return render_template("results/index.html", filters=Filters(), page=page, facets={},
-                           error=filter_message(error)), 400
+                           error=str(filter_message(error))), 400
 
 
 def read_filters() -> tuple[Filters, list[int] | None]:
     """Return the validated filters and the full-text matches (None without a query)."""
-    filters = Filters.from_args(request.args)
+    filters = Filters.from_args(clean_args(request.args))
     if not filters.q:
         return filters, None
     try:
@@ -82,15 +62,24 @@ def read_filters() -> tuple[Filters, list[int] | None]:
 
 @bp.get("/results")
 def index():
-    """Search and filter results; every search has a shareable URL."""
+    """Search and filter results; every search has a shareable URL (and ``?format=``)."""
+    fmt = downloads.requested_format()
     filters, ids = read_filters()
+    if fmt != "html":
+        return results_download(fmt, filters, ids)
     session = db.session()
     page = page_of(session, filters, ids)
     return render_template("results/index.html", filters=filters, page=page,
                            facets=facets(session, filters, ids))
 
 
-@bp.get("/results/<int:result_id>")
+def results_download(fmt: str, filters: Filters, ids: list[int] | None) -> Response:
+    """Every filtered result (up to the download limit) as CSV or JSON."""
+    records = [full_json(r) for r in download(db.session(), filters, ids)]
+    return downloads.download(RESULTS, records, fmt, "sampling-results")
+
+
+@bp.get(f"/results/<{downloads.ID}:result_id>")
 def detail(result_id: int):
     """Show one result with every field, its history and its links."""
     result = db.session().scalars(
@@ -113,62 +102,84 @@ def detail(result_id: int):
 
 @bp.get("/results.csv")
 def as_csv():
-    """Download the filtered results as CSV (UTF-8 with BOM, so spreadsheets read Chinese)."""
-    filters, ids = read_filters()
-    rows = (csv_row(result) for result in download(db.session(), filters, ids))
-    return csv_response(CSV_COLUMNS, rows, "sampling-results.csv")
-
-
-def csv_row(result: SamplingResult) -> list[str]:
-    """Return one CSV row; failed items as ``item║measured║limit`` joined by ``；``."""
-    items = "；".join(f"{f.item}║{f.measured}║{f.limit}" for f in result.failed_items)
-    values = {"failed_items": items, "compliant": "yes" if result.compliant else "no",
-              "announced_on": result.announced_on.isoformat() if result.announced_on else "",
-              "permalink": url_for("results.detail", result_id=result.id, _external=True)}
-    return [values[c] if c in values else str(getattr(result, c) or "") for c in CSV_COLUMNS]
+    """Permalink for ``/results?format=csv`` (UTF-8 with BOM, so spreadsheets read Chinese)."""
+    return results_download("csv", *read_filters())
 
 
 @bp.get("/results.json")
 def as_json():
-    """Download the filtered results as JSON."""
-    filters, ids = read_filters()
-    return jsonify(results=[full_json(r) for r in download(db.session(), filters, ids)])
+    """Permalink for ``/results?format=json``."""
+    return results_download("json", *read_filters())
 
 
 def full_json(result: SamplingResult) -> dict:
-    """Return every published field of a result, with its permalink."""
-    body = result_json(result)
-    body.update({name: getattr(result, name) for name in (
-        "enterprise_name", "enterprise_address", "sampled_unit", "sampled_unit_address",
-        "province", "product_name", "specification", "trademark", "production_date_or_lot",
-        "category", "task_source", "note", "source_url")})
-    body["permalink"] = url_for("results.detail", result_id=result.id, _external=True)
+    """Return every published field of a result (the fields of ``RESULTS``)."""
+    body = {name: getattr(result, name) for name in PLAIN_FIELDS}
+    body.update(
+        announced_on=result.announced_on.isoformat() if result.announced_on else None,
+        updated_at=rfc3339(result.updated_at) if result.updated_at else None,
+        failed_items=[{"item": f.item, "measured": f.measured, "limit": f.limit,
+                       "label_requirement": f.label_requirement}
+                      for f in result.failed_items],
+        permalink=url_for("results.detail", result_id=result.id, _external=True))
     return body
 
 
 @bp.get("/results/feed.atom")
 def feed():
-    """Atom feed of the newest results (filters apply)."""
+    """Atom feed of the newest results; filters apply (``?compliant=no``: failures only)."""
     filters, ids = read_filters()
-    results = download(db.session(), filters, ids)[:50]
-    updated = max((r.updated_at for r in results), default=datetime(2026, 1, 1, tzinfo=UTC))
-    xml = render_template("results/feed.atom", results=results, filters=filters,
-                          updated=updated)
-    return Response(xml, mimetype="application/atom+xml")
+    results = download(db.session(), filters, ids)[:FEED_SIZE]
+    return atom_response("results/feed.atom", results=results, filters=filters,
+                         updated=newest(results))
+
+
+def newest(results: list[SamplingResult]) -> datetime:
+    """Return the feed's ``updated`` time: the newest change among ``results``."""
+    return max((r.updated_at for r in results), default=datetime(2026, 1, 1, tzinfo=UTC))
+
+
+def atom_response(template: str, **context) -> Response:
+    """Render an Atom feed."""
+    return downloads.open_response(Response(render_template(template, **context),
+                                            mimetype="application/atom+xml"))
 
 
 @api.get("/results")
 def api_results():
     """Paged JSON API with the same filters as the pages."""
     filters, ids = read_filters()
-    page = page_of(db.session(), filters, ids, size=100)
-    links = {"self": url_for("results_api.api_results", **filters.as_args(page=page.page))}
-    if page.page < page.pages:
-        links["next"] = url_for("results_api.api_results", **filters.as_args(page=page.page + 1))
-    response = jsonify(total=page.total, page=page.page, pages=page.pages, links=links,
-                       results=[full_json(r) for r in page.results])
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    page = page_of(db.session(), filters, ids, size=API_PAGE_SIZE)
+    return json_response({
+        "total": page.total, "page": page.page, "pages": page.pages,
+        "links": page_links("results_api.api_results", page.page, page.pages,
+                            lambda number: filters.as_args(page=number)),
+        "licence": downloads.licence_url(),
+        "results": [full_json(r) for r in page.results]})
+
+
+def page_links(endpoint: str, page: int, pages: int, args) -> dict[str, str]:
+    """Return absolute ``self``, ``first``, ``last`` and (where they exist) ``prev``/``next``."""
+    def link(number: int) -> str:
+        return url_for(endpoint, _external=True, **args(number))
+
+    links = {"self": link(page), "first": link(1), "last": link(pages)}
+    if page > 1:
+        links["prev"] = link(page - 1)
+    if page < pages:
+        links["next"] = link(page + 1)
+    return links
+
+
+@api.get(f"/results/<{downloads.ID}:result_id>")
+def api_result(result_id: int):
+    """One result by its stable id."""
+    result = db.session().scalars(
+        select(SamplingResult).where(SamplingResult.id == result_id)
+        .options(selectinload(SamplingResult.failed_items))).first()
+    if result is None:
+        abort(404)
+    return json_response(full_json(result))
 
 
 @bp.app_template_filter("highlight")

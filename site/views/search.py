@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
+from formulatrust import db
+from formulatrust.bulletins import visible_slugs
 from formulatrust.extensions import limiter
 from formulatrust.search import SearchError, query_index
+from formulatrust.views.downloads import clean_text
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 MAX_QUERY_LENGTH = 100
 HIT_LINKS = {"enterprise": ("enterprises.detail", "slug"), "brand": ("brands.detail", "slug"),
-             "result": ("results.detail", "result_id"), "article": ("learn.article", "slug")}
+             "result": ("results.detail", "result_id"), "article": ("learn.article", "slug"),
+             "recall": ("recalls.detail", "recall_id"), "bulletin": ("bulletins.detail", "slug")}
 
 
 def hit_url(hit) -> str:
@@ -23,7 +27,7 @@ def hit_url(hit) -> str:
 @limiter.limit(lambda: current_app.config["SEARCH_RATE_LIMIT"])
 def index():
     """Search the index; a query that is too long or empty of words gets a clear answer."""
-    query = request.args.get("q", "").strip()
+    query = clean_text(request.args.get("q", "")).strip()
     hits, error = [], None
     if len(query) > MAX_QUERY_LENGTH:
         error = "too_long"
@@ -32,6 +36,9 @@ def index():
             hits = query_index(current_app.config["SEARCH_INDEX_DIR"], query)
         except SearchError as exc:
             error = exc.code
+    if any(hit.kind == "bulletin" for hit in hits):  # scheduled ones are indexed before due
+        shown = visible_slugs(db.session(), (h.key for h in hits if h.kind == "bulletin"))
+        hits = [hit for hit in hits if hit.kind != "bulletin" or hit.key in shown]
     links = [(hit, hit_url(hit)) for hit in hits]
     status = 400 if error else 200
     return render_template("search/index.html", query=query, links=links, error=error), status

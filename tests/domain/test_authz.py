@@ -64,4 +64,12 @@ def test_every_rule_is_well_formed():
         if isinstance(rule, frozenset):
             assert rule and rule <= set(ROLES), endpoint
         else:
-            assert rule in (authz.PUBLIC, authz.SIGNED_IN) or callable(rule), endpoint
+            assert rule in (authz.PUBLIC, authz.SIGNED_IN, authz.TOKEN) or callable(rule), endpoint
+
+
+@pytest.mark.parametrize("role", EVERYONE)
+def test_token_routes_leave_the_check_to_the_bearer_token(role):
+    # The session says nothing about an API client: the view checks the token (401 without).
+    for endpoint in ("api_push.trace", "api_push.serials"):
+        assert RULES[endpoint] == authz.TOKEN
+        assert can(role, endpoint)

@@ -13,6 +13,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
+from formulatrust import api_tokens
 from formulatrust.accounts import role_required
 from formulatrust.domain.authz import ROLES, RULES, OwnEnterprise, can
 from formulatrust.models import Enterprise, ProblemReport
@@ -29,10 +30,20 @@ SAMPLES = {
     "visit_id": lambda world: world["visit"].id,
     "reference": lambda world: "NOSUCHREF0",
     "report_id": lambda world: world["report"].id,
+    # No such bulletin: allowed roles get 404 (ownership is tested in test_bulletins.py).
+    "bulletin_id": lambda world: 999999,
+    "attachment_id": lambda world: 999999,
 }
 # For routes whose rule depends on the owning enterprise: URL arguments naming a record of
 # ``enterprise``. The matrix tries each such route on the user's enterprise and on another.
-OWNED: dict[str, object] = {}
+OWNED: dict[str, object] = {
+    "tokens.revoke": lambda world, enterprise: {"token_id": world["tokens"][enterprise.id].id},
+    "checkin.visit": lambda world, enterprise: {"visit_id": world["visits"][enterprise.id].id},
+    # Publishing (test_publish.py checks what each of these refuses in detail).
+    "publish.trace": lambda world, enterprise: {"slug": enterprise.slug},
+    "publish.serials": lambda world, enterprise: {"slug": enterprise.slug},
+    "publish.codes": lambda world, enterprise: {"slug": enterprise.slug},
+}
 
 
 def write_routes(app) -> list[tuple[str, str, list[str]]]:
@@ -52,7 +63,11 @@ def matrix_world(session, world):
                            description="A report for the matrix.", contact="13800001234")
     session.add(report)
     session.commit()
-    return {**world, "visit": visit, "report": report}
+    other = world["enterprises"][1]
+    visits = {enterprise.id: visit, other.id: open_day(session, other)}
+    tokens = {each.id: api_tokens.issue(session, each, "matrix")[0] for each in (enterprise, other)}
+    session.commit()
+    return {**world, "visit": visit, "report": report, "visits": visits, "tokens": tokens}
 
 
 def test_every_write_route_has_a_rule(app):

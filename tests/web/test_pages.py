@@ -12,7 +12,7 @@ START = ["/", "/scan", "/results", "/enterprises", "/recalls", "/learn", "/open-
          "/brands", "/bulletins", "/search", "/search?q=乳业", "/about", "/privacy",
          "/accessibility", "/data-licence", "/contact", "/supervision", "/results?q=阪崎",
          "/results?compliant=no", "/01/09521234500018/10/20260301A1/21/REG0001",
-         "/ratings", "/ratings/methodology", "/standards"]
+         "/ratings", "/ratings/methodology", "/standards", "/results/statistics"]
 MAX_PAGES = 200
 
 

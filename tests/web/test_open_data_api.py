@@ -1,0 +1,155 @@
+"""The ``/api/v1`` routes: paging, stable ids, errors, CORS, and the OpenAPI document that must
+describe every one of them and match what they really answer."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate
+
+from formulatrust.models import Recall
+
+from . import open_data_world
+
+open_world = open_data_world.open_world  # the fixture
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+
+def openapi_path(rule: str) -> str:
+    """Turn a Werkzeug rule (``/x/<int:id>``) into an OpenAPI path (``/x/{id}``)."""
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule)
+
+
+@pytest.fixture
+def spec(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200 and response.headers["Access-Control-Allow-Origin"] == "*"
+    return response.get_json()
+
+
+def resolve(spec: dict, schema: dict) -> dict:
+    """Follow a local ``$ref``."""
+    while "$ref" in schema:
+        node = spec
+        for part in schema["$ref"].removeprefix("#/").split("/"):
+            node = node[part]
+        schema = node
+    return schema
+
+
+def inline(spec: dict, schema: object) -> object:
+    """Replace every local ``$ref`` by its target, so the schema stands alone."""
+    if isinstance(schema, dict):
+        if "$ref" in schema:
+            return inline(spec, resolve(spec, schema))
+        return {key: inline(spec, value) for key, value in schema.items()}
+    if isinstance(schema, list):
+        return [inline(spec, value) for value in schema]
+    return schema
+
+
+def test_the_openapi_document_is_valid_openapi_3_1(spec):
+    validate(spec)  # raises on an invalid document
+    assert spec["openapi"].startswith("3.1")
+    assert spec["info"]["license"]["url"].endswith("/data-licence")
+    assert spec["servers"][0]["url"].startswith("http")
+
+
+def test_every_api_route_is_documented(app, spec):
+    routes = {(openapi_path(rule.rule), method.lower())
+              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
+              for method in rule.methods - IGNORED_METHODS}
+    assert routes, "the app should have API routes"
+    documented = {(path, method) for path, operations in spec["paths"].items()
+                  for method in operations}
+    assert routes - documented == set(), "undocumented API routes"
+    assert documented - routes == set(), "documented routes the app does not have"
+
+
+def real_answers(client, world) -> dict[str, object]:
+    """A real answer of every documented GET path."""
+    result_id = client.get("/api/v1/results").get_json()["results"][0]["id"]
+    recall_id = world["recall_ids"][0]
+    return {
+        "/api/v1/results": client.get("/api/v1/results?compliant=no"),
+        "/api/v1/results/{result_id}": client.get(f"/api/v1/results/{result_id}"),
+        "/api/v1/recalls": client.get("/api/v1/recalls"),
+        "/api/v1/recalls/{recall_id}": client.get(f"/api/v1/recalls/{recall_id}"),
+        "/api/v1/enterprises": client.get("/api/v1/enterprises"),
+        "/api/v1/openapi.json": client.get("/api/v1/openapi.json"),
+    }
+
+
+@pytest.fixture
+def api_world(session, open_world):
+    recall = session.query(Recall).first()
+    return {**open_world, "recall_ids": [recall.id]}
+
+
+def test_real_answers_match_their_documented_schemas(client, spec, api_world):
+    answers = real_answers(client, api_world)
+    gets = {path for path, operations in spec["paths"].items() if "get" in operations}
+    assert gets <= set(answers), "add a real request for each documented GET path"
+    for path, response in answers.items():
+        assert response.status_code == 200, path
+        schema = inline(spec, spec["paths"][path]["get"]["responses"]["200"]["content"][
+            "application/json"]["schema"])
+        body = response.get_json()
+        assert set(schema["required"]) <= set(body) <= set(schema["properties"]), path
+        errors = list(Draft202012Validator(schema).iter_errors(body))
+        assert not errors, f"{path}: {errors[0].message} at {list(errors[0].absolute_path)}"
+
+
+@pytest.mark.parametrize(("url", "path", "status"), [
+    ("/api/v1/results/999999", "/api/v1/results/{result_id}", 404),
+    ("/api/v1/recalls/999999", "/api/v1/recalls/{recall_id}", 404),
+    ("/api/v1/results?year=soon", "/api/v1/results", 400),
+    ("/api/v1/recalls?page=zero", "/api/v1/recalls", 400),
+    ("/api/v1/enterprises?grade=E", "/api/v1/enterprises", 400),
+])
+def test_errors_are_documented_json_in_both_languages(client, spec, open_world, url, path,
+                                                      status):
+    response = client.get(url)
+    assert response.status_code == status and response.is_json
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    body = response.get_json()
+    assert str(status) in spec["paths"][path]["get"]["responses"]
+    schema = inline(spec, spec["components"]["schemas"]["Error"])
+    assert not list(Draft202012Validator(schema).iter_errors(body))
+    messages = body["error"]["messages"]
+    assert messages["zh"] and messages["en"] and messages["zh"] != messages["en"]
+
+
+def test_recalls_api_pages_with_stable_ids(client, session, open_world):
+    product = open_world["products"][0]
+    session.add_all([Recall(product_id=product.id, lots=[f"L{n:03d}"],
+                            announced_on=date(2025, 1, 1 + n % 28), reason_zh="原因。",
+                            reason_en="Reason.", action_zh="退货。", action_en="Return it.")
+                     for n in range(100)])
+    session.commit()
+    first = client.get("/api/v1/recalls").get_json()
+    assert (first["total"], first["pages"], len(first["recalls"])) == (101, 2, 100)
+    assert "prev" not in first["links"] and first["links"]["next"].startswith("http")
+    second = client.get(first["links"]["next"]).get_json()
+    assert len(second["recalls"]) == 1 and "next" not in second["links"]
+    assert second["links"]["prev"] == first["links"]["self"]
+    ids = [r["id"] for r in first["recalls"] + second["recalls"]]
+    assert len(set(ids)) == 101
+    newest = first["recalls"][0]
+    assert newest["announced_on"] == "2026-05-01" and newest["lots"] == ["20260402B2"]
+    assert client.get(f"/api/v1/recalls/{newest['id']}").get_json() == newest
+    assert client.get(newest["permalink"]).status_code == 200
+    assert client.get("/api/v1/recalls?page=9").get_json()["page"] == 2  # past the end: last
+
+
+def test_results_api_links_every_page_and_each_result_by_id(client, open_world):
+    body = client.get("/api/v1/results?province=上海").get_json()
+    links = body["links"]
+    assert links["self"] == links["first"] == links["last"]
+    assert links["self"].startswith("http") and "province=" in links["self"]
+    one = body["results"][0]
+    assert client.get(f"/api/v1/results/{one['id']}").get_json() == one
+    assert client.get("/api/v1/results/abc").status_code == 404
