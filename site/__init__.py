@@ -7,8 +7,16 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:…>`` in every route: numbers beyond a database id are 404, not an overflow."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2_147_483_647, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -35,6 +43,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         static_url_path="/static",
     )
     config.load(app, overrides)
+    app.url_map.converters["int"] = DatabaseIdConverter
     app.json.ensure_ascii = False  # Chinese stays readable (and smaller) in JSON answers
     if app.config.get("PROXY_COUNT"):
         # Behind N trusted proxies: take client address, scheme and host from X-Forwarded-*.

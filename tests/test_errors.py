@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import abort
+
+from formulatrust import DatabaseIdConverter
 
 from .pagecheck import check_page
 
@@ -76,3 +80,17 @@ def test_search_rate_limit_gives_the_429_page(make_app, app_overrides):
     blocked = client.get("/search?q=乳&lang=en")
     assert check_page(blocked.get_data(as_text=True), "en").h1.get_text() == "Too many requests"
     assert "Retry-After" in blocked.headers
+
+
+
+def test_an_id_too_big_for_the_database_is_not_found_on_every_route(app, client):
+    """A reader who types a long number into any URL with an id gets 404, not a database error."""
+    routes = [rule for rule in app.url_map.iter_rules()
+              if any(isinstance(converter, DatabaseIdConverter)
+                     for converter in rule._converters.values())]
+    assert len(routes) >= 8
+    for rule in routes:
+        path = re.sub(r"<int:\w+>", "99999999999999999999", rule.rule)
+        path = re.sub(r"<[^>]+>", "x", path)
+        method = "GET" if "GET" in rule.methods else "POST"
+        assert client.open(path, method=method).status_code == 404, rule.rule

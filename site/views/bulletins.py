@@ -40,7 +40,6 @@ from formulatrust.models_bulletins import Bulletin, BulletinAttachment
 bp = Blueprint("bulletins", __name__)
 
 PER_PAGE = 20
-ID = "int(max=2147483647)"  # larger numbers are 404, not a database overflow
 DONE = {"saved": _l("Saved."), "published": _l("Published: readers can see it now."),
         "scheduled": _l("Scheduled: readers will see it from the publication time."),
         "unpublished": _l("Unpublished: readers no longer see it."),
@@ -227,7 +226,7 @@ def revisions(slug: str):
     return editor_only(body) if editor else body
 
 
-@bp.get(f"/bulletins/<slug>/revisions/<{ID}:number>")
+@bp.get("/bulletins/<slug>/revisions/<int:number>")
 def revision(slug: str, number: int):
     """Show one earlier version as it was."""
     bulletin, unpublished = readable(slug)
@@ -241,7 +240,7 @@ def revision(slug: str, number: int):
     return editor_only(body) if editor else body
 
 
-@bp.get(f"/bulletins/<slug>/files/<{ID}:attachment_id>")
+@bp.get("/bulletins/<slug>/files/<int:attachment_id>")
 def attachment(slug: str, attachment_id: int):
     """Download an attached PDF under its cleaned file name."""
     bulletin, unpublished = readable(slug)
@@ -318,7 +317,7 @@ def new():
     return submit(form, None)
 
 
-@bp.route(f"/publish/bulletins/<{ID}:bulletin_id>/edit", methods=["GET", "POST"])
+@bp.route("/publish/bulletins/<int:bulletin_id>/edit", methods=["GET", "POST"])
 @role_required()
 def edit(bulletin_id: int):
     """Change, preview, save, publish or schedule a bulletin."""
@@ -368,7 +367,7 @@ def submit(form: BulletinForm, bulletin: Bulletin | None):
     return redirect(url_for("bulletins.edit", bulletin_id=bulletin.id, done=done), 303)
 
 
-@bp.post(f"/publish/bulletins/<{ID}:bulletin_id>/unpublish")
+@bp.post("/publish/bulletins/<int:bulletin_id>/unpublish")
 @role_required()
 def unpublish(bulletin_id: int):
     """Take a published or scheduled bulletin back to a draft."""
@@ -380,7 +379,7 @@ def unpublish(bulletin_id: int):
     return redirect(url_for("bulletins.edit", bulletin_id=bulletin.id, done="unpublished"), 303)
 
 
-@bp.route(f"/publish/bulletins/<{ID}:bulletin_id>/delete", methods=["GET", "POST"])
+@bp.route("/publish/bulletins/<int:bulletin_id>/delete", methods=["GET", "POST"])
 @role_required()
 def delete(bulletin_id: int):
     """Ask, then delete a bulletin with its versions and files."""
@@ -412,7 +411,7 @@ def file_size(size: int) -> str:
     return size_text(size)
 
 
-@bp.post(f"/publish/bulletins/<{ID}:bulletin_id>/files")
+@bp.post("/publish/bulletins/<int:bulletin_id>/files")
 @role_required()
 def attach(bulletin_id: int):
     """Attach a PDF (checked for its type, its first bytes and its size)."""
@@ -439,7 +438,7 @@ def attach(bulletin_id: int):
                             _anchor="files"), 303)
 
 
-@bp.post(f"/publish/bulletins/<{ID}:bulletin_id>/files/<{ID}:attachment_id>/delete")
+@bp.post("/publish/bulletins/<int:bulletin_id>/files/<int:attachment_id>/delete")
 @role_required()
 def detach(bulletin_id: int, attachment_id: int):
     """Remove a file from a bulletin."""

@@ -22,7 +22,6 @@ from formulatrust.results_query import FilterError
 
 FORMATS = ("html", "csv", "json")
 # URL converter for record ids: larger numbers are no id (404), not a database error (500).
-ID = "int(max=2147483647)"
 FILTER_MESSAGES = {
     "too_long": _l("Use at most 100 characters in “%(field)s”."),
     "number": _l("“%(field)s” must be a number, such as a year like 2024."),

@@ -60,7 +60,7 @@ def index():
     return render_template("recalls/index.html", recalls=recalls)
 
 
-@bp.get(f"/<{downloads.ID}:recall_id>")
+@bp.get("/<int:recall_id>")
 def detail(recall_id: int):
     """Show one recall: what, which lots, why, and what to do."""
     recall = db.session().get(Recall, recall_id)
@@ -107,7 +107,7 @@ def page_message() -> str:
     return _("“page” must be a whole number from 1 to %(max)s.", max=MAX_PAGE)
 
 
-@api.get(f"/recalls/<{downloads.ID}:recall_id>")
+@api.get("/recalls/<int:recall_id>")
 def api_recall(recall_id: int):
     """One recall by its stable id."""
     recall = db.session().scalars(recall_query().where(Recall.id == recall_id)).first()

@@ -79,7 +79,7 @@ def results_download(fmt: str, filters: Filters, ids: list[int] | None) -> Respo
     return downloads.download(RESULTS, records, fmt, "sampling-results")
 
 
-@bp.get(f"/results/<{downloads.ID}:result_id>")
+@bp.get("/results/<int:result_id>")
 def detail(result_id: int):
     """Show one result with every field, its history and its links."""
     result = db.session().scalars(
@@ -171,7 +171,7 @@ def page_links(endpoint: str, page: int, pages: int, args) -> dict[str, str]:
     return links
 
 
-@api.get(f"/results/<{downloads.ID}:result_id>")
+@api.get("/results/<int:result_id>")
 def api_result(result_id: int):
     """One result by its stable id."""
     result = db.session().scalars(

@@ -86,9 +86,14 @@ def audit_entries(session, object_type: str) -> list[AuditEntry]:
      {"/publish/enterprises/test-dairy/codes"}),
     ("enterprise", {"/publish/enterprises/test-dairy/trace",
                     "/publish/enterprises/test-dairy/serials",
-                    "/publish/enterprises/test-dairy/codes"},
-     {"/publish/results", "/publish/recalls/new", "/publish/enterprises/river-milk/trace"}),
-    ("science", set(), {"/publish/results", "/publish/enterprises/test-dairy/trace"}),
+                    "/publish/enterprises/test-dairy/codes", "/publish/check-in",
+                    "/account/tokens"},
+     {"/publish/results", "/publish/recalls/new", "/publish/enterprises/river-milk/trace",
+      "/publish/bulletins"}),
+    ("association", {"/publish/bulletins", "/publish/bulletins/new"},
+     {"/publish/results", "/publish/check-in"}),
+    ("science", set(), {"/publish/results", "/publish/enterprises/test-dairy/trace",
+                        "/publish/bulletins"}),
 ])
 def test_the_dashboard_links_only_what_the_role_may_do(client, session, world, role, shown,
                                                        hidden):
