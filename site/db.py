@@ -9,6 +9,8 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from formulatrust import freshness
+
 EXTENSION_KEY = "formulatrust.db"
 
 
@@ -37,6 +39,7 @@ def init_app(app: Flask) -> None:
     """Bind an engine and a session factory to ``app``; close sessions after each request."""
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions[EXTENSION_KEY] = sessionmaker(engine, expire_on_commit=False)
+    freshness.init_app(app, app.extensions[EXTENSION_KEY])
     app.teardown_appcontext(_close_session)
     app.after_request(run_after_response)
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 
+from formulatrust import db
 from formulatrust.cache import TTLCache
+from formulatrust.models import Batch, Recall
 
 
 def test_values_are_reused_until_they_expire():
@@ -57,3 +60,21 @@ def test_cans_of_one_batch_share_the_page_but_keep_their_own_serial_and_code_che
     assert "This serial number is not on record" in unknown
     assert "serial=NOT%2FKNOWN" in unknown and "REG0001" not in unknown
     assert f'href="{batch}/21/NOT%2FKNOWN?lang=zh"' in unknown  # its own language switch
+
+
+def test_a_recall_committed_elsewhere_shows_at_once_on_cached_pages(make_app, app_overrides,
+                                                                    trace):
+    """Another worker (or a command) publishes a recall: this worker's cached page drops it."""
+    settings = {**app_overrides, "FACTS_CACHE_SECONDS": 600}
+    worker, elsewhere = make_app(settings), make_app(settings)
+    path = "/01/09521234500018/10/20260301A1/21/REG0001?lang=en"
+    assert "recall-banner" not in worker.test_client().get(path).get_data(as_text=True)
+    with elsewhere.app_context():
+        session = db.session()
+        batch = session.get(Batch, trace["ordinary"].id)
+        session.add(Recall(product_id=batch.product_id, lots=[batch.lot],
+                           announced_on=date(2026, 7, 1), reason_zh="测试召回。",
+                           reason_en="Test recall.", action_zh="停止食用。",
+                           action_en="Stop using it."))
+        session.commit()
+    assert "Test recall." in worker.test_client().get(path).get_data(as_text=True)

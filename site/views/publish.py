@@ -420,17 +420,9 @@ def new_recall():
         "product": recall.product.gtin, "lots": recall.lots or "all",
         "announced_on": recall.announced_on, "reason_zh": recall.reason_zh,
         "source_url": recall.source_url})
-    session.commit()
-    forget_facts(recall.product.gtin)
+    session.commit()  # every worker drops its cached pages of the product (see freshness)
     update_index([recall_document(recall)])
     return redirect(url_for("recalls.detail", recall_id=recall.id), 303)
-
-
-def forget_facts(gtin: str) -> None:
-    """Drop this worker's cached facts and sections of every page of the product."""
-    from formulatrust.views.resolver import facts_cache
-
-    facts_cache().forget(lambda key: isinstance(key, tuple) and gtin in key)
 
 
 def penalty_form(formdata=None) -> PenaltyForm:

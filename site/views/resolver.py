@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from formulatrust import accounts, chrome, db, signing, trace
+from formulatrust import accounts, chrome, db, freshness, signing, trace
 from formulatrust.cache import TTLCache
 from formulatrust.demo_banner import demo_data_shown
 from formulatrust.domain import genuine
@@ -104,11 +104,17 @@ def resolve(_rest: str):
 
 
 def facts_cache() -> TTLCache:
-    """Return this application's cache of batch-level facts and rendered sections."""
+    """Return this application's cache of batch-level facts and rendered pages.
+
+    It is emptied as soon as any worker or command commits a change to published facts.
+    """
     app = current_app._get_current_object()
-    if "formulatrust.facts" not in app.extensions:
-        app.extensions["formulatrust.facts"] = TTLCache(app.config["FACTS_CACHE_SECONDS"])
-    return app.extensions["formulatrust.facts"]
+    cache = app.extensions.get("formulatrust.facts")
+    if cache is None:
+        cache = app.extensions["formulatrust.facts"] = TTLCache(app.config["FACTS_CACHE_SECONDS"])
+    if freshness.facts_changed(app):
+        cache.clear()
+    return cache
 
 
 # Stand-ins for what differs from can to can in a reused page; random so no record can forge them.
