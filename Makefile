@@ -44,7 +44,7 @@ run: setup ## Set up and serve with gunicorn on 127.0.0.1:$(PORT)
 test: ## Install test needs, then run the whole suite on SQLite and PostgreSQL
 	bash .ci/test.sh
 
-bench: install ## Benchmarks: throughput of pages against /healthz, serial lookups 100k vs 10M
+bench: install ## Benchmarks: page throughput against /healthz, serial lookups 100k vs 10M, search at 100k per engine
 	$(BIN)/python -m bench.run
 
 lint: install-test ## Ruff

@@ -353,12 +353,7 @@ def shorten(path: str, width: int = 48) -> str:
 
 
 def table(rows: list[list[str]]) -> None:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for number, row in enumerate(rows):
-        print("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-              .rstrip())
-        if number == 0:
-            print("  " + "  ".join("-" * width for width in widths))
+    search_bench.table(rows, print)
 
 
 if __name__ == "__main__":

@@ -73,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
         brands,
         bulletins,
         checkin,
+        enterprise_admin,
         enterprises,
         landing,
         learn,
@@ -86,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
         results,
         scan,
         search,
+        showcases,
         statistics,
         tokens,
     )
@@ -107,3 +109,5 @@ def _register_blueprints(app: Flask) -> None:
     for module in (tokens, api_push, checkin):
         app.register_blueprint(module.bp)
     app.register_blueprint(publish.bp)
+    app.register_blueprint(showcases.bp)
+    app.register_blueprint(enterprise_admin.bp)

@@ -7,25 +7,17 @@ from __future__ import annotations
 
 import csv
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from formulatrust import bookings, db
-from formulatrust.domain.booking import (
-    BookingError,
-    format_reference,
-    last_four_only,
-    reference_from_ticket,
-)
-from formulatrust.models import Enterprise, Factory
-from formulatrust.models_open_days import Booking, OpenDay
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-LANGUAGES = ("zh", "en", "zh+en")
+from formulatrust import bookings, db, open_days_admin
+from formulatrust.domain.booking import BookingError, format_reference, reference_from_ticket
+from formulatrust.models import Enterprise
+from formulatrust.models_open_days import OpenDay
+from formulatrust.open_days_admin import LANGUAGES, VisitProblems
 
 open_days_group = AppGroup("open-days", help="Create and run factory open days.")
 bookings_group = AppGroup("bookings", help="Look after visitors' booking data.")
@@ -34,10 +26,9 @@ bookings_group = AppGroup("bookings", help="Look after visitors' booking data.")
 def parse_start(text: str) -> datetime:
     """Read ``YYYY-MM-DD HH:MM`` as Shanghai time."""
     try:
-        local = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
-    except ValueError as error:
+        return open_days_admin.parse_start(text)
+    except VisitProblems as error:
         raise click.BadParameter("use YYYY-MM-DD HH:MM (Shanghai time)") from error
-    return local.replace(tzinfo=SHANGHAI)
 
 
 def visit_options(create: bool):
@@ -65,70 +56,48 @@ def visit_options(create: bool):
     return decorate
 
 
-FIELDS = {"duration": "duration_minutes", "waitlist": "waitlist_capacity",
-          "address_zh": "address_zh", "address_en": "address_en", "map_url": "map_url",
-          "language": "language", "min_age": "min_age", "accessibility_zh": "accessibility_zh",
-          "accessibility_en": "accessibility_en", "factory_id": "factory_id"}
+def given(values: dict) -> dict:
+    """Keep the options that were given (the rules in open_days_admin change only those)."""
+    if values.get("starts") is not None:
+        parse_start(values["starts"])  # a malformed start is a usage error, as before
+    return {name: value for name, value in values.items() if value is not None}
 
 
-def apply(visit: OpenDay, values: dict) -> None:
-    for option, column in FIELDS.items():
-        if values.get(option) is not None:
-            setattr(visit, column, values[option])
-    if values.get("starts"):
-        visit.starts_at = parse_start(values["starts"])
-
-
-def check_factory(session, enterprise_id: int, factory_id: int | None) -> None:
-    if factory_id is None:
-        return
-    factory = session.get(Factory, factory_id)
-    if factory is None or factory.enterprise_id != enterprise_id:
-        raise click.ClickException(f"Factory {factory_id} does not belong to this enterprise.")
+def problems_text(error: VisitProblems) -> str:
+    return " ".join(problem.english() for problem in error.problems)
 
 
 @open_days_group.command("create")
 @click.option("--enterprise", "slug", required=True, help="Enterprise slug.")
 @visit_options(create=True)
-def create(slug: str, capacity: int, **values) -> None:
+def create(slug: str, **values) -> None:
     """Schedule a new open day."""
     session = db.session()
     enterprise = session.scalar(select(Enterprise).where(Enterprise.slug == slug))
     if enterprise is None:
         raise click.ClickException(f"No enterprise with slug {slug!r}.")
-    check_factory(session, enterprise.id, values.get("factory_id"))
-    visit = OpenDay(enterprise_id=enterprise.id, capacity=capacity, seats_taken=0,
-                    waitlist_taken=0, duration_minutes=90, waitlist_capacity=20,
-                    language="zh", map_url="", accessibility_zh="", accessibility_en="")
-    apply(visit, values)
-    session.add(visit)
-    session.commit()
+    try:
+        visit = open_days_admin.create_visit(session, enterprise.id, given(values))
+    except VisitProblems as error:
+        raise click.ClickException(problems_text(error)) from error
     click.echo(f"Open day {visit.id} created.")
 
 
 @open_days_group.command("edit")
 @click.argument("visit_id", type=int)
 @visit_options(create=False)
-def edit(visit_id: int, capacity: int | None, **values) -> None:
+def edit(visit_id: int, **values) -> None:
     """Change an open day; a larger capacity moves people up from the waiting list."""
     session = db.session()
     visit = session.get(OpenDay, visit_id)
     if visit is None:
         raise click.ClickException(f"No open day {visit_id}.")
-    check_factory(session, visit.enterprise_id, values.get("factory_id"))
-    if values.get("waitlist") is not None and values["waitlist"] < visit.waitlist_taken:
-        raise click.ClickException(
-            f"{visit.waitlist_taken} people are already on the waiting list.")
-    apply(visit, values)
-    session.commit()
-    if capacity is not None:
-        try:
-            promoted = bookings.resize(session, visit_id, capacity)
-        except BookingError as error:
-            message = f"Capacity cannot go below the {visit.seats_taken} seats already booked."
-            raise click.ClickException(message) from error
-        if promoted:
-            click.echo(f"{len(promoted)} bookings moved up from the waiting list.")
+    try:
+        promoted = open_days_admin.edit_visit(session, visit, given(values))
+    except VisitProblems as error:
+        raise click.ClickException(problems_text(error)) from error
+    if promoted:
+        click.echo(f"{len(promoted)} bookings moved up from the waiting list.")
     click.echo(f"Open day {visit_id} updated.")
 
 
@@ -141,11 +110,7 @@ def attendees(visit_id: int, csv_file) -> None:
     session = db.session()
     if session.get(OpenDay, visit_id) is None:
         raise click.ClickException(f"No open day {visit_id}.")
-    rows = session.scalars(select(Booking).where(Booking.visit_id == visit_id)
-                           .order_by(Booking.created_at, Booking.id)).all()
-    header = ["reference", "name", "phone", "adults", "children", "status"]
-    table = [[format_reference(b.reference), b.name, last_four_only(b.phone), b.adults,
-              b.children, b.status] for b in rows]
+    header, table = open_days_admin.attendee_table(session, visit_id)
     if csv_file is not None:
         writer = csv.writer(csv_file)
         writer.writerow(header)
@@ -154,7 +119,7 @@ def attendees(visit_id: int, csv_file) -> None:
         return
     for row in table:
         click.echo("\t".join(str(cell) for cell in row))
-    booked = sum(b.party for b in rows if b.status in ("booked", "checked_in"))
+    booked = sum(row[3] + row[4] for row in table if row[5] in ("booked", "checked_in"))
     click.echo(f"{len(table)} bookings, {booked} people with seats.")
 
 

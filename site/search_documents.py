@@ -32,6 +32,15 @@ def showcase_text(library, slug: str) -> str:
     return " ".join(f"{page.title} {page.summary} {page.text}" for page in versions.values())
 
 
+def brand_showcase_text(session: Session, brand: Brand, library=None) -> str:
+    """Return the showcase readers see for ``brand``: the published web one, else the file."""
+    from formulatrust.showcases import published_for, search_text
+
+    published = published_for(session, brand.id)
+    return search_text(published) if published is not None else showcase_text(library,
+                                                                                 brand.slug)
+
+
 def result_document(result: SamplingResult) -> Document:
     """Index a sampling result by product, brand, enterprise, unit, failed item, lab, notice."""
     items = " ".join(f"{f.item} {f.measured}" for f in result.failed_items)
@@ -82,7 +91,7 @@ def all_documents(session: Session, library=None) -> Iterator[Document]:
         yield enterprise_document(enterprise)
     brands = select(Brand).options(selectinload(Brand.products), selectinload(Brand.enterprise))
     for brand in session.scalars(brands.order_by(Brand.id)):
-        yield brand_document(brand, showcase_text(library, brand.slug))
+        yield brand_document(brand, brand_showcase_text(session, brand, library))
     results = select(SamplingResult).options(selectinload(SamplingResult.failed_items))
     for result in session.scalars(results.order_by(SamplingResult.id)):
         yield result_document(result)

@@ -96,6 +96,22 @@ RULES: dict[str, Rule] = {
     # Checking visitors in at an open day: the visit's enterprise, and administrators.
     "checkin.index": frozenset({ADMIN, ENTERPRISE}),
     "checkin.visit": OwnEnterprise(also=frozenset({ADMIN})),
+    # An enterprise's open days (its editors and administrators) and its replies beside its
+    # ratings, penalties and results (its editors only: the words are the enterprise's own).
+    "enterprise_admin.open_days": OwnEnterprise(also=frozenset({ADMIN})),
+    "enterprise_admin.new_visit": OwnEnterprise(also=frozenset({ADMIN})),
+    "enterprise_admin.edit_visit": OwnEnterprise(also=frozenset({ADMIN})),
+    "enterprise_admin.attendees_csv": OwnEnterprise(also=frozenset({ADMIN})),
+    "enterprise_admin.replies": OwnEnterprise(),
+    "enterprise_admin.new_reply": OwnEnterprise(),
+    "enterprise_admin.edit_reply": OwnEnterprise(),
+    "enterprise_admin.withdraw_reply": OwnEnterprise(),
+    # Brand showcases: the brand's enterprise editors and administrators write and publish;
+    # only regulators waive a finding of the advertising-compliance checker.
+    "showcases.edit": OwnEnterprise(also=frozenset({ADMIN})),
+    "showcases.unpublish": OwnEnterprise(also=frozenset({ADMIN})),
+    "showcases.review": frozenset({ADMIN, REGULATOR}),
+    "showcases.waive": frozenset({REGULATOR}),
 }
 
 

@@ -38,7 +38,7 @@ towards a finding:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
@@ -62,7 +62,7 @@ from formulatrust.domain.compliance_rules import (
 
 # Callers import everything about the rules from here.
 __all__ = ["RULES_FILE", "Finding", "MarkdownError", "Rule", "RuleSet", "RulesError", "Waiver",
-           "check", "check_markdown_file", "default_rules", "images", "read_rules",
+           "check", "check_markdown_file", "check_parts", "default_rules", "images", "read_rules",
            "read_waivers", "split_waived", "waiver_toml"]
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -140,6 +140,7 @@ class _Segment:
     text: str
     line: int = 1
     target: str = "text"
+    place: str = ""
 
 
 def _scan(segments: list[_Segment], ruleset: RuleSet, stage: int | None,
@@ -164,7 +165,8 @@ def _scan(segments: list[_Segment], ruleset: RuleSet, stage: int | None,
                 phrase = segment.text[start:end]
                 line = segment.line + segment.text.count("\n", 0, start)
                 found.setdefault((rule.id, phrase), Finding(
-                    rule.id, phrase, rule.message_zh, rule.message_en, line, rule.citation()))
+                    rule.id, phrase, rule.message_zh, rule.message_en, line, rule.citation(),
+                    segment.place))
     return sorted(found.values(), key=lambda finding: finding.line)
 
 
@@ -176,6 +178,31 @@ def check(text: str, *, stage: int | None = None, promotional: bool = False,
     months); ``promotional`` marks a brand showcase, where promotion rules always apply.
     """
     return _scan([_Segment(text)], rules or default_rules(), stage, promotional)
+
+
+def check_parts(parts: Iterable[tuple[str, str, str]], *, stage: int | None = None,
+                promotional: bool = True, rules: RuleSet | None = None) -> list[Finding]:
+    """Check a document kept as named parts, as a Markdown file's parts are checked.
+
+    Each part is ``(place, kind, text)``, kind ``text``, ``markdown`` (links' targets skipped,
+    images' alt text and file names checked as images) or ``image`` (an alt text or file
+    name). Each finding names its ``place`` and its ``line`` within it; findings come in the
+    order of the parts, once per rule and phrase. Used for showcases edited in the browser.
+    """
+    parts = list(parts)
+    segments: list[_Segment] = []
+    for place, kind, text in parts:
+        if not text:
+            continue
+        if kind == "markdown":
+            body = LINK_TARGET.sub(lambda match: "]" + "\n" * match.group().count("\n"), text)
+            segments.append(_Segment(body, 1, "text", place))
+            segments.extend(_Segment(alt, line, "image", place) for alt, line in images(text))
+        else:
+            segments.append(_Segment(text, 1, "image" if kind == "image" else "text", place))
+    order = {place: number for number, (place, _, _) in enumerate(parts)}
+    findings = _scan(segments, rules or default_rules(), stage, promotional)
+    return sorted(findings, key=lambda finding: (order.get(finding.place, 0), finding.line))
 
 
 # --- Markdown files -------------------------------------------------------------------------

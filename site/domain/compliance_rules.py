@@ -98,6 +98,7 @@ class Finding:
     message_en: str
     line: int = 0
     source: str = ""  # the rule's legal sources, in Chinese
+    place: str = ""  # the part of a document kept in parts (``check_parts``), e.g. "body_zh"
 
 
 @dataclass(frozen=True)

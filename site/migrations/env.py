@@ -9,6 +9,7 @@ from formulatrust.models_api import ApiToken  # noqa: F401  (registers the API-t
 from formulatrust.models_bulletins import Bulletin  # noqa: F401  (registers the bulletin tables)
 from formulatrust.models_integrity import Licence  # noqa: F401  (registers the integrity tables)
 from formulatrust.models_open_days import OpenDay  # noqa: F401  (registers the open-day tables)
+from formulatrust.models_showcases import Showcase  # noqa: F401  (registers the showcase tables)
 
 config = context.config
 target_metadata = Base.metadata

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from formulatrust import db
+from formulatrust import db, showcases
 from formulatrust.i18n import current_language
 from formulatrust.models import Brand, Rating
 from formulatrust.models_integrity import Certification
@@ -36,11 +36,17 @@ def detail(slug: str):
     ).first()
     if brand is None:
         abort(404)
-    library = current_app.extensions["formulatrust.content"]
-    showcase = library.get("brands", slug, current_language())
-    events = sorted(showcase[0].meta.get("events") or [], key=lambda event: event["date"],
-                    reverse=True) if showcase else []
     session = db.session()
+    # A showcase published from the editor takes the place of the brand's file.
+    published = showcases.published_for(session, brand.id)
+    if published is not None:
+        showcase = showcases.present(published, current_language())
+        events = showcase[0].events
+    else:
+        library = current_app.extensions["formulatrust.content"]
+        showcase = library.get("brands", slug, current_language())
+        events = sorted(showcase[0].meta.get("events") or [], key=lambda event: event["date"],
+                        reverse=True) if showcase else []
     rating = session.scalars(select(Rating).where(Rating.enterprise_id == brand.enterprise_id)
                              .order_by(Rating.assessed_on.desc())).first()
     certifications = session.scalars(select(Certification).where(
@@ -51,4 +57,5 @@ def detail(slug: str):
         .order_by(OpenDay.starts_at, OpenDay.id).limit(OPEN_DAYS_SHOWN)).all()
     return render_template("brands/detail.html", brand=brand, showcase=showcase,
                            events=events, rating=rating, certifications=certifications,
-                           open_days=open_days, when=when)
+                           open_days=open_days, when=when,
+                           published=published.showcase if published is not None else None)

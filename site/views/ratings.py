@@ -153,7 +153,8 @@ CAPS = {"serious_failure_12_months": _l("A serious sampling failure in the last 
         "production_suspended": _l("A penalty that suspended production limits the grade to C.")}
 STATUSES = {"in_force": _l("in force"), "appealed": _l("under appeal"),
             "corrected": _l("corrected"), "overturned": _l("overturned on appeal"),
-            "none": _l("no appeal"), "granted": _l("granted"), "changed": _l("changed"),
+            "none": _l("no appeal"), "filed": _l("filed"), "upheld": _l("decision upheld"),
+            "granted": _l("granted"), "changed": _l("changed"),
             "renewed": _l("renewed")}
 
 

@@ -33,6 +33,8 @@ SAMPLES = {
     # No such bulletin: allowed roles get 404 (ownership is tested in test_bulletins.py).
     "bulletin_id": lambda world: 999999,
     "attachment_id": lambda world: 999999,
+    # No such showcase: regulators get 404 (waivers are tested in test_showcases.py).
+    "showcase_id": lambda world: 999999,
 }
 # For routes whose rule depends on the owning enterprise: URL arguments naming a record of
 # ``enterprise``. The matrix tries each such route on the user's enterprise and on another.
@@ -43,6 +45,22 @@ OWNED: dict[str, object] = {
     "publish.trace": lambda world, enterprise: {"slug": enterprise.slug},
     "publish.serials": lambda world, enterprise: {"slug": enterprise.slug},
     "publish.codes": lambda world, enterprise: {"slug": enterprise.slug},
+    # Brand showcases: a brand of the enterprise (test_showcases.py checks each route).
+    "showcases.edit": lambda world, enterprise: {"slug": next(
+        brand.slug for brand in world["brands"] if brand.enterprise_id == enterprise.id)},
+    "showcases.unpublish": lambda world, enterprise: {"slug": next(
+        brand.slug for brand in world["brands"] if brand.enterprise_id == enterprise.id)},
+    # An enterprise's open days and replies (test_enterprise_admin.py checks them in detail);
+    # no such reply or record: allowed roles get 404.
+    "enterprise_admin.new_visit": lambda world, enterprise: {"slug": enterprise.slug},
+    "enterprise_admin.edit_visit": lambda world, enterprise: {
+        "slug": enterprise.slug, "visit_id": world["visits"][enterprise.id].id},
+    "enterprise_admin.new_reply": lambda world, enterprise: {
+        "slug": enterprise.slug, "target": "penalty", "target_id": 999999},
+    "enterprise_admin.edit_reply": lambda world, enterprise: {
+        "slug": enterprise.slug, "reply_id": 999999},
+    "enterprise_admin.withdraw_reply": lambda world, enterprise: {
+        "slug": enterprise.slug, "reply_id": 999999},
 }
 
 

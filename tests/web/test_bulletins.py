@@ -254,7 +254,7 @@ def test_a_pdf_is_attached_and_downloaded_under_a_clean_name(app, client, sessio
     download = reader(app).get(f"/bulletins/q3-quality/files/{found.id}")
     assert download.data == PDF and download.mimetype == "application/pdf"
     assert download.headers["Content-Disposition"] == (
-        "attachment; filename=\"q3-quality-1.pdf\"; "
+        f"attachment; filename=\"q3-quality-{found.id}.pdf\"; "
         "filename*=UTF-8''%E5%AD%A3%E5%BA%A6%20%E6%8A%A5%E5%91%8A.pdf")
     soup = check_page(reader(app).get("/bulletins/q3-quality?lang=en").get_data(as_text=True))
     assert text_of(soup, "#files-heading + ul") == "季度 报告.pdf (PDF, 1 KB)"
