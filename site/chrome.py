@@ -6,12 +6,13 @@ language-switch links, are filled into the cached HTML through placeholders.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 
 from flask import Flask, current_app, g, render_template, request
 from markupsafe import Markup, escape
 
+from formulatrust import freshness
 from formulatrust.cache import TTLCache
 from formulatrust.demo_banner import demo_data_shown
 from formulatrust.i18n import SWITCH_PLACEHOLDERS, current_language, language_switch_url
@@ -46,6 +47,18 @@ def reusable_rendering() -> Iterator[None]:
         yield
     finally:
         g.switch_placeholders = False
+
+
+def cached_page(key: Hashable, render: Callable[[], str]) -> str:
+    """Return a page the same for every reader of ``key``, rendered once while facts stand.
+
+    ``render`` runs with placeholders for the language-switch links, which are filled here
+    for this request. The cache is the facts cache, emptied when published records change.
+    """
+    def make() -> str:
+        with reusable_rendering():
+            return render()
+    return with_switch_links(freshness.facts_cache().get_or_make(key, make))
 
 
 def site_footer() -> Markup:

@@ -14,9 +14,11 @@ import threading
 import time
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from formulatrust.cache import TTLCache
 
 EXTENSION_KEY = "formulatrust.freshness"
 # Tables whose rows appear on product, batch and can pages (query logs and serials do not).
@@ -24,8 +26,10 @@ FACT_TABLES = frozenset({
     "enterprise", "brand", "product", "factory", "batch", "batch_revision", "recall",
     "sampling_result", "failed_item", "result_revision", "rating", "supervision_listing",
     "licence", "certification", "penalty", "inspection", "standard_commitment", "reply",
+    "bulletin",
 })
 PENDING = "formulatrust.facts_changed"
+CACHE_KEY = "formulatrust.facts"
 
 
 class ChangeStamp:
@@ -100,3 +104,18 @@ def facts_changed(app: Flask) -> bool:
     """Tell whether facts changed (anywhere on this machine) since this process last asked."""
     stamp = app.extensions.get(EXTENSION_KEY)
     return bool(stamp and stamp.moved())
+
+
+def facts_cache() -> TTLCache:
+    """Return this application's cache of batch-level facts and rendered pages.
+
+    Entries live ``FACTS_CACHE_SECONDS``; the cache is emptied as soon as any worker or command
+    commits a change to published facts.
+    """
+    app = current_app._get_current_object()
+    cache = app.extensions.get(CACHE_KEY)
+    if cache is None:
+        cache = app.extensions[CACHE_KEY] = TTLCache(app.config["FACTS_CACHE_SECONDS"])
+    if facts_changed(app):
+        cache.clear()
+    return cache

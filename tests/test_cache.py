@@ -69,6 +69,7 @@ def test_a_recall_committed_elsewhere_shows_at_once_on_cached_pages(make_app, ap
     worker, elsewhere = make_app(settings), make_app(settings)
     path = "/01/09521234500018/10/20260301A1/21/REG0001?lang=en"
     assert "recall-banner" not in worker.test_client().get(path).get_data(as_text=True)
+    assert "July 1, 2026" not in worker.test_client().get("/?lang=en").get_data(as_text=True)
     with elsewhere.app_context():
         session = db.session()
         batch = session.get(Batch, trace["ordinary"].id)
@@ -78,3 +79,6 @@ def test_a_recall_committed_elsewhere_shows_at_once_on_cached_pages(make_app, ap
                            action_en="Stop using it."))
         session.commit()
     assert "Test recall." in worker.test_client().get(path).get_data(as_text=True)
+    home = worker.test_client().get("/?lang=en").get_data(as_text=True)
+    assert "July 1, 2026" in home
+    assert 'href="/?lang=zh"' in home

@@ -7,8 +7,9 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
-from formulatrust import db
+from formulatrust import chrome, db
 from formulatrust.bulletins import latest as latest_bulletins
+from formulatrust.demo_banner import demo_data_shown
 from formulatrust.i18n import current_language
 from formulatrust.models import SamplingResult
 from formulatrust.views.bulletins import headline
@@ -21,7 +22,12 @@ FOOTER_PAGES = ("about", "privacy", "accessibility", "data-licence", "contact")
 
 @bp.get("/")
 def home():
-    """Lead with the code on the can, then the latest recalls and results."""
+    """Lead with the code on the can, then the latest recalls, results and bulletins."""
+    key = ("home", current_language(), demo_data_shown())
+    return chrome.cached_page(key, render_home)
+
+
+def render_home() -> str:
     latest = db.session().scalars(
         select(SamplingResult).options(selectinload(SamplingResult.failed_items))
         .order_by(SamplingResult.announced_on.desc(), SamplingResult.id.desc()).limit(5)).all()

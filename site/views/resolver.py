@@ -24,7 +24,6 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from formulatrust import accounts, chrome, db, freshness, signing, trace
-from formulatrust.cache import TTLCache
 from formulatrust.demo_banner import demo_data_shown
 from formulatrust.domain import genuine
 from formulatrust.domain.gs1 import DigitalLink, Gs1Error, parse_path
@@ -103,18 +102,7 @@ def resolve(_rest: str):
     return finish(response, link.path(), private=facts.level == "can")
 
 
-def facts_cache() -> TTLCache:
-    """Return this application's cache of batch-level facts and rendered pages.
-
-    It is emptied as soon as any worker or command commits a change to published facts.
-    """
-    app = current_app._get_current_object()
-    cache = app.extensions.get("formulatrust.facts")
-    if cache is None:
-        cache = app.extensions["formulatrust.facts"] = TTLCache(app.config["FACTS_CACHE_SECONDS"])
-    if freshness.facts_changed(app):
-        cache.clear()
-    return cache
+facts_cache = freshness.facts_cache
 
 
 # Stand-ins for what differs from can to can in a reused page; random so no record can forge them.
@@ -131,12 +119,12 @@ def page(facts: trace.Facts) -> str:
     key = ("page", facts.level, facts.product.gtin, facts.link.lot,
            facts.batch and facts.batch.lot, current_language(), datetime.now(UTC).date(),
            demo_data_shown())
-    html = facts_cache().get_or_make(key, lambda: reusable_page(facts))
+    html = chrome.cached_page(key, lambda: reusable_page(facts))
     if facts.level == "can":
         box = get_template_attribute("components/genuine.html", "genuine_box")(facts)
         html = html.replace(GENUINE_SLOT, box).replace(SERIAL_SLOT,
                                                        quote(facts.link.serial, safe=""))
-    return chrome.with_switch_links(html)
+    return html
 
 
 def reusable_page(facts: trace.Facts) -> str:
@@ -145,9 +133,8 @@ def reusable_page(facts: trace.Facts) -> str:
     if facts.level == "can":
         shared = dataclasses.replace(facts, link=dataclasses.replace(facts.link,
                                                                      serial=SERIAL_SLOT))
-    with chrome.reusable_rendering():
-        return render_template("resolver/page.html", facts=shared, sections=sections(facts),
-                               genuine=GENUINE_SLOT)
+    return render_template("resolver/page.html", facts=shared, sections=sections(facts),
+                           genuine=GENUINE_SLOT)
 
 
 def sections(facts: trace.Facts) -> Markup:
