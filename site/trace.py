@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Boolean, DateTime, Engine, Integer, exists, func, or_, select, text
+from sqlalchemy import Boolean, DateTime, Engine, Integer, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -82,9 +82,9 @@ def is_issued(signer: SerialSigner, batch: Batch, gtin: str, serial: str) -> boo
                 and signer.verify(gtin, batch.lot, serial))
 
 
-def _registered(batch: Batch, serial: str):
-    return exists().where(RegisteredSerial.batch_id == batch.id,
-                          RegisteredSerial.serial == serial)
+# Plain SQL, compiled once: this runs on every JSON answer about a can.
+IS_REGISTERED = text("SELECT 1 FROM registered_serial WHERE batch_id = :batch_id "
+                     "AND serial = :serial")
 
 
 def serial_status(session: Session, signer: SerialSigner, batch: Batch | None,
@@ -94,7 +94,8 @@ def serial_status(session: Session, signer: SerialSigner, batch: Batch | None,
         return "unknown"
     if is_issued(signer, batch, gtin, serial):
         return "issued"
-    return "registered" if session.scalar(select(_registered(batch, serial))) else "unknown"
+    found = session.execute(IS_REGISTERED, {"batch_id": batch.id, "serial": serial}).first()
+    return "registered" if found else "unknown"
 
 
 def batch_for_serial(session: Session, signer: SerialSigner, product: Product,
