@@ -87,3 +87,22 @@ def test_staff_create_and_revoke_a_token_and_check_a_visitor_in(browser, staff_s
     expect(page.locator(".error-summary")).to_contain_text("already checked in")
     check_accessible(page, axe_source)
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_an_enterprise_editor_works_in_is_accessible_on_a_phone(
+        browser, staff_server, axe_source, lang):
+    base, facts = staff_server
+    context, page = new_phone_page(browser, base, bypass_csp=True)
+    page.goto("/sign-in?lang=en")
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    own = "/publish/enterprises/test-dairy"
+    for path in ["/publish", f"{own}/open-days", f"{own}/open-days/new",
+                 f"{own}/open-days/{facts['visit_id']}/edit", f"{own}/replies", f"{own}/trace",
+                 f"{own}/serials", f"{own}/codes", "/publish/brands/test-brand/showcase"]:
+        response = page.goto(f"{path}?lang={lang}")
+        assert response.status == 200, path
+        check_accessible(page, axe_source)
+    context.close()
