@@ -135,15 +135,7 @@ class BulletinForm(FlaskForm):
         self.moment: datetime | None = None
 
     def check_english(self) -> bool:
-        """English is optional, but its title, summary and text go together."""
-        english = [self.title_en, self.summary_en, self.body_en]
-        filled = [bool((each.data or "").strip()) for each in english]
-        if any(filled) and not all(filled):
-            missing = english[filled.index(False)]
-            missing.errors = [*missing.errors, _("Fill in the English title, summary and "
-                                                 "text, or leave all three empty.")]
-            return False
-        return True
+        return english_all_or_none([self.title_en, self.summary_en, self.body_en])
 
     def validate_publish_at(self, field) -> None:
         text = (field.data or "").strip()
@@ -270,3 +262,14 @@ class AttachmentForm(FlaskForm):
     """A PDF to attach."""
 
     file = FileField(_l("PDF file"))
+
+
+def english_all_or_none(english: list) -> bool:
+    """English is optional, but its title, summary and text go together."""
+    filled = [bool((each.data or "").strip()) for each in english]
+    if any(filled) and not all(filled):
+        missing = english[filled.index(False)]
+        missing.errors = [*missing.errors, _("Fill in the English title, summary and "
+                                             "text, or leave all three empty.")]
+        return False
+    return True

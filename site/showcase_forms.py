@@ -11,7 +11,7 @@ from wtforms import Form, StringField, TextAreaField
 from wtforms.fields import FieldList, FormField, HiddenField
 from wtforms.validators import DataRequired, Length
 
-from formulatrust.bulletin_forms import TOO_LONG, clean_text
+from formulatrust.bulletin_forms import TOO_LONG, clean_text, english_all_or_none
 from formulatrust.models_showcases import ShowcaseRevision
 from formulatrust.showcases import REASON_MAX, REASON_MIN, image_problems, static_file
 
@@ -80,14 +80,7 @@ class ShowcaseForm(FlaskForm):
                     self.check_photos(), self.check_events()])
 
     def check_english(self) -> bool:
-        english = [self.title_en, self.summary_en, self.body_en]
-        filled = [bool((each.data or "").strip()) for each in english]
-        if any(filled) and not all(filled):
-            missing = english[filled.index(False)]
-            missing.errors = [*missing.errors, _("Fill in the English title, summary and "
-                                                 "text, or leave all three empty.")]
-            return False
-        return True
+        return english_all_or_none([self.title_en, self.summary_en, self.body_en])
 
     def check_images(self) -> bool:
         problems = image_problems({"body_zh": self.body_zh.data, "body_en": self.body_en.data})
