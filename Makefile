@@ -8,37 +8,45 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 WORKERS ?= 2
 FLASK := $(BIN)/flask --app wsgi
+PIP := $(BIN)/pip --disable-pip-version-check -qq
+# QR codes, tickets and feeds name the address actually served.
+export FORMULATRUST_SITE_HOST ?= 127.0.0.1:$(PORT)
 
-.PHONY: help run setup venv install install-test translations data test test-sqlite test-pg lint bench clean
+.PHONY: help run setup venv install install-test translations data test lint bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 $(BIN)/activate:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip setuptools
+	@echo "Creating the virtual environment in $(VENV)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) install --upgrade pip setuptools
 
 venv: $(BIN)/activate
 
 install: venv ## Install the site (editable) into .venv
-	$(BIN)/pip install --quiet -e .
+	@echo "Installing the site and its dependencies"
+	@$(PIP) install -e .
 
 install-test: venv ## Install the site and the test tools
-	$(BIN)/pip install --quiet -e '.[test]'
+	@echo "Installing the site and the test tools"
+	@$(PIP) install -e '.[test]'
 
 translations: ## Compile the message catalogues
-	$(BIN)/pybabel compile -d translations --statistics
+	@$(BIN)/pybabel -q compile -d translations
 
 data: ## Migrate, load demo data if empty, rebuild the search index
-	$(FLASK) db upgrade
-	$(FLASK) demo --if-empty
-	-FORMULATRUST_DEMO_ACCOUNTS=true $(FLASK) demo-accounts  # local only; refused for a public SITE_HOST
-	$(FLASK) search reindex
+	@$(FLASK) db upgrade
+	@$(FLASK) demo --if-empty
+	@# Local only: refused for a public SITE_HOST.
+	@-FORMULATRUST_DEMO_ACCOUNTS=true $(FLASK) demo-accounts
+	@$(FLASK) search reindex
 
 setup: install translations data ## Everything `run` needs, without serving
 
 run: setup ## Set up and serve with gunicorn on 127.0.0.1:$(PORT)
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 4 \
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	@$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 4 \
 		--no-control-socket --access-logfile - wsgi:app
 
 test: ## Install test needs, then run the whole suite on SQLite and PostgreSQL

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # `make test`: install what the tests need, then run the whole suite on SQLite and on a
-# throwaway PostgreSQL, browser tests included. Exits non-zero if either run fails.
+# throwaway PostgreSQL, browser tests included. Never skips: a missing browser, database or tool
+# is installed (as root) or reported as a failure. Exits non-zero if either run fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+fail() { echo "make test: $*" >&2; exit 1; }
 
 install_system_packages() {
   local missing=()
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing+=(fonts-wqy-microhei)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "Installing Debian packages: ${missing[*]}"
     apt-get update -qq
@@ -17,21 +21,28 @@ install_system_packages() {
 }
 
 if [ "$(id -u)" = 0 ]; then install_system_packages; fi
+command -v chromium >/dev/null 2>&1 || [ -n "${CHROMIUM_PATH:-}" ] \
+  || fail "Chromium is missing: run as root to install Debian's chromium, or set CHROMIUM_PATH"
+command -v npm >/dev/null 2>&1 || fail "npm is missing (axe-core comes from npm): install Debian's npm"
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+  || fail "PostgreSQL is missing: run as root to install Debian's postgresql"
+
 make --no-print-directory install-test translations
-if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; fi
+npm ci --no-audit --no-fund --silent || fail "npm ci failed (axe-core for the browser tests)"
 .venv/bin/ruff check .
 
 status=0
 echo "=== Test suite on SQLite ==="
-env -u DATABASE_URL .venv/bin/python -m pytest "$@" || status=1
+env -u DATABASE_URL FORMULATRUST_TEST_DATABASE=sqlite .venv/bin/python -m pytest "$@" || status=1
 
 echo "=== Test suite on PostgreSQL ==="
-eval "$(bash .ci/pg-up.sh)"
+pg_env="$(bash .ci/pg-up.sh)" || fail "the PostgreSQL server could not start (see the lines above); no PostgreSQL pass was run"
+eval "$pg_env"
 pg_down() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$PGBIN_CI/pg_ctl" -D "$PGDATA_CI" -m fast -w stop >/dev/null
   else "$PGBIN_CI/pg_ctl" -D "$PGDATA_CI" -m fast -w stop >/dev/null; fi
   rm -rf "$PGDATA_CI"
 }
 trap pg_down EXIT
-.venv/bin/python -m pytest "$@" || status=1
+FORMULATRUST_TEST_DATABASE=postgresql .venv/bin/python -m pytest "$@" || status=1
 exit "$status"

@@ -26,11 +26,14 @@ from sqlalchemy import func, select
 
 from bench import load, serials
 from bench import search as search_bench
-from formulatrust import PROJECT_ROOT, create_app, db, demo
-from formulatrust.migrate import upgrade
-from formulatrust.models import Batch, CanQuery, CanQueryDevice, Product, RegisteredSerial
+from formulatrust import create_app
+from formulatrust.core import db, demo
+from formulatrust.core.config import PROJECT_ROOT
+from formulatrust.core.migrate import upgrade
+from formulatrust.enterprises.models import Product
+from formulatrust.pages.search_documents import all_documents
+from formulatrust.scan.models import Batch, CanQuery, CanQueryDevice, RegisteredSerial
 from formulatrust.search import rebuild
-from formulatrust.search_documents import all_documents
 from tests.liveserver import gunicorn, sibling_database
 
 RESULTS = PROJECT_ROOT / "bench-results" / "latest.json"

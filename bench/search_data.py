@@ -10,8 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from types import SimpleNamespace
 
+from formulatrust.pages.search_documents import result_document
 from formulatrust.search import Document
-from formulatrust.search_documents import result_document
 
 SEED = 20261204
 FAIL_RATE = 0.02

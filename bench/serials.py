@@ -20,9 +20,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from formulatrust.db import make_engine
-from formulatrust.migrate import upgrade
-from formulatrust.models import RegisteredSerial
+from formulatrust.core.db import make_engine
+from formulatrust.core.migrate import upgrade
+from formulatrust.scan.models import RegisteredSerial
 
 SEED = 20261128
 SERIALS_PER_BATCH = 10_000  # a production batch of cans

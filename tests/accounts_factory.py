@@ -6,8 +6,8 @@ import time
 
 from werkzeug.security import generate_password_hash
 
-from formulatrust import accounts
-from formulatrust.models_accounts import User
+from formulatrust.publishing import accounts
+from formulatrust.publishing.models import User
 
 from .pagecheck import check_page
 

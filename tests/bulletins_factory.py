@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from formulatrust import bulletins
-from formulatrust.domain import statistics
+from formulatrust.domain import bulletin_tables
+from formulatrust.publishing.bulletins import store
 
 TABLE = "月份,产量（吨）,销量（吨）\n2026-07,1250,1180\n2026-08,1310.5,1265\n2026-09,1290,1302"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -28,8 +28,8 @@ def form_fields(**changes) -> dict:
 
 
 def content(**changes) -> dict:
-    """Return bulletin content for ``bulletins.create`` (Chinese and English, one table)."""
-    table = statistics.parse_table(TABLE)
+    """Return bulletin content for ``store.create`` (Chinese and English, one table)."""
+    table = bulletin_tables.parse_table(TABLE)
     table.title_zh, table.title_en = "月度产销", "Monthly production and sales"
     values = {
         "organisation_zh": "沪滨婴童乳品行业联合会（测试）",
@@ -46,10 +46,10 @@ def content(**changes) -> dict:
 def bulletin(session, user=None, slug: str = "q3-quality", publish: bool | datetime = True,
              **changes):
     """Add a bulletin; ``publish`` True publishes now, a datetime schedules, False drafts."""
-    record = bulletins.create(session, user, slug, content(**changes))
+    record = store.create(session, user, slug, content(**changes))
     if publish is True:
-        bulletins.publish(session, user, record)
+        store.publish(session, user, record)
     elif publish:
-        bulletins.publish(session, user, record, publish)
+        store.publish(session, user, record, publish)
     session.commit()
     return record

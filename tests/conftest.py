@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from formulatrust import create_app, db
-from formulatrust.db import make_engine
-from formulatrust.migrate import upgrade
-from formulatrust.models import Base
+from formulatrust import create_app
+from formulatrust.core import db
+from formulatrust.core.db import make_engine
+from formulatrust.core.migrate import upgrade
+from formulatrust.core.models import Base
 
 from . import factories
 
@@ -24,9 +25,25 @@ def database_backend() -> str:
     return "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgresql") else "sqlite"
 
 
+def pytest_sessionstart(session) -> None:
+    """Stop at once when the run was asked for one database and would use another."""
+    expected = os.environ.get("FORMULATRUST_TEST_DATABASE")
+    if expected and expected != database_backend():
+        pytest.exit(f"this run must use {expected}, but DATABASE_URL points to "
+                    f"{database_backend()}; refusing to run on the wrong database", returncode=1)
+
+
 def pytest_report_header(config) -> list[str]:
     browser = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "not found"
     return [f"formulatrust database: {database_backend()}", f"formulatrust browser: {browser}"]
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Mark every test under ``tests/browser`` as ``browser`` (``-m "not browser"`` leaves them)."""
+    browser = Path(__file__).parent / "browser"
+    for item in items:
+        if Path(item.fspath).is_relative_to(browser):
+            item.add_marker(pytest.mark.browser)
 
 
 def reset_database(engine: Engine) -> None:
@@ -56,6 +73,9 @@ def database_url(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def engine(database_url):
     engine = make_engine(database_url)
+    expected = os.environ.get("FORMULATRUST_TEST_DATABASE")
+    if expected and engine.dialect.name != expected:
+        pytest.exit(f"this run must use {expected}, not {engine.dialect.name}", returncode=1)
     reset_database(engine)
     yield engine
     engine.dispose()

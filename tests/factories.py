@@ -7,18 +7,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from formulatrust.models import (
-    Batch,
-    Brand,
-    Enterprise,
-    Factory,
-    FailedItem,
-    Product,
-    Rating,
-    Recall,
-    RegisteredSerial,
-    SamplingResult,
-)
+from formulatrust.enterprises.models import Brand, Enterprise, Factory, Product, Rating
+from formulatrust.results.models import FailedItem, Recall, SamplingResult
+from formulatrust.scan.models import Batch, RegisteredSerial
 
 
 def enterprise(session: Session, slug: str = "test-dairy", **fields) -> Enterprise:

@@ -14,8 +14,8 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from formulatrust import PROJECT_ROOT
-from formulatrust.db import make_engine
+from formulatrust.core.config import PROJECT_ROOT
+from formulatrust.core.db import make_engine
 
 
 def free_port() -> int:

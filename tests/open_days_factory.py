@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from formulatrust.models import Enterprise
-from formulatrust.models_open_days import OpenDay
+from formulatrust.enterprises.models import Enterprise
+from formulatrust.open_days.models import OpenDay
 
 
 def open_day(session: Session, enterprise: Enterprise, *, days: float = 10, capacity: int = 30,

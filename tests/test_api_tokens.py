@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from formulatrust import api_tokens
-from formulatrust.models_api import ApiToken
+from formulatrust.publishing import api_tokens
+from formulatrust.publishing.models import ApiToken
 
 
 @pytest.fixture

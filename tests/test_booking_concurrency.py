@@ -13,9 +13,10 @@ from http.cookiejar import CookieJar
 
 from sqlalchemy import select
 
-from formulatrust import create_app, db
-from formulatrust.migrate import upgrade
-from formulatrust.models_open_days import Booking, OpenDay
+from formulatrust import create_app
+from formulatrust.core import db
+from formulatrust.core.migrate import upgrade
+from formulatrust.open_days.models import Booking, OpenDay
 
 from . import factories
 from .liveserver import gunicorn, sibling_database

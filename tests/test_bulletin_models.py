@@ -9,11 +9,11 @@ from sqlalchemy import delete, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from formulatrust import bulletins
-from formulatrust.db import make_engine
-from formulatrust.migrate import downgrade, upgrade
-from formulatrust.models import utcnow
-from formulatrust.models_bulletins import Bulletin, BulletinAttachment, BulletinRevision
+from formulatrust.core.clock import utcnow
+from formulatrust.core.db import make_engine
+from formulatrust.core.migrate import downgrade, upgrade
+from formulatrust.publishing.bulletins import store
+from formulatrust.publishing.bulletins.models import Bulletin, BulletinAttachment, BulletinRevision
 
 from .bulletins_factory import bulletin, content
 from .liveserver import sibling_database
@@ -58,8 +58,8 @@ def test_times_are_stored_in_utc_and_read_back_aware(session):
 def test_file_bytes_round_trip_and_deleting_a_bulletin_deletes_its_parts(session):
     record = bulletin(session)
     data = b"%PDF-1.7\n" + bytes(range(256)) * 20000  # about 5 MB of every byte value
-    bulletins.attach(session, None, record, "big.pdf", "application/pdf", data, len(data))
-    bulletins.save(session, None, record, content(body_zh="改过"))
+    store.attach(session, None, record, "big.pdf", "application/pdf", data, len(data))
+    store.save(session, None, record, content(body_zh="改过"))
     session.commit()
     session.expire_all()
     assert session.scalar(select(BulletinAttachment.data)) == data

@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from formulatrust.charts import FONT, bar_chart, column_chart, line_chart
+from formulatrust.core.charts import FONT, bar_chart, column_chart, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 PHONE_WIDTH = 360 - 2 * 16  # a 360 px phone less the page margins

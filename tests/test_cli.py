@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from formulatrust import db
-from formulatrust.models import Brand, Enterprise, Product
+from formulatrust.core import db
+from formulatrust.enterprises.models import Brand, Enterprise, Product
 from formulatrust.search import query_index
 
 from .conftest import empty_tables

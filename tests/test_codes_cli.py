@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 
-from formulatrust.models import Batch
+from formulatrust.scan.models import Batch
 
 
 def test_issued_codes_resolve_as_genuine_and_their_short_codes_work(app, client, runner, trace,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from formulatrust import PROJECT_ROOT
-from formulatrust.content import ContentError, Library, load_page, render_markdown
+from formulatrust.core.config import PROJECT_ROOT
+from formulatrust.core.content import ContentError, Library, load_page, render_markdown
 
 
 def write(path, text):

@@ -7,8 +7,8 @@ import re
 import frontmatter
 import pytest
 
-from formulatrust import PROJECT_ROOT
-from formulatrust.cli_content import content_group
+from formulatrust.core.config import PROJECT_ROOT
+from formulatrust.learn.cli import content_group
 
 LEARN = PROJECT_ROOT / "content" / "learn"
 TOPICS = {"feeding", "choosing", "safety", "checking"}

@@ -8,7 +8,7 @@ import tomllib
 import pytest
 from sqlalchemy import select
 
-from formulatrust.models_accounts import AuditEntry
+from formulatrust.publishing.models import AuditEntry
 
 from .accounts_factory import make_user
 

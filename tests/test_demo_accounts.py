@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from formulatrust.demo_accounts import ACCOUNTS, FILE_NAME, host_of
-from formulatrust.models_accounts import AuditEntry, User
+from formulatrust.publishing.demo_accounts import ACCOUNTS, FILE_NAME, host_of
+from formulatrust.publishing.models import AuditEntry, User
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import re
 import pytest
 from flask import abort
 
-from formulatrust import DatabaseIdConverter
+from formulatrust.app import DatabaseIdConverter
 
 from .pagecheck import check_page
 

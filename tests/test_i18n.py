@@ -8,8 +8,8 @@ import sys
 import pytest
 from babel.messages.pofile import read_po
 
-from formulatrust import PROJECT_ROOT
-from formulatrust.cli import is_untranslated
+from formulatrust.core.cli import is_untranslated
+from formulatrust.core.config import PROJECT_ROOT
 
 from .pagecheck import check_page, text_of
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from formulatrust import bookings
-from formulatrust.demo_open_days import build_open_days
-from formulatrust.models_open_days import Booking, OpenDay
+from formulatrust.open_days import bookings
+from formulatrust.open_days.demo import build_open_days
+from formulatrust.open_days.models import Booking, OpenDay
 
 from .open_days_factory import open_day
 

@@ -1,30 +1,33 @@
-"""Guards for the ``site/`` -> ``formulatrust`` mapping (see STYLE.md's list of traps)."""
+"""Guards for the source root: ``site/`` holds the package ``formulatrust`` (see STYLE.md)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 import formulatrust
-from formulatrust import PROJECT_ROOT
+from formulatrust.core.config import PROJECT_ROOT
 
 PYPROJECT = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
-def test_every_python_folder_is_listed_as_a_package():
-    mapping = PYPROJECT["tool"]["setuptools"]["package-dir"]
-    listed = set(PYPROJECT["tool"]["setuptools"]["packages"])
-    found = set()
-    for package, folder in mapping.items():
-        root = PROJECT_ROOT / folder
-        for init in root.rglob("__init__.py"):
-            relative = init.parent.relative_to(root).parts
-            found.add(".".join((package, *relative)))
-    assert found - listed == set(), "add these to [tool.setuptools] packages"
+def test_site_is_a_source_root_that_holds_the_package():
+    assert PYPROJECT["tool"]["setuptools"]["package-dir"] == {"": "site"}
+    assert Path(formulatrust.__file__).resolve().parent == PROJECT_ROOT / "site" / "formulatrust"
+    assert (PROJECT_ROOT / "site" / "formulatrust" / "py.typed").is_file()
 
 
-def test_the_package_is_the_checkouts_site_folder():
-    assert Path(formulatrust.__file__).resolve().parent == PROJECT_ROOT / "site"
+def test_mypy_resolves_the_package_from_the_editable_install(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("from formulatrust.domain import gs1\n"
+                     "valid: bool = gs1.is_valid_gtin('09506000134352')\n", encoding="utf-8")
+    found = subprocess.run(
+        [sys.executable, "-m", "mypy", "--python-executable", sys.executable,
+         "--follow-imports=silent", "--no-incremental", "--no-error-summary", str(probe)],
+        cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert found.returncode == 0, found.stdout + found.stderr
 
 
 def test_top_level_folders_resolve_from_the_project_root(app):

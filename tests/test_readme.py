@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from formulatrust import PROJECT_ROOT
+from formulatrust.core.config import PROJECT_ROOT
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from formulatrust.models import ResultRevision, SamplingResult
+from formulatrust.results.models import ResultRevision, SamplingResult
 from formulatrust.search import query_index
 
 SAMPLE = Path(__file__).parent / "domain/data/results/samr_rows_sample.csv"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from formulatrust import api_tokens
-from formulatrust.models_accounts import AuditEntry
+from formulatrust.publishing import api_tokens
+from formulatrust.publishing.models import AuditEntry
 
 
 def test_the_cli_creates_lists_and_revokes_tokens(runner, session, world):

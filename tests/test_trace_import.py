@@ -9,16 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from formulatrust import trace_import
-from formulatrust.cli_trace import trace_group
 from formulatrust.domain.trace_format import parse_serial_csv, parse_trace_json
-from formulatrust.models import (
-    Batch,
-    BatchRevision,
-    Factory,
-    Product,
-    RegisteredSerial,
-)
+from formulatrust.enterprises.models import Factory, Product
+from formulatrust.scan import trace_import
+from formulatrust.scan.cli_trace import trace_group
+from formulatrust.scan.models import Batch, BatchRevision, RegisteredSerial
 
 DOC_PATH = Path(__file__).parents[1] / "docs" / "trace-import.md"
 GTIN = "09521234500049"  # new product in the documented example

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from formulatrust.models import ProblemReport, utcnow
-from formulatrust.models_accounts import AuditEntry, User
+from formulatrust.core.clock import utcnow
+from formulatrust.publishing.models import AuditEntry, User
+from formulatrust.scan.models import ProblemReport
 
 from .accounts_factory import make_user
 

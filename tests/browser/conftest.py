@@ -9,11 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from formulatrust import PROJECT_ROOT, create_app, db, integrity, signing
+from formulatrust import create_app
+from formulatrust.core import db, signing
+from formulatrust.core.config import PROJECT_ROOT
+from formulatrust.core.migrate import upgrade
 from formulatrust.domain import rating
-from formulatrust.migrate import upgrade
+from formulatrust.enterprises import integrity
+from formulatrust.pages.search_documents import all_documents
 from formulatrust.search import rebuild
-from formulatrust.search_documents import all_documents
 
 from .. import factories
 from ..liveserver import gunicorn, sibling_database
@@ -34,12 +37,9 @@ def chromium_path() -> str | None:
 
 
 def require(condition: bool, message: str) -> None:
-    """Fail under CI, skip elsewhere, when a browser-test prerequisite is missing."""
-    if condition:
-        return
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"{message} (CI=true: a missing prerequisite is a failure)")
-    pytest.skip(message)
+    """Fail, never skip, when a browser-test prerequisite is missing (`make test` installs it)."""
+    if not condition:
+        pytest.fail(f"{message}: `make test` installs it; a missing prerequisite is a failure")
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from playwright.sync_api import expect
 
-from formulatrust import create_app, db
-from formulatrust.migrate import upgrade
+from formulatrust import create_app
+from formulatrust.core import db
+from formulatrust.core.migrate import upgrade
 
 from .. import factories
 from ..accounts_factory import PASSWORD, make_user

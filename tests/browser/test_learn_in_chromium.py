@@ -9,10 +9,12 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import expect
 
-from formulatrust import PROJECT_ROOT, create_app, db
-from formulatrust.migrate import upgrade
+from formulatrust import create_app
+from formulatrust.core import db
+from formulatrust.core.config import PROJECT_ROOT
+from formulatrust.core.migrate import upgrade
+from formulatrust.pages.search_documents import all_documents
 from formulatrust.search import rebuild
-from formulatrust.search_documents import all_documents
 
 from .. import factories
 from ..liveserver import gunicorn, sibling_database

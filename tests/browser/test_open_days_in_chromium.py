@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from formulatrust import create_app, db
-from formulatrust.migrate import upgrade
+from formulatrust import create_app
+from formulatrust.core import db
+from formulatrust.core.migrate import upgrade
 
 from .. import factories
 from ..liveserver import gunicorn, sibling_database

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from formulatrust import bookings, create_app, db
-from formulatrust.migrate import upgrade
-from formulatrust.models_accounts import User
+from formulatrust import create_app
+from formulatrust.core import db
+from formulatrust.core.migrate import upgrade
+from formulatrust.open_days import bookings
+from formulatrust.publishing.models import User
 
 from .. import factories
 from ..accounts_factory import PASSWORD, PASSWORD_HASH

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from formulatrust.domain.statistics import (
+from formulatrust.domain.bulletin_tables import (
     MAX_ROWS,
     Problem,
     StatisticsError,

@@ -10,12 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from formulatrust.domain.trace_format import (
-    Problem,
-    parse_file,
-    parse_serial_csv,
-    parse_trace_json,
-)
+from formulatrust.domain.trace_format import Problem, parse_file, parse_serial_csv, parse_trace_json
 
 DOC_PATH = Path(__file__).parents[2] / "docs" / "trace-import.md"
 GTIN = "09521234500049"

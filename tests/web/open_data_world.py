@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
-from formulatrust.models import FailedItem, Rating, SamplingResult, SupervisionListing
+from formulatrust.enterprises.models import Rating
+from formulatrust.pages.search_documents import all_documents
+from formulatrust.results.models import FailedItem, SamplingResult, SupervisionListing
 from formulatrust.search import rebuild
-from formulatrust.search_documents import all_documents
 
 from .. import factories
 

@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-from formulatrust import accounts
+from formulatrust.core.clock import utcnow
 from formulatrust.domain import totp
-from formulatrust.models import utcnow
-from formulatrust.models_accounts import AuditEntry, User
+from formulatrust.publishing import accounts
+from formulatrust.publishing.models import AuditEntry, User
 
 from ..accounts_factory import PASSWORD, csrf_token, make_user, sign_in_as
 from ..pagecheck import check_page, text_of

@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from formulatrust.models import ProblemReport, utcnow
-from formulatrust.models_accounts import AuditEntry
-from formulatrust.views.admin import mask_contact
+from formulatrust.core.clock import utcnow
+from formulatrust.publishing.admin import mask_contact
+from formulatrust.publishing.models import AuditEntry
+from formulatrust.scan.models import ProblemReport
 
 from ..accounts_factory import make_user, sign_in_as
 from ..pagecheck import check_page, text_of

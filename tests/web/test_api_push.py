@@ -10,10 +10,10 @@ from flask_babel import force_locale, gettext
 from jsonschema import Draft202012Validator
 from sqlalchemy import func, select
 
-from formulatrust import api_tokens
-from formulatrust.models import Batch, Enterprise, Product, RegisteredSerial
-from formulatrust.models_accounts import AuditEntry
-from formulatrust.models_api import ApiToken
+from formulatrust.enterprises.models import Enterprise, Product
+from formulatrust.publishing import api_tokens
+from formulatrust.publishing.models import ApiToken, AuditEntry
+from formulatrust.scan.models import Batch, RegisteredSerial
 
 from ..accounts_factory import make_user, sign_in_as
 from ..test_trace_import import GTIN, RIVER_GTIN, example

@@ -1,8 +1,10 @@
-"""Every write route × every role (and signed out): allowed or refused as ``authz.RULES`` says.
+"""Every write route × every role (and signed out): allowed or refused as the roles require.
 
-A write route (POST, PUT, PATCH or DELETE) without a rule fails here, so each new route needs
-one. Refused means 403 for a signed-in user and a redirect to the sign-in page for the signed
-out; allowed means neither (the view may still answer 400 for the empty form, or 404).
+The expected answers are written out below from the roles the README describes, not read from
+``authz.RULES``, so a wrong rule fails here. A write route (POST, PUT, PATCH or DELETE) without
+a rule, or missing from the table below, fails too. Refused means 403 for a signed-in user and
+a redirect to the sign-in page for the signed out; allowed means neither (the view may still
+answer 400 for the empty form, or 404).
 """
 
 from __future__ import annotations
@@ -13,16 +15,66 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
-from formulatrust import api_tokens
-from formulatrust.accounts import role_required
-from formulatrust.domain.authz import ROLES, RULES, OwnEnterprise, can
-from formulatrust.models import Enterprise, ProblemReport
+from formulatrust.domain.authz import ROLES, RULES, OwnEnterprise
+from formulatrust.enterprises.models import Enterprise
+from formulatrust.publishing import api_tokens
+from formulatrust.publishing.accounts import role_required
+from formulatrust.scan.models import ProblemReport
 
 from ..accounts_factory import csrf_token, make_user, sign_in_as
 from ..open_days_factory import open_day
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 EVERYONE = [None, *ROLES]
+
+ADMIN, REGULATOR, ASSOCIATION, ENTERPRISE = "admin", "regulator", "association", "enterprise"
+ANYONE, SIGNED_IN, TOKEN = "anyone", "signed in", "API token"
+
+
+def own(*also: str) -> tuple[str, frozenset[str]]:
+    """Enterprise editors of the owning enterprise, and ``also`` these roles for any."""
+    return ("own", frozenset(also))
+
+
+# Who may send each write route. Public forms for anyone; sign-out for any account; regulators
+# publish results, records, recalls, penalties and waivers; associations (and admins) write
+# bulletins; enterprise editors their own enterprise's data; the push API takes only a token
+# (the view answers 401 without one, which is not a refusal by role).
+EXPECTED: dict[str, object] = {
+    "scan.report": ANYONE, "open_days.book": ANYONE, "open_days.cancel": ANYONE,
+    "open_days.manage": ANYONE, "account.sign_in": ANYONE, "account.sign_in_code": ANYONE,
+    "account.sign_out": SIGNED_IN, "account.sign_out_everywhere": SIGNED_IN,
+    "account.totp": {ADMIN, REGULATOR},
+    "admin.report_status": {REGULATOR},
+    "api_push.trace": TOKEN, "api_push.serials": TOKEN,
+    **{f"bulletins.{name}": {ADMIN, ASSOCIATION}
+       for name in ("new", "edit", "unpublish", "delete", "attach", "detach")},
+    "checkin.visit": own(ADMIN),
+    "enterprise_admin.new_reply": own(), "enterprise_admin.edit_reply": own(),
+    "enterprise_admin.withdraw_reply": own(),
+    "open_days_editor.new_visit": own(ADMIN), "open_days_editor.edit_visit": own(ADMIN),
+    "publish.results": {REGULATOR}, "publish.records": {REGULATOR},
+    "publish.recall": {REGULATOR}, "publish.penalty": {REGULATOR},
+    "publish.trace": own(ADMIN, REGULATOR), "publish.serials": own(ADMIN, REGULATOR),
+    "publish.codes": own(),
+    "showcases.edit": own(ADMIN), "showcases.unpublish": own(ADMIN),
+    "showcases.waive": {REGULATOR},
+    "tokens.create": {ADMIN, ENTERPRISE}, "tokens.revoke": own(ADMIN),
+}
+
+
+def expected_allowed(role: str | None, endpoint: str, owner_id: int | None,
+                     user_enterprise_id: int | None) -> bool:
+    """Tell from EXPECTED whether ``role`` may send ``endpoint`` for a record of ``owner_id``."""
+    who = EXPECTED[endpoint]
+    if who in (ANYONE, TOKEN):
+        return True
+    if who == SIGNED_IN:
+        return role is not None
+    if isinstance(who, tuple):
+        return role in who[1] or (role == ENTERPRISE and owner_id is not None
+                                  and owner_id == user_enterprise_id)
+    return role in who
 
 # A value for each URL argument of a write route. A route with a new argument name fails
 # until a sample is added here.
@@ -52,8 +104,8 @@ OWNED: dict[str, object] = {
         brand.slug for brand in world["brands"] if brand.enterprise_id == enterprise.id)},
     # An enterprise's open days and replies (test_enterprise_admin.py checks them in detail);
     # no such reply or record: allowed roles get 404.
-    "enterprise_admin.new_visit": lambda world, enterprise: {"slug": enterprise.slug},
-    "enterprise_admin.edit_visit": lambda world, enterprise: {
+    "open_days_editor.new_visit": lambda world, enterprise: {"slug": enterprise.slug},
+    "open_days_editor.edit_visit": lambda world, enterprise: {
         "slug": enterprise.slug, "visit_id": world["visits"][enterprise.id].id},
     "enterprise_admin.new_reply": lambda world, enterprise: {
         "slug": enterprise.slug, "target": "penalty", "target_id": 999999},
@@ -93,6 +145,10 @@ def test_every_write_route_has_a_rule(app):
     assert routes, "the app should have write routes"
     missing = sorted({endpoint for endpoint, _, _ in routes if endpoint not in RULES})
     assert missing == [], f"write routes without a rule in authz.RULES: {missing}"
+
+
+def test_the_expected_table_names_every_write_route_and_nothing_else(app):
+    assert sorted({endpoint for endpoint, _, _ in write_routes(app)}) == sorted(EXPECTED)
 
 
 def test_every_ownership_rule_says_how_to_reach_a_record(app):
@@ -135,8 +191,8 @@ def wrong_answers(app, client, session, world, role) -> list[str]:
             sign_in_as(client, user)
             url = url_for_route(app, endpoint, arguments, world, owned)
             response = client.open(url, method=method, data={"csrf_token": token})
-            expected = can(role, endpoint, enterprise.id if enterprise else None,
-                           user.enterprise_id if user else None)
+            expected = expected_allowed(role, endpoint, enterprise.id if enterprise else None,
+                                        user.enterprise_id if user else None)
             if refused(response, role) == expected:
                 wrong.append(f"{method} {url} ({endpoint}): {response.status_code}, "
                              f"expected {'allowed' if expected else 'refused'}")
@@ -170,6 +226,8 @@ def test_enterprise_editors_change_only_their_own_enterprise(make_app, app_overr
     rule = OwnEnterprise(also=frozenset({"admin"}))
     monkeypatch.setitem(RULES, "test.edit", rule)
     monkeypatch.setitem(RULES, "test.careless", rule)
+    monkeypatch.setitem(EXPECTED, "test.edit", own(ADMIN))
+    monkeypatch.setitem(EXPECTED, "test.careless", own(ADMIN))
     for endpoint in ("test.edit", "test.careless"):
         monkeypatch.setitem(OWNED, endpoint, lambda world, enterprise: {"slug": enterprise.slug})
     client = app.test_client()

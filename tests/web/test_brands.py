@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from formulatrust import PROJECT_ROOT
+from formulatrust.core.config import PROJECT_ROOT
 
 from ..open_days_factory import open_day
 from ..pagecheck import check_page

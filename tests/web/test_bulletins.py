@@ -10,10 +10,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from formulatrust import demo_bulletins
-from formulatrust.models import utcnow
-from formulatrust.models_accounts import AuditEntry
-from formulatrust.models_bulletins import Bulletin, BulletinAttachment, BulletinRevision
+from formulatrust.core.clock import utcnow
+from formulatrust.publishing.bulletins import demo
+from formulatrust.publishing.bulletins.models import Bulletin, BulletinAttachment, BulletinRevision
+from formulatrust.publishing.models import AuditEntry
 
 from ..accounts_factory import make_user, sign_in_as
 from ..bulletins_factory import PDF, bulletin, form_fields
@@ -402,7 +402,7 @@ def test_the_list_is_newest_first_and_paginated(app, session):
 
 
 def test_the_demo_bulletins_are_fictional_visible_and_drawn(app, session):
-    assert demo_bulletins.build(session) == 3
+    assert demo.build(session) == 3
     session.commit()
     public = reader(app)
     assert slugs_listed(public) == ["2026-autumn-storage", "2026-10-production-sales",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from formulatrust import bookings
-from formulatrust.models_accounts import AuditEntry
-from formulatrust.models_open_days import Booking
+from formulatrust.open_days import bookings
+from formulatrust.open_days.models import Booking
+from formulatrust.publishing.models import AuditEntry
 
 from ..accounts_factory import csrf_token, make_user, sign_in_as
 from ..open_days_factory import open_day

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from formulatrust import bookings
-from formulatrust.models import Factory, SamplingResult
-from formulatrust.models_accounts import AuditEntry
-from formulatrust.models_integrity import Penalty, Reply
-from formulatrust.models_open_days import Booking, OpenDay
+from formulatrust.enterprises.models import Factory, Penalty, Reply
+from formulatrust.open_days import bookings
+from formulatrust.open_days.models import Booking, OpenDay
+from formulatrust.publishing.models import AuditEntry
+from formulatrust.results.models import SamplingResult
 
 from ..accounts_factory import csrf_token, make_user, sign_in_as
 from ..open_days_factory import open_day

@@ -10,8 +10,7 @@ from xml.etree import ElementTree
 import pytest
 from sqlalchemy import func, select
 
-from formulatrust.models import Rating
-from formulatrust.models_integrity import Penalty, Reply
+from formulatrust.enterprises.models import Penalty, Rating, Reply
 
 from ..pagecheck import check_page, text_of
 
@@ -118,7 +117,7 @@ def test_methodology_and_standards_pages(client, records):
 def test_an_enterprise_may_reply_beside_a_result(runner, client, session, world, tmp_path):
     from datetime import date
 
-    from formulatrust.models import SamplingResult
+    from formulatrust.results.models import SamplingResult
 
     failed = SamplingResult(sample_no="S-9", enterprise_id=world["enterprises"][0].id,
                             product_name="测试", compliant=False, announced_on=date(2026, 5, 1))

@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from formulatrust.open_data_fields import DATASETS, json_keys
+from formulatrust.open_data.fields import DATASETS, json_keys
 
 from ..pagecheck import check_page, text_of
 from . import open_data_world

@@ -10,7 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from formulatrust.models import Recall
+from formulatrust.results.models import Recall
 
 from . import open_data_world
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from formulatrust.pages.search_documents import all_documents
 from formulatrust.search import Document, rebuild
-from formulatrust.search_documents import all_documents
 
 from ..pagecheck import check_page
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from formulatrust.models_open_days import Booking, OpenDay
+from formulatrust.open_days.models import Booking, OpenDay
 
 from ..open_days_factory import open_day
 from ..pagecheck import check_page, text_of

@@ -37,6 +37,9 @@ def crawl(client, lang: str) -> dict[str, int]:
             link = target.path + (f"?{query}" if query else "")
             if link not in seen:
                 queue.append(link)
+    unvisited = sorted({path for path in queue if path not in seen})
+    assert not unvisited, f"the crawl reached its cap of {MAX_PAGES} pages; not checked: " \
+        f"{unvisited[:10]}"
     return seen
 
 

@@ -1,4 +1,4 @@
-"""Publishing from the browser: uploads, code issuance, recalls and penalties (views/publish.py)."""
+"""Publishing from the browser: uploads, code issuance, recalls, penalties (publishing/views.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from formulatrust.models import Batch, Product, Recall, RegisteredSerial, SamplingResult
-from formulatrust.models_accounts import AuditEntry
-from formulatrust.models_integrity import Licence, Penalty
+from formulatrust.enterprises.models import Licence, Penalty, Product
+from formulatrust.publishing.models import AuditEntry
+from formulatrust.results.models import Recall, SamplingResult
+from formulatrust.scan.models import Batch, RegisteredSerial
 from formulatrust.search import query_index
 
 from ..accounts_factory import csrf_token, make_user, sign_in_as

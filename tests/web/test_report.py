@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from formulatrust.models import ProblemReport
+from formulatrust.scan.models import ProblemReport
 
 from ..pagecheck import check_page
 

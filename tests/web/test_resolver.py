@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from formulatrust.signing import signer
+from formulatrust.core.signing import signer
 
 from ..pagecheck import check_page
 

@@ -9,9 +9,9 @@ from xml.etree import ElementTree
 
 import pytest
 
-from formulatrust.models import FailedItem, ResultRevision, SamplingResult
+from formulatrust.pages.search_documents import all_documents
+from formulatrust.results.models import FailedItem, ResultRevision, SamplingResult
 from formulatrust.search import rebuild
-from formulatrust.search_documents import all_documents
 
 from ..pagecheck import check_page, text_of
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from formulatrust.core.signing import short_codes
 from formulatrust.domain.shortcode import ALPHABET, normalise
-from formulatrust.signing import short_codes
 
 from ..pagecheck import check_page, text_of
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from formulatrust.brands.models import Showcase, ShowcaseRevision, ShowcaseWaiver
 from formulatrust.domain.compliance import default_rules
-from formulatrust.models_accounts import AuditEntry
-from formulatrust.models_showcases import Showcase, ShowcaseRevision, ShowcaseWaiver
+from formulatrust.publishing.models import AuditEntry
 
 from ..accounts_factory import make_user, sign_in_as
 from ..pagecheck import check_page, text_of

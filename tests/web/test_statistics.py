@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from formulatrust.models import FailedItem, SamplingResult
+from formulatrust.results.models import FailedItem, SamplingResult
 
 from ..pagecheck import check_page
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from formulatrust import api_tokens
-from formulatrust.models_accounts import AuditEntry
-from formulatrust.models_api import ApiToken
+from formulatrust.publishing import api_tokens
+from formulatrust.publishing.models import ApiToken, AuditEntry
 
 from ..accounts_factory import csrf_token, make_user, sign_in_as
 from ..pagecheck import check_page, text_of

@@ -1,0 +1,106 @@
+"""The Flask application factory: settings, extensions, commands and every area's blueprints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:…>`` in every route: numbers beyond a database id are 404, not an overflow."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2_147_483_647, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application: defaults, then the environment, then ``overrides``."""
+    from formulatrust.core import (
+        chrome,
+        cli,
+        config,
+        content,
+        db,
+        demo_banner,
+        errors,
+        i18n,
+        security,
+        signing,
+    )
+    from formulatrust.core.all_models import metadata
+    from formulatrust.core.extensions import csrf, limiter
+
+    overrides = dict(overrides or {})
+    app = Flask(
+        __name__,
+        instance_path=overrides.pop("INSTANCE_PATH", None) or config.instance_path(),
+        static_folder=str(config.STATIC_DIR),
+        static_url_path="/static",
+    )
+    config.load(app, overrides)
+    app.extensions["formulatrust.metadata"] = metadata  # every area's tables, mapped together
+    app.url_map.converters["int"] = DatabaseIdConverter
+    app.json.ensure_ascii = False  # Chinese stays readable (and smaller) in JSON answers
+    if app.config.get("PROXY_COUNT"):
+        # Behind N trusted proxies: take client address, scheme and host from X-Forwarded-*.
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    db.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    content.init_app(app)
+    signing.init_app(app)
+    demo_banner.init_app(app)
+    chrome.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from formulatrust.brands import showcase_views
+    from formulatrust.brands import views as brands
+    from formulatrust.enterprises import editor_views, ratings
+    from formulatrust.enterprises import views as enterprises
+    from formulatrust.learn import views as learn
+    from formulatrust.open_data import views as open_data
+    from formulatrust.open_days import checkin
+    from formulatrust.open_days import editor_views as open_days_editor
+    from formulatrust.open_days import views as open_days
+    from formulatrust.pages import landing, search
+    from formulatrust.pages import views as main
+    from formulatrust.publishing import account, admin, api_push, tokens
+    from formulatrust.publishing import views as publish
+    from formulatrust.publishing.bulletins import views as bulletins
+    from formulatrust.results import recalls, statistics
+    from formulatrust.results import views as results
+    from formulatrust.scan import resolver
+    from formulatrust.scan import views as scan
+
+    for module in (main, scan, resolver, results, recalls, enterprises, brands, learn, search,
+                   open_days):
+        app.register_blueprint(module.bp)
+    app.register_blueprint(results.api)
+    for api in (recalls.api, enterprises.api, open_data.bp, open_data.api):
+        app.register_blueprint(api)
+    app.register_blueprint(recalls.supervision)
+    app.register_blueprint(ratings.bp)
+    app.register_blueprint(statistics.bp)
+    for blueprint in landing.blueprints:
+        app.register_blueprint(blueprint)
+    app.register_blueprint(bulletins.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(admin.bp)
+    for module in (tokens, api_push, checkin):
+        app.register_blueprint(module.bp)
+    app.register_blueprint(publish.bp)
+    app.register_blueprint(showcase_views.bp)
+    app.register_blueprint(editor_views.bp)
+    app.register_blueprint(open_days_editor.bp)

@@ -1,0 +1,1 @@
+"""Brand showcases: the public page and the editor, with the advertising-compliance gate."""

@@ -1,0 +1,13 @@
+"""Every area's models, imported together so the metadata and the mappers know every table."""
+
+from formulatrust.brands import models as brands
+from formulatrust.core.models import Base
+from formulatrust.enterprises import models as enterprises
+from formulatrust.open_days import models as open_days
+from formulatrust.publishing import models as publishing
+from formulatrust.publishing.bulletins import models as bulletins
+from formulatrust.results import models as results
+from formulatrust.scan import models as scan
+
+AREAS = (brands, enterprises, open_days, publishing, bulletins, results, scan)
+metadata = Base.metadata

@@ -1,0 +1,18 @@
+"""One clock for the site: the current time in UTC, and Shanghai time for people."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def utcnow() -> datetime:
+    """Return the current time in UTC, timezone-aware."""
+    return datetime.now(UTC)
+
+
+def shanghai_now() -> datetime:
+    """Return the current time in Shanghai, timezone-aware."""
+    return datetime.now(SHANGHAI)

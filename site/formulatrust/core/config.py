@@ -1,0 +1,101 @@
+"""Configuration: defaults, then the environment, then explicit overrides."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+# The checkout: site/formulatrust/core/config.py is three folders below it.
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+STATIC_DIR = PROJECT_ROOT / "static"
+CONTENT_DIR = PROJECT_ROOT / "content"
+TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
+
+ENV_PREFIX = "FORMULATRUST"
+SECRET_KEY_FILE = "secret_key"
+
+DEFAULTS: dict[str, Any] = {
+    "SITE_NAME": "Shanghai Infant Formula Trust",
+    "SITE_HOST": "127.0.0.1:8000",
+    "PREFERRED_URL_SCHEME": "https",
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "LANG_COOKIE_MAX_AGE": 365 * 24 * 3600,
+    "WTF_CSRF_TIME_LIMIT": 3600,
+    "BABEL_DEFAULT_LOCALE": "zh",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "RATELIMIT_STORAGE_URI": "safememory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "SEARCH_RATE_LIMIT": "60/minute",
+    "SEARCH_ENGINE": "tantivy",  # engine of the next index build: "tantivy" or "whoosh"
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "SERIAL_KEYS": None,  # {"A": "<hex>", …}; generated into instance/serial_keys.json if unset
+    "SERIAL_KEY_ID": None,  # which key issues new codes; the newest by default
+    "QUERY_LOG_ENABLED": True,
+    "REPORT_RATE_LIMIT": "5/hour",
+    "FACTS_CACHE_SECONDS": 30,  # how long batch-level facts are reused; recalls show within it
+    "BOOKING_RATE_LIMIT": "10/hour",  # open-day booking attempts per client
+    "BOOKING_LOOKUP_RATE_LIMIT": "20/hour",  # "manage a booking" lookups per client
+    "BOOKING_RETENTION_DAYS": 30,  # bookings are deleted this many days after the visit
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,  # seconds a sign-in lasts, whatever the activity
+    "SIGN_IN_RATE_LIMIT": "10/15 minutes",  # sign-in and security-code attempts per client
+    "SIGN_IN_MAX_FAILURES": 5,  # wrong passwords or codes in a row before an account locks
+    "SIGN_IN_LOCKOUT_MINUTES": 15,  # how long a locked account stays locked
+    "REPORT_RETENTION_DAYS": 180,  # contacts of closed problem reports are deleted after this
+    "BULLETIN_ATTACHMENT_MAX_BYTES": 5 * 1024 * 1024,  # largest PDF attached to a bulletin
+    "API_RATE_LIMIT": "60/minute",  # push-API requests per token
+    "API_MAX_BYTES": 16 * 1024 * 1024,  # largest push-API request body
+    "DEMO_ACCOUNTS": False,  # allow `demo-accounts` (local use only; refused for a public host)
+}
+
+
+def instance_path() -> str:
+    """Return ``FORMULATRUST_INSTANCE_PATH``, else ``instance/`` in the checkout."""
+    return os.environ.get(f"{ENV_PREFIX}_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+
+
+def load(app: Flask, overrides: dict[str, Any]) -> None:
+    """Fill ``app.config`` from defaults, environment and overrides, then derive the rest."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env(ENV_PREFIX)
+    for name in ("DATABASE_URL", "SEARCH_INDEX_DIR", "SECRET_KEY"):
+        if os.environ.get(name) and f"{ENV_PREFIX}_{name}" not in os.environ:
+            app.config[name] = os.environ[name]
+    app.config.update(overrides)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.setdefault("DATABASE_URL", f"sqlite:///{instance / 'formulatrust.sqlite3'}")
+    app.config.setdefault("SEARCH_INDEX_DIR", str(instance / "search-index"))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance / SECRET_KEY_FILE)
+
+
+def _instance_secret(path: Path) -> str:
+    """Read the secret key kept in the instance folder, creating it once if missing."""
+    key = instance_file(path, lambda: secrets.token_urlsafe(48)).strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} holds a secret key shorter than 32 characters")
+    return key
+
+
+def instance_file(path: Path, make: Callable[[], str]) -> str:
+    """Return the text of a private instance file, writing ``make()`` into it once if missing."""
+    if not path.exists():
+        # Write then hard-link, so concurrent workers never read a half-written file.
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        draft.write_text(make(), encoding="utf-8")
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text(encoding="utf-8")

@@ -1,0 +1,92 @@
+"""Database engine and per-request sessions (SQLAlchemy 2, SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from formulatrust.core import freshness
+
+EXTENSION_KEY = "formulatrust.db"
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine with the settings each backend needs."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    # In WAL mode NORMAL is corruption-safe; it only skips the fsync on every commit.
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def init_app(app: Flask) -> None:
+    """Bind an engine and a session factory to ``app``; close sessions after each request."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions[EXTENSION_KEY] = sessionmaker(engine, expire_on_commit=False)
+    freshness.init_app(app, app.extensions[EXTENSION_KEY])
+    app.teardown_appcontext(_close_session)
+    app.after_request(run_after_response)
+
+
+def dispose(app: Flask) -> None:
+    """Close every pooled connection of ``app``'s engine."""
+    app.extensions[EXTENSION_KEY].kw["bind"].dispose()
+
+
+def engine() -> Engine:
+    """Return the current application's engine."""
+    return current_app.extensions[EXTENSION_KEY].kw["bind"]
+
+
+def session() -> Session:
+    """Return the session for this request or CLI command, opening it on first use."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions[EXTENSION_KEY]()
+    return g.db_session
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """Run a block in one transaction on the current session, rolling back on error."""
+    db = session()
+    try:
+        yield db
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    db = g.pop("db_session", None)
+    if db is not None:
+        db.close()
+
+
+def after_response(callback):
+    """Run ``callback`` once the response has been sent, so slow bookkeeping never delays it."""
+    g.setdefault("after_response", []).append(callback)
+    return callback
+
+
+def run_after_response(response):
+    """Attach the queued callbacks to ``response`` (registered as an ``after_request`` hook)."""
+    for callback in g.pop("after_response", []):
+        response.call_on_close(callback)
+    return response

@@ -1,0 +1,86 @@
+"""Bilingual error pages (and JSON errors for API clients)."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from formulatrust.core.i18n import current_language, other_language
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Check what you typed.")),
+    403: (_l("Not allowed"), _l("You do not have permission to see or change this.")),
+    404: (_l("Page not found"), _l("There is no page at this address. Check the address.")),
+    405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("Upload too large"), _l("The file or form you sent is too large.")),
+    429: (_l("Too many requests"),
+          _l("You have sent too many requests. Wait a minute and try again.")),
+    500: (_l("Something went wrong"),
+          _l("An error on our side stopped this page. Try again later.")),
+}
+CSRF_MESSAGE = _l("The form had expired or was not sent from this site. Reload it and try again.")
+
+
+def wants_json() -> bool:
+    """Tell whether the client prefers JSON to HTML (API addresses always answer JSON)."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > 0
+
+
+def _texts(code: int, detail: str | None) -> dict[str, tuple[str, str]]:
+    """Return the title and message in both languages."""
+    title, message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    texts = {}
+    for lang in (current_language(), other_language()):
+        with force_locale(lang):
+            texts[lang] = (str(title), str(detail or message))
+    return texts
+
+
+def render_error(code: int, detail: str | None = None):
+    """Render the error page for ``code`` in the active and the other language."""
+    texts = _texts(code, detail)
+    if wants_json():
+        body = {"error": {"status": code, **{lang: {"title": t, "message": m}
+                                             for lang, (t, m) in texts.items()},
+                          # the API's error shape too (open_data/downloads.py api_error)
+                          "message": texts[current_language()][1],
+                          "messages": {lang: m for lang, (_t, m) in texts.items()}}}
+        return make_response(jsonify(body), code)
+    return make_response(render_template("errors/error.html", code=code, texts=texts), code)
+
+
+def handle_http_error(error: HTTPException):
+    """Answer an HTTP error with its bilingual page."""
+    code = error.code or 500
+    if code not in MESSAGES and code < 500:
+        code = 400
+    response = render_error(code)
+    if code == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def handle_csrf_error(_error: CSRFError):
+    """Answer a missing or stale CSRF token with a clear message."""
+    return render_error(400, str(CSRF_MESSAGE))
+
+
+def handle_unexpected(error: Exception):
+    """Log an unexpected error and show the 500 page."""
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    return render_error(InternalServerError.code)
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,115 @@
+"""Language choice: ``?lang=`` (remembered in a cookie), else Accept-Language, else Chinese."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from flask import Flask, Response, current_app, g, request
+from flask_babel import Babel, force_locale, get_locale, get_translations
+
+from formulatrust.core.config import PROJECT_ROOT
+
+LANGUAGES = {"zh": "中文", "en": "English"}
+DEFAULT_LANGUAGE = "zh"
+HTML_LANG = {"zh": "zh-Hans", "en": "en"}
+LANG_COOKIE = "lang"
+# Stand-ins for the language-switch links in HTML rendered once and reused (site/chrome.py).
+SWITCH_PLACEHOLDERS = {code: f"\x00switch-{code}\x00" for code in LANGUAGES}
+
+
+def select_language() -> str:
+    """Return the language for this request."""
+    chosen = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    best = request.accept_languages.best_match(["zh", "zh-CN", "zh-Hans", "en", "en-US", "en-GB"])
+    if best and best.lower().startswith("en"):
+        return "en"
+    return DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    """Return the active language code, ``zh`` or ``en``."""
+    return str(get_locale() or DEFAULT_LANGUAGE)[:2]
+
+
+def other_language() -> str:
+    """Return the language that is not active, for bilingual notices."""
+    return "en" if current_language() == "zh" else "zh"
+
+
+def localized(record: object, field: str) -> str:
+    """Return ``record.<field>_<lang>`` for the active language, falling back to the other."""
+    value = getattr(record, f"{field}_{current_language()}", None)
+    return value or getattr(record, f"{field}_{other_language()}", "") or ""
+
+
+def language_switch_url(lang: str) -> str:
+    """Return the current URL with ``lang`` set, keeping the other query parameters.
+
+    While HTML meant for reuse is rendered, return a placeholder that ``chrome`` fills later.
+    """
+    if g.get("switch_placeholders"):
+        return SWITCH_PLACEHOLDERS[lang]
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [lang]
+    return f"{path_as_sent()}?{urlencode(args, doseq=True)}"
+
+
+def path_as_sent() -> str:
+    """Return the request path still percent-encoded, so an escaped ``/`` stays in its value."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or ""
+    path = raw.split("?", 1)[0]
+    return path if path.startswith("/") else quote(request.path)
+
+
+def remember_choice(response: Response) -> Response:
+    """Store an explicit ``?lang=`` choice in a cookie and mark responses as language-dependent."""
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES and request.cookies.get(LANG_COOKIE) != chosen:
+        response.set_cookie(
+            LANG_COOKIE,
+            chosen,
+            max_age=current_app.config["LANG_COOKIE_MAX_AGE"],
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+            samesite="Lax",
+        )
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
+def _translations():
+    """Return the active catalogue, looked up once per locale per request.
+
+    Flask-Babel resolves the catalogue on every call, which dominated page rendering. The
+    locale object is compared by identity, so ``force_locale`` blocks still switch language.
+    """
+    locale = getattr(getattr(g, "_flask_babel", None), "babel_locale", None)
+    cached = g.get("_translations_cache")
+    if cached is not None and locale is not None and cached[0] is locale:
+        return cached[1]
+    translations = get_translations()
+    g._translations_cache = (getattr(g._flask_babel, "babel_locale", None), translations)
+    return translations
+
+
+def init_app(app: Flask) -> None:
+    """Set up Flask-Babel with the catalogues in the top-level ``translations/``."""
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PROJECT_ROOT / "translations")
+    Babel(app, locale_selector=select_language)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: _translations().ugettext(text),
+        ngettext=lambda singular, plural, n: _translations().ungettext(singular, plural, n),
+        newstyle=True,
+    )
+    app.after_request(remember_choice)
+    app.jinja_env.globals.update(
+        LANGUAGES=LANGUAGES,
+        HTML_LANG=HTML_LANG,
+        current_language=current_language,
+        other_language=other_language,
+        language_switch_url=language_switch_url,
+        force_locale=force_locale,
+    )
+    app.jinja_env.filters["l10n"] = localized

@@ -1,0 +1,1 @@
+"""Enterprises: integrity files, ratings, standards and the enterprise's own replies."""

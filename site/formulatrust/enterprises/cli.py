@@ -1,0 +1,56 @@
+"""``flask --app wsgi enterprises import FILE`` and ``ratings assess``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from formulatrust.core import db
+from formulatrust.domain import rating
+from formulatrust.enterprises import integrity, integrity_import
+from formulatrust.enterprises.models import Enterprise
+
+enterprises_group = AppGroup("enterprises", help="Enterprise integrity records.")
+ratings_group = AppGroup("ratings", help="Integrity ratings.")
+
+
+@enterprises_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_records(path: Path) -> None:
+    """Import licences, certifications, penalties, inspections, standards, ratings and replies."""
+    session = db.session()
+    try:
+        counts = integrity_import.import_records(session, path.read_text(encoding="utf-8-sig"))
+    except integrity_import.RecordsImportError as error:
+        session.rollback()
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(
+            f"{len(error.problems)} problem(s); nothing was imported.") from error
+    session.commit()
+    click.echo(", ".join(f"{n} {name}" for name, n in counts.items()) + " imported.")
+
+
+@ratings_group.command("assess")
+@click.option("--assessor", required=True, help="Who is assessing (recorded with the rating).")
+@click.option("--on", "on", default=None, help="Assessment date (YYYY-MM-DD), default today.")
+@click.argument("slugs", nargs=-1)
+def assess(assessor: str, on: str | None, slugs: tuple[str, ...]) -> None:
+    """Rate enterprises (all, or SLUGS) by the published methodology; history is kept."""
+    day = date.fromisoformat(on) if on else date.today()
+    session = db.session()
+    query = select(Enterprise).order_by(Enterprise.slug)
+    if slugs:
+        query = query.where(Enterprise.slug.in_(slugs))
+    enterprises = session.scalars(query).all()
+    if slugs and len(enterprises) != len(set(slugs)):
+        raise click.ClickException("unknown enterprise slug")
+    for enterprise in enterprises:
+        result = rating.assess(integrity.evidence(session, enterprise, day), day)
+        integrity.record_assessment(session, enterprise, result, assessor)
+        click.echo(f"{enterprise.slug}: {result.grade} ({result.score})")
+    session.commit()

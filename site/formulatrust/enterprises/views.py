@@ -1,0 +1,94 @@
+"""Enterprises: every producer on record, with its brands and products; downloads, API, feed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from formulatrust.core import db
+from formulatrust.core.i18n import localized
+from formulatrust.enterprises import integrity
+from formulatrust.enterprises.models import Brand, Enterprise
+from formulatrust.enterprises.ratings import current_ratings, enterprise_json, filtered, read_args
+from formulatrust.open_data import downloads
+from formulatrust.open_data.fields import ENTERPRISES
+from formulatrust.results.models import SamplingResult
+from formulatrust.results.query import FilterError, conditions
+from formulatrust.results.views import FEED_SIZE, atom_response, newest, read_filters
+
+bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
+api = downloads.open_api_blueprint(Blueprint("enterprises_api", __name__, url_prefix="/api/v1"))
+bp.register_error_handler(FilterError, downloads.bad_filter)
+api.register_error_handler(FilterError, downloads.bad_filter)
+
+
+def register(grade: str = "", district: str = "", sort: str = "name") -> list[dict]:
+    """Every enterprise with its brands and current rating, as JSON records."""
+    rows = filtered(current_ratings(brands=True), grade, district, sort)
+    return [enterprise_json(e, r, register=True) for e, r in rows]
+
+
+@bp.get("")
+def index():
+    """List every enterprise by name (``?format=csv|json`` downloads the register)."""
+    fmt = downloads.requested_format()
+    if fmt != "html":
+        return downloads.download(ENTERPRISES, register(), fmt, "enterprises")
+    enterprises = db.session().scalars(
+        select(Enterprise).options(selectinload(Enterprise.brands)).order_by(Enterprise.slug)
+    ).all()
+    return render_template("enterprises/index.html", enterprises=enterprises)
+
+
+def find(slug: str, *options) -> Enterprise:
+    """Return the enterprise with ``slug``, or answer 404."""
+    enterprise = db.session().scalars(
+        select(Enterprise).where(Enterprise.slug == slug).options(*options)).first()
+    if enterprise is None:
+        abort(404)
+    return enterprise
+
+
+@bp.get("/<slug>")
+def detail(slug: str):
+    """Show one enterprise's profile."""
+    enterprise = find(slug, selectinload(Enterprise.brands).selectinload(Brand.products))
+    return render_template("enterprises/detail.html", enterprise=enterprise,
+                           profile=integrity.profile(db.session(), enterprise),
+                           today=date.today())
+
+
+@bp.get("/<slug>/results.atom")
+def results_feed(slug: str):
+    """Atom feed of one enterprise's newest results; the /results filters apply too.
+
+    A result is the enterprise's when the import linked it, or when it names the enterprise.
+    """
+    enterprise = find(slug)
+    filters, ids = read_filters()
+    results = list(db.session().scalars(
+        select(SamplingResult)
+        .where(*conditions(filters, ids),
+               or_(SamplingResult.enterprise_id == enterprise.id,
+                   SamplingResult.enterprise_name == enterprise.name_zh))
+        .options(selectinload(SamplingResult.failed_items))
+        .order_by(SamplingResult.announced_on.desc(), SamplingResult.id.desc())
+        .limit(FEED_SIZE)))
+    args = filters.as_args(page=None)
+    return atom_response(
+        "results/feed.atom", results=results, filters=filters, updated=newest(results),
+        title=_("Sampling results: %(name)s", name=localized(enterprise, "name")),
+        self_href=url_for("enterprises.results_feed", slug=slug, _external=True, **args),
+        alternate_href=url_for("enterprises.detail", slug=slug, _external=True))
+
+
+@api.get("/enterprises")
+def api_enterprises():
+    """Enterprises with their brands and current ratings; the /ratings filters apply."""
+    grade, district, sort = read_args()
+    return downloads.json_response({"enterprises": register(grade, district, sort),
+                                    "licence": downloads.licence_url()})

@@ -1,0 +1,1 @@
+"""Science education articles and the content checks against the advertising rules."""

@@ -1,0 +1,1 @@
+"""Open data: downloads, API conventions, the OpenAPI document, the data dictionary."""

@@ -1,0 +1,170 @@
+"""Open data shared by the areas that offer it: ``?format=`` on a page's own URL, CSV and JSON
+downloads, API errors in both languages, CORS."""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from flask import Blueprint, Response, abort, jsonify, request, url_for
+from flask_babel import LazyString, force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+
+from formulatrust.core.errors import MESSAGES, render_error
+from formulatrust.core.i18n import LANGUAGES, current_language
+from formulatrust.open_data.fields import Dataset
+from formulatrust.results.query import FilterError
+
+FORMATS = ("html", "csv", "json")
+# URL converter for record ids: larger numbers are no id (404), not a database error (500).
+FILTER_MESSAGES = {
+    "too_long": _l("Use at most 100 characters in “%(field)s”."),
+    "number": _l("“%(field)s” must be a number, such as a year like 2024."),
+    "choice": _l("“%(field)s” has a value this page does not offer."),
+}
+FILTER_LABELS = {"q": _l("Search"), "year": _l("Year"), "compliant": _l("Result"),
+                 "enterprise": _l("Enterprise"), "category": _l("Category"),
+                 "item": _l("Failed item"), "province": _l("Province"),
+                 "lab": _l("Laboratory"), "sort": _l("Sort by"), "page": _l("Page"),
+                 "grade": _l("Grade"), "district": _l("District")}
+
+
+def csv_response(header: Sequence[str], rows: Iterable[Sequence[object]],
+                 filename: str) -> Response:
+    """Return rows as a CSV attachment, UTF-8 with a BOM so spreadsheets read Chinese."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return open_response(Response(buffer.getvalue(), mimetype="text/csv",
+                                  headers={"Content-Disposition":
+                                           f"attachment; filename={filename}"}))
+
+
+def licence_url() -> str:
+    """Return the address of the data licence."""
+    return url_for("main.page", slug="data-licence", _external=True)
+
+
+def open_response(response: Response) -> Response:
+    """Let any site read the answer (CORS) and point at the data licence."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Link"] = f'<{licence_url()}>; rel="license"'
+    return response
+
+
+def json_response(body: Mapping) -> Response:
+    """Return ``body`` as open JSON."""
+    return open_response(jsonify(body))
+
+
+def requested_format() -> str:
+    """Return ``html``, ``csv`` or ``json`` from ``?format=``; 400 for anything else."""
+    value = request.args.get("format") or "html"
+    if value not in FORMATS:
+        shown = "".join(c for c in value[:20] if not is_control(c))
+        abort(open_response(render_error(400, LazyString(lambda: _(
+            "There is no “%(format)s” format. Use format=csv or format=json, or leave it out "
+            "for the page.", format=shown)))))
+    return value
+
+
+def download(dataset: Dataset, records: list[dict], fmt: str, filename: str,
+             envelope: str | None = None) -> Response:
+    """Answer with ``records`` of ``dataset`` as CSV or JSON (under ``envelope``)."""
+    if fmt == "csv":
+        return csv_response(dataset.columns, (dataset.row(r) for r in records),
+                            f"{filename}.csv")
+    return json_response({envelope or dataset.slug: records, "licence": licence_url()})
+
+
+def in_both_languages(message: object) -> dict[str, str]:
+    """Return a lazy message in every language."""
+    texts = {}
+    for lang in LANGUAGES:
+        with force_locale(lang):
+            texts[lang] = str(message)
+    return texts
+
+
+def api_error(status: int, message: object, parameter: str | None = None) -> Response:
+    """Return the API's error answer: the message in the reader's language and in both."""
+    body: dict[str, object] = {"status": status}
+    if parameter:
+        body["parameter"] = parameter
+    texts = in_both_languages(message)
+    body["message"] = texts[current_language()]
+    body["messages"] = texts
+    response = json_response({"error": body})
+    response.status_code = status
+    return response
+
+
+def api_http_error(error: HTTPException) -> Response:
+    """Answer an HTTP error on an API route with JSON, never an HTML page."""
+    code = error.code or 500
+    if code not in MESSAGES:
+        code = 400 if code < 500 else 500
+    response = api_error(code, MESSAGES[code][1])
+    if code == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def open_api_blueprint(blueprint: Blueprint) -> Blueprint:
+    """Make every answer of ``blueprint`` open (CORS, licence) and its errors JSON."""
+    blueprint.after_request(open_response)
+    blueprint.register_error_handler(HTTPException, api_http_error)
+    return blueprint
+
+
+def is_control(char: str) -> bool:
+    """Tell whether ``char`` is a control character (NUL, unit separator, …)."""
+    return unicodedata.category(char) == "Cc"
+
+
+def clean_text(text: str) -> str:
+    """Return ``text`` with control characters turned into spaces.
+
+    Nobody types them on purpose, some databases refuse them (PostgreSQL and NUL), and they
+    would make the HTML and Atom answers invalid.
+    """
+    return "".join(" " if is_control(c) else c for c in text)
+
+
+def clean_args(args: MultiDict) -> MultiDict:
+    """Return query parameters with control characters turned into spaces."""
+    return MultiDict([(clean_text(key), clean_text(value))
+                      for key, value in args.items(multi=True)])
+
+
+def filter_message(error: FilterError) -> LazyString:
+    """Return the reader-facing message for a bad filter, in the language it is shown in."""
+    def text() -> str:
+        label = FILTER_LABELS.get(error.field, error.field)
+        return str(FILTER_MESSAGES[error.code]) % {"field": str(label)}
+    return LazyString(text)
+
+
+def data_requested() -> bool:
+    """Tell whether this request asked for data (API, CSV or JSON) rather than a page."""
+    return (request.path.startswith("/api/") or request.path.endswith((".json", ".csv"))
+            or request.args.get("format") in ("csv", "json"))
+
+
+def bad_filter(error: FilterError) -> Response:
+    """Answer a bad filter on a data request with a JSON 400, else the bilingual error page."""
+    if data_requested():
+        return api_error(400, filter_message(error), parameter=error.field)
+    return render_error(400, filter_message(error))
+
+
+def lazy(function: Callable[[], str]) -> LazyString:
+    """Return a message computed in whatever language is active when it is shown."""
+    return LazyString(function)

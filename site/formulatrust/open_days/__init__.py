@@ -1,0 +1,1 @@
+"""Open days: factory visits, bookings, tickets and check-in at the door."""

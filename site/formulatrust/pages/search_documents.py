@@ -1,0 +1,106 @@
+"""What goes into the search index for each kind of record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from formulatrust.enterprises.models import Brand, Enterprise, Product
+from formulatrust.publishing.bulletins.models import Bulletin
+from formulatrust.results.models import Recall, SamplingResult
+from formulatrust.search import Document
+
+
+def enterprise_document(enterprise: Enterprise) -> Document:
+    """Index an enterprise by its names, address, licence and credit code."""
+    return Document("enterprise", enterprise.slug, enterprise.name_zh, enterprise.name_en,
+                    " ".join((enterprise.address_zh, enterprise.address_en,
+                              enterprise.licence_no, enterprise.credit_code)))
+
+
+def brand_document(brand: Brand, showcase: str = "") -> Document:
+    """Index a brand with its enterprise, its products' names and GTINs, and its showcase."""
+    products = " ".join(f"{p.name_zh} {p.name_en} {p.gtin}" for p in brand.products)
+    return Document("brand", brand.slug, brand.name_zh, brand.name_en,
+                    f"{brand.enterprise.name_zh} {brand.enterprise.name_en} {products} {showcase}")
+
+
+def showcase_text(library, slug: str) -> str:
+    """Return the published showcase of brand ``slug`` in both languages, for the index."""
+    versions = library.folders.get("brands", {}).get(slug, {}) if library is not None else {}
+    return " ".join(f"{page.title} {page.summary} {page.text}" for page in versions.values())
+
+
+def brand_showcase_text(session: Session, brand: Brand, library=None) -> str:
+    """Return the showcase readers see for ``brand``: the published web one, else the file."""
+    from formulatrust.brands.showcases import published_for, search_text
+
+    published = published_for(session, brand.id)
+    return search_text(published) if published is not None else showcase_text(library,
+                                                                                 brand.slug)
+
+
+def result_document(result: SamplingResult) -> Document:
+    """Index a sampling result by product, brand, enterprise, unit, failed item, lab, notice."""
+    items = " ".join(f"{f.item} {f.measured}" for f in result.failed_items)
+    body = " ".join(filter(None, (
+        result.enterprise_name, result.trademark, result.sampled_unit, result.province, items,
+        result.lab, result.announcement_no, result.task_source, result.lot, result.sample_no,
+        result.category, "不合格 non-compliant" if not result.compliant else "合格 compliant")))
+    return Document("result", str(result.id), result.product_name, "", body)
+
+
+def article_documents(library) -> Iterator[Document]:
+    """Index each learn article, both languages in one document."""
+    for slug, versions in sorted(library.folders.get("learn", {}).items()):
+        zh, en = versions.get("zh"), versions.get("en")
+        body = " ".join(f"{page.summary} {page.text}" for page in versions.values())
+        yield Document("article", slug, zh.title if zh else en.title,
+                       en.title if en else zh.title, body)
+
+
+def bulletin_document(bulletin: Bulletin) -> Document:
+    """Index a bulletin in both languages, with its organisation and its tables' headings."""
+    tables = " ".join(" ".join((table.get("title_zh", ""), table.get("title_en", ""),
+                                table.get("period", ""), *table.get("series", [])))
+                      for table in bulletin.statistics or [])
+    body = " ".join((bulletin.organisation_zh, bulletin.organisation_en, bulletin.summary_zh,
+                     bulletin.summary_en, bulletin.body_zh, bulletin.body_en, tables))
+    return Document("bulletin", bulletin.slug, bulletin.title_zh,
+                    bulletin.title_en or bulletin.title_zh, body)
+
+
+def recall_document(recall: Recall) -> Document:
+    """Index a recall by product, brand, enterprise, lots, reason and what to do."""
+    product = recall.product
+    enterprise = product.brand.enterprise
+    body = " ".join((product.gtin, product.brand.name_zh, product.brand.name_en,
+                     enterprise.name_zh, enterprise.name_en, " ".join(recall.lots or []),
+                     recall.reason_zh, recall.reason_en, recall.action_zh, recall.action_en,
+                     "召回 recall"))
+    return Document("recall", str(recall.id), f"召回：{product.name_zh}",
+                    f"Recall: {product.name_en}", body)
+
+
+def all_documents(session: Session, library=None) -> Iterator[Document]:
+    """Yield a document for every indexed record (and every article, given the library)."""
+    if library is not None:
+        yield from article_documents(library)
+    for enterprise in session.scalars(select(Enterprise).order_by(Enterprise.id)):
+        yield enterprise_document(enterprise)
+    brands = select(Brand).options(selectinload(Brand.products), selectinload(Brand.enterprise))
+    for brand in session.scalars(brands.order_by(Brand.id)):
+        yield brand_document(brand, brand_showcase_text(session, brand, library))
+    results = select(SamplingResult).options(selectinload(SamplingResult.failed_items))
+    for result in session.scalars(results.order_by(SamplingResult.id)):
+        yield result_document(result)
+    recalls = select(Recall).options(
+        selectinload(Recall.product).selectinload(Product.brand).selectinload(Brand.enterprise))
+    for recall in session.scalars(recalls.order_by(Recall.id)):
+        yield recall_document(recall)
+    # Scheduled bulletins too: search results leave them out until they are due.
+    published = select(Bulletin).where(Bulletin.status == "published")
+    for bulletin in session.scalars(published.order_by(Bulletin.id)):
+        yield bulletin_document(bulletin)

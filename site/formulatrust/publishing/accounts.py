@@ -1,0 +1,157 @@
+"""Who is signed in, and the checks every protected route makes against the rule table.
+
+The session cookie holds the user id, the account's ``session_version`` and the sign-in time.
+A different version (after "sign out everywhere", a disable or a password reset), a disabled
+account or a sign-in older than ``PERMANENT_SESSION_LIFETIME`` signs the browser out.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+
+from formulatrust.core import db
+from formulatrust.domain import authz
+from formulatrust.publishing.models import User
+
+log = logging.getLogger(__name__)
+
+USER_KEY = "account_user"
+VERSION_KEY = "account_version"
+SINCE_KEY = "account_since"
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """Return ``moment`` as UTC-aware (SQLite hands back naive datetimes)."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def current_user() -> User | None:
+    """Return the signed-in user for this request, or None."""
+    if "current_user" not in g:
+        g.current_user = _load_user()
+    return g.current_user
+
+
+def _load_user() -> User | None:
+    user_id = session.get(USER_KEY)
+    if user_id is None:
+        return None
+    lifetime = current_app.permanent_session_lifetime.total_seconds()
+    if time.time() - float(session.get(SINCE_KEY, 0)) > lifetime:
+        forget()
+        return None
+    user = db.session().get(User, user_id)
+    if user is None or not user.active or user.session_version != session.get(VERSION_KEY):
+        forget()
+        return None
+    return user
+
+
+def remember(user: User) -> None:
+    """Sign ``user`` in on this browser (the password and any second factor are checked)."""
+    session[USER_KEY] = user.id
+    session[VERSION_KEY] = user.session_version
+    session[SINCE_KEY] = time.time()
+    session.permanent = True
+    g.current_user = user
+
+
+def forget() -> None:
+    """Sign this browser out, keeping the rest of the session (such as open-day bookings)."""
+    for key in (USER_KEY, VERSION_KEY, SINCE_KEY):
+        session.pop(key, None)
+    g.current_user = None
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return ``target`` if it is a path on this site, else None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def refuse():
+    """Answer a refused request: sign-in for the signed-out, 403 for everyone else."""
+    if current_user() is None:
+        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("account.sign_in", next=target), 303)
+    abort(403)
+
+
+def allowed(endpoint: str, owner_enterprise_id: int | None = None) -> bool:
+    """Tell whether the current user may use ``endpoint`` on a record of that enterprise."""
+    user = current_user()
+    return authz.can(user.role if user else None, endpoint, owner_enterprise_id,
+                     user.enterprise_id if user else None)
+
+
+def _could(endpoint: str) -> bool:
+    user = current_user()
+    return authz.could(user.role if user else None, endpoint,
+                       user.enterprise_id if user else None)
+
+
+def role_required(owner: Callable[..., int | None] | None = None):
+    """Guard a view with its rule in ``authz.RULES``.
+
+    ``owner``, given the view's arguments, returns the enterprise that owns the record; it is
+    called only once the role is known to qualify, so strangers cannot probe what exists.
+    Routes with an ``OwnEnterprise`` rule need it (for a new record of the user's own
+    enterprise, ``owner=lambda **_: current_user().enterprise_id``); without it only the
+    rule's ``also`` roles get through.
+    """
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            endpoint = request.endpoint or ""
+            if not _could(endpoint):
+                return refuse()
+            if owner is not None:
+                if not allowed(endpoint, owner(*args, **kwargs)):
+                    return refuse()
+            elif callable(authz.rule_for(endpoint)) and not allowed(endpoint):
+                # An ownership rule with no owner given: only the roles allowed everywhere.
+                return refuse()
+            return view(*args, **kwargs)
+        return guarded
+    return decorate
+
+
+login_required = role_required()  # for routes whose rule is SIGNED_IN; the table still decides
+
+
+def enforce_rules():
+    """Refuse a write request its rule does not allow, even if a view forgot its decorator."""
+    endpoint = request.endpoint
+    if request.method not in WRITE_METHODS or endpoint is None:
+        return None
+    if authz.rule_for(endpoint) is None:
+        log.error("no rule in formulatrust.domain.authz.RULES for write endpoint %s", endpoint)
+        abort(403)
+    if not _could(endpoint):
+        return refuse()
+    return None
+
+
+def private(response):
+    """Keep signed-in pages out of shared caches."""
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Check every write request against the rule table; offer ``current_user`` to templates."""
+    app.before_request(enforce_rules)
+    # Functions, not values: public pages never touch the session unless a template asks.
+    app.context_processor(lambda: {"current_user": current_user, "allowed": allowed})

@@ -1,0 +1,307 @@
+"""The push API: enterprise systems send trace data with an API token (docs/push-api.md).
+
+``POST /api/v1/trace`` takes the JSON document of ``trace import``; ``POST
+/api/v1/trace/serials`` takes its CSV serial list. Each request is checked whole and written
+all or nothing, with the same functions as the command line. A token belongs to one
+enterprise: a document naming another enterprise's records is refused whole (403, listing
+them). Every answer is JSON, in the language of ``?lang=`` or ``Accept-Language``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from formulatrust.core import db
+from formulatrust.core.extensions import csrf, limiter
+from formulatrust.core.i18n import current_language
+from formulatrust.domain.trace_format import (
+    Problem,
+    TraceDocument,
+    parse_serial_csv,
+    parse_trace_json,
+)
+from formulatrust.enterprises.models import Brand, Enterprise, Product
+from formulatrust.publishing import api_tokens, audit
+from formulatrust.publishing.models import ApiToken
+from formulatrust.scan.trace_import import ImportSummary, TraceImportError, import_trace_document
+
+bp = Blueprint("api_push", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # no cookies: each request carries its token
+
+MAX_LISTED = 1000  # problems listed in one answer; ``problems_total`` counts them all
+LOOKUP_CHUNK = 500
+REALM = "formulatrust"
+CREATED = ("factories_created", "products_created", "batches_created", "batches_corrected",
+           "serials_registered")
+
+
+def api_limit() -> str:
+    return current_app.config["API_RATE_LIMIT"]
+
+
+def rate_key() -> str:
+    """Count requests per token (by its public id), or per client without a usable token."""
+    text = api_tokens.bearer(request.headers.get("Authorization"))
+    public_id = api_tokens.public_id(text) if text else None
+    return f"token:{public_id}" if public_id else f"client:{get_remote_address()}"
+
+
+Message = Callable[[], str]  # calls gettext, so it can be said in either language
+
+
+def error(status: int, code: str, message: Message, **extra) -> Response:
+    """Return a JSON error answer: ``{"error": {"status", "code", "message", "messages"…}}``.
+
+    ``message`` is in the request's language, ``messages`` has it in both.
+    """
+    messages = {}
+    for lang in ("zh", "en"):
+        with force_locale(lang):
+            messages[lang] = message()
+    response = jsonify(error={"status": status, "code": code, "message": message(),
+                              "messages": messages, **extra})
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def listed(problems: Sequence[Problem]) -> dict:
+    """Describe problems for an answer: the first ``MAX_LISTED`` and how many there are."""
+    lang = current_language()
+    return {"problems_total": len(problems), "problems": [
+        {"record": p.record, "field": p.field,
+         "message": p.message_zh if lang == "zh" else p.message_en,
+         "message_zh": p.message_zh, "message_en": p.message_en}
+        for p in problems[:MAX_LISTED]]}
+
+
+@bp.errorhandler(HTTPException)
+def http_error(exc: HTTPException):
+    """Answer errors raised outside the views (rate limit, body size, method) in JSON."""
+    size = int(current_app.config["API_MAX_BYTES"])
+    known: dict[int, tuple[str, Message]] = {
+        413: ("too_large", lambda: _("The request body is larger than %(size)d bytes.",
+                                     size=size)),
+        429: ("rate_limited", lambda: _("Too many requests with this token. Wait a minute and "
+                                        "send again.")),
+    }
+    status = exc.code or 400
+    code, message = known.get(status, ("bad_request", lambda: str(exc.description)))
+    return error(status, code, message)
+
+
+@bp.errorhandler(Exception)
+def unexpected(exc: Exception):
+    """Log an unexpected error and answer in JSON, never with an HTML page."""
+    if isinstance(exc, HTTPException):
+        return http_error(exc)
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    return error(500, "server_error", lambda: _("An error on our side stopped this request. "
+                                                "Nothing was written. Try again later."))
+
+
+@bp.after_request
+def no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def invalid() -> str:
+    return _("Nothing was written: fix every problem listed and send the whole document again.")
+
+
+# --- authentication ---------------------------------------------------------------------------
+
+
+UNAUTHORIZED: dict[str, Message] = {
+    "missing": lambda: _("Send an API token: Authorization: Bearer <token>."),
+    "malformed": lambda: _("This is not an API token of this site. Tokens start with ftk_."),
+    "unknown": lambda: _("This API token is not valid."),
+    "revoked": lambda: _("This API token has been revoked. Ask your enterprise for a new one."),
+    "expired": lambda: _("This API token has expired. Ask your enterprise for a new one."),
+}
+
+
+def authenticate() -> ApiToken | Response:
+    """Return the request's live token (and note its use), or the 401 answer."""
+    session = db.session()
+    check = api_tokens.verify(session, api_tokens.bearer(request.headers.get("Authorization")))
+    if check.token is None:
+        response = error(401, "unauthorized", UNAUTHORIZED[check.problem], reason=check.problem)
+        challenge = f'Bearer realm="{REALM}"'
+        if check.problem != "missing":
+            challenge += f', error="invalid_token", error_description="{check.problem}"'
+        response.headers["WWW-Authenticate"] = challenge
+        return response
+    api_tokens.touch(session, check.token)
+    session.commit()
+    return check.token
+
+
+def read_text(media_type: str, wrong_type: Message) -> str | Response:
+    """Return the body as text if it has ``media_type`` and fits, else the error answer."""
+    if request.mimetype != media_type:
+        return error(415, "unsupported_media_type", wrong_type)
+    limit = int(current_app.config["API_MAX_BYTES"])
+    if request.content_length is not None and request.content_length > limit:
+        raise RequestEntityTooLarge()
+    request.max_content_length = limit  # also for bodies sent without a length
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        return error(415, "unsupported_media_type", lambda: _("Send the body in UTF-8."))
+    try:
+        return request.get_data(cache=False).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        byte = exc.start
+        return error(400, "bad_encoding",
+                     lambda: _("The body is not UTF-8 (byte %(byte)d).", byte=byte))
+
+
+# --- ownership --------------------------------------------------------------------------------
+
+
+def _chunks(values: Sequence, size: int) -> Iterator[Sequence]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _others(session, query, column, values: Iterable) -> set:
+    values = sorted(set(values))
+    return {value for chunk in _chunks(values, LOOKUP_CHUNK)
+            for value in session.scalars(query.where(column.in_(chunk)))}
+
+
+def foreign_records(session, document: TraceDocument, enterprise: Enterprise) -> list[Problem]:
+    """List the records of ``document`` that belong to another enterprise than ``enterprise``."""
+    problems = []
+    if document.enterprise and document.enterprise != enterprise.slug:
+        problems.append(Problem(
+            "document", "enterprise",
+            f"此令牌只能提交企业“{enterprise.slug}”的数据，不能提交“{document.enterprise}”的",
+            f"this token may only send data of “{enterprise.slug}”, not of "
+            f"“{document.enterprise}”"))
+    gtins = ({p.gtin for p in document.products} | {b.gtin for b in document.batches}
+             | {row.gtin for row in document.serial_rows})
+    other_gtins = _others(session, select(Product.gtin).join(Product.brand)
+                          .where(Brand.enterprise_id != enterprise.id), Product.gtin, gtins)
+    other_brands = _others(session, select(Brand.slug).where(Brand.enterprise_id != enterprise.id),
+                           Brand.slug, {p.brand for p in document.products})
+    zh, en = "该 GTIN 属于其他企业", "this GTIN belongs to another enterprise"
+    for record in document.products:
+        if record.gtin in other_gtins:
+            problems.append(Problem(record.record, "gtin", zh, en))
+        if record.brand in other_brands:
+            problems.append(Problem(record.record, "brand", "该品牌属于其他企业",
+                                    "this brand belongs to another enterprise"))
+    problems += [Problem(b.record, "gtin", zh, en) for b in document.batches
+                 if b.gtin in other_gtins]
+    seen: set[str] = set()
+    for row in document.serial_rows:  # once per GTIN, at its first row
+        if row.gtin in other_gtins and row.gtin not in seen:
+            seen.add(row.gtin)
+            problems.append(Problem(row.record, "gtin", zh, en))
+    return problems
+
+
+# --- the endpoints ----------------------------------------------------------------------------
+
+
+def push(document_of: Callable[[str], TraceDocument | Response], media_type: str,
+         wrong_type: Message):
+    """Authenticate, read, check ownership and import one document, all or nothing."""
+    token = authenticate()
+    if not isinstance(token, ApiToken):
+        return token
+    text = read_text(media_type, wrong_type)
+    if not isinstance(text, str):
+        return text
+    document = document_of(text)
+    if not isinstance(document, TraceDocument):
+        return document
+    session = db.session()
+    enterprise = session.get(Enterprise, token.enterprise_id)
+    if document.problems:
+        return error(422, "invalid_document", invalid, **listed(document.problems))
+    foreign = foreign_records(session, document, enterprise)
+    if foreign:
+        return error(403, "foreign_records",
+                     lambda: _("Nothing was written: this token may only send data of its own "
+                               "enterprise."), **listed(foreign))
+    dry_run = request.args.get("dry_run", "") in ("1", "true")
+    source = f"API {token.public_id}"
+    try:
+        summary = import_trace_document(session, document, enterprise_id=enterprise.id,
+                                        source_name=source)
+        counts = {name: value for name, value in asdict(summary).items() if name != "problems"}
+        if dry_run:
+            session.rollback()
+        else:
+            audit.record(session, None, "import", "trace", token.public_id,
+                         {"api_token": token.id, "token_name": token.name,
+                          "enterprise": enterprise.slug, **counts})
+            session.commit()
+    except TraceImportError as exc:
+        session.rollback()
+        return error(422, "invalid_document", invalid, **listed(exc.problems))
+    except IntegrityError:
+        session.rollback()
+        return error(409, "conflict", lambda: _("Another import changed the same records at "
+                                                "the same time. Nothing was written: send the "
+                                                "document again."))
+    return answer(summary, counts, enterprise, dry_run)
+
+
+def answer(summary: ImportSummary, counts: dict, enterprise: Enterprise, dry_run: bool):
+    """201 when something was created or changed, 200 when the data was already on record."""
+    changed = any(counts[name] for name in CREATED) or bool(
+        summary.factories_updated or summary.products_updated)
+    message = (_("Checked: nothing was written (dry run).") if dry_run
+               else _("Imported.") if changed else _("Already on record: nothing changed."))
+    response = jsonify(enterprise=enterprise.slug, dry_run=dry_run, message=message,
+                       summary=counts)
+    response.status_code = 201 if changed and not dry_run else 200
+    return response
+
+
+def json_document(text: str) -> TraceDocument | Response:
+    """Parse a trace JSON document, answering 400 for text that is not JSON at all."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        values = {"problem": exc.msg, "line": exc.lineno, "column": exc.colno}
+        return error(400, "bad_json", lambda: _("The body is not valid JSON: %(problem)s at "
+                                                "line %(line)d, column %(column)d.", **values))
+    except RecursionError:
+        return error(400, "bad_json", lambda: _("The body is nested too deeply."))
+    return parse_trace_json(text)
+
+
+def csv_document(text: str) -> TraceDocument:
+    rows = parse_serial_csv(text)
+    return TraceDocument(serial_rows=rows, problems=rows.problems)
+
+
+@bp.post("/trace")
+@limiter.limit(api_limit, key_func=rate_key)
+def trace():
+    """Import factories, products, batches, inspections and serials (the trace JSON format)."""
+    return push(json_document, "application/json",
+                lambda: _("Send a JSON document with Content-Type: application/json."))
+
+
+@bp.post("/trace/serials")
+@limiter.limit(api_limit, key_func=rate_key)
+def serials():
+    """Register serials of batches on record from a CSV list (header gtin,lot,serial)."""
+    return push(csv_document, "text/csv",
+                lambda: _("Send a CSV serial list with Content-Type: text/csv."))

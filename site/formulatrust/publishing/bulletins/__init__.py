@@ -1,0 +1,1 @@
+"""Quality bulletins from industry associations: public pages, editor, revisions, files."""

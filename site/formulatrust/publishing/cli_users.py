@@ -1,0 +1,165 @@
+"""Operator commands for accounts and the report queue's retention.
+
+``flask --app wsgi users create|disable|reset|list`` and ``reports purge``.
+Passwords are prompted for (hidden, twice) or read from standard input, never taken as
+arguments, so they stay out of shell history and process lists.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import timedelta
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select, update
+from werkzeug.security import generate_password_hash
+
+from formulatrust.core import db
+from formulatrust.core.clock import utcnow
+from formulatrust.domain.authz import ENTERPRISE, ROLES
+from formulatrust.enterprises.models import Enterprise
+from formulatrust.publishing import audit
+from formulatrust.publishing.models import User
+from formulatrust.scan.models import ProblemReport
+
+users_group = AppGroup("users", help="Create, disable and reset publisher accounts.")
+reports_group = AppGroup("reports", help="Look after the problem-report queue.")
+
+MIN_PASSWORD = 12
+MAX_PASSWORD = 200
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalise_email(email: str) -> str:
+    """Return ``email`` trimmed and lower-cased, or fail if it does not look like one."""
+    email = email.strip().lower()
+    if not EMAIL.match(email) or len(email) > 254:
+        raise click.BadParameter(f"{email!r} is not an email address", param_hint="EMAIL")
+    return email
+
+
+def read_password(from_stdin: bool) -> str:
+    """Read a new password from standard input or a hidden prompt, and check its length."""
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise click.ClickException(
+            f"The password must have {MIN_PASSWORD} to {MAX_PASSWORD} characters.")
+    return password
+
+
+def find_user(email: str) -> User:
+    user = db.session().scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise click.ClickException(f"No account with the email address {email.strip()}.")
+    return user
+
+
+password_stdin = click.option("--password-stdin", is_flag=True,
+                              help="Read the password from the first line of standard input.")
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--enterprise", "enterprise_slug", help="Enterprise slug (enterprise editors).")
+@click.option("--name", default="", help="Display name.")
+@password_stdin
+def create(email: str, role: str, enterprise_slug: str | None, name: str,
+           password_stdin: bool) -> None:
+    """Create an account with ROLE for EMAIL, prompting for its password."""
+    session = db.session()
+    email = normalise_email(email)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise click.ClickException(f"An account with the email address {email} already exists.")
+    enterprise = None
+    if enterprise_slug:
+        enterprise = session.scalar(select(Enterprise).where(Enterprise.slug == enterprise_slug))
+        if enterprise is None:
+            raise click.ClickException(f"No enterprise with the slug {enterprise_slug}.")
+    if role == ENTERPRISE and enterprise is None:
+        raise click.UsageError("An enterprise editor needs --enterprise SLUG.")
+    if role != ENTERPRISE and enterprise is not None:
+        raise click.UsageError("Only enterprise editors belong to an enterprise.")
+    password = read_password(password_stdin)
+    with db.transaction():
+        user = User(email=email, display_name=name.strip()[:100],
+                    password_hash=generate_password_hash(password), role=role,
+                    enterprise_id=enterprise.id if enterprise else None)
+        session.add(user)
+        session.flush()
+        audit.record(session, None, "create", "user", user.id,
+                     {"role": role, "enterprise": enterprise_slug})
+    click.echo(f"Created {role} account {user.id} for {email}.")
+
+
+@users_group.command("disable")
+@click.argument("email")
+def disable(email: str) -> None:
+    """Disable the account of EMAIL and sign it out everywhere."""
+    user = find_user(email)
+    with db.transaction() as session:
+        user.active = False
+        user.session_version += 1
+        audit.record(session, None, "disable", "user", user.id)
+    click.echo(f"Disabled account {user.id}.")
+
+
+@users_group.command("reset")
+@click.argument("email")
+@click.option("--remove-totp", is_flag=True, help="Also remove the authenticator-app secret.")
+@password_stdin
+def reset(email: str, remove_totp: bool, password_stdin: bool) -> None:
+    """Set a new password for EMAIL, unlock and re-enable it, and sign it out everywhere."""
+    user = find_user(email)
+    password = read_password(password_stdin)
+    with db.transaction() as session:
+        user.password_hash = generate_password_hash(password)
+        user.session_version += 1
+        user.failed_logins = 0
+        user.locked_until = None
+        user.active = True
+        if remove_totp:
+            user.totp_secret = None
+        audit.record(session, None, "reset", "user", user.id, {"totp_removed": remove_totp})
+    click.echo(f"Reset account {user.id}; it is signed out everywhere.")
+
+
+@users_group.command("list")
+def list_users() -> None:
+    """List the accounts: id, email, role, enterprise, state."""
+    session = db.session()
+    rows = session.execute(select(User, Enterprise.slug).outerjoin(Enterprise)
+                           .order_by(User.role, User.email)).all()
+    for user, slug in rows:
+        state = "active" if user.active else "disabled"
+        click.echo(f"{user.id}\t{user.email}\t{user.role}\t{slug or '-'}\t{state}")
+
+
+@reports_group.command("purge")
+@click.option("--days", type=click.IntRange(min=0), default=None,
+              help="Retention in days (default: REPORT_RETENTION_DAYS, 180).")
+def purge(days: int | None) -> None:
+    """Delete the contact details of closed reports received more than DAYS ago.
+
+    The reports themselves stay (without any way to reach the reporter) so that the queue's
+    figures remain; only the contact is personal data.
+    """
+    if days is None:
+        days = int(current_app.config["REPORT_RETENTION_DAYS"])
+    cutoff = utcnow() - timedelta(days=days)
+    with db.transaction() as session:
+        count = session.execute(
+            update(ProblemReport)
+            .where(ProblemReport.status == "closed", ProblemReport.created_at < cutoff,
+                   ProblemReport.contact != "")
+            .values(contact="")).rowcount
+        if count:
+            audit.record(session, None, "purge", "problem_report", "",
+                         {"contacts_deleted": count, "days": days})
+    click.echo(f"Deleted the contact details of {count} closed reports older than {days} days.")

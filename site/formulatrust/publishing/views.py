@@ -1,0 +1,466 @@
+"""Publishing from the browser: uploads, code issuance, recalls and penalties.
+
+Uploads go through the same checks and all-or-nothing writes as the command-line imports
+(``results import``, ``enterprises import``, ``trace import``, ``codes issue``); a bad file
+writes nothing and the page lists every problem with its row or record and column or field.
+Every change is saved together with its audit entry.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from dataclasses import dataclass
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from formulatrust.core import db, signing
+from formulatrust.core.clock import utcnow
+from formulatrust.core.i18n import current_language
+from formulatrust.domain import uploads
+from formulatrust.domain.labels import issue_zip
+from formulatrust.domain.results_import import ImportFileError, parse_bytes
+from formulatrust.domain.trace_format import parse_file
+from formulatrust.enterprises import integrity_import
+from formulatrust.enterprises.models import Brand, Enterprise, Penalty, Product
+from formulatrust.enterprises.ratings import STATUSES
+from formulatrust.pages.search_documents import recall_document, result_document
+from formulatrust.publishing import audit
+from formulatrust.publishing.accounts import allowed, current_user, private, role_required
+from formulatrust.publishing.forms import (
+    MAX_CODES,
+    PENALTY_STATUSES,
+    CodesForm,
+    PenaltyForm,
+    RecallForm,
+    UploadForm,
+)
+from formulatrust.results import store
+from formulatrust.results.models import Recall
+from formulatrust.scan import codes
+from formulatrust.scan.models import Batch
+from formulatrust.scan.trace_import import TraceImportError, import_trace_document
+from formulatrust.search import add_to_index
+
+log = logging.getLogger(__name__)
+bp = Blueprint("publish", __name__, url_prefix="/publish")
+
+PROBLEMS_SHOWN = 200
+LOTS_LISTED = 200
+
+
+@dataclass(frozen=True)
+class Upload:
+    """What one upload page accepts and how it names the places of problems."""
+
+    endpoint: str
+    title: object
+    intro: object
+    extensions: tuple[str, ...]
+    where_heading: object
+    field_heading: object
+
+
+UPLOADS = {
+    "results": Upload("publish.results", _l("Upload sampling results"),
+                      _l("A results table as the regulator publishes it (.xlsx or .csv). The "
+                         "header row decides the layout. Re-uploading a corrected table "
+                         "updates the results and keeps the earlier versions."),
+                      ("xlsx", "xlsm", "csv"), _l("Row"), _l("Column")),
+    "records": Upload("publish.records", _l("Upload enterprise records"),
+                      _l("Licences, certifications, penalties, inspections, standards, "
+                         "ratings and replies for one or more enterprises, as a JSON file."),
+                      ("json",), _l("Record"), _l("Field")),
+    "trace": Upload("publish.trace", _l("Upload trace data"),
+                    _l("Factories, products, batches, milk sources, release inspections and "
+                       "serials as a JSON file. Every record must belong to this enterprise."),
+                    ("json",), _l("Record"), _l("Field")),
+    "serials": Upload("publish.serials", _l("Register serials"),
+                      _l("A CSV list with the header gtin,lot,serial, one serial printed on a "
+                         "can a row. Every batch must be this enterprise's and already on "
+                         "record."),
+                      ("csv",), _l("Row"), _l("Column")),
+}
+
+
+SECTION_NAMES = {"licences": _l("Licence events"), "certifications": _l("Certifications"),
+                 "penalties": _l("Penalties"), "inspections": _l("Inspections"),
+                 "standards": _l("Enterprise standards"), "ratings": _l("Ratings"),
+                 "replies": _l("Replies")}
+LAYOUT_NAMES = {"compliant": _l("table of compliant results"),
+                "noncompliant": _l("table of non-compliant results"),
+                "workbook": _l("workbook with one row per failed item")}
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    """One line of the problem table: where, which column or field, and what is wrong."""
+
+    where: str
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class _Whole:
+    """A problem with the file as a whole (row 0), shaped like a results-table problem."""
+
+    row: int
+    column: str
+    message_zh: str
+    message_en: str
+
+
+def _whole(error: ImportFileError) -> _Whole:
+    return _Whole(0, "", error.message_zh, error.message_en)
+
+
+TOO_DEEP = _Whole(0, "", "文件结构嵌套过深，无法读取", "the file is nested too deeply to read")
+
+
+def problem_rows(problems) -> list[ProblemRow]:
+    """Turn import problems (results, trace or records) into table rows in the page language."""
+    zh = current_language() == "zh"
+    rows = []
+    for problem in problems:
+        message = problem.message_zh if zh else problem.message_en
+        if hasattr(problem, "row"):
+            where = str(problem.row) if problem.row else _("whole file")
+            rows.append(ProblemRow(where, problem.column or "—", message))
+        else:
+            rows.append(ProblemRow(problem.record, problem.field or "—", message))
+    return rows
+
+
+def enterprise_id_of(slug: str) -> int | None:
+    """Return the id of the enterprise ``slug`` (the owner of an enterprise-scoped page)."""
+    return db.session().scalar(select(Enterprise.id).where(Enterprise.slug == slug))
+
+
+def get_enterprise(slug: str) -> Enterprise:
+    enterprise = db.session().scalar(select(Enterprise).where(Enterprise.slug == slug))
+    if enterprise is None:
+        abort(404)
+    return enterprise
+
+
+def page(template: str, status: int = 200, **context):
+    return private(current_app.make_response((render_template(template, **context), status)))
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+
+@bp.get("")
+@role_required()
+def index():
+    """List what the signed-in publisher may do here, and nothing else."""
+    user = current_user()
+    enterprises = []
+    if allowed("publish.trace") or allowed("publish.serials"):  # roles allowed everywhere
+        enterprises = db.session().scalars(select(Enterprise).order_by(Enterprise.slug)).all()
+    own = user.enterprise if user.role == "enterprise" else None
+    return page("publish/index.html", user=user, own=own, enterprises=enterprises)
+
+
+# --- uploads ---------------------------------------------------------------------------------
+
+
+def receive(kind: str, enterprise: Enterprise | None = None) -> tuple[UploadForm, str, bytes]:
+    """Return the valid upload form, the file's clean name and its content.
+
+    An empty form, or a file whose name or content is not what this page takes, stops the
+    request with the form page (400) naming the problem.
+    """
+    form = UploadForm()
+    if not form.validate_on_submit():
+        abort(upload_page(kind, form, 400, enterprise))
+    storage = form.file.data
+    name = uploads.clean_name(storage.filename)
+    data = storage.read()
+    refused = uploads.check(name, data, UPLOADS[kind].extensions)
+    if refused is not None:
+        abort(refused_page(kind, form, name, problem_rows([_Whole(
+            0, "", refused.message_zh, refused.message_en)]), enterprise))
+    return form, name, data
+
+
+def upload_page(kind: str, form: UploadForm, status: int = 200, enterprise=None, **context):
+    upload = UPLOADS[kind]
+    form.file.render_kw = {"accept": ",".join(f".{ext}" for ext in upload.extensions)}
+    max_mb = f"{current_app.config['MAX_CONTENT_LENGTH'] / 2**20:g}"
+    return page("publish/upload.html", status, upload=upload, kind=kind, form=form,
+                enterprise=enterprise, shown=PROBLEMS_SHOWN, max_mb=max_mb,
+                section_names=SECTION_NAMES, layout_names=LAYOUT_NAMES, **context)
+
+
+def refused_page(kind: str, form, name: str, rows: list[ProblemRow], enterprise=None):
+    return upload_page(kind, form, 400, enterprise, file_name=name, problems=rows)
+
+
+def finish_import(kind: str, form, name: str, summary: dict, enterprise=None, audit_id=""):
+    """Commit with an audit entry (or roll back a dry run) and show the summary."""
+    session = db.session()
+    if form.dry_run.data:
+        session.rollback()
+    else:
+        audit.record(session, current_user(), "create", f"{kind}_upload",
+                     audit_id or name, {"file": name, **summary})
+        session.commit()
+    return upload_page(kind, UploadForm(formdata=None), enterprise=enterprise, file_name=name,
+                       summary=summary, dry_run=form.dry_run.data)
+
+
+@bp.route("/results", methods=["GET", "POST"])
+@role_required()
+def results():
+    """Regulators upload a sampling-results table: checked whole, written all or nothing."""
+    if request.method == "GET":
+        return upload_page("results", UploadForm())
+    form, name, data = receive("results")
+    try:
+        parsed = parse_bytes(name, data)
+    except ImportFileError as error:
+        return refused_page("results", form, name, problem_rows([_whole(error)]))
+    if parsed.problems:
+        return refused_page("results", form, name, problem_rows(parsed.problems))
+    stored = store.apply(db.session(), parsed, name)
+    summary = {"layout": parsed.layout, "created": len(stored.created),
+               "corrected": len(stored.corrected), "unchanged": stored.unchanged,
+               "ignored_columns": parsed.ignored_columns}
+    response = finish_import("results", form, name, summary)
+    if not form.dry_run.data:
+        update_index([result_document(result) for result in stored.changed])
+    return response
+
+
+@bp.route("/records", methods=["GET", "POST"])
+@role_required()
+def records():
+    """Regulators upload enterprise records (JSON), checked whole and written all or nothing."""
+    if request.method == "GET":
+        return upload_page("records", UploadForm())
+    form, name, data = receive("records")
+    try:
+        counts = integrity_import.import_records(db.session(), decode_json(data))
+    except (integrity_import.RecordsImportError, UploadRefused) as error:
+        db.session().rollback()
+        return refused_page("records", form, name, problem_rows(error.problems))
+    except RecursionError:
+        return refused_page("records", form, name, problem_rows([TOO_DEEP]))
+    return finish_import("records", form, name, counts)
+
+
+def decode_json(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UploadRefused("文件不是 UTF-8 编码", "the file is not UTF-8") from error
+
+
+class UploadRefused(ValueError):
+    """A file that cannot be read at all; the message is in both languages."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.problems = [_Whole(0, "", zh, en)]
+
+
+def trace_upload(kind: str, slug: str):
+    """Trace data (JSON) or serials (CSV) for one enterprise, all of it that enterprise's."""
+    enterprise = get_enterprise(slug)
+    if request.method == "GET":
+        return upload_page(kind, UploadForm(), enterprise=enterprise)
+    form, name, data = receive(kind, enterprise)
+    try:
+        document = parse_file(name, data)
+        summary = import_trace_document(db.session(), document, enterprise_id=enterprise.id,
+                                        source_name=name)
+        counts = {key: value for key, value in vars(summary).items() if key != "problems"}
+        return finish_import(kind, form, name, {"enterprise": enterprise.slug, **counts},
+                             enterprise, audit_id=enterprise.slug)
+    except TraceImportError as error:
+        db.session().rollback()
+        return refused_page(kind, form, name, problem_rows(error.problems), enterprise)
+    except RecursionError:
+        return refused_page(kind, form, name, problem_rows([TOO_DEEP]), enterprise)
+    except IntegrityError:  # another import created the same product or batch meanwhile
+        db.session().rollback()
+        return upload_page(kind, form, 409, enterprise, file_name=name, problems=[ProblemRow(
+            _("whole file"), "—", _("Another import changed the same records at the same "
+                                    "time. Nothing was written: upload the file again."))])
+
+
+@bp.route("/enterprises/<slug>/trace", methods=["GET", "POST"])
+@role_required(owner=enterprise_id_of)
+def trace(slug: str):
+    """Upload an enterprise's trace data (JSON)."""
+    return trace_upload("trace", slug)
+
+
+@bp.route("/enterprises/<slug>/serials", methods=["GET", "POST"])
+@role_required(owner=enterprise_id_of)
+def serials(slug: str):
+    """Register the serials an enterprise printed on its cans (CSV)."""
+    return trace_upload("serials", slug)
+
+
+def update_index(documents) -> None:
+    """Refresh search entries after a committed change; a failure waits for the next rebuild."""
+    try:
+        add_to_index(current_app.config["SEARCH_INDEX_DIR"], documents)
+    except Exception:  # the change is saved; the nightly rebuild will pick it up
+        log.exception("search index update failed; run `flask --app wsgi search rebuild`")
+
+
+# --- code issuance -----------------------------------------------------------------------------
+
+
+def codes_form(enterprise: Enterprise, formdata=None) -> tuple[CodesForm, dict[str, Product]]:
+    products = {p.gtin: p for p in db.session().scalars(
+        select(Product).join(Brand).where(Brand.enterprise_id == enterprise.id)
+        .order_by(Product.gtin))}
+    form = CodesForm(formdata=formdata)
+    name = "name_zh" if current_language() == "zh" else "name_en"
+    form.gtin.choices = [(gtin, f"{getattr(p, name)} · {gtin}") for gtin, p in products.items()]
+    form.fmt.choices = [("pdf", _("PDF (one file)")),
+                        ("svg", _("SVG (one file per A4 page)"))]
+    form.lang.choices = [("zh", _("Chinese")), ("en", _("English"))]
+    if formdata is None:
+        form.lang.data = current_language()
+    return form, products
+
+
+@bp.route("/enterprises/<slug>/codes", methods=["GET", "POST"], endpoint="codes")
+@role_required(owner=enterprise_id_of)
+def issue_codes(slug: str):
+    """Issue signed codes for one of the enterprise's batches; download a ZIP of the labels."""
+    enterprise = get_enterprise(slug)
+    form, products = codes_form(enterprise, request.form if request.method == "POST" else None)
+    lots = db.session().scalars(
+        select(Batch.lot).join(Product).join(Brand).where(Brand.enterprise_id == enterprise.id)
+        .order_by(Batch.produced_on.desc(), Batch.id.desc()).limit(LOTS_LISTED)).all()
+    if request.method == "GET" or not form.validate():
+        status = 400 if request.method == "POST" else 200
+        return page("publish/codes.html", status, form=form, enterprise=enterprise,
+                    lots=lots, max_codes=MAX_CODES)
+    session = db.session()
+    product = products[form.gtin.data]
+    if session.scalar(select(Batch.id).where(Batch.product_id == product.id,
+                                             Batch.lot == form.lot.data)) is None:
+        form.lot.errors = [_("There is no lot “%(lot)s” of this product on record. Upload its "
+                             "trace data first.", lot=form.lot.data)]
+        return page("publish/codes.html", 400, form=form, enterprise=enterprise, lots=lots,
+                    max_codes=MAX_CODES)
+    base = f"https://{current_app.config['SITE_HOST']}"
+    try:
+        batch, labels = codes.issue(session, product.gtin, form.lot.data, form.count.data,
+                                    signing.signer(), signing.short_codes(), base,
+                                    form.lang.data)
+    except codes.IssueError:
+        session.rollback()
+        form.count.errors = [_("This batch has too few serial numbers left for that many "
+                               "codes.")]
+        return page("publish/codes.html", 400, form=form, enterprise=enterprise, lots=lots,
+                    max_codes=MAX_CODES)
+    archive = issue_zip(labels, form.fmt.data)
+    first, last = labels[0].serial, labels[-1].serial
+    audit.record(session, current_user(), "create", "code_issue", batch.id, {
+        "enterprise": enterprise.slug, "gtin": product.gtin, "lot": batch.lot,
+        "count": len(labels), "first_serial": first, "last_serial": last,
+        "format": form.fmt.data})
+    session.commit()
+    safe_lot = re.sub(r"[^A-Za-z0-9_-]", "_", batch.lot)
+    response = send_file(
+        io.BytesIO(archive), mimetype="application/zip", as_attachment=True,
+        download_name=f"codes-{product.gtin}-{safe_lot}-{len(labels)}.zip")
+    return private(response)
+
+
+# --- recalls and penalties ---------------------------------------------------------------------
+
+
+def recall_form(formdata=None) -> RecallForm:
+    form = RecallForm(formdata=formdata)
+    products = db.session().scalars(
+        select(Product).options(joinedload(Product.brand).joinedload(Brand.enterprise))
+        .order_by(Product.gtin)).all()
+    name = "name_zh" if current_language() == "zh" else "name_en"
+    form.product.choices = [("", _("Choose a product"))] + [
+        (str(p.id), f"{getattr(p, name)} · {p.gtin}") for p in products]
+    return form
+
+
+@bp.route("/recalls/new", methods=["GET", "POST"], endpoint="recall")
+@role_required()
+def new_recall():
+    """Publish a recall; provenance pages of the affected batches show it at once."""
+    form = recall_form(request.form if request.method == "POST" else None)
+    if request.method == "GET" or not form.validate():
+        return page("publish/recall.html", 400 if request.method == "POST" else 200, form=form)
+    session = db.session()
+    user = current_user()
+    recall = Recall(product_id=int(form.product.data), lots=form.lot_list,
+                    announced_on=form.announced_on.data, reason_zh=form.reason_zh.data,
+                    reason_en=form.reason_en.data, action_zh=form.action_zh.data,
+                    action_en=form.action_en.data, source_url=form.source_url.data,
+                    published_at=utcnow(), published_by_id=user.id)
+    session.add(recall)
+    session.flush()
+    audit.record(session, user, "publish", "recall", recall.id, {
+        "product": recall.product.gtin, "lots": recall.lots or "all",
+        "announced_on": recall.announced_on, "reason_zh": recall.reason_zh,
+        "source_url": recall.source_url})
+    session.commit()  # every worker drops its cached pages of the product (see freshness)
+    update_index([recall_document(recall)])
+    return redirect(url_for("recalls.detail", recall_id=recall.id), 303)
+
+
+def penalty_form(formdata=None) -> PenaltyForm:
+    form = PenaltyForm(formdata=formdata)
+    enterprises = db.session().scalars(select(Enterprise).order_by(Enterprise.slug)).all()
+    name = "name_zh" if current_language() == "zh" else "name_en"
+    form.enterprise.choices = [("", _("Choose an enterprise"))] + [
+        (e.slug, getattr(e, name)) for e in enterprises]
+    form.status.choices = [(status, STATUSES[status]) for status in PENALTY_STATUSES]
+    return form
+
+
+@bp.route("/penalties/new", methods=["GET", "POST"], endpoint="penalty")
+@role_required()
+def new_penalty():
+    """Publish an administrative penalty on an enterprise's integrity file."""
+    form = penalty_form(request.form if request.method == "POST" else None)
+    if request.method == "GET" or not form.validate():
+        return page("publish/penalty.html", 400 if request.method == "POST" else 200, form=form)
+    session = db.session()
+    user = current_user()
+    enterprise = get_enterprise(form.enterprise.data)
+    values = {name: getattr(form, name).data for name in (
+        "decision_no", "decided_on", "facts_zh", "facts_en", "legal_basis",
+        "suspended_production", "status", "publish_until", "source_url")}
+    values["amount_yuan"] = form.amount
+    penalty = Penalty(enterprise_id=enterprise.id, published_at=utcnow(),
+                      published_by_id=user.id, **values)
+    session.add(penalty)
+    session.flush()
+    audit.record(session, user, "publish", "penalty", penalty.id,
+                 {"enterprise": enterprise.slug, **values})
+    session.commit()
+    return redirect(url_for("enterprises.detail", slug=enterprise.slug) + "#record-heading",
+                    303)

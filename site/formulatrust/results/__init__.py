@@ -1,0 +1,1 @@
+"""Sampling results, recalls, the key-supervision list and the statistics of results."""

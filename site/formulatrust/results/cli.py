@@ -1,0 +1,47 @@
+"""``flask --app wsgi results import FILE``: validate the whole file, then write all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from formulatrust.core import db
+from formulatrust.domain.results_import import ImportFileError, parse_file
+from formulatrust.pages.search_documents import result_document
+from formulatrust.results import store
+from formulatrust.search import add_to_index
+
+results_group = AppGroup("results", help="Sampling results.")
+
+
+@results_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Validate and report only; write nothing.")
+def import_results(path: Path, dry_run: bool) -> None:
+    """Import a regulator's results table (.xlsx or .csv)."""
+    try:
+        parsed = parse_file(path)
+    except ImportFileError as error:
+        raise click.ClickException(f"{error.message_zh} / {error.message_en}") from error
+    if parsed.problems:
+        for problem in parsed.problems:
+            where = f"row {problem.row}" + (f", column {problem.column}" if problem.column else "")
+            click.echo(f"{where}: {problem.message_zh} / {problem.message_en}", err=True)
+        raise click.ClickException(f"{len(parsed.problems)} problem(s); nothing was imported.")
+    click.echo(f"{path.name}: {len(parsed.records)} results in the {parsed.layout} layout.")
+    if parsed.ignored_columns:
+        click.echo("Columns not imported: " + ", ".join(parsed.ignored_columns))
+    if dry_run:
+        click.echo("Dry run: nothing written.")
+        return
+    session = db.session()
+    with click.progressbar(length=len(parsed.records), label="Importing") as bar:
+        summary = store.apply(session, parsed, path.name, progress=bar.update)
+    session.commit()
+    add_to_index(current_app.config["SEARCH_INDEX_DIR"],
+                 [result_document(result) for result in summary.changed])
+    click.echo(f"{len(summary.created)} created, {len(summary.corrected)} corrected, "
+               f"{summary.unchanged} unchanged.")

@@ -1,0 +1,68 @@
+"""A fictional five-year history of sampling results (about 2 % non-compliant)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from formulatrust.enterprises.models import Product
+from formulatrust.results.models import FailedItem, SamplingResult
+
+PER_YEAR = 1000
+YEARS = 5
+FAIL_RATE = 0.02
+END = date(2026, 11, 1)
+PROVINCES = ["上海"] * 8 + ["江苏", "浙江", "安徽", "山东"]
+SHOPS = ["示例母婴店", "示例超市", "示例便利店", "示例电商仓", "示例药房"]
+LABS = ["示例食品检验所（虚构）", "示例质量检测中心（虚构）", "示例检测研究院（虚构）"]
+FAILURES = [
+    ("阪崎肠杆菌", "检出", "n=5, c=0, m=0/100g"),
+    ("维生素A", "9.8 μg RE/100kJ", "14–43 μg RE/100kJ"),
+    ("硒", "0.41 μg/100kJ", "0.48–1.90 μg/100kJ"),
+    ("菌落总数", "3.2×10⁴ CFU/g", "n=5, c=2, m=1000, M=10000 CFU/g"),
+    ("维生素C", "1.8 mg/100kJ", "2.5–17 mg/100kJ"),
+    ("标签", "未标示反式脂肪酸含量", "GB 13432-2013 第4.1条"),
+]
+
+
+def build(session: Session, products: list[Product], seed: int) -> int:
+    """Insert the history in bulk and return how many results were made."""
+    rng = random.Random(seed)
+    rows, failed = [], []
+    for number in range(PER_YEAR * YEARS):
+        product = rng.choice(products)
+        announced = END - timedelta(days=rng.randrange(365 * YEARS))
+        produced = announced - timedelta(days=rng.randrange(30, 200))
+        lot = f"{produced:%Y%m%d}{'ABC'[rng.randrange(3)]}{rng.randrange(1, 10)}"
+        compliant = rng.random() >= FAIL_RATE
+        rows.append(_row(rng, number, product, announced, produced, lot, compliant))
+        if not compliant:
+            failed.append((number, rng.choice(FAILURES)))
+    returning = insert(SamplingResult).returning(SamplingResult.id, sort_by_parameter_order=True)
+    ids = session.scalars(returning, rows).all()
+    session.execute(insert(FailedItem), [
+        {"result_id": ids[number], "item": item, "measured": measured, "limit": limit}
+        for number, (item, measured, limit) in failed])
+    return len(rows)
+
+
+def _row(rng: random.Random, number: int, product: Product, announced: date, produced: date,
+         lot: str, compliant: bool) -> dict:
+    enterprise = product.brand.enterprise
+    return {
+        "sample_no": f"DEMO{announced:%Y}{number:06d}", "product_id": product.id,
+        "enterprise_id": enterprise.id, "enterprise_name": enterprise.name_zh,
+        "enterprise_address": enterprise.address_zh,
+        "sampled_unit": f"{rng.choice(SHOPS)}{rng.randrange(1, 200)}号（虚构）",
+        "province": rng.choice(PROVINCES), "product_name": product.name_zh,
+        "specification": f"{product.net_content_g}克/罐", "trademark": product.brand.name_zh,
+        "production_date_or_lot": lot, "lot": lot, "produced_on": produced,
+        "category": "婴幼儿配方食品", "subcategory": f"{product.stage}段",
+        "announcement_no": f"示例公告{announced:%Y}年第{announced.month * 3 + rng.randrange(3)}号",
+        "announced_on": announced, "task_source": "市场监督管理局食品安全监督抽检（示例）",
+        "lab": rng.choice(LABS), "compliant": compliant, "is_demo": True,
+        "source_file": "demo",
+    }

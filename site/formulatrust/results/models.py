@@ -1,0 +1,132 @@
+"""Sampling results, their failed items and corrections, recalls and the key-supervision list."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from formulatrust.core.clock import utcnow
+from formulatrust.core.models import Base, timestamp_column
+
+if TYPE_CHECKING:
+    from formulatrust.enterprises.models import Enterprise, Product
+    from formulatrust.publishing.models import User
+
+
+class Recall(Base):
+    """A recall of a product, of some of its lots or of all of them."""
+
+    __tablename__ = "recall"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
+    lots: Mapped[list] = mapped_column(JSON, default=list)  # empty: every lot
+    announced_on: Mapped[date]
+    reason_zh: Mapped[str] = mapped_column(Text)
+    reason_en: Mapped[str] = mapped_column(Text)
+    action_zh: Mapped[str] = mapped_column(Text)
+    action_en: Mapped[str] = mapped_column(Text)
+    source_url: Mapped[str] = mapped_column(String(500), default="")
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    # Set when a regulator publishes the recall through the site (imports leave them empty).
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    product: Mapped[Product] = relationship()
+    published_by: Mapped[User | None] = relationship("User")
+
+    def covers(self, lot: str | None) -> bool:
+        """Tell whether this recall covers ``lot`` (a recall without lots covers all)."""
+        return not self.lots or lot in self.lots
+
+
+class SamplingResult(Base):
+    """One regulator sampling result (抽检结果) as published."""
+
+    __tablename__ = "sampling_result"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sample_no: Mapped[str] = mapped_column(String(60), default="", index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"), index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    enterprise_name: Mapped[str] = mapped_column(String(200), default="")
+    enterprise_address: Mapped[str] = mapped_column(String(300), default="")
+    sampled_unit: Mapped[str] = mapped_column(String(200), default="")
+    sampled_unit_address: Mapped[str] = mapped_column(String(300), default="")
+    province: Mapped[str] = mapped_column(String(20), default="")
+    product_name: Mapped[str] = mapped_column(String(200), default="")
+    specification: Mapped[str] = mapped_column(String(100), default="")
+    trademark: Mapped[str] = mapped_column(String(100), default="")
+    production_date_or_lot: Mapped[str] = mapped_column(String(60), default="")
+    lot: Mapped[str] = mapped_column(String(20), default="", index=True)
+    produced_on: Mapped[date | None]
+    category: Mapped[str] = mapped_column(String(100), default="")
+    announcement_no: Mapped[str] = mapped_column(String(100), default="")
+    announced_on: Mapped[date | None] = mapped_column(index=True)
+    task_source: Mapped[str] = mapped_column(String(300), default="")
+    lab: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    source_url: Mapped[str] = mapped_column(String(500), default="")
+    compliant: Mapped[bool] = mapped_column(index=True)
+    shelf_life: Mapped[str] = mapped_column(String(60), default="")
+    subcategory: Mapped[str] = mapped_column(String(100), default="")
+    source_file: Mapped[str] = mapped_column(String(300), default="")
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    product: Mapped[Product | None] = relationship()
+    enterprise: Mapped[Enterprise | None] = relationship()
+    revisions: Mapped[list[ResultRevision]] = relationship(order_by="ResultRevision.id")
+    failed_items: Mapped[list[FailedItem]] = relationship(
+        back_populates="result", order_by="FailedItem.id", cascade="all, delete-orphan"
+    )
+
+
+class FailedItem(Base):
+    """One failed test item of a non-compliant result: measured value against the limit."""
+
+    __tablename__ = "failed_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("sampling_result.id"), index=True)
+    item: Mapped[str] = mapped_column(String(200))
+    measured: Mapped[str] = mapped_column(String(200), default="")
+    limit: Mapped[str] = mapped_column(String(300), default="")
+    label_requirement: Mapped[str] = mapped_column(String(300), default="")
+
+    result: Mapped[SamplingResult] = relationship(back_populates="failed_items")
+
+
+class SupervisionListing(Base):
+    """An entry on the key-supervision list (重点监管名单) after a failed result."""
+
+    __tablename__ = "supervision_listing"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"), index=True)
+    listed_on: Mapped[date]
+    delisted_on: Mapped[date | None]
+    reason_zh: Mapped[str] = mapped_column(Text)
+    reason_en: Mapped[str] = mapped_column(Text)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+    enterprise: Mapped[Enterprise] = relationship()
+    product: Mapped[Product | None] = relationship()
+
+
+class ResultRevision(Base):
+    """A published result as it was before a re-import corrected it."""
+
+    __tablename__ = "result_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("sampling_result.id"), index=True)
+    data: Mapped[dict] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    replaced_at: Mapped[datetime] = timestamp_column()

@@ -1,0 +1,164 @@
+"""Filtering, faceting and paging sampling results (used by the pages, downloads and API)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+from sqlalchemy import ColumnElement, extract, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from formulatrust.results.models import FailedItem, SamplingResult
+
+PAGE_SIZE = 25
+MAX_DOWNLOAD = 10_000
+MAX_TEXT = 100
+TEXT_FILTERS = {"enterprise": SamplingResult.enterprise_name,
+                "category": SamplingResult.category, "province": SamplingResult.province,
+                "lab": SamplingResult.lab}
+
+
+class FilterError(ValueError):
+    """A filter value that cannot be used; ``field`` names the parameter."""
+
+    def __init__(self, field: str, code: str) -> None:
+        super().__init__(f"{field}: {code}")
+        self.field, self.code = field, code
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the reader asked for, validated."""
+
+    q: str = ""
+    year: int | None = None
+    compliant: bool | None = None
+    enterprise: str = ""
+    category: str = ""
+    item: str = ""
+    province: str = ""
+    lab: str = ""
+    sort: str = "date"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> Filters:
+        """Read and validate query parameters; raise FilterError naming the bad one."""
+        values = {}
+        for name in ("q", "enterprise", "category", "item", "province", "lab"):
+            text = (args.get(name) or "").strip()
+            if len(text) > MAX_TEXT:
+                raise FilterError(name, "too_long")
+            values[name] = text
+        values["year"] = _int(args, "year", 1990, 2100)
+        values["page"] = _int(args, "page", 1, 100_000) or 1
+        compliant = args.get("compliant") or ""
+        if compliant not in ("", "yes", "no"):
+            raise FilterError("compliant", "choice")
+        values["compliant"] = {"yes": True, "no": False}.get(compliant)
+        sort = args.get("sort") or ("relevance" if values["q"] else "date")
+        if sort not in ("date", "relevance"):
+            raise FilterError("sort", "choice")
+        values["sort"] = sort
+        return cls(**values)
+
+    def as_args(self, **changes) -> dict[str, str]:
+        """Return the filters as URL parameters, without defaults, with ``changes`` applied."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)} | changes
+        if values["compliant"] is not None:
+            values["compliant"] = "yes" if values["compliant"] else "no"
+        if values["sort"] == ("relevance" if values["q"] else "date"):
+            values["sort"] = None
+        if values["page"] == 1:
+            values["page"] = None
+        return {k: str(v) for k, v in values.items() if v not in (None, "")}
+
+
+def _int(args, name: str, low: int, high: int) -> int | None:
+    text = (args.get(name) or "").strip()
+    if not text:
+        return None
+    if not text.isdecimal() or not low <= int(text) <= high:  # isdigit() admits "²"
+        raise FilterError(name, "number")
+    return int(text)
+
+
+def conditions(filters: Filters, matching_ids: list[int] | None) -> list[ColumnElement]:
+    """Return the SQL conditions for ``filters`` (and the full-text matches, if any)."""
+    where: list[ColumnElement] = []
+    if matching_ids is not None:
+        where.append(SamplingResult.id.in_(matching_ids))
+    if filters.year:
+        where.append(SamplingResult.announced_on.between(date(filters.year, 1, 1),
+                                                         date(filters.year, 12, 31)))
+    if filters.compliant is not None:
+        where.append(SamplingResult.compliant.is_(filters.compliant))
+    for name, column in TEXT_FILTERS.items():
+        if getattr(filters, name):
+            where.append(column == getattr(filters, name))
+    if filters.item:
+        where.append(SamplingResult.failed_items.any(FailedItem.item == filters.item))
+    return where
+
+
+@dataclass
+class Page:
+    """One page of results and what is needed to show the rest."""
+
+    results: list[SamplingResult]
+    total: int
+    page: int
+    pages: int
+
+
+def page_of(session: Session, filters: Filters, matching_ids: list[int] | None,
+            size: int = PAGE_SIZE) -> Page:
+    """Return the requested page, by date or by relevance (the order of ``matching_ids``)."""
+    where = conditions(filters, matching_ids)
+    total = session.scalar(select(func.count(SamplingResult.id)).where(*where)) or 0
+    pages = max(1, -(-total // size))
+    page = min(filters.page, pages)
+    query = select(SamplingResult).where(*where).options(
+        selectinload(SamplingResult.failed_items))
+    if filters.sort == "relevance" and matching_ids is not None:
+        kept = set(session.scalars(select(SamplingResult.id).where(*where)))
+        wanted = [i for i in matching_ids if i in kept][(page - 1) * size:page * size]
+        found = {r.id: r for r in session.scalars(
+            query.where(SamplingResult.id.in_(wanted)))}
+        results = [found[i] for i in wanted if i in found]
+    else:
+        results = list(session.scalars(
+            query.order_by(SamplingResult.announced_on.desc(), SamplingResult.id.desc())
+            .offset((page - 1) * size).limit(size)))
+    return Page(results=results, total=total, page=page, pages=pages)
+
+
+def facets(session: Session, filters: Filters, matching_ids: list[int] | None,
+           limit: int = 25) -> dict[str, list[tuple[object, int]]]:
+    """Count the filtered results by year, compliance, enterprise, stage, item, province, lab."""
+    where = conditions(filters, matching_ids)
+    year = extract("year", SamplingResult.announced_on)
+    columns = {"year": year, "compliant": SamplingResult.compliant, **TEXT_FILTERS}
+    counted = {}
+    for name, column in columns.items():
+        count = func.count(SamplingResult.id)
+        order = column.desc() if name == "year" else count.desc()
+        present = [column.is_not(None)] + ([column != ""] if name in TEXT_FILTERS else [])
+        counted[name] = list(session.execute(
+            select(column, count).where(*where, *present)
+            .group_by(column).order_by(order, column).limit(limit)))
+    count = func.count(FailedItem.id)
+    counted["item"] = list(session.execute(
+        select(FailedItem.item, count).join(SamplingResult).where(*where)
+        .group_by(FailedItem.item).order_by(count.desc(), FailedItem.item).limit(limit)))
+    return counted
+
+
+def download(session: Session, filters: Filters,
+             matching_ids: list[int] | None) -> list[SamplingResult]:
+    """Return every filtered result (up to MAX_DOWNLOAD), newest first."""
+    return list(session.scalars(
+        select(SamplingResult).where(*conditions(filters, matching_ids))
+        .options(selectinload(SamplingResult.failed_items))
+        .order_by(SamplingResult.announced_on.desc(), SamplingResult.id.desc())
+        .limit(MAX_DOWNLOAD)))

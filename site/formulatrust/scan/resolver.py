@@ -1,0 +1,266 @@
+"""GS1 Digital Link resolver: ``/01/{gtin}[/10/{lot}][/21/{serial}]`` as page, JSON, linkset."""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    get_template_attribute,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from formulatrust.core import chrome, db, freshness, signing
+from formulatrust.core.demo_banner import demo_data_shown
+from formulatrust.core.errors import render_error
+from formulatrust.core.i18n import current_language, path_as_sent
+from formulatrust.domain import genuine
+from formulatrust.domain.gs1 import DigitalLink, Gs1Error, parse_path
+from formulatrust.publishing import accounts
+from formulatrust.scan import provenance_json, trace
+from formulatrust.scan.gs1_messages import gs1_message
+
+bp = Blueprint("resolver", __name__)
+
+LINKSET = "application/linkset+json"
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Accept-Language",
+    "Access-Control-Expose-Headers": "Link",
+}
+
+
+LINK_TYPE_FORMATS = {"linkset": "linkset", "all": "linkset", "gs1:pip": "html",
+                     "gs1:defaultLink": "html", "gs1:recallStatus": "json",
+                     "gs1:traceability": "json", "gs1:certificationInfo": "certification",
+                     "gs1:verificationService": "verification"}
+
+
+def wanted_format() -> str:
+    """Return what to answer from ``linkType`` or else the Accept header.
+
+    ``html``, ``json`` and ``linkset`` are answered here; ``certification`` and
+    ``verification`` redirect to the page that has them; ``unknown`` is a link type we lack.
+    """
+    link_type = request.args.get("linkType")
+    if link_type:
+        link_type = link_type.replace("https://gs1.org/voc/", "gs1:")
+        return LINK_TYPE_FORMATS.get(link_type, "unknown")
+    best = request.accept_mimetypes.best_match(["text/html", "application/json", LINKSET])
+    return {"application/json": "json", LINKSET: "linkset"}.get(best or "", "html")
+
+
+@bp.route("/01/<path:_rest>", methods=["GET"])
+def resolve(_rest: str):
+    """Answer a Digital Link: 400 if malformed, 301 to canonical, 404 if unknown, else facts."""
+    try:
+        link, needs_redirect = parse_path(path_as_sent(), request.args)
+    except Gs1Error as error:
+        return bad_code(error)
+    if needs_redirect:
+        query = request.query_string.decode("latin-1")
+        return with_link_header(redirect(link.path() + (f"?{query}" if query else ""), 301),
+                                link.path())
+    fmt = wanted_format()
+    counts_query = fmt == "html" and link.serial is not None and request.method == "GET"
+    facts = trace.lookup(db.session(), signing.signer(), link, facts_cache(),
+                         with_status=not counts_query)
+    if facts is None:
+        return not_on_record(link)
+    product = facts.product
+    if fmt == "linkset":
+        return linkset_response(facts)
+    if fmt in ("certification", "verification", "unknown"):
+        return link_type_response(fmt, product)
+    if counts_query:
+        note_query(facts)
+    if fmt == "json":
+        # Every fact about the key as JSON (documented in the README); the batch-level part is
+        # serialised once per batch and joined to the part about this key.
+        dumps = current_app.json.dumps
+        shared = facts_cache().get_or_make(
+            ("json", link.gtin, link.lot, facts.batch and facts.batch.lot),
+            lambda: dumps(provenance_json.shared_json(facts)))
+        head = dumps(provenance_json.key_json(facts, absolute(link.path())))
+        response = current_app.response_class(provenance_json.join_objects(head, shared) + "\n",
+                                              mimetype="application/json")
+    else:
+        response = make_response(page(facts))
+    return finish(response, link.path(), private=facts.level == "can")
+
+
+facts_cache = freshness.facts_cache
+
+
+# Stand-ins for what differs from can to can in a reused page; random so no record can forge them.
+SERIAL_SLOT = f"SLOT{secrets.token_hex(8)}"
+GENUINE_SLOT = Markup(f"<!--genuine-{secrets.token_hex(8)}-->")
+
+
+def page(facts: trace.Facts) -> str:
+    """Return the product, batch or can page.
+
+    Everything but the language-switch links, the serial and the "is this code genuine?" box is
+    the same for every can of a batch, so it is rendered once per batch, language and day.
+    """
+    key = ("page", facts.level, facts.product.gtin, facts.link.lot,
+           facts.batch and facts.batch.lot, current_language(), datetime.now(UTC).date(),
+           demo_data_shown())
+    html = chrome.cached_page(key, lambda: reusable_page(facts))
+    if facts.level == "can":
+        box = get_template_attribute("components/genuine.html", "genuine_box")(facts)
+        html = html.replace(GENUINE_SLOT, box).replace(SERIAL_SLOT,
+                                                       quote(facts.link.serial, safe=""))
+    return html
+
+
+def reusable_page(facts: trace.Facts) -> str:
+    """Render the page with slots for the parts that differ from can to can."""
+    shared = facts
+    if facts.level == "can":
+        shared = dataclasses.replace(facts, link=dataclasses.replace(facts.link,
+                                                                     serial=SERIAL_SLOT))
+    return render_template("resolver/page.html", facts=shared, sections=sections(facts),
+                           genuine=GENUINE_SLOT)
+
+
+def sections(facts: trace.Facts) -> Markup:
+    """Render the batch-level sections once per batch, language and day, then reuse them."""
+    today = datetime.now(UTC).date()
+    key = ("sections", facts.product.gtin, facts.link.lot, facts.batch and facts.batch.lot,
+           current_language(), today)
+    return facts_cache().get_or_make(key, lambda: Markup(render_template(
+        "resolver/_sections.html", facts=facts, now=today)))
+
+
+def note_query(facts: trace.Facts) -> None:
+    """Read the serial's status and the can's history, judge it, and record this query after
+    the response is sent."""
+    now = datetime.now(UTC)
+    device = genuine.device_hash(
+        current_app.config["SECRET_KEY"].encode(), trace.today_in_shanghai(now),
+        request.remote_addr or "", request.user_agent.string,
+    )
+    key = trace.can_key(facts)
+    facts.serial_status, history = trace.status_and_history(db.session(), signing.signer(),
+                                                            facts, device)
+    if not current_app.config["QUERY_LOG_ENABLED"]:
+        return
+    facts.history = outcome = genuine.assess(history, now)
+    if not outcome.counted or accounts.current_user() is not None:
+        return  # a quick reload, or a signed-in enterprise or dealer checking stock: not counted
+    engine = db.engine()
+
+    @db.after_response
+    def store() -> None:
+        trace.record_query(engine, key, device, outcome, now)
+
+
+def link_type_response(fmt: str, product) -> Response:
+    """Redirect (307) to the page holding a requested link type, or 404 if we have none."""
+    if fmt == "unknown":
+        return finish(make_response(render_error(404)), None)
+    target = (url_for("enterprises.detail", slug=product.brand.enterprise.slug)
+              if fmt == "certification" else url_for("scan.index"))
+    return finish(redirect(target, 307), None)
+
+
+def bad_code(error: Gs1Error):
+    """Show which part of the code is wrong, with status 400."""
+    message = gs1_message(error.code, error.part)
+    if wanted_format() != "html":
+        body = {"error": {"status": 400, "code": error.code, "part": error.part,
+                          "message": message}}
+        return finish(make_response(jsonify(body), 400), None)
+    page = render_template("resolver/bad_code.html", message=message, value=error.value,
+                           path=path_as_sent())
+    return finish(make_response(page, 400), None)
+
+
+def not_on_record(link):
+    """Answer a well-formed but unknown product with 404."""
+    if wanted_format() != "html":
+        body = {"error": {"status": 404, "code": "product_not_on_record", "gtin": link.gtin,
+                          "message": _("This product is not on record.")}}
+        return finish(make_response(jsonify(body), 404), link.path())
+    page = render_template("resolver/unknown_product.html", link=link)
+    return finish(make_response(page, 404), link.path())
+
+
+def linkset_response(facts: trace.Facts) -> Response:
+    """Return the RFC 9264 linkset for the key, never redirected."""
+    body = provenance_json.linkset(facts, absolute)
+    response = make_response(jsonify(body))
+    response.mimetype = LINKSET
+    return finish(response, facts.link.path())
+
+
+def absolute(path: str) -> str:
+    """Return ``path`` as an absolute URL on this site."""
+    return request.host_url.rstrip("/") + path
+
+
+def with_link_header(response: Response, path: str | None) -> Response:
+    """Point to the linkset of ``path`` in a ``Link`` header."""
+    if path:
+        response.headers["Link"] = (f'<{absolute(path)}?linkType=linkset>; rel="linkset"; '
+                                    f'type="{LINKSET}"')
+    return response
+
+
+def finish(response: Response, path: str | None, private: bool = False) -> Response:
+    """Add the Link, CORS, caching and Vary headers every resolver answer carries."""
+    with_link_header(response, path)
+    response.headers.update(CORS_HEADERS)
+    if response.status_code >= 400 or private:
+        response.headers["Cache-Control"] = "private, no-store"
+    else:
+        response.headers["Cache-Control"] = "public, max-age=300"
+    response.vary.update(("Accept", "Accept-Language", "Cookie"))
+    return response
+
+
+@bp.after_request
+def cors_on_options(response: Response) -> Response:
+    """Let other sites' scripts read resolver answers (including pre-flight OPTIONS)."""
+    if request.method == "OPTIONS":
+        response.headers.update(CORS_HEADERS)
+    return response
+
+
+@bp.get("/.well-known/gs1resolver")
+def description():
+    """Describe this resolver (GS1-Conformant Resolver description file)."""
+    response = jsonify(provenance_json.resolver_description(absolute("/")))
+    response.headers.update(CORS_HEADERS)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+AGE_RANGES = {1: _l("0–6 months"), 2: _l("6–12 months"), 3: _l("12–36 months")}
+
+
+@bp.app_template_global()
+def age_range(stage: int) -> str:
+    """Return the age range a stage is for, in the reader's language."""
+    return str(AGE_RANGES.get(stage, ""))
+
+
+@bp.app_template_global()
+def gs1_path(gtin: str, lot: str | None = None, serial: str | None = None) -> str:
+    """Return the canonical Digital Link path of a product, batch or can."""
+    return DigitalLink(gtin, lot=lot, serial=serial).path()

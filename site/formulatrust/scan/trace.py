@@ -1,0 +1,248 @@
+"""Provenance facts for a GS1 key, read from the database (used by the resolver and the CLI)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Boolean, DateTime, Engine, Integer, func, or_, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from formulatrust.core.cache import TTLCache
+from formulatrust.domain.genuine import History, Outcome
+from formulatrust.domain.gs1 import DigitalLink
+from formulatrust.domain.serials import SerialSigner, parse
+from formulatrust.enterprises.models import Brand, Product, Rating
+from formulatrust.results.models import Recall, SamplingResult, SupervisionListing
+from formulatrust.scan.models import Batch, CanQuery, CanQueryDevice, RegisteredSerial
+
+PRODUCT_RESULTS_SHOWN = 5
+
+
+@dataclass
+class Facts:
+    """Everything the site knows about one product, batch or can."""
+
+    link: DigitalLink
+    product: Product
+    batch: Batch | None = None
+    serial_status: str | None = None  # "issued", "registered", "unknown"; None without serial
+    recalls: list[Recall] = field(default_factory=list)
+    batch_results: list[SamplingResult] = field(default_factory=list)
+    product_results: list[SamplingResult] = field(default_factory=list)
+    product_results_total: int = 0
+    rating: Rating | None = None
+    listings: list[SupervisionListing] = field(default_factory=list)
+    history: Outcome | None = None
+
+    @property
+    def lot_unknown(self) -> bool:
+        """A lot was given but is not on record."""
+        return self.link.lot is not None and self.batch is None
+
+    @property
+    def level(self) -> str:
+        """Which page this is: ``product``, ``batch`` or ``can``."""
+        if self.link.serial is not None:
+            return "can"
+        return "batch" if self.link.lot is not None else "product"
+
+
+def find_product(session: Session, gtin: str) -> Product | None:
+    """Return the product with ``gtin`` and its brand and enterprise."""
+    return session.scalars(
+        select(Product).where(Product.gtin == gtin)
+        .options(joinedload(Product.brand).joinedload(Brand.enterprise))
+    ).first()
+
+
+def find_batch(session: Session, product: Product, lot: str) -> Batch | None:
+    """Return the product's batch with ``lot``."""
+    return session.scalars(
+        select(Batch).where(Batch.product_id == product.id, Batch.lot == lot)
+        .options(joinedload(Batch.factory))
+    ).first()
+
+
+def is_issued(signer: SerialSigner, batch: Batch, gtin: str, serial: str) -> bool:
+    """Tell whether the site issued ``serial`` for ``batch`` (its signature and range check)."""
+    parsed = parse(serial)
+    return bool(parsed and parsed[1] < batch.issued_count
+                and signer.verify(gtin, batch.lot, serial))
+
+
+# Plain SQL, compiled once: this runs on every JSON answer about a can.
+IS_REGISTERED = text("SELECT 1 FROM registered_serial WHERE batch_id = :batch_id "
+                     "AND serial = :serial")
+
+
+def serial_status(session: Session, signer: SerialSigner, batch: Batch | None,
+                  gtin: str, serial: str) -> str:
+    """Say whether ``serial`` was issued by the site, registered by the maker, or neither."""
+    if batch is None:
+        return "unknown"
+    if is_issued(signer, batch, gtin, serial):
+        return "issued"
+    found = session.execute(IS_REGISTERED, {"batch_id": batch.id, "serial": serial}).first()
+    return "registered" if found else "unknown"
+
+
+def batch_for_serial(session: Session, signer: SerialSigner, product: Product,
+                     serial: str) -> Batch | None:
+    """Find the batch of a serial given without its lot (``/01/{gtin}/21/{serial}``)."""
+    registered = session.scalars(
+        select(Batch).join(RegisteredSerial, RegisteredSerial.batch_id == Batch.id)
+        .where(Batch.product_id == product.id, RegisteredSerial.serial == serial)
+    ).first()
+    if registered:
+        return registered
+    parsed = parse(serial)
+    if not parsed:
+        return None
+    candidates = session.scalars(
+        select(Batch).where(Batch.product_id == product.id, Batch.issued_count > parsed[1])
+    )
+    return next((b for b in candidates if signer.verify(product.gtin, b.lot, serial)), None)
+
+
+@dataclass(frozen=True)
+class Shared:
+    """The facts every can of one batch shares (cacheable for a short while)."""
+
+    product: Product
+    batch: Batch | None
+    recalls: list[Recall]
+    batch_results: list[SamplingResult]
+    product_results: list[SamplingResult]
+    product_results_total: int
+    rating: Rating | None
+    listings: list[SupervisionListing]
+
+
+def shared_facts(session: Session, gtin: str, lot: str | None) -> Shared | None:
+    """Load the product, its batch ``lot`` and everything shown about them, fully loaded."""
+    product = find_product(session, gtin)
+    if product is None:
+        return None
+    batch = find_batch(session, product, lot) if lot is not None else None
+    lot = batch.lot if batch else lot
+    recalls = session.scalars(select(Recall).where(Recall.product_id == product.id)
+                              .order_by(Recall.announced_on.desc())).all()
+    by_product = (select(SamplingResult).where(SamplingResult.product_id == product.id)
+                  .options(selectinload(SamplingResult.failed_items))
+                  .order_by(SamplingResult.announced_on.desc()))
+    enterprise_id = product.brand.enterprise_id
+    return Shared(
+        product=product, batch=batch,
+        recalls=[r for r in recalls if lot is None or r.covers(lot)],
+        batch_results=list(session.scalars(by_product.where(SamplingResult.lot == lot)))
+        if lot else [],
+        product_results=list(session.scalars(
+            by_product.where(SamplingResult.lot != (lot or "")).limit(PRODUCT_RESULTS_SHOWN))),
+        product_results_total=session.scalar(select(func.count(SamplingResult.id)).where(
+            SamplingResult.product_id == product.id)) or 0,
+        rating=session.scalars(select(Rating).where(Rating.enterprise_id == enterprise_id)
+                               .order_by(Rating.assessed_on.desc())).first(),
+        listings=list(session.scalars(select(SupervisionListing).where(
+            SupervisionListing.enterprise_id == enterprise_id,
+            or_(SupervisionListing.product_id.is_(None),
+                SupervisionListing.product_id == product.id),
+            SupervisionListing.delisted_on.is_(None)))),
+    )
+
+
+def lookup(session: Session, signer: SerialSigner, link: DigitalLink,
+           cache: TTLCache, with_status: bool = True) -> Facts | None:
+    """Collect every fact for ``link``; None when the product is not on record.
+
+    ``with_status=False`` leaves the serial's status to :func:`status_and_history`.
+    """
+    lot = link.lot
+    if lot is None and link.serial is not None:
+        product = find_product(session, link.gtin)
+        if product is None:
+            return None
+        found = batch_for_serial(session, signer, product, link.serial)
+        lot = found.lot if found else None
+    shared = cache.get_or_make(("facts", link.gtin, lot),
+                               lambda: shared_facts(session, link.gtin, lot))
+    if shared is None:
+        return None
+    facts = Facts(link=link, product=shared.product, batch=shared.batch,
+                  recalls=shared.recalls, batch_results=shared.batch_results,
+                  product_results=shared.product_results,
+                  product_results_total=shared.product_results_total,
+                  rating=shared.rating, listings=shared.listings)
+    if link.serial is not None and with_status:
+        facts.serial_status = serial_status(session, signer, shared.batch, link.gtin,
+                                            link.serial)
+    return facts
+
+
+def can_key(facts: Facts) -> tuple[str, str, str]:
+    """Return the (gtin, lot, serial) key the query history is kept under."""
+    lot = facts.batch.lot if facts.batch else (facts.link.lot or "")
+    return facts.product.gtin, lot, facts.link.serial or ""
+
+
+# One round trip on every can page, written as plain SQL because building the equivalent
+# SQLAlchemy expression on each request cost more than running it.
+STATUS_AND_HISTORY = text("""
+    SELECT EXISTS (SELECT 1 FROM registered_serial
+                   WHERE batch_id = :batch_id AND serial = :serial) AS registered,
+           q."count" AS "count", q.devices AS devices, q.first_at AS first_at,
+           (SELECT d.last_at FROM can_query_device d
+            WHERE d.gtin = :gtin AND d.lot = :lot AND d.serial = :serial AND d.device = :device)
+           AS last_seen
+    FROM (SELECT 1 AS one) AS anchor
+    LEFT JOIN can_query q ON q.gtin = :gtin AND q.lot = :lot AND q.serial = :serial
+""").columns(registered=Boolean, count=Integer, devices=Integer,
+             first_at=DateTime(timezone=True), last_seen=DateTime(timezone=True))
+
+
+def status_and_history(session: Session, signer: SerialSigner, facts: Facts,
+                       device: str) -> tuple[str, History]:
+    """Return the serial's status and the can's query history in one database round trip."""
+    gtin, lot, serial = can_key(facts)
+    batch = facts.batch
+    issued = batch is not None and is_issued(signer, batch, gtin, serial)
+    registered, count, devices, first_at, last_seen = session.execute(STATUS_AND_HISTORY, {
+        "batch_id": batch.id if batch is not None and not issued else -1, "serial": serial,
+        "gtin": gtin, "lot": lot, "device": device}).one()
+    status = "issued" if issued else ("registered" if registered else "unknown")
+    if count is None:
+        return status, History()  # device rows are only ever written with the can's row
+    return status, History(count=count, devices=devices, first_at=_aware(first_at),
+                           device_last_seen=_aware(last_seen) if last_seen else None)
+
+
+def record_query(engine: Engine, key: tuple[str, str, str], device: str, outcome: Outcome,
+                 now: datetime) -> None:
+    """Add this query to the can's history in one short transaction (an atomic upsert)."""
+    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    can = dict(zip(("gtin", "lot", "serial"), key, strict=True))
+    counted, new_device = int(outcome.counted), int(outcome.new_device)
+    history = insert(CanQuery).values(**can, first_at=now, last_at=now, count=counted,
+                                      devices=new_device)
+    history = history.on_conflict_do_update(
+        index_elements=["gtin", "lot", "serial"],
+        set_={"count": CanQuery.count + counted, "devices": CanQuery.devices + new_device,
+              "last_at": now})
+    seen = insert(CanQueryDevice).values(**can, device=device, last_at=now)
+    seen = seen.on_conflict_do_update(index_elements=["gtin", "lot", "serial", "device"],
+                                      set_={"last_at": now})
+    with engine.begin() as connection:
+        connection.execute(history)
+        connection.execute(seen)
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite returns naive datetimes even for timezone-aware columns.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def today_in_shanghai(now: datetime) -> date:
+    """Return the calendar date in Shanghai for ``now``."""
+    return now.astimezone(ZoneInfo("Asia/Shanghai")).date()

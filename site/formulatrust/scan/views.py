@@ -1,0 +1,138 @@
+"""Scan a can: typed codes redirect to the canonical page; problem reports for regulators."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from formulatrust.core import db, signing
+from formulatrust.core.extensions import limiter
+from formulatrust.domain.gs1 import DigitalLink, Gs1Error, is_valid_gtin, parse_scan
+from formulatrust.domain.shortcode import ShortCodeError, normalise
+from formulatrust.enterprises.models import Product
+from formulatrust.scan.gs1_messages import SHORT_CODE_MESSAGES, gs1_message
+from formulatrust.scan.models import Batch, ProblemReport
+
+bp = Blueprint("scan", __name__, url_prefix="/scan")
+MAX_CODE_LENGTH = 200
+SHORT_CODE_CHARS = set("0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U")
+
+
+class CodeError(ValueError):
+    """A typed code that cannot be used, with the message to show."""
+
+
+@bp.get("")
+def index():
+    """Show the code form, or send a typed code to its page (303)."""
+    code = request.args.get("code", "")
+    if "code" not in request.args:
+        return render_template("scan/index.html", code="", error=None)
+    try:
+        return redirect(resolve_typed(code), 303)
+    except CodeError as error:
+        return render_template("scan/index.html", code=code[:MAX_CODE_LENGTH],
+                               error=str(error)), 400
+
+
+def resolve_typed(text: str) -> str:
+    """Return the canonical path for what a person typed or pasted."""
+    text = text.strip()
+    if not text:
+        raise CodeError(_l("Enter the code printed on the can."))
+    if len(text) > MAX_CODE_LENGTH:
+        raise CodeError(_l("That is too long to be a code from a can."))
+    compact = normalise(text)
+    if looks_like_short_code(compact):
+        return short_code_path(compact)
+    try:
+        return parse_scan(compact if compact.isdigit() else text).path()
+    except Gs1Error as error:
+        raise CodeError(gs1_message(error.code, error.part)) from error
+
+
+def looks_like_short_code(compact: str) -> bool:
+    """Tell a short code (letters and digits, 12–16 long, not a GTIN) from other codes."""
+    return (12 <= len(compact) <= 16 and set(compact) <= SHORT_CODE_CHARS
+            and not (compact.isdigit() and is_valid_gtin(compact)))
+
+
+def short_code_path(compact: str) -> str:
+    """Return the can page a short code names, or raise CodeError saying what is wrong."""
+    try:
+        can = signing.short_codes().read(compact)
+    except ShortCodeError as error:
+        raise CodeError(SHORT_CODE_MESSAGES[error.code]) from error
+    batch = db.session().get(Batch, can.batch_id)
+    if batch is None or can.counter >= batch.issued_count:
+        raise CodeError(SHORT_CODE_MESSAGES["forged"])
+    product = db.session().get(Product, batch.product_id)
+    serial = signing.signer().issue(product.gtin, batch.lot, can.counter)
+    return DigitalLink(product.gtin, lot=batch.lot, serial=serial).path()
+
+
+CATEGORIES = [
+    SelectChoice("counterfeit", _l("I think the can is not genuine")),
+    SelectChoice("damaged", _l("The can or seal was damaged")),
+    SelectChoice("quality", _l("The powder looks, smells or dissolves wrongly")),
+    SelectChoice("health", _l("My baby became unwell after feeding")),
+    SelectChoice("label", _l("The label is wrong or missing information")),
+    SelectChoice("other", _l("Something else")),
+]
+
+
+class ReportForm(FlaskForm):
+    """What happened, and an optional way to reach the reporter."""
+
+    gtin = HiddenField()
+    lot = HiddenField()
+    serial = HiddenField()
+    category = SelectField(_l("What is the problem?"), choices=CATEGORIES,
+                           validators=[DataRequired(_l("Choose what the problem is."))])
+    description = TextAreaField(
+        _l("What happened?"),
+        validators=[DataRequired(_l("Describe what happened.")),
+                    Length(min=10, max=2000,
+                           message=_l("Write between 10 and 2,000 characters."))],
+    )
+    contact = StringField(
+        _l("Phone or email (optional)"),
+        validators=[Optional(), Length(max=100, message=_l("Use at most 100 characters."))],
+    )
+
+
+@bp.route("/report", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REPORT_RATE_LIMIT"], methods=["POST"])
+def report():
+    """Take a problem report about a can; regulators triage it."""
+    form = ReportForm(request.form if request.method == "POST" else request.args)
+    product = db.session().scalar(select(Product).where(Product.gtin == (form.gtin.data or "")))
+    if product is None:
+        abort(404)
+    if request.method == "POST" and form.validate():
+        reference = secrets.token_hex(4).upper()
+        with db.transaction() as session:
+            session.add(ProblemReport(
+                reference=reference, gtin=product.gtin, lot=(form.lot.data or "")[:20],
+                serial=(form.serial.data or "")[:20], category=form.category.data,
+                description=form.description.data.strip(), contact=form.contact.data or ""))
+        return redirect(url_for("scan.report_received", reference=reference), 303)
+    status = 400 if request.method == "POST" else 200
+    response = render_template("scan/report.html", form=form, product=product)
+    return response, status, {"Cache-Control": "private, no-store"}
+
+
+@bp.get("/report/<reference>")
+def report_received(reference: str):
+    """Confirm a report without showing anything the reporter sent."""
+    found = db.session().scalar(select(ProblemReport.id).where(
+        ProblemReport.reference == reference[:16]))
+    if found is None:
+        abort(404)
+    return render_template("scan/report_received.html", reference=reference)

@@ -1,1 +1,0 @@
-"""One blueprint per user-facing area of the site."""

@@ -1,0 +1,65 @@
+"""House rules of the package: rooms by area, plain rules without Flask, short modules."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from formulatrust.core.config import PROJECT_ROOT
+
+PACKAGE = PROJECT_ROOT / "site" / "formulatrust"
+README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+MAX_LINES = 500
+
+
+def modules(folder: Path = PACKAGE) -> list[Path]:
+    return sorted(path for path in folder.rglob("*.py") if "__pycache__" not in path.parts)
+
+
+def imported(path: Path) -> set[str]:
+    """Return every module that ``path`` imports (absolute names)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+    return names
+
+
+def test_the_package_root_holds_folders_and_a_handful_of_modules():
+    files = sorted(path.name for path in PACKAGE.iterdir() if path.is_file())
+    assert files == ["__init__.py", "app.py", "py.typed"]
+
+
+def test_domain_rules_import_neither_flask_nor_a_database():
+    for path in modules(PACKAGE / "domain"):
+        for name in imported(path):
+            top = name.split(".")[0]
+            assert top not in ("flask", "flask_babel", "flask_wtf", "sqlalchemy", "alembic",
+                               "werkzeug", "psycopg"), f"{path.name} imports {name}"
+
+
+def test_no_module_is_longer_than_the_limit():
+    long = [f"{path.relative_to(PACKAGE)}: {count}" for path in modules()
+            if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES]
+    assert long == []
+
+
+def test_no_module_imports_the_factory():
+    for path in modules():
+        if path == PACKAGE / "__init__.py":
+            continue
+        names = imported(path)
+        assert "formulatrust" not in names and "formulatrust.app" not in names, path
+
+
+def test_the_readme_names_every_folder_of_the_package():
+    section = README.split("## Where things live", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^\| `([^`]+)/` \|", section, flags=re.MULTILINE))
+    folders = {str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*")
+               if path.is_dir() and "__pycache__" not in path.parts
+               and path.parent != PACKAGE / "templates"}  # one per blueprint, named after it
+    assert folders - listed == set(), "add these folders to the README's table"
+    assert listed - folders == set(), "the README lists folders that do not exist"
