@@ -23,6 +23,7 @@ from formulatrust.publishing.cli_users import reports_group, users_group
 from formulatrust.publishing.demo_accounts import demo_accounts_command
 from formulatrust.results.cli import results_group
 from formulatrust.scan.cli_codes import codes_group
+from formulatrust.scan.cli_scans import scans_group
 from formulatrust.scan.cli_trace import trace_group
 from formulatrust.search import rebuild
 
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(search_group)
     app.cli.add_command(translations_group)
     app.cli.add_command(codes_group)
+    app.cli.add_command(scans_group)
     app.cli.add_command(content_group)
     app.cli.add_command(results_group)
     app.cli.add_command(trace_group)

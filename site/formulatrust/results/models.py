@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from formulatrust.publishing.models import User
 
 
+RECALL_STATUSES = ("ongoing", "completed", "withdrawn")
+
+
 class Recall(Base):
     """A recall of a product, of some of its lots or of all of them."""
 
@@ -30,6 +33,7 @@ class Recall(Base):
     action_zh: Mapped[str] = mapped_column(Text)
     action_en: Mapped[str] = mapped_column(Text)
     source_url: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(12), default="ongoing")  # RECALL_STATUSES
     is_demo: Mapped[bool] = mapped_column(default=False)
     # Set when a regulator publishes the recall through the site (imports leave them empty).
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -37,6 +41,11 @@ class Recall(Base):
 
     product: Mapped[Product] = relationship()
     published_by: Mapped[User | None] = relationship("User")
+
+    @property
+    def withdrawn(self) -> bool:
+        """A recall the regulator withdrew: shown as a note, not as danger."""
+        return self.status == "withdrawn"
 
     def covers(self, lot: str | None) -> bool:
         """Tell whether this recall covers ``lot`` (a recall without lots covers all)."""
@@ -71,6 +80,7 @@ class SamplingResult(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     source_url: Mapped[str] = mapped_column(String(500), default="")
     compliant: Mapped[bool] = mapped_column(index=True)
+    overturned_on: Mapped[date | None]  # the day an appeal overturned a non-compliant finding
     shelf_life: Mapped[str] = mapped_column(String(60), default="")
     subcategory: Mapped[str] = mapped_column(String(100), default="")
     source_file: Mapped[str] = mapped_column(String(300), default="")

@@ -128,5 +128,6 @@ def _specials(session: Session, batches: list[Batch]) -> list[RegisteredSerial]:
     first = datetime(2026, 7, 1, 9, 30, tzinfo=UTC)
     session.add(CanQuery(gtin=suspicious.product.gtin, lot=suspicious.lot,
                          serial=DEMO_SERIALS["suspicious"], first_at=first,
-                         last_at=first + timedelta(days=90), count=37, devices=9))
+                         last_at=first + timedelta(days=90), count=37,
+                         burst_at=first + timedelta(days=84), burst_devices=23))
     return serials

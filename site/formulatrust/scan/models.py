@@ -69,7 +69,7 @@ class RegisteredSerial(Base):
 
 
 class CanQuery(Base):
-    """Consumer query history of one can: first query, count, distinct devices today and before."""
+    """Consumer query history of one can: first query, count, and a burst of devices if seen."""
 
     __tablename__ = "can_query"
 
@@ -79,11 +79,16 @@ class CanQuery(Base):
     first_at: Mapped[datetime] = timestamp_column()
     last_at: Mapped[datetime] = timestamp_column()
     count: Mapped[int] = mapped_column(default=0)
-    devices: Mapped[int] = mapped_column(default=0)
+    # When more devices than a household has queried the can within a week (domain/genuine.py).
+    burst_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    burst_devices: Mapped[int] = mapped_column(default=0)
 
 
 class CanQueryDevice(Base):
-    """A device seen querying a can, as a daily-salted hash (no IP, no user agent)."""
+    """A device seen querying a can within the last week, as a hash (no address, no agent).
+
+    Kept only as long as the rule in ``domain/genuine.py`` needs it (``scans purge``).
+    """
 
     __tablename__ = "can_query_device"
 
@@ -91,7 +96,18 @@ class CanQueryDevice(Base):
     lot: Mapped[str] = mapped_column(String(20), primary_key=True)
     serial: Mapped[str] = mapped_column(String(20), primary_key=True)
     device: Mapped[str] = mapped_column(String(32), primary_key=True)
-    last_at: Mapped[datetime] = timestamp_column()
+    last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                              index=True)
+    seen_on: Mapped[date]  # the Shanghai day of the last query
+
+
+class ScanDayKey(Base):
+    """The random key of one Shanghai day for devices without the cookie; destroyed after it."""
+
+    __tablename__ = "scan_day_key"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
 
 
 class ProblemReport(Base):

@@ -86,8 +86,7 @@ def resolve(_rest: str):
         return linkset_response(facts)
     if fmt in ("certification", "verification", "unknown"):
         return link_type_response(fmt, product)
-    if counts_query:
-        note_query(facts)
+    new_cookie = note_query(facts) if counts_query else None
     if fmt == "json":
         # Every fact about the key as JSON (documented in the README); the batch-level part is
         # serialised once per batch and joined to the part about this key.
@@ -100,6 +99,7 @@ def resolve(_rest: str):
                                               mimetype="application/json")
     else:
         response = make_response(page(facts))
+        set_device_cookie(response, new_cookie)
     return finish(response, link.path(), private=facts.level == "can")
 
 
@@ -147,27 +147,43 @@ def sections(facts: trace.Facts) -> Markup:
         "resolver/_sections.html", facts=facts, now=today)))
 
 
-def note_query(facts: trace.Facts) -> None:
+DEVICE_COOKIE = "ft_device"
+DEVICE_COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
+
+
+def note_query(facts: trace.Facts) -> str | None:
     """Read the serial's status and the can's history, judge it, and record this query after
-    the response is sent."""
+    the response is sent. Return a new device cookie to set, if the browser sent none."""
     now = datetime.now(UTC)
-    device = genuine.device_hash(
-        current_app.config["SECRET_KEY"].encode(), trace.today_in_shanghai(now),
-        request.remote_addr or "", request.user_agent.string,
-    )
-    key = trace.can_key(facts)
-    facts.serial_status, history = trace.status_and_history(db.session(), signing.signer(),
-                                                            facts, device)
+    cookie = request.cookies.get(DEVICE_COOKIE)
+    key = trace.cached_day_key(db.engine(), trace.today_in_shanghai(now))
+    daily = genuine.daily_device(key, request.remote_addr or "", request.user_agent.string)
+    if genuine.is_device_cookie(cookie):
+        device, new_cookie = genuine.cookie_device(cookie), None
+    else:
+        device, new_cookie = daily, genuine.new_device_cookie()
+    can = trace.can_key(facts)
+    facts.serial_status, history = trace.status_and_history(
+        db.session(), signing.signer(), facts, device, now, alias=daily)
     if not current_app.config["QUERY_LOG_ENABLED"]:
-        return
-    facts.history = outcome = genuine.assess(history, now)
+        return None
+    facts.history = outcome = genuine.assess(history, now, daily=genuine.is_daily(device))
     if not outcome.counted or accounts.current_user() is not None:
-        return  # a quick reload, or a signed-in enterprise or dealer checking stock: not counted
+        return new_cookie  # a quick reload, or a signed-in publisher checking stock
     engine = db.engine()
 
     @db.after_response
     def store() -> None:
-        trace.record_query(engine, key, device, outcome, now)
+        trace.record_query(engine, can, device, outcome, now)
+
+    return new_cookie
+
+
+def set_device_cookie(response: Response, value: str | None) -> None:
+    """Give the browser its random device identifier (no personal data; see /privacy)."""
+    if value:
+        response.set_cookie(DEVICE_COOKIE, value, max_age=DEVICE_COOKIE_MAX_AGE, httponly=True,
+                            secure=request.is_secure, samesite="Lax")
 
 
 def link_type_response(fmt: str, product) -> Response:

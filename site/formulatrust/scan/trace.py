@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Boolean, DateTime, Engine, Integer, func, or_, select, text
+from sqlalchemy import Boolean, DateTime, Engine, Integer, delete, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from formulatrust.core.cache import TTLCache
+from formulatrust.domain import genuine
 from formulatrust.domain.genuine import History, Outcome
 from formulatrust.domain.gs1 import DigitalLink
 from formulatrust.domain.serials import SerialSigner, parse
 from formulatrust.enterprises.models import Brand, Product, Rating
 from formulatrust.results.models import Recall, SamplingResult, SupervisionListing
-from formulatrust.scan.models import Batch, CanQuery, CanQueryDevice, RegisteredSerial
+from formulatrust.scan.models import (
+    Batch,
+    CanQuery,
+    CanQueryDevice,
+    RegisteredSerial,
+    ScanDayKey,
+)
 
 PRODUCT_RESULTS_SHOWN = 5
 
@@ -188,34 +196,63 @@ def can_key(facts: Facts) -> tuple[str, str, str]:
 
 
 # One round trip on every can page, written as plain SQL because building the equivalent
-# SQLAlchemy expression on each request cost more than running it.
+# SQLAlchemy expression on each request cost more than running it. Device counts leave this
+# device out; ``domain.genuine.recent_devices`` adds it back.
 STATUS_AND_HISTORY = text("""
     SELECT EXISTS (SELECT 1 FROM registered_serial
                    WHERE batch_id = :batch_id AND serial = :serial) AS registered,
-           q."count" AS "count", q.devices AS devices, q.first_at AS first_at,
-           (SELECT d.last_at FROM can_query_device d
-            WHERE d.gtin = :gtin AND d.lot = :lot AND d.serial = :serial AND d.device = :device)
-           AS last_seen
+           q."count" AS "count", q.first_at AS first_at, q.burst_at AS burst_at,
+           q.burst_devices AS burst_devices,
+           (SELECT max(d.last_at) FROM can_query_device d
+            WHERE d.gtin = :gtin AND d.lot = :lot AND d.serial = :serial
+              AND d.device IN (:device, :alias)) AS last_seen,
+           (SELECT count(*) FROM can_query_device d
+            WHERE d.gtin = :gtin AND d.lot = :lot AND d.serial = :serial
+              AND d.device NOT IN (:device, :alias)
+              AND d.device LIKE 'c%' AND d.last_at >= :since) AS cookie_devices,
+           (SELECT coalesce(max(per_day.n), 0) FROM
+              (SELECT count(*) AS n FROM can_query_device d
+               WHERE d.gtin = :gtin AND d.lot = :lot AND d.serial = :serial
+                 AND d.device NOT IN (:device, :alias) AND d.device LIKE 'd%'
+                 AND d.last_at >= :since
+               GROUP BY d.seen_on) AS per_day) AS daily_devices,
+           (SELECT count(*) FROM can_query_device d
+            WHERE d.gtin = :gtin AND d.lot = :lot AND d.serial = :serial
+              AND d.device NOT IN (:device, :alias)
+              AND d.device LIKE 'd%' AND d.seen_on = :today) AS daily_devices_today
     FROM (SELECT 1 AS one) AS anchor
     LEFT JOIN can_query q ON q.gtin = :gtin AND q.lot = :lot AND q.serial = :serial
-""").columns(registered=Boolean, count=Integer, devices=Integer,
-             first_at=DateTime(timezone=True), last_seen=DateTime(timezone=True))
+""").columns(registered=Boolean, count=Integer, first_at=DateTime(timezone=True),
+             burst_at=DateTime(timezone=True), burst_devices=Integer,
+             last_seen=DateTime(timezone=True), cookie_devices=Integer, daily_devices=Integer,
+             daily_devices_today=Integer)
 
 
 def status_and_history(session: Session, signer: SerialSigner, facts: Facts,
-                       device: str) -> tuple[str, History]:
-    """Return the serial's status and the can's query history in one database round trip."""
+                       device: str, now: datetime, alias: str | None = None) -> tuple[str, History]:
+    """Return the serial's status and the can's query history in one database round trip.
+
+    ``alias`` is the same browser's cookieless pseudonym of today, so the request that first
+    brings back the cookie is still known as the device it was (a reload stays a reload).
+    """
     gtin, lot, serial = can_key(facts)
     batch = facts.batch
     issued = batch is not None and is_issued(signer, batch, gtin, serial)
-    registered, count, devices, first_at, last_seen = session.execute(STATUS_AND_HISTORY, {
+    row = session.execute(STATUS_AND_HISTORY, {
         "batch_id": batch.id if batch is not None and not issued else -1, "serial": serial,
-        "gtin": gtin, "lot": lot, "device": device}).one()
-    status = "issued" if issued else ("registered" if registered else "unknown")
-    if count is None:
+        "gtin": gtin, "lot": lot, "device": device, "alias": alias or device,
+        "since": now - genuine.WINDOW,
+        "today": today_in_shanghai(now)}).one()
+    status = "issued" if issued else ("registered" if row.registered else "unknown")
+    if row.count is None:
         return status, History()  # device rows are only ever written with the can's row
-    return status, History(count=count, devices=devices, first_at=_aware(first_at),
-                           device_last_seen=_aware(last_seen) if last_seen else None)
+    return status, History(
+        count=row.count, first_at=_aware(row.first_at),
+        device_last_seen=_aware(row.last_seen) if row.last_seen else None,
+        cookie_devices=row.cookie_devices, daily_devices=row.daily_devices,
+        daily_devices_today=row.daily_devices_today,
+        burst_at=_aware(row.burst_at) if row.burst_at else None,
+        burst_devices=row.burst_devices)
 
 
 def record_query(engine: Engine, key: tuple[str, str, str], device: str, outcome: Outcome,
@@ -223,19 +260,58 @@ def record_query(engine: Engine, key: tuple[str, str, str], device: str, outcome
     """Add this query to the can's history in one short transaction (an atomic upsert)."""
     insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
     can = dict(zip(("gtin", "lot", "serial"), key, strict=True))
-    counted, new_device = int(outcome.counted), int(outcome.new_device)
+    counted = int(outcome.counted)
     history = insert(CanQuery).values(**can, first_at=now, last_at=now, count=counted,
-                                      devices=new_device)
-    history = history.on_conflict_do_update(
-        index_elements=["gtin", "lot", "serial"],
-        set_={"count": CanQuery.count + counted, "devices": CanQuery.devices + new_device,
-              "last_at": now})
-    seen = insert(CanQueryDevice).values(**can, device=device, last_at=now)
+                                      burst_at=outcome.burst_at,
+                                      burst_devices=outcome.burst_devices)
+    changes = {"count": CanQuery.count + counted, "last_at": now}
+    if outcome.new_burst:
+        changes.update(burst_at=outcome.burst_at, burst_devices=outcome.burst_devices)
+    history = history.on_conflict_do_update(index_elements=["gtin", "lot", "serial"],
+                                            set_=changes)
+    day = today_in_shanghai(now)
+    seen = insert(CanQueryDevice).values(**can, device=device, last_at=now, seen_on=day)
     seen = seen.on_conflict_do_update(index_elements=["gtin", "lot", "serial", "device"],
-                                      set_={"last_at": now})
+                                      set_={"last_at": now, "seen_on": day})
     with engine.begin() as connection:
         connection.execute(history)
         connection.execute(seen)
+
+
+def day_key(engine: Engine, day: date) -> bytes:
+    """Return the random key of ``day`` for cookieless devices, made once and shared by every
+    worker through the database; keys of earlier days are destroyed when a new day's is made."""
+    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    with engine.begin() as connection:
+        found = connection.scalar(select(ScanDayKey.key).where(ScanDayKey.day == day))
+        if found is None:
+            connection.execute(insert(ScanDayKey).values(day=day, key=secrets.token_hex(32))
+                               .on_conflict_do_nothing(index_elements=["day"]))
+            connection.execute(delete(ScanDayKey).where(ScanDayKey.day < day))
+            found = connection.scalar(select(ScanDayKey.key).where(ScanDayKey.day == day))
+    return bytes.fromhex(found)
+
+
+_day_keys: dict[date, bytes] = {}
+
+
+def cached_day_key(engine: Engine, day: date) -> bytes:
+    """Return ``day_key`` for ``day``, asking the database once per worker and day."""
+    key = _day_keys.get(day)
+    if key is None:
+        key = day_key(engine, day)
+        _day_keys.clear()  # yesterday's key is forgotten here too
+        _day_keys[day] = key
+    return key
+
+
+def purge_scans(session: Session, now: datetime) -> tuple[int, int]:
+    """Delete device rows older than the rule needs and day keys before today; return counts."""
+    devices = session.execute(delete(CanQueryDevice).where(
+        CanQueryDevice.last_at < now - genuine.WINDOW)).rowcount
+    keys = session.execute(delete(ScanDayKey).where(
+        ScanDayKey.day < today_in_shanghai(now))).rowcount
+    return devices or 0, keys or 0
 
 
 def _aware(moment: datetime) -> datetime:
