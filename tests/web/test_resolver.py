@@ -77,7 +77,7 @@ def test_unknown_lot_warns_prominently(client, trace):
     response = client.get(f"/01/{GTIN1}/10/NOPE99?lang=en")
     assert response.status_code == 200
     soup = check_page(response.get_data(as_text=True))
-    warning = " ".join(soup.select_one(".warning").get_text().split())
+    warning = " ".join(soup.select_one(".banner-warning").get_text().split())
     assert "Batch NOPE99 is not on record" in warning and "may not be genuine" in warning
 
 

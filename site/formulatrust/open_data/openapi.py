@@ -11,6 +11,7 @@ from flask_babel import force_locale
 
 from formulatrust.open_data.fields import ENTERPRISES, RECALLS, RESULTS, Dataset, Field
 from formulatrust.publishing.openapi_push import PUSH_PATHS, PUSH_SCHEMAS, SECURITY_SCHEMES
+from formulatrust.scan.openapi_resolver import RESOLVER_PATHS, RESOLVER_SCHEMAS
 
 VERSION = "1.0.0"
 PAGE_SIZE = 100
@@ -167,7 +168,8 @@ PATHS: dict[str, dict] = {
             | {"openapi": {"type": "string"}, "servers": {"type": "array"}}})),
 }
 
-PATHS.update(PUSH_PATHS)  # the push API (site/formulatrust/publishing/api_push.py)
+PATHS.update(PUSH_PATHS)  # the push API (publishing/api_push.py)
+PATHS.update(RESOLVER_PATHS)  # the resolver's JSON answers (scan/openapi_resolver.py)
 
 
 def components() -> dict:
@@ -193,6 +195,7 @@ def components() -> dict:
                 "messages": {"type": "object", "required": ["zh", "en"], "properties": {
                     "zh": {"type": "string"}, "en": {"type": "string"}}}}}}},
         **PUSH_SCHEMAS,
+        **RESOLVER_SCHEMAS,
     }, "securitySchemes": SECURITY_SCHEMES}
 
 

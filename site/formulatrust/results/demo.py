@@ -1,4 +1,9 @@
-"""A fictional five-year history of sampling results (about 2 % non-compliant)."""
+"""A fictional five-year history of sampling results, failures as rare as in real sampling.
+
+Only a few products ever fail (``FAILING_PRODUCTS``, each about one result in twenty), so fewer
+than one product in five has a non-compliant result in the last 24 months; the demo cans of
+``scan/demo.py`` add one failed batch and one lot known only from a failed sample.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,8 @@ from formulatrust.results.models import FailedItem, SamplingResult
 
 PER_YEAR = 1000
 YEARS = 5
-FAIL_RATE = 0.02
+FAIL_RATE = 0.05  # of the results of a product in FAILING_PRODUCTS
+FAILING_PRODUCTS = (13, 19, 26)  # indexes in the demo's product list
 END = date(2026, 11, 1)
 PROVINCES = ["上海"] * 8 + ["江苏", "浙江", "安徽", "山东"]
 SHOPS = ["示例母婴店", "示例超市", "示例便利店", "示例电商仓", "示例药房"]
@@ -32,12 +38,13 @@ def build(session: Session, products: list[Product], seed: int) -> int:
     """Insert the history in bulk and return how many results were made."""
     rng = random.Random(seed)
     rows, failed = [], []
+    failing = {products[index].id for index in FAILING_PRODUCTS if index < len(products)}
     for number in range(PER_YEAR * YEARS):
         product = rng.choice(products)
         announced = END - timedelta(days=rng.randrange(365 * YEARS))
         produced = announced - timedelta(days=rng.randrange(30, 200))
         lot = f"{produced:%Y%m%d}{'ABC'[rng.randrange(3)]}{rng.randrange(1, 10)}"
-        compliant = rng.random() >= FAIL_RATE
+        compliant = rng.random() >= FAIL_RATE or product.id not in failing
         rows.append(_row(rng, number, product, announced, produced, lot, compliant))
         if not compliant:
             failed.append((number, rng.choice(FAILURES)))

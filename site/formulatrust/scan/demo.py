@@ -28,6 +28,7 @@ INDICATORS = [("蛋白质", "Protein", "0.52 g/100kJ", "0.43–0.72 g/100kJ"),
 LAB = "示例检测研究院（虚构） / Demo Testing Institute (fictional)"
 DEMO_SERIALS = {"normal": "DEMO0001", "recalled": "DEMO0002", "failed": "DEMO0003",
                 "suspicious": "DEMO0004"}
+SAMPLED_ONLY = (33, "20260608A6")  # a product's lot known only from a failed sample
 
 
 def build(session: Session, rng: random.Random, enterprises: list[Enterprise],
@@ -45,9 +46,28 @@ def build(session: Session, rng: random.Random, enterprises: list[Enterprise],
     session.flush()
     results = [_result(rng, b) for b in batches if rng.random() < 0.2]
     specials = _specials(session, batches)
+    session.add(_sampled_only(products))
     session.add_all(results)
     session.flush()
-    return {"batches": len(batches), "results": len(results) + 1, "special cans": len(specials)}
+    return {"batches": len(batches), "results": len(results) + 2, "special cans": len(specials)}
+
+
+def _sampled_only(products: list[Product]) -> SamplingResult:
+    """A failed result for a lot the maker never registered: the fifth demo path."""
+    index, lot = SAMPLED_ONLY
+    product = products[index % len(products)]
+    enterprise = product.brand.enterprise
+    return SamplingResult(
+        sample_no="DEMO2609SAMPLED", product_id=product.id, enterprise_id=enterprise.id,
+        enterprise_name=enterprise.name_zh, enterprise_address=enterprise.address_zh,
+        sampled_unit="示例母婴用品店88号（虚构）", province="上海", product_name=product.name_zh,
+        specification=f"{product.net_content_g}克/罐", trademark=product.brand.name_zh,
+        production_date_or_lot=lot, lot=lot, produced_on=date(2026, 6, 8),
+        category="婴幼儿配方食品", announcement_no="示例公告2026年第31号",
+        announced_on=date(2026, 9, 18), task_source="上海市市场监督管理局监督抽检（示例）",
+        lab=LAB, compliant=False, is_demo=True,
+        failed_items=[FailedItem(item="阪崎肠杆菌", measured="检出 / detected",
+                                 limit="n=5, c=0, m=0/100g 不得检出 / not detectable")])
 
 
 def _factory(enterprise: Enterprise) -> Factory:

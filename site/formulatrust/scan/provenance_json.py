@@ -9,6 +9,7 @@ from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from formulatrust.domain.verdict import Reason
 from formulatrust.enterprises.models import Product
 from formulatrust.results.models import Recall, SamplingResult
 from formulatrust.scan.models import Batch
@@ -55,7 +56,8 @@ def batch_json(batch: Batch) -> dict:
 
 def recall_json(recall: Recall) -> dict:
     """Return one recall."""
-    return {"announced_on": _day(recall.announced_on), "lots": recall.lots or "all",
+    return {"id": recall.id, "status": recall.status,
+            "announced_on": _day(recall.announced_on), "lots": recall.lots or "all",
             "reason": _both(recall, "reason"), "action": _both(recall, "action"),
             "source_url": recall.source_url}
 
@@ -64,6 +66,7 @@ def result_json(result: SamplingResult) -> dict:
     """Return one sampling result in brief."""
     return {
         "id": result.id, "sample_no": result.sample_no, "compliant": result.compliant,
+        "overturned_on": _day(result.overturned_on),
         "lot": result.lot, "announced_on": _day(result.announced_on),
         "announcement_no": result.announcement_no, "lab": result.lab,
         "failed_items": [{"item": f.item, "measured": f.measured, "limit": f.limit}
@@ -71,10 +74,31 @@ def result_json(result: SamplingResult) -> dict:
     }
 
 
-def key_json(facts: Facts, uri: str) -> dict:
-    """Return the part of the JSON about this very key: its URI, level, lot and serial."""
+def reason_link(reason: Reason, facts: Facts) -> str | list[str] | None:
+    """Return the path of the record a verdict reason rests on (a list for several)."""
+    if reason.kind.startswith("recall"):
+        return url_for("recalls.detail", recall_id=reason.record.id)
+    if reason.kind.startswith("lot_failure"):
+        return url_for("results.detail", result_id=reason.record.id)
+    if reason.kind == "product_failures":
+        return [url_for("results.detail", result_id=r.id) for r in reason.record]
+    if reason.kind == "rating":
+        return url_for("enterprises.detail", slug=facts.product.brand.enterprise.slug)
+    return None
+
+
+def verdict_json(facts: Facts, today: date) -> dict:
+    """Return the verdict the page opens with: its level and reasons, most severe first."""
+    verdict = facts.verdict(today)
+    return {"level": verdict.level,
+            "reasons": [{"kind": reason.kind, "level": reason.level,
+                         "link": reason_link(reason, facts)} for reason in verdict.reasons]}
+
+
+def key_json(facts: Facts, uri: str, today: date) -> dict:
+    """Return the part of the JSON about this very key: its URI, level, verdict, lot, serial."""
     return {
-        "uri": uri, "level": facts.level,
+        "uri": uri, "level": facts.level, "verdict": verdict_json(facts, today),
         "lot_on_record": None if facts.link.lot is None else facts.batch is not None,
         "serial": None if facts.link.serial is None else {
             "value": facts.link.serial, "status": facts.serial_status},

@@ -94,7 +94,8 @@ def resolve(_rest: str):
         shared = facts_cache().get_or_make(
             ("json", link.gtin, link.lot, facts.batch and facts.batch.lot),
             lambda: dumps(provenance_json.shared_json(facts)))
-        head = dumps(provenance_json.key_json(facts, absolute(link.path())))
+        today = trace.today_in_shanghai(datetime.now(UTC))
+        head = dumps(provenance_json.key_json(facts, absolute(link.path()), today))
         response = current_app.response_class(provenance_json.join_objects(head, shared) + "\n",
                                               mimetype="application/json")
     else:
@@ -109,18 +110,23 @@ facts_cache = freshness.facts_cache
 # Stand-ins for what differs from can to can in a reused page; random so no record can forge them.
 SERIAL_SLOT = f"SLOT{secrets.token_hex(8)}"
 GENUINE_SLOT = Markup(f"<!--genuine-{secrets.token_hex(8)}-->")
+VERDICT_SLOT = Markup(f"<!--verdict-{secrets.token_hex(8)}-->")
 
 
 def page(facts: trace.Facts) -> str:
     """Return the product, batch or can page.
 
-    Everything but the language-switch links, the serial and the "is this code genuine?" box is
-    the same for every can of a batch, so it is rendered once per batch, language and day.
+    Everything but the language-switch links, the serial, the verdict (which weighs the
+    serial's status) and the "is this code genuine?" box is the same for every can of a batch,
+    so it is rendered once per batch, language and day.
     """
     key = ("page", facts.level, facts.product.gtin, facts.link.lot,
            facts.batch and facts.batch.lot, current_language(), datetime.now(UTC).date(),
            demo_data_shown())
     html = chrome.cached_page(key, lambda: reusable_page(facts))
+    verdict = facts.verdict(trace.today_in_shanghai(datetime.now(UTC)))
+    summary = get_template_attribute("components/verdict.html", "verdict_summary")(verdict, facts)
+    html = html.replace(VERDICT_SLOT, summary)
     if facts.level == "can":
         box = get_template_attribute("components/genuine.html", "genuine_box")(facts)
         html = html.replace(GENUINE_SLOT, box).replace(SERIAL_SLOT,
@@ -135,7 +141,7 @@ def reusable_page(facts: trace.Facts) -> str:
         shared = dataclasses.replace(facts, link=dataclasses.replace(facts.link,
                                                                      serial=SERIAL_SLOT))
     return render_template("resolver/page.html", facts=shared, sections=sections(facts),
-                           genuine=GENUINE_SLOT)
+                           genuine=GENUINE_SLOT, verdict=VERDICT_SLOT)
 
 
 def sections(facts: trace.Facts) -> Markup:

@@ -16,6 +16,7 @@ from formulatrust.domain import genuine
 from formulatrust.domain.genuine import History, Outcome
 from formulatrust.domain.gs1 import DigitalLink
 from formulatrust.domain.serials import SerialSigner, parse
+from formulatrust.domain.verdict import PRODUCT_WINDOW, Verdict, judge
 from formulatrust.enterprises.models import Brand, Product, Rating
 from formulatrust.results.models import Recall, SamplingResult, SupervisionListing
 from formulatrust.scan.models import (
@@ -43,7 +44,15 @@ class Facts:
     product_results_total: int = 0
     rating: Rating | None = None
     listings: list[SupervisionListing] = field(default_factory=list)
+    product_failures: list[SamplingResult] = field(default_factory=list)  # other lots, 24 months
     history: Outcome | None = None
+
+    def verdict(self, today: date) -> Verdict:
+        """Weigh everything known about this product, lot and serial (domain/verdict.py)."""
+        return judge(recalls=self.recalls, lot_results=self.batch_results,
+                     serial_status=self.serial_status, lot_given=self.link.lot is not None,
+                     lot_on_record=self.batch is not None,
+                     product_results=self.product_failures, rating=self.rating, today=today)
 
     @property
     def lot_unknown(self) -> bool:
@@ -127,6 +136,7 @@ class Shared:
     product_results_total: int
     rating: Rating | None
     listings: list[SupervisionListing]
+    product_failures: list[SamplingResult]
 
 
 def shared_facts(session: Session, gtin: str, lot: str | None) -> Shared | None:
@@ -142,6 +152,7 @@ def shared_facts(session: Session, gtin: str, lot: str | None) -> Shared | None:
                   .options(selectinload(SamplingResult.failed_items))
                   .order_by(SamplingResult.announced_on.desc()))
     enterprise_id = product.brand.enterprise_id
+    since = today_in_shanghai(datetime.now(UTC)) - PRODUCT_WINDOW
     return Shared(
         product=product, batch=batch,
         recalls=[r for r in recalls if lot is None or r.covers(lot)],
@@ -158,6 +169,10 @@ def shared_facts(session: Session, gtin: str, lot: str | None) -> Shared | None:
             or_(SupervisionListing.product_id.is_(None),
                 SupervisionListing.product_id == product.id),
             SupervisionListing.delisted_on.is_(None)))),
+        product_failures=list(session.scalars(by_product.where(
+            SamplingResult.lot != (lot or ""), SamplingResult.compliant.is_(False),
+            SamplingResult.overturned_on.is_(None), SamplingResult.announced_on >= since)
+            .limit(PRODUCT_RESULTS_SHOWN))),
     )
 
 
@@ -182,7 +197,8 @@ def lookup(session: Session, signer: SerialSigner, link: DigitalLink,
                   recalls=shared.recalls, batch_results=shared.batch_results,
                   product_results=shared.product_results,
                   product_results_total=shared.product_results_total,
-                  rating=shared.rating, listings=shared.listings)
+                  rating=shared.rating, listings=shared.listings,
+                  product_failures=shared.product_failures)
     if link.serial is not None and with_status:
         facts.serial_status = serial_status(session, signer, shared.batch, link.gtin,
                                             link.serial)

@@ -1,0 +1,116 @@
+"""Product, batch and can pages open with the verdict: the regulator's evidence, most severe first."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from formulatrust.results.models import FailedItem, Recall, SamplingResult
+from formulatrust.scan.models import RegisteredSerial
+
+from ..pagecheck import check_page
+
+GTIN1, GTIN2, GTIN3 = "09521234500018", "09521234500025", "09521234500032"
+NOT_GENUINE = ("may not be genuine", "可能不是正品")
+
+
+def opening(client, path: str):
+    """Return the page's verdict block (the first thing after the heading) and the main text."""
+    soup = check_page(client.get(path).get_data(as_text=True))
+    verdict = soup.main.select_one("#verdict")
+    assert verdict is not None, "the page must open with a verdict"
+    # Nothing but the heading and its byline comes before the verdict.
+    assert [tag.name for tag in verdict.find_all_previous() if tag in soup.main.descendants
+            and tag.parent is soup.main] == ["p", "h1"]
+    return verdict, " ".join(soup.main.get_text().split())
+
+
+def sampled_only_lot(session, world, lot: str = "20260601X9", **fields) -> SamplingResult:
+    stage3 = world["products"][2]
+    result = SamplingResult(
+        product_id=stage3.id, enterprise_id=stage3.brand.enterprise_id, lot=lot,
+        product_name=stage3.name_zh, enterprise_name="河畔乳品有限公司", compliant=False,
+        announced_on=date(2026, 8, 1), announcement_no="2026年第12号",
+        failed_items=[FailedItem(item="阪崎肠杆菌", measured="检出", limit="不得检出")], **fields)
+    session.add(result)
+    session.commit()
+    return result
+
+
+def test_a_failed_batch_leads_with_the_failure_and_links_the_result(client, session, trace):
+    session.add(RegisteredSerial(batch_id=trace["failed"].id, serial="REG0003"))
+    session.commit()
+    verdict, text = opening(client, f"/01/{GTIN3}/10/20260503C3/21/REG0003?lang=en")
+    first = verdict.find("section")
+    assert "banner-danger" in first["class"] and "阪崎肠杆菌" in first.get_text()
+    assert first.find("a", href=lambda href: href and href.startswith("/results/"))
+    assert "verdict-danger" in verdict["class"]
+    assert not any(words in text for words in NOT_GENUINE)
+
+
+def test_a_lot_known_only_from_sampling_shows_the_result_and_never_says_counterfeit(
+        client, session, world, trace):
+    sampled_only_lot(session, world)
+    for path in (f"/01/{GTIN3}/10/20260601X9", f"/01/{GTIN3}/10/20260601X9/21/ANY1"):
+        for lang in ("en", "zh"):
+            verdict, text = opening(client, f"{path}?lang={lang}")
+            assert "banner-danger" in verdict.find("section")["class"]
+            assert "阪崎肠杆菌" in verdict.find("section").get_text()
+            assert not any(words in text for words in NOT_GENUINE), (path, lang)
+    _, text = opening(client, f"/01/{GTIN3}/10/20260601X9?lang=en")
+    assert "The maker has not registered batch 20260601X9" in text
+
+
+def test_a_lot_nobody_knows_still_warns(client, trace):
+    verdict, _ = opening(client, f"/01/{GTIN1}/10/NOPE99?lang=en")
+    assert "may not be genuine" in verdict.select_one(".banner-warning").get_text()
+
+
+def test_a_completed_recall_keeps_the_can_recalled_and_a_withdrawn_one_is_a_note(
+        client, session, trace):
+    recall = session.query(Recall).one()
+    recall.status = "completed"
+    session.commit()
+    verdict, _ = opening(client, f"/01/{GTIN2}/10/20260402B2/21/ANY1?lang=en")
+    assert "recall-banner" in verdict.find("section")["class"]
+    assert "still recalled" in verdict.find("section").get_text()
+    recall.status = "withdrawn"
+    session.commit()
+    verdict, text = opening(client, f"/01/{GTIN2}/10/20260402B2?lang=en")
+    assert verdict.select_one(".recall-banner") is None
+    assert "was withdrawn by the regulator" in verdict.get_text()
+
+
+def test_a_result_overturned_on_appeal_is_not_danger(client, session, trace):
+    result = session.query(SamplingResult).filter_by(lot="20260503C3").one()
+    result.overturned_on = date(2026, 9, 1)
+    session.commit()
+    verdict, _ = opening(client, f"/01/{GTIN3}/10/20260503C3?lang=en")
+    assert verdict.select_one(".banner-danger") is None
+    assert "overturned on appeal" in verdict.get_text()
+
+
+def test_other_lots_failures_in_24_months_are_a_warning_on_the_product(client, trace):
+    verdict, _ = opening(client, f"/01/{GTIN3}?lang=en")
+    warning = verdict.select_one(".banner-warning")
+    assert "1 failed sampling result for this product in the last 24 months" in warning.get_text()
+
+
+def test_an_ordinary_can_says_no_warnings_and_names_the_rating(client, trace):
+    verdict, _ = opening(client, f"/01/{GTIN1}/10/20260301A1/21/REG0001?lang=en")
+    assert "verdict-ok" in verdict["class"] and "No warnings" in verdict.get_text()
+    assert verdict.select_one(".grade").get_text().strip() == "Grade A"
+
+
+def test_the_json_answer_carries_the_same_verdict(client, session, world, trace):
+    result = sampled_only_lot(session, world)
+    body = client.get(f"/01/{GTIN3}/10/20260601X9/21/ANY1",
+                      headers={"Accept": "application/json"}).get_json()
+    assert body["verdict"]["level"] == "danger"
+    assert body["verdict"]["reasons"][0] == {"kind": "lot_failure", "level": "danger",
+                                            "link": f"/results/{result.id}"}
+    # The other lot's failure (20260503C3) is a warning; the missing trace record a note.
+    assert [r["kind"] for r in body["verdict"]["reasons"]] == [
+        "lot_failure", "product_failures", "lot_not_registered"]
+    ordinary = client.get(f"/01/{GTIN1}/10/20260301A1/21/REG0001",
+                          headers={"Accept": "application/json"}).get_json()
+    assert ordinary["verdict"]["level"] == "ok"
