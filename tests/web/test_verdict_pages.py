@@ -1,4 +1,4 @@
-"""Product, batch and can pages open with the verdict: the regulator's evidence, most severe first."""
+"""Product, batch and can pages open with the verdict: the evidence, most severe first."""
 
 from __future__ import annotations
 
