@@ -13,6 +13,7 @@ install_system_packages() {
   dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing+=(fonts-wqy-microhei)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   command -v npm >/dev/null 2>&1 || missing+=(npm)
+  command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "Installing Debian packages: ${missing[*]}"
     apt-get update -qq
@@ -24,11 +25,12 @@ if [ "$(id -u)" = 0 ]; then install_system_packages; fi
 command -v chromium >/dev/null 2>&1 || [ -n "${CHROMIUM_PATH:-}" ] \
   || fail "Chromium is missing: run as root to install Debian's chromium, or set CHROMIUM_PATH"
 command -v npm >/dev/null 2>&1 || fail "npm is missing (axe-core comes from npm): install Debian's npm"
+command -v java >/dev/null 2>&1 || fail "Java is missing (the Nu Html Checker needs it): install Debian's default-jre-headless"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
   || fail "PostgreSQL is missing: run as root to install Debian's postgresql"
 
 make --no-print-directory install-test translations
-npm ci --no-audit --no-fund --silent || fail "npm ci failed (axe-core for the browser tests)"
+npm ci --no-audit --no-fund --silent || fail "npm ci failed (axe-core and the Nu Html Checker)"
 .venv/bin/ruff check .
 
 status=0

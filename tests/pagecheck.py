@@ -3,12 +3,31 @@ no duplicate ids, every form with an action, every label pointing at a field."""
 
 from __future__ import annotations
 
+import os
+import re
 from collections import Counter
+from functools import cache
+from pathlib import Path
 
 import html5lib
 from bs4 import BeautifulSoup
 
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}
+STYLESHEET = Path(__file__).resolve().parents[1] / "static" / "site.css"
+
+
+@cache
+def styled_classes() -> frozenset[str]:
+    """Return every class the one stylesheet has a rule for."""
+    css = re.sub(r"/\*.*?\*/", "", STYLESHEET.read_text(encoding="utf-8"), flags=re.DOTALL)
+    css = re.sub(r"\{[^{}]*\}", "{}", css)  # selectors only, not declarations (1.5rem …)
+    return frozenset(re.findall(r"\.(-?[_a-zA-Z][\w-]*)", css))
+
+
+def unstyled_classes(soup: BeautifulSoup) -> set[str]:
+    """Return the classes used on the page (outside inline SVG) that no rule styles."""
+    used = {name for tag in soup.find_all(class_=True) for name in tag["class"]}
+    return used - styled_classes()
 
 
 def check_page(html: str, lang: str | None = None) -> BeautifulSoup:
@@ -38,6 +57,13 @@ def check_page(html: str, lang: str | None = None) -> BeautifulSoup:
     for label in soup.find_all("label"):
         target = label.get("for")
         assert target and soup.find(id=target), f"label {label.get_text()!r} points at nothing"
+
+    unstyled = unstyled_classes(soup)
+    if os.environ.get("FORMULATRUST_CLASS_LOG"):  # collect instead of failing (see README)
+        with open(os.environ["FORMULATRUST_CLASS_LOG"], "a", encoding="utf-8") as log:
+            log.write("".join(f"{name}\n" for name in unstyled))
+    else:
+        assert not unstyled, f"classes without a rule in static/site.css: {sorted(unstyled)}"
 
     assert soup.find("a", class_="skip-link", href="#main-content"), "skip link missing"
     assert soup.find("main", id="main-content"), "<main id=main-content> missing"

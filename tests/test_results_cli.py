@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from formulatrust.results.models import ResultRevision, SamplingResult
+from formulatrust.results.models import Recall, ResultRevision, SamplingResult
 from formulatrust.search import query_index
 
 SAMPLE = Path(__file__).parent / "domain/data/results/samr_rows_sample.csv"
@@ -75,3 +75,17 @@ def test_dry_run_validates_without_writing(runner, session):
     result = runner.invoke(args=["results", "import", "--dry-run", str(SAMPLE)])
     assert result.exit_code == 0 and "Dry run" in result.output
     assert count(session) == 0
+
+
+def test_a_regulator_marks_a_recall_completed_or_withdrawn_from_the_command_line(
+        runner, session, trace, client):
+    recall = session.query(Recall).one()
+    assert runner.invoke(args=["recalls", "status", str(recall.id), "nonsense"]).exit_code != 0
+    missing = runner.invoke(args=["recalls", "status", "999999", "completed"])
+    assert missing.exit_code != 0 and "no recall 999999" in missing.output
+    done = runner.invoke(args=["recalls", "status", str(recall.id), "withdrawn"])
+    assert done.exit_code == 0, done.output
+    session.expire_all()
+    assert session.get(Recall, recall.id).status == "withdrawn"
+    page = client.get("/01/09521234500025/10/20260402B2?lang=en").get_data(as_text=True)
+    assert "recall-banner" not in page and "was withdrawn by the regulator" in page

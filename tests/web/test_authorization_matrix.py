@@ -41,7 +41,8 @@ def own(*also: str) -> tuple[str, frozenset[str]]:
 # bulletins; enterprise editors their own enterprise's data; the push API takes only a token
 # (the view answers 401 without one, which is not a refusal by role).
 EXPECTED: dict[str, object] = {
-    "scan.report": ANYONE, "open_days.book": ANYONE, "open_days.cancel": ANYONE,
+    "scan.report": ANYONE, "scan.report_status": ANYONE, "open_days.book": ANYONE,
+    "open_days.cancel": ANYONE,
     "open_days.manage": ANYONE, "account.sign_in": ANYONE, "account.sign_in_code": ANYONE,
     "account.sign_out": SIGNED_IN, "account.sign_out_everywhere": SIGNED_IN,
     "account.totp": {ADMIN, REGULATOR},

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from formulatrust.core.config import PROJECT_ROOT
+
+from .. import bulletins_factory
 from ..pagecheck import check_page
 
 START = ["/", "/scan", "/results", "/enterprises", "/recalls", "/learn", "/open-days",
@@ -16,8 +22,11 @@ START = ["/", "/scan", "/results", "/enterprises", "/recalls", "/learn", "/open-
 MAX_PAGES = 200
 
 
-def crawl(client, lang: str) -> dict[str, int]:
-    """Follow every internal link from START, checking each HTML page; return path -> status."""
+def crawl(client, lang: str, pages: dict[str, str] | None = None) -> dict[str, int]:
+    """Follow every internal link from START, checking each HTML page; return path -> status.
+
+    With ``pages``, keep each HTML page's text there by path.
+    """
     seen: dict[str, int] = {}
     queue = list(START)
     while queue and len(seen) < MAX_PAGES:
@@ -28,7 +37,10 @@ def crawl(client, lang: str) -> dict[str, int]:
         seen[path] = response.status_code
         if response.mimetype != "text/html":
             continue
-        soup = check_page(response.get_data(as_text=True), lang)
+        html = response.get_data(as_text=True)
+        if pages is not None:
+            pages[path] = html
+        soup = check_page(html, lang)
         for anchor in soup.find_all("a", href=True):
             target = urlsplit(urljoin(path, anchor["href"]))
             if target.netloc or target.path.startswith("/static/"):
@@ -53,6 +65,34 @@ def test_every_page_passes_checks_in_both_languages(client, trace, lang):
     assert any(path.startswith("/results/") for path in statuses)
     assert any(path.startswith("/recalls/") for path in statuses)
     assert "/scan/report?gtin=09521234500018&lot=20260301A1&serial=REG0001" in statuses
+
+
+VNU = PROJECT_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def test_the_nu_html_checker_finds_no_error_on_any_page(client, session, trace, tmp_path):
+    bulletins_factory.bulletin(session)  # bulletins carry <time datetime>
+    assert VNU.is_file(), "vnu-jar is not installed: `make test` runs npm ci"
+    assert shutil.which("java"), "Java is missing: `make test` installs default-jre-headless"
+    names: dict[str, str] = {}
+    folder = tmp_path / "pages"  # tmp_path also holds the app's instance folder
+    folder.mkdir()
+    for lang in ("zh", "en"):
+        pages: dict[str, str] = {}
+        crawl(client, lang, pages)
+        pages["/design"] = client.get("/design", headers={"Accept-Language": lang}).get_data(
+            as_text=True)
+        for number, (path, html) in enumerate(pages.items()):
+            name = f"{lang}-{number}.html"
+            (folder / name).write_text(html, encoding="utf-8")
+            names[name] = f"{path} ({lang})"
+    checked = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", str(folder)],
+        capture_output=True, text=True, check=False)
+    messages = json.loads(checked.stderr or checked.stdout or '{"messages": []}')["messages"]
+    errors = [f"{names.get(m.get('url', '').rsplit('/', 1)[-1], m.get('url'))}: "
+              f"{m['message']}" for m in messages if m.get("type") == "error"]
+    assert errors == [], "\n".join(errors[:20])
 
 
 @pytest.mark.parametrize("path", ["/no-such-page", "/enterprises/nobody", "/brands/none",

@@ -61,3 +61,52 @@ def test_reports_without_csrf_token_are_refused(client, session, trace):
 def test_reports_about_unknown_products_are_404(client, trace):
     assert client.get("/scan/report?gtin=09521234599999").status_code == 404
     assert client.get("/scan/report/NOSUCHREF").status_code == 404
+
+
+def test_no_category_is_chosen_until_the_reporter_chooses_one(client, session, trace):
+    soup = check_page(client.get(FORM + "&lang=en").get_data(as_text=True))
+    select_box = soup.find("select", id="category")
+    assert select_box.find("option", selected=True) is None or \
+        select_box.find("option", selected=True)["value"] == ""
+    assert select_box.find("option")["value"] == ""
+    response = client.post("/scan/report?lang=en", data=fields(client, category=""))
+    assert response.status_code == 400
+    assert "Choose what the problem is" in response.get_data(as_text=True)
+
+
+def test_the_confirmation_says_how_to_follow_up_and_names_12315(client, session, trace):
+    response = client.post("/scan/report", data=fields(client))
+    soup = check_page(client.get(response.headers["Location"] + "?lang=en").get_data(
+        as_text=True), "en")
+    assert soup.main.find("a", href="/scan/report/status")
+    assert "12315" in soup.main.get_text()
+
+
+def status_of(client, reference: str, last_four: str):
+    soup = check_page(client.get("/scan/report/status?lang=en").get_data(as_text=True))
+    csrf = soup.find("input", attrs={"name": "csrf_token"})["value"]
+    return client.post("/scan/report/status?lang=en", data={
+        "csrf_token": csrf, "reference": reference, "last_four": last_four})
+
+
+def test_a_reporter_sees_the_status_with_the_reference_and_the_contacts_last_four(
+        client, session, trace):
+    client.post("/scan/report", data=fields(client))
+    report = session.scalars(select(ProblemReport)).one()
+    found = status_of(client, report.reference.lower(), "1234")
+    assert found.status_code == 200
+    text = " ".join(check_page(found.get_data(as_text=True), "en").main.get_text().split())
+    assert "New" in text and "13800001234" not in text and "seal" not in text
+    report.status = "investigating"
+    session.commit()
+    assert "Investigating" in status_of(client, report.reference, "1234").get_data(as_text=True)
+    wrong = status_of(client, report.reference, "9999")
+    assert wrong.status_code == 400
+    assert "No report matches" in wrong.get_data(as_text=True)
+    assert "Investigating" not in wrong.get_data(as_text=True)
+
+
+def test_a_report_without_contact_needs_only_its_reference(client, session, trace):
+    client.post("/scan/report", data=fields(client, contact=""))
+    report = session.scalars(select(ProblemReport)).one()
+    assert status_of(client, report.reference, "").status_code == 200

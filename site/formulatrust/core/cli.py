@@ -21,7 +21,7 @@ from formulatrust.pages.search_documents import all_documents
 from formulatrust.publishing.cli_tokens import tokens_group
 from formulatrust.publishing.cli_users import reports_group, users_group
 from formulatrust.publishing.demo_accounts import demo_accounts_command
-from formulatrust.results.cli import results_group
+from formulatrust.results.cli import recalls_group, results_group
 from formulatrust.scan.cli_codes import codes_group
 from formulatrust.scan.cli_scans import scans_group
 from formulatrust.scan.cli_trace import trace_group
@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(scans_group)
     app.cli.add_command(content_group)
     app.cli.add_command(results_group)
+    app.cli.add_command(recalls_group)
     app.cli.add_command(trace_group)
     app.cli.add_command(open_days_group)
     app.cli.add_command(bookings_group)

@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "SERIAL_KEY_ID": None,  # which key issues new codes; the newest by default
     "QUERY_LOG_ENABLED": True,
     "REPORT_RATE_LIMIT": "5/hour",
+    "REPORT_STATUS_RATE_LIMIT": "20/hour",  # report status look-ups per client
     "FACTS_CACHE_SECONDS": 30,  # how long batch-level facts are reused; recalls show within it
     "BOOKING_RATE_LIMIT": "10/hour",  # open-day booking attempts per client
     "BOOKING_LOOKUP_RATE_LIMIT": "20/hour",  # "manage a booking" lookups per client

@@ -50,6 +50,7 @@ Rule = str | frozenset[str] | Predicate
 RULES: dict[str, Rule] = {
     # Public forms: anyone may send them; each has its own rate limit and CSRF token.
     "scan.report": PUBLIC,
+    "scan.report_status": PUBLIC,
     "open_days.book": PUBLIC,
     "open_days.cancel": PUBLIC,
     "open_days.manage": PUBLIC,

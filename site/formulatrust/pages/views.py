@@ -46,6 +46,12 @@ def page(slug: str):
     return render_template("main/page.html", page=page, is_fallback=is_fallback)
 
 
+@bp.get("/design")
+def design():
+    """Show every component of the stylesheet with sample text (not linked from navigation)."""
+    return render_template("main/design.html")
+
+
 @bp.get("/healthz")
 def healthz():
     """Report 200 when the database answers, 503 when it does not."""

@@ -20,14 +20,11 @@ from formulatrust.publishing import audit
 from formulatrust.publishing.accounts import current_user, private, role_required
 from formulatrust.publishing.models import AuditEntry
 from formulatrust.scan.models import ProblemReport
-from formulatrust.scan.views import CATEGORIES
+from formulatrust.scan.reports import CATEGORIES, STATUSES, TRANSITIONS
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 PER_PAGE = 50
-STATUSES = {"new": _l("New"), "investigating": _l("Investigating"), "closed": _l("Closed")}
-# Reports move forward only; nonsense and duplicates may be closed straight away.
-TRANSITIONS = {"new": ("investigating", "closed"), "investigating": ("closed",), "closed": ()}
 CLOSED_MESSAGE = _l("This report is closed; its status can no longer change.")
 CATEGORY_NAMES = {choice.value: choice.label for choice in CATEGORIES}
 

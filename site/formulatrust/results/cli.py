@@ -11,7 +11,9 @@ from flask.cli import AppGroup
 from formulatrust.core import db
 from formulatrust.domain.results_import import ImportFileError, parse_file
 from formulatrust.pages.search_documents import result_document
+from formulatrust.publishing import audit
 from formulatrust.results import store
+from formulatrust.results.models import RECALL_STATUSES, Recall
 from formulatrust.search import add_to_index
 
 results_group = AppGroup("results", help="Sampling results.")
@@ -45,3 +47,22 @@ def import_results(path: Path, dry_run: bool) -> None:
                  [result_document(result) for result in summary.changed])
     click.echo(f"{len(summary.created)} created, {len(summary.corrected)} corrected, "
                f"{summary.unchanged} unchanged.")
+
+
+recalls_group = AppGroup("recalls", help="Recalls.")
+
+
+@recalls_group.command("status")
+@click.argument("recall_id", type=int)
+@click.argument("status", type=click.Choice(RECALL_STATUSES))
+def recall_status(recall_id: int, status: str) -> None:
+    """Mark recall RECALL_ID ongoing, completed (its cans stay recalled) or withdrawn."""
+    with db.transaction() as session:
+        recall = session.get(Recall, recall_id)
+        if recall is None:
+            raise click.ClickException(f"没有编号为 {recall_id} 的召回 / no recall {recall_id}")
+        before = recall.status
+        recall.status = status
+        audit.record(session, None, "change", "recall", recall.id,
+                     {"status": [before, status]})
+    click.echo(f"Recall {recall_id}: {before} → {status}.")

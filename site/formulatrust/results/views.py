@@ -194,5 +194,7 @@ def highlight(text: str, query: str) -> Markup:
 
 @bp.app_template_filter("rfc3339")
 def rfc3339(moment: datetime) -> str:
-    """Format a time for Atom; naive times from SQLite are UTC."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+    """Format a time for Atom and ``<time datetime>`` (whole seconds, as both allow);
+    naive times from SQLite are UTC."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.isoformat(timespec="seconds")

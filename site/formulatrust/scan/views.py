@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from formulatrust.domain.shortcode import ShortCodeError, normalise
 from formulatrust.enterprises.models import Product
 from formulatrust.scan.gs1_messages import SHORT_CODE_MESSAGES, gs1_message
 from formulatrust.scan.models import Batch, ProblemReport
+from formulatrust.scan.reports import CATEGORIES, STATUS_MEANINGS, STATUSES, find_for_status
 
 bp = Blueprint("scan", __name__, url_prefix="/scan")
 MAX_CODE_LENGTH = 200
@@ -77,14 +79,6 @@ def short_code_path(compact: str) -> str:
     return DigitalLink(product.gtin, lot=batch.lot, serial=serial).path()
 
 
-CATEGORIES = [
-    SelectChoice("counterfeit", _l("I think the can is not genuine")),
-    SelectChoice("damaged", _l("The can or seal was damaged")),
-    SelectChoice("quality", _l("The powder looks, smells or dissolves wrongly")),
-    SelectChoice("health", _l("My baby became unwell after feeding")),
-    SelectChoice("label", _l("The label is wrong or missing information")),
-    SelectChoice("other", _l("Something else")),
-]
 
 
 class ReportForm(FlaskForm):
@@ -93,7 +87,8 @@ class ReportForm(FlaskForm):
     gtin = HiddenField()
     lot = HiddenField()
     serial = HiddenField()
-    category = SelectField(_l("What is the problem?"), choices=CATEGORIES,
+    category = SelectField(_l("What is the problem?"),
+                           choices=[SelectChoice("", _l("Choose one"))] + CATEGORIES,
                            validators=[DataRequired(_l("Choose what the problem is."))])
     description = TextAreaField(
         _l("What happened?"),
@@ -136,3 +131,33 @@ def report_received(reference: str):
     if found is None:
         abort(404)
     return render_template("scan/report_received.html", reference=reference)
+
+
+class ReportStatusForm(FlaskForm):
+    """The reference of a report and the last four characters of the contact given with it."""
+
+    reference = StringField(_l("Reference"), validators=[
+        DataRequired(_l("Enter the reference you were given, like 3FA9C2D1."))],
+        render_kw={"autocomplete": "off", "spellcheck": "false"})
+    last_four = StringField(_l("Last four characters of the phone or email you gave"),
+                            validators=[Length(max=4, message=_l("Enter at most 4 characters."))],
+                            render_kw={"autocomplete": "off", "spellcheck": "false"})
+
+
+@bp.route("/report/status", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REPORT_STATUS_RATE_LIMIT"], methods=["POST"])
+def report_status():
+    """Tell a reporter where their report stands (its status only, nothing it said)."""
+    form = ReportStatusForm()
+    found, status = None, 200
+    if request.method == "POST":
+        if form.validate():
+            found = find_for_status(db.session(), form.reference.data, form.last_four.data or "")
+            if found is None:
+                form.reference.errors = [*form.reference.errors, _(
+                    "No report matches this reference and these four characters.")]
+        if found is None:
+            status = 400
+    page = render_template("scan/report_status.html", form=form, report=found,
+                           statuses=STATUSES, meanings=STATUS_MEANINGS)
+    return page, status, {"Cache-Control": "private, no-store"}

@@ -1,0 +1,143 @@
+"""What a worried parent sees first, on a 360×740 phone, on the README's demo cans; and the
+screenshots a reviewer looks at (written to ``test-results/screenshots/``, see the README)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from formulatrust import create_app
+from formulatrust.core import db, demo
+from formulatrust.core.config import PROJECT_ROOT
+from formulatrust.core.migrate import upgrade
+from formulatrust.pages.search_documents import all_documents
+from formulatrust.search import rebuild
+
+from ..liveserver import gunicorn, sibling_database
+from ..test_readme import demo_urls
+from .conftest import new_phone_page
+
+SCREENSHOTS = PROJECT_ROOT / "test-results" / "screenshots"
+DEMO = demo_urls()
+RECALLED = DEMO["a recalled batch"]
+FAILED = DEMO["a batch with a failed sampling result"]
+SAMPLED_ONLY = DEMO["a lot known only from a failed sampling result"]
+NOT_GENUINE = re.compile(r"可能不是正品|may not be genuine")
+
+# Text of <main> that is inside the first screen (the viewport before any scrolling).
+FIRST_SCREEN_TEXT = """() => {
+  const parts = [], walker = document.createTreeWalker(document.querySelector('main'),
+                                                       NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const box = range.getBoundingClientRect();
+    if (box.height > 0 && box.top < window.innerHeight && box.bottom > 0) {
+      parts.push(node.textContent);
+    }
+  }
+  return parts.join(' ');
+}"""
+
+
+@pytest.fixture(scope="module")
+def demo_server(database_url, tmp_path_factory):
+    """Gunicorn serving the demo data set that `make run` loads."""
+    folder = tmp_path_factory.mktemp("demo-live")
+    url = sibling_database(database_url, "demo_browser", folder)
+    overrides = {"DATABASE_URL": url, "SECRET_KEY": "demo-browser-secret-" + "d" * 20,
+                 "INSTANCE_PATH": str(folder / "instance"),
+                 "SEARCH_INDEX_DIR": str(folder / "index")}
+    app = create_app(dict(overrides))
+    with app.app_context():
+        upgrade(db.engine())
+        demo.build(db.session())
+        db.session().commit()
+        rebuild(overrides["SEARCH_INDEX_DIR"],
+                all_documents(db.session(), app.extensions["formulatrust.content"]))
+    db.dispose(app)
+    env = {"DATABASE_URL": url, "FORMULATRUST_SECRET_KEY": overrides["SECRET_KEY"],
+           "FORMULATRUST_INSTANCE_PATH": overrides["INSTANCE_PATH"],
+           "FORMULATRUST_SEARCH_INDEX_DIR": overrides["SEARCH_INDEX_DIR"]}
+    with gunicorn(env, log=folder / "gunicorn.log") as base:
+        yield base
+
+
+def luminance(css_colour: str) -> float:
+    """Return the relative luminance (WCAG 2) of an ``rgb(…)`` colour."""
+    red, green, blue = (int(part) / 255 for part in re.findall(r"\d+", css_colour)[:3])
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+              for c in (red, green, blue)]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first: str, second: str) -> float:
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+@pytest.mark.parametrize(("locale", "lang"), [("zh-CN", "zh"), ("en-US", "en")])
+def test_the_recall_is_in_the_first_screen_in_a_red_that_reads(browser, demo_server, locale,
+                                                                 lang):
+    context, page = new_phone_page(browser, demo_server, locale=locale)
+    page.goto(f"{RECALLED}?lang={lang}")
+    banner = page.locator(".recall-banner").first
+    expect(banner).to_be_visible()
+    box = banner.bounding_box()
+    assert box["y"] + 60 < 740, "the recall's heading must be on the first screen"
+    colours = banner.evaluate("el => [getComputedStyle(el).backgroundColor, "
+                              "getComputedStyle(el).color]")
+    red, green, blue = (int(part) for part in re.findall(r"\d+", colours[0])[:3])
+    assert red > 150 and green < 60 and blue < 60, f"not a danger red: {colours[0]}"
+    assert contrast(*colours) >= 4.5
+    context.close()
+
+
+@pytest.mark.parametrize("path", [FAILED, SAMPLED_ONLY])
+@pytest.mark.parametrize(("locale", "lang"), [("zh-CN", "zh"), ("en-US", "en")])
+def test_a_failed_sample_is_named_in_the_first_screen_and_the_can_is_not_doubted(
+        browser, demo_server, path, locale, lang):
+    context, page = new_phone_page(browser, demo_server, locale=locale)
+    page.goto(f"{path}?lang={lang}")
+    first_screen = page.evaluate(FIRST_SCREEN_TEXT)
+    assert "阪崎肠杆菌" in first_screen
+    assert not NOT_GENUINE.search(page.locator("main").inner_text())
+    context.close()
+
+
+def test_screenshots_for_a_reviewer(browser, demo_server):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shots = {f"can-{number}-{label.split()[1]}": path
+             for number, (label, path) in enumerate(DEMO.items(), 1)}
+    shots.update({"results-phone": "/results", "result": "/results?compliant=no",
+                  "enterprise": "/ratings"})
+    context, page = new_phone_page(browser, demo_server, locale="zh-CN")
+    for name, path in shots.items():
+        page.goto(path)
+        if name == "result":
+            page.locator(".result-rows a").first.click()
+        elif name == "enterprise":
+            page.locator("main table a, main .card a").first.click()
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    page.goto("/open-days?lang=en")
+    page.locator(".card h2 a").first.click()
+    page.locator("a.button").first.click()
+    page.get_by_label("Full name").fill("王小明")
+    page.get_by_label("Mobile number").fill("138 0013 8000")
+    page.get_by_label("Adults").fill("2")
+    page.get_by_label("I have read the privacy notice").check()
+    page.get_by_role("button", name="Book").click()
+    expect(page.locator(".ticket")).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "booking-confirmation.png", full_page=True)
+    context.close()
+    wide = browser.new_context(base_url=demo_server, viewport={"width": 1280, "height": 900})
+    desktop = wide.new_page()
+    desktop.goto("/results")
+    desktop.screenshot(path=SCREENSHOTS / "results-desktop.png", full_page=False)
+    wide.close()
+    made = sorted(path.name for path in Path(SCREENSHOTS).glob("*.png"))
+    assert {f"{name}.png" for name in shots} | {"booking-confirmation.png",
+                                                 "results-desktop.png"} <= set(made)
