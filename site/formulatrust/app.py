@@ -43,6 +43,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     config.load(app, overrides)
     app.extensions["formulatrust.metadata"] = metadata  # every area's tables, mapped together
     app.url_map.converters["int"] = DatabaseIdConverter
+    app.url_map.merge_slashes = False  # "/01//…" is a malformed code (400), not a redirect
     app.json.ensure_ascii = False  # Chinese stays readable (and smaller) in JSON answers
     if app.config.get("PROXY_COUNT"):
         # Behind N trusted proxies: take client address, scheme and host from X-Forwarded-*.

@@ -2,6 +2,9 @@
 
 Rules and their sources are in ``shared/notes/gs1-digital-link.md``. Only the GTIN primary key
 (AI 01) is supported; other primary keys (SSCC 00, GLN 414, ...) are reported as ``not_gs1``.
+This site's own rules (the key and its qualifiers 22, 10, 21 in canonical order) are here; every
+other application identifier is read with GS1's syntax dictionary through ``biip``, so a data
+attribute such as net weight (3103) or expiry (17) is accepted when valid and named when not.
 Every parser raises only :class:`Gs1Error`, whose ``code`` is one of :data:`ERROR_CODES`.
 """
 
@@ -12,7 +15,12 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from urllib.parse import quote
+
+from biip import ParseError
+from biip.gs1_application_identifiers import GS1ApplicationIdentifier
+from biip.gs1_element_strings import GS1ElementString
 
 ERROR_CODES = (
     "not_gs1",  # no GTIN-keyed GS1 data: wrong scheme, no /01/ or (01), other primary key
@@ -31,12 +39,17 @@ ERROR_CODES = (
     "serial_in_query",  # ?21=: a serial is only valid in the path
     "cpv_in_query",  # ?22=: the consumer product variant belongs in the path
     "trailing_data",  # extra slashes or text after the last complete element
+    "bad_attribute",  # a data attribute whose value breaks GS1's format for its AI
+    "not_attribute",  # an AI that is a key or another key's qualifier, not a data attribute
 )
 
 GS = "\x1d"
 QUALIFIERS = ("22", "10", "21")
 DATE_AIS = ("11", "13", "15", "16", "17")
-ATTRIBUTE_AIS = frozenset(DATE_AIS + tuple(str(n) for n in range(90, 100)))
+# Primary keys and the qualifiers of keys other than the GTIN's: never data attributes here.
+NOT_ATTRIBUTES = frozenset({
+    "00", "01", "253", "255", "401", "402", "414", "417", "8003", "8004", "8006", "8010", "8013",
+    "8017", "8018", "235", "254", "7040", "8011", "8019", "8020", *QUALIFIERS})
 CSET82 = frozenset(
     "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 )
@@ -130,9 +143,41 @@ def parse_date(yymmdd: str, today: dt.date | None = None) -> dt.date:
     return _parse_date(yymmdd, today, "date")
 
 
+@cache
+def known_ai(ai: str) -> GS1ApplicationIdentifier | None:
+    """Return GS1's definition of the application identifier ``ai``, or None if there is none."""
+    if not _is_digits(ai) or not 2 <= len(ai) <= 4:
+        return None
+    try:
+        found = GS1ApplicationIdentifier.extract(ai)
+    except ParseError:
+        return None
+    return found if found.ai == ai else None
+
+
+def is_attribute_ai(ai: str) -> bool:
+    """Tell whether ``ai`` may be a data attribute of a GTIN-keyed Digital Link."""
+    return ai not in NOT_ATTRIBUTES and (ai in _SPECS or known_ai(ai) is not None)
+
+
+def _check_attribute(ai: str, value: str) -> str:
+    """Check a data attribute's value against GS1's format for its AI."""
+    if value == "":
+        raise Gs1Error("empty_value", ai)
+    try:
+        element = GS1ElementString.extract(ai + value)
+    except ParseError:
+        raise Gs1Error("bad_attribute", ai, value) from None
+    if element.ai.ai != ai or element.value != value:
+        raise Gs1Error("bad_attribute", ai, value)
+    return value
+
+
 def _check_value(ai: str, value: str) -> str:
     if ai not in _SPECS:
-        raise Gs1Error("unknown_ai", ai, value)
+        if known_ai(ai) is None:
+            raise Gs1Error("unknown_ai", ai, value)
+        return _check_attribute(ai, value)
     kind, size = _SPECS[ai]
     if value == "":
         raise Gs1Error("empty_value", ai)
@@ -164,8 +209,9 @@ class DigitalLink:
             _check_value(ai, value)
         attributes = {}
         for ai, value in self.attributes.items():
-            if ai not in ATTRIBUTE_AIS:
-                raise Gs1Error(_QUERY_ONLY_ERRORS.get(ai, "unknown_ai"), str(ai), str(value))
+            if not is_attribute_ai(ai):
+                code = "unknown_ai" if known_ai(ai) is None else "not_attribute"
+                raise Gs1Error(_QUERY_ONLY_ERRORS.get(ai, code), str(ai), str(value))
             attributes[ai] = _check_value(ai, value)
         object.__setattr__(self, "attributes", dict(sorted(attributes.items())))
 
@@ -218,7 +264,7 @@ def _path_ai(ai: str, seen: dict[str, str], last: int) -> int:
         if index < last:
             raise Gs1Error("qualifier_order", ai, ai)
         return index
-    code = "not_qualifier" if ai in ATTRIBUTE_AIS else "unknown_ai"
+    code = "not_qualifier" if is_attribute_ai(ai) else "unknown_ai"
     raise Gs1Error(code, ai[:20], ai)
 
 
@@ -269,8 +315,9 @@ def _query_attributes(pairs: Iterable[tuple[str, str]], seen: set[str]) -> dict[
         seen.add(key)
         if key in _QUERY_ONLY_ERRORS:
             raise Gs1Error(_QUERY_ONLY_ERRORS[key], key, str(value))
-        if key not in ATTRIBUTE_AIS:
-            raise Gs1Error("unknown_ai", key, str(value))
+        if not is_attribute_ai(key):
+            code = "unknown_ai" if known_ai(key) is None else "not_attribute"
+            raise Gs1Error(code, key, str(value))
         attributes[key] = _check_value(key, value)
     return attributes
 
@@ -335,6 +382,24 @@ def _bracketed_pairs(text: str) -> list[tuple[str, str]]:
     return [(ai, _check_value(ai, value)) for ai, value in zip(pieces[1::2], values, strict=True)]
 
 
+def _raw_ai(text: str, pos: int) -> tuple[str, int]:
+    """Return the AI at ``pos`` of a raw element string and its fixed value length (0: up to
+    the next GS)."""
+    ai = text[pos : pos + 2]
+    if ai in _SPECS:
+        kind, size = _SPECS[ai]
+        return ai, 0 if kind == "text" else size
+    try:
+        found = GS1ApplicationIdentifier.extract(text[pos:])
+    except ParseError:
+        code = "unknown_ai" if _is_digits(ai) else "not_gs1"
+        raise Gs1Error(code, ai if code == "unknown_ai" else "input", text[pos:]) from None
+    if found.separator_required:
+        return found.ai, 0
+    digits = re.search(r"N(\d+)$", found.format)  # fixed length: e.g. N4+N6
+    return found.ai, int(digits.group(1)) if digits else 0
+
+
 def _raw_pairs(text: str) -> list[tuple[str, str]]:
     text = _SYMBOLOGY_ID.sub("", text, count=1) if text.startswith("]") else text
     for alias in _GS_ALIASES:
@@ -345,14 +410,11 @@ def _raw_pairs(text: str) -> list[tuple[str, str]]:
         if text[pos] == GS:  # FNC1 in first position, or a separator after a fixed-length AI
             pos += 1
             continue
-        ai = text[pos : pos + 2]
-        if ai not in _SPECS:
-            code = "unknown_ai" if _is_digits(ai) else "not_gs1"
-            raise Gs1Error(code, ai if code == "unknown_ai" else "input", text[pos:])
-        kind, size = _SPECS[ai]
-        end = text.find(GS, pos + 2) if kind == "text" else pos + 2 + size
+        ai, fixed = _raw_ai(text, pos)
+        start = pos + len(ai)
+        end = start + fixed if fixed else text.find(GS, start)
         end = len(text) if end < 0 else min(end, len(text))
-        pairs.append((ai, _check_value(ai, text[pos + 2 : end])))
+        pairs.append((ai, _check_value(ai, text[start:end])))
         pos = end
     return pairs
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from formulatrust.domain.gs1 import known_ai
+
 PARTS = {
     "gtin": _l("the product number (GTIN, after /01/)"),
     "10": _l("the batch/lot number (after /10/)"),
@@ -38,6 +40,9 @@ GS1_MESSAGES = {
     "trailing_data": _l("There is something extra at the end of the code."),
     "bad_escape": _l("%(part)s contains a broken %%-escape."),
     "not_qualifier": _l("%(part)s cannot appear in the path; it belongs after the question mark."),
+    "bad_attribute": _l("%(part)s does not have the format GS1 defines for it (%(ai)s)."),
+    "not_attribute": _l("%(part)s is another kind of key, not information about this product "
+                        "(%(ai)s)."),
 }
 
 SHORT_CODE_MESSAGES = {
@@ -53,5 +58,8 @@ SHORT_CODE_MESSAGES = {
 def gs1_message(code: str, part: str) -> str:
     """Return the message for a GS1 error code about ``part``."""
     label = PARTS.get(part) or (_("element (%(ai)s)", ai=part) if part.isdigit() else _("the code"))
+    known = known_ai(part) if part.isdigit() and part not in PARTS else None
+    if known is not None:
+        label = _("the %(title)s element (%(ai)s)", title=known.data_title, ai=part)
     text = GS1_MESSAGES.get(code, GS1_MESSAGES["not_gs1"])
     return str(text) % {"part": str(label)[:1].upper() + str(label)[1:], "ai": part}
