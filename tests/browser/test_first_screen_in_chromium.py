@@ -110,8 +110,9 @@ def test_a_failed_sample_is_named_in_the_first_screen_and_the_can_is_not_doubted
 
 def test_screenshots_for_a_reviewer(browser, demo_server):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shots = {f"can-{number}-{label.split()[1]}": path
-             for number, (label, path) in enumerate(DEMO.items(), 1)}
+    names = ["ordinary", "recalled", "failed-sampling", "unusual-history", "sampled-only"]
+    shots = {f"can-{number}-{name}": path
+             for number, (name, path) in enumerate(zip(names, DEMO.values(), strict=True), 1)}
     shots.update({"results-phone": "/results", "result": "/results?compliant=no",
                   "enterprise": "/ratings"})
     context, page = new_phone_page(browser, demo_server, locale="zh-CN")

@@ -131,8 +131,9 @@ def test_gs1_vectors_never_give_200_with_an_error_or_a_5xx(client, vector):
 def test_short_gtins_redirect_permanently_to_the_canonical_path(client, trace):
     response = client.get("/01/9521234500018/10/20260301A1?17=280228")
     assert response.status_code == 301
-    assert response.headers["Location"] == f"/01/{GTIN1}/10/20260301A1?17=280228"
+    assert response.headers["Location"] == f"https://localhost/01/{GTIN1}/10/20260301A1?17=280228"
     assert "linkType=linkset" in response.headers["Link"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
 def test_json_representation_with_cors(app, client, trace):
@@ -163,17 +164,27 @@ def test_linkset_lists_what_the_site_offers(client, trace, ask):
 
 
 @pytest.mark.parametrize(("link_type", "status", "target"), [
-    ("gs1:pip", 200, None), ("gs1:recallStatus", 200, None),
+    ("gs1:pip", 307, f"/01/{GTIN1}"), ("gs1:defaultLink", 307, f"/01/{GTIN1}"),
+    ("gs1:recallStatus", 307, f"/01/{GTIN1}?format=json"),
     ("gs1:certificationInfo", 307, "/enterprises/test-dairy"),
-    ("https://gs1.org/voc/verificationService", 307, "/scan"), ("gs1:nutritionalInfo", 404, None),
+    ("https://gs1.org/voc/verificationService", 307, "/scan"),
+    ("https://ref.gs1.org/voc/certificationInfo", 307, "/enterprises/test-dairy"),
+    ("gs1:nutritionalInfo", 404, None),
 ])
-def test_link_types_are_honoured_or_404(client, trace, link_type, status, target):
+def test_link_types_redirect_to_their_target_or_404(client, trace, link_type, status, target):
     response = client.get(f"/01/{GTIN1}", query_string={"linkType": link_type})
     assert response.status_code == status
     if target:
-        assert response.headers["Location"] == target
+        assert response.headers["Location"] == "https://localhost" + target
+        assert "linkType=linkset" in response.headers["Link"]
     if link_type == "gs1:recallStatus":
-        assert response.get_json()["recalls"] == []
+        assert client.get(response.headers["Location"]).get_json()["recalls"] == []
+
+
+def test_a_link_type_redirect_passes_the_query_string_on(client, trace):
+    response = client.get(f"/01/{GTIN1}?linkType=gs1:certificationInfo&foo=1&17=280228")
+    assert response.status_code == 307
+    assert response.headers["Location"] == "https://localhost/enterprises/test-dairy?foo=1&17=280228"
 
 
 def test_every_resolver_answer_points_to_its_linkset(client, trace):

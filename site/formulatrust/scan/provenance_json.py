@@ -130,25 +130,30 @@ def _link(href: str, title: str, media: str = "text/html") -> dict:
     return {"href": href, "title": title, "type": media, "hreflang": ["zh", "en"]}
 
 
-def linkset(facts: Facts, absolute: Callable[[str], str]) -> dict:
-    """Return the RFC 9264 linkset of the key, with links from every level up to the GTIN."""
+def linkset(facts: Facts, absolute: Callable[[str], str],
+            target: Callable[[str, Facts], str]) -> dict:
+    """Return the RFC 9264 linkset of the key (GS1's linkset schema: anchor, itemDescription,
+    link types as URIs of the GS1 vocabulary, each link with href and title)."""
     path = facts.link.path()
+    product = facts.product
     with force_locale("en"):
-        page = _link(absolute(path), _("Provenance of this product, batch or can"))
+        page = _link(target("page", facts), _("Provenance of this product, batch or can"))
         links = {
             GS1_VOC + "pip": [page],
             GS1_VOC + "defaultLink": [page],
-            GS1_VOC + "recallStatus": [_link(absolute(path), _("Recall status (JSON)"),
+            GS1_VOC + "recallStatus": [_link(target("json", facts), _("Recall status (JSON)"),
                                              "application/json")],
-            GS1_VOC + "traceability": [_link(absolute(path), _("Traceability record (JSON)"),
+            GS1_VOC + "traceability": [_link(target("json", facts),
+                                             _("Traceability record (JSON)"),
                                              "application/json")],
             GS1_VOC + "certificationInfo": [_link(
-                absolute(url_for("enterprises.detail", slug=facts.product.brand.enterprise.slug)),
+                target("certification", facts),
                 _("Enterprise licences, certifications and integrity rating"))],
-            GS1_VOC + "verificationService": [_link(absolute(url_for("scan.index")),
+            GS1_VOC + "verificationService": [_link(target("verification", facts),
                                                     _("Check the code printed on a can"))],
         }
-    return {"linkset": [{"anchor": absolute(path), **links}]}
+    description = f"{product.name_zh} ({product.name_en})"
+    return {"linkset": [{"anchor": absolute(path), "itemDescription": description, **links}]}
 
 
 def resolver_description(root: str) -> dict:

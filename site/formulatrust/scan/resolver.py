@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 from datetime import UTC, datetime
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import (
     Blueprint,
@@ -44,48 +44,67 @@ CORS_HEADERS = {
 }
 
 
-LINK_TYPE_FORMATS = {"linkset": "linkset", "all": "linkset", "gs1:pip": "html",
-                     "gs1:defaultLink": "html", "gs1:recallStatus": "json",
+# What a requested link type answers: the linkset here, or a redirect to the link's target.
+LINK_TYPE_TARGETS = {"linkset": "linkset", "all": "linkset", "gs1:pip": "page",
+                     "gs1:defaultLink": "page", "gs1:recallStatus": "json",
                      "gs1:traceability": "json", "gs1:certificationInfo": "certification",
                      "gs1:verificationService": "verification"}
+VOCABULARIES = ("https://gs1.org/voc/", "https://ref.gs1.org/voc/", "http://gs1.org/voc/")
+JSONLD = "application/ld+json"
+JSONLD_CONTEXT = "https://ref.gs1.org/standards/resolver/linkset-context"
+
+
+def requested_link_type() -> str | None:
+    """Return the requested ``linkType`` in its ``gs1:`` form, or None."""
+    link_type = request.args.get("linkType")
+    if not link_type:
+        return None
+    for vocabulary in VOCABULARIES:
+        if link_type.startswith(vocabulary):
+            return "gs1:" + link_type[len(vocabulary):]
+    return link_type
 
 
 def wanted_format() -> str:
-    """Return what to answer from ``linkType`` or else the Accept header.
+    """Return what to answer from ``linkType``, ``format`` or else the Accept header.
 
-    ``html``, ``json`` and ``linkset`` are answered here; ``certification`` and
-    ``verification`` redirect to the page that has them; ``unknown`` is a link type we lack.
+    ``html``, ``json``, ``linkset`` and ``jsonld`` are answered here; a link type whose target is
+    elsewhere (``redirect:…``) redirects to it; ``unknown`` is a link type we lack.
     """
-    link_type = request.args.get("linkType")
+    link_type = requested_link_type()
     if link_type:
-        link_type = link_type.replace("https://gs1.org/voc/", "gs1:")
-        return LINK_TYPE_FORMATS.get(link_type, "unknown")
-    best = request.accept_mimetypes.best_match(["text/html", "application/json", LINKSET])
-    return {"application/json": "json", LINKSET: "linkset"}.get(best or "", "html")
+        target = LINK_TYPE_TARGETS.get(link_type, "unknown")
+        return target if target in ("linkset", "unknown") else f"redirect:{target}"
+    if request.args.get("format") == "json":
+        return "json"
+    best = request.accept_mimetypes.best_match(["text/html", "application/json", LINKSET,
+                                                 JSONLD])
+    return {"application/json": "json", LINKSET: "linkset", JSONLD: "jsonld"}.get(best or "",
+                                                                                  "html")
 
 
 @bp.route("/01/<path:_rest>", methods=["GET"])
 def resolve(_rest: str):
     """Answer a Digital Link: 400 if malformed, 301 to canonical, 404 if unknown, else facts."""
+    sent = path_as_sent()
     try:
-        link, needs_redirect = parse_path(path_as_sent(), request.args)
+        link, needs_redirect = parse_path(sent, request.args)
     except Gs1Error as error:
         return bad_code(error)
-    if needs_redirect:
+    if needs_redirect and sent.rstrip("/") != link.path():  # a short GTIN; "/" alone is fine
         query = request.query_string.decode("latin-1")
-        return with_link_header(redirect(link.path() + (f"?{query}" if query else ""), 301),
-                                link.path())
+        target = absolute(link.path()) + (f"?{query}" if query else "")
+        return finish(redirect(target, 301), link.path())
     fmt = wanted_format()
     counts_query = fmt == "html" and link.serial is not None and request.method == "GET"
     facts = trace.lookup(db.session(), signing.signer(), link, facts_cache(),
                          with_status=not counts_query)
     if facts is None:
         return not_on_record(link)
-    product = facts.product
-    if fmt == "linkset":
-        return linkset_response(facts)
-    if fmt in ("certification", "verification", "unknown"):
-        return link_type_response(fmt, product)
+    if fmt in ("linkset", "jsonld"):
+        return linkset_response(facts, jsonld=fmt == "jsonld")
+    if fmt.startswith("redirect:") or fmt == "unknown":
+        return link_type_response(fmt.removeprefix("redirect:"), facts)
     new_cookie = note_query(facts) if counts_query else None
     if fmt == "json":
         # Every fact about the key as JSON (documented in the README); the batch-level part is
@@ -192,19 +211,41 @@ def set_device_cookie(response: Response, value: str | None) -> None:
                             secure=request.is_secure, samesite="Lax")
 
 
-def link_type_response(fmt: str, product) -> Response:
-    """Redirect (307) to the page holding a requested link type, or 404 if we have none."""
-    if fmt == "unknown":
-        return finish(make_response(render_error(404)), None)
-    target = (url_for("enterprises.detail", slug=product.brand.enterprise.slug)
-              if fmt == "certification" else url_for("scan.index"))
-    return finish(redirect(target, 307), None)
+def wants_json() -> bool:
+    """Tell whether an error should be answered as JSON rather than as a page."""
+    return wanted_format() in ("json", "linkset", "jsonld", "redirect:json")
+
+
+def link_target(target: str, facts: trace.Facts) -> str:
+    """Return the absolute URL a link type of ``target`` kind points to (as in the linkset)."""
+    path = facts.link.path()
+    if target == "certification":
+        return absolute(url_for("enterprises.detail", slug=facts.product.brand.enterprise.slug))
+    if target == "verification":
+        return absolute(url_for("scan.index"))
+    return absolute(path) + ("?format=json" if target == "json" else "")
+
+
+def passed_on_query(target: str) -> str:
+    """Add the request's query string (less ``linkType``) to ``target``, as GS1 requires."""
+    pairs = [(key, value) for key, value in request.args.items(multi=True) if key != "linkType"]
+    if not pairs:
+        return target
+    return target + ("&" if "?" in target else "?") + urlencode(pairs)
+
+
+def link_type_response(target: str, facts: trace.Facts) -> Response:
+    """Redirect (307) to the target of a requested link type, or 404 if we have none."""
+    if target == "unknown":
+        return finish(make_response(render_error(404)), facts.link.path())
+    response = redirect(passed_on_query(link_target(target, facts)), 307)
+    return finish(response, facts.link.path())
 
 
 def bad_code(error: Gs1Error):
     """Show which part of the code is wrong, with status 400."""
     message = gs1_message(error.code, error.part)
-    if wanted_format() != "html":
+    if wants_json():
         body = {"error": {"status": 400, "code": error.code, "part": error.part,
                           "message": message}}
         return finish(make_response(jsonify(body), 400), None)
@@ -215,7 +256,7 @@ def bad_code(error: Gs1Error):
 
 def not_on_record(link):
     """Answer a well-formed but unknown product with 404."""
-    if wanted_format() != "html":
+    if wants_json():
         body = {"error": {"status": 404, "code": "product_not_on_record", "gtin": link.gtin,
                           "message": _("This product is not on record.")}}
         return finish(make_response(jsonify(body), 404), link.path())
@@ -223,12 +264,17 @@ def not_on_record(link):
     return finish(make_response(page, 404), link.path())
 
 
-def linkset_response(facts: trace.Facts) -> Response:
-    """Return the RFC 9264 linkset for the key, never redirected."""
-    body = provenance_json.linkset(facts, absolute)
+def linkset_response(facts: trace.Facts, jsonld: bool = False) -> Response:
+    """Return the RFC 9264 linkset for the key, never redirected (JSON-LD when asked for)."""
+    body = provenance_json.linkset(facts, absolute, link_target)
+    if jsonld:
+        body = {"@context": JSONLD_CONTEXT, **body}
     response = make_response(jsonify(body))
-    response.mimetype = LINKSET
-    return finish(response, facts.link.path())
+    response.mimetype = JSONLD if jsonld else LINKSET
+    response = finish(response, facts.link.path())
+    response.headers.add("Link", f'<{JSONLD_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; '
+                                 f'type="{JSONLD}"')
+    return response
 
 
 def absolute(path: str) -> str:
@@ -258,9 +304,16 @@ def finish(response: Response, path: str | None, private: bool = False) -> Respo
 
 @bp.after_request
 def cors_on_options(response: Response) -> Response:
-    """Let other sites' scripts read resolver answers (including pre-flight OPTIONS)."""
+    """Let other sites' scripts read resolver answers (including pre-flight OPTIONS), and point
+    OPTIONS answers to the linkset too."""
     if request.method == "OPTIONS":
         response.headers.update(CORS_HEADERS)
+        if request.path.startswith("/01/") and "Link" not in response.headers:
+            try:
+                link, _ = parse_path(path_as_sent(), request.args)
+            except Gs1Error:
+                return response
+            with_link_header(response, link.path())
     return response
 
 
