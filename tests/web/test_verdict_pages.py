@@ -114,3 +114,25 @@ def test_the_json_answer_carries_the_same_verdict(client, session, world, trace)
     ordinary = client.get(f"/01/{GTIN1}/10/20260301A1/21/REG0001",
                           headers={"Accept": "application/json"}).get_json()
     assert ordinary["verdict"]["level"] == "ok"
+
+
+def test_data_attributes_in_the_code_are_shown_and_an_expired_date_is_a_warning(client, trace):
+    path = f"/01/{GTIN1}/10/20260301A1/21/REG0001"
+    fine = client.get(f"{path}?17=280228&3103=000900&lang=en")
+    assert fine.status_code == 200
+    verdict, _ = opening(client, f"{path}?17=280228&3103=000900&lang=en")
+    assert "expiry February 28, 2028" in verdict.get_text()
+    assert "net weight 900 g" in verdict.get_text() and "verdict-ok" in verdict["class"]
+    expired, _ = opening(client, f"{path}?17=250101&lang=en")
+    assert "expired on January 1, 2025" in expired.select_one(".banner-warning").get_text()
+    other, _ = opening(client, f"{path}?17=280101&lang=en")
+    assert "does not match the batch record" in other.select_one(".banner-warning").get_text()
+
+
+def test_an_invalid_attribute_is_a_400_that_names_it(client, trace):
+    response = client.get(f"/01/{GTIN1}/10/20260301A1?3103=12&lang=en")
+    assert response.status_code == 400
+    text = " ".join(check_page(response.get_data(as_text=True)).main.get_text().split())
+    assert "3103" in text and "format GS1 defines" in text
+    assert client.get(f"/01/{GTIN1}//10/20260301A1").status_code == 400
+    assert client.get(f"/01//{GTIN1}").status_code == 400

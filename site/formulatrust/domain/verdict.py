@@ -3,7 +3,8 @@
 1. a recall covering the lot (ongoing or completed: a can from a recalled lot stays recalled;
    a withdrawn recall is only a note);
 2. the regulator's non-compliant result for this lot (overturned on appeal: a note);
-3. the code check: a serial that fails its signature or is not on record;
+3. the code check: a serial that fails its signature or is not on record, and an expiry date
+   in the code (GS1 AI 17) that has passed or differs from the batch's best-before on record;
 4. non-compliant results for the product in the last 24 months (a warning);
 5. the maker's rating (information).
 
@@ -58,7 +59,8 @@ class Verdict:
 def judge(*, recalls: Sequence[RecallLike] = (), lot_results: Sequence[ResultLike] = (),
           serial_status: str | None = None, lot_given: bool = False,
           lot_on_record: bool = False, product_results: Sequence[ResultLike] = (),
-          rating: Any = None, today: date) -> Verdict:
+          rating: Any = None, code_expiry: date | None = None,
+          best_before: date | None = None, today: date) -> Verdict:
     """Weigh the evidence about one product, lot and serial."""
     reasons: list[Reason] = []
     for recall in recalls:
@@ -77,6 +79,10 @@ def judge(*, recalls: Sequence[RecallLike] = (), lot_results: Sequence[ResultLik
         reasons.append(Reason("lot_not_registered", "note" if sampled else "warning"))
     elif serial_status == "unknown":
         reasons.append(Reason("serial_unknown", "warning"))
+    if code_expiry is not None and code_expiry < today:
+        reasons.append(Reason("code_expired", "warning", code_expiry))
+    elif code_expiry is not None and best_before is not None and code_expiry != best_before:
+        reasons.append(Reason("code_expiry_mismatch", "warning", (code_expiry, best_before)))
     recent = [r for r in product_results if not r.compliant and r.overturned_on is None
               and r.announced_on is not None and today - r.announced_on <= PRODUCT_WINDOW]
     if recent:

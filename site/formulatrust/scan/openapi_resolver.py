@@ -17,7 +17,8 @@ _REASON = {
     "properties": {
         "kind": {"type": "string", "enum": [
             "recall", "recall_withdrawn", "lot_failure", "lot_failure_overturned",
-            "serial_unknown", "lot_not_registered", "product_failures", "rating"],
+            "serial_unknown", "code_expired", "code_expiry_mismatch", "lot_not_registered",
+            "product_failures", "rating"],
             "description": "What the reason rests on."},
         "level": {"type": "string", "enum": ["danger", "warning", "note", "ok"]},
         "link": {"description": "The path of the record (a list for several), or null.",

@@ -84,6 +84,8 @@ def wanted_format() -> str:
 
 
 @bp.route("/01/<path:_rest>", methods=["GET"])
+@bp.route("/01//<path:_rest>", methods=["GET"])  # an empty GTIN: 400, as the path says
+@bp.route("/01/", methods=["GET"], defaults={"_rest": ""})
 def resolve(_rest: str):
     """Answer a Digital Link: 400 if malformed, 301 to canonical, 404 if unknown, else facts."""
     sent = path_as_sent()
@@ -143,8 +145,9 @@ def page(facts: trace.Facts) -> str:
            facts.batch and facts.batch.lot, current_language(), datetime.now(UTC).date(),
            demo_data_shown())
     html = chrome.cached_page(key, lambda: reusable_page(facts))
-    verdict = facts.verdict(trace.today_in_shanghai(datetime.now(UTC)))
-    summary = get_template_attribute("components/verdict.html", "verdict_summary")(verdict, facts)
+    today = trace.today_in_shanghai(datetime.now(UTC))
+    summary = get_template_attribute("components/verdict.html", "verdict_summary")(
+        facts.verdict(today), facts, today)
     html = html.replace(VERDICT_SLOT, summary)
     if facts.level == "can":
         box = get_template_attribute("components/genuine.html", "genuine_box")(facts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Boolean, DateTime, Engine, Integer, delete, func, or_, select, text
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from formulatrust.core.cache import TTLCache
 from formulatrust.domain import genuine
 from formulatrust.domain.genuine import History, Outcome
-from formulatrust.domain.gs1 import DigitalLink
+from formulatrust.domain.gs1 import DigitalLink, parse_date
 from formulatrust.domain.serials import SerialSigner, parse
 from formulatrust.domain.verdict import PRODUCT_WINDOW, Verdict, judge
 from formulatrust.enterprises.models import Brand, Product, Rating
@@ -52,7 +53,21 @@ class Facts:
         return judge(recalls=self.recalls, lot_results=self.batch_results,
                      serial_status=self.serial_status, lot_given=self.link.lot is not None,
                      lot_on_record=self.batch is not None,
-                     product_results=self.product_failures, rating=self.rating, today=today)
+                     product_results=self.product_failures, rating=self.rating,
+                     code_expiry=self.code_expiry(today),
+                     best_before=self.batch.best_before if self.batch else None, today=today)
+
+    def code_expiry(self, today: date) -> date | None:
+        """Return the expiry date (GS1 AI 17) the scanned code carries, if any."""
+        value = self.link.attributes.get("17")
+        return parse_date(value, today) if value else None
+
+    def net_content_kg(self) -> Decimal | None:
+        """Return the net weight in kilograms the code carries (GS1 AI 310n), if any."""
+        for ai, value in self.link.attributes.items():
+            if ai.startswith("310") and len(ai) == 4:
+                return Decimal(value).scaleb(-int(ai[3]))
+        return None
 
     @property
     def lot_unknown(self) -> bool:
