@@ -78,6 +78,11 @@ EN_NEGATION = re.compile(
     r"\b(?:no(?!\.\s*\d)|not|never|cannot|nothing|none|neither|nor|without)\b|n['’]t\b",
     re.IGNORECASE,
 )
+EN_PROHIBITION = re.compile(
+    r"\b(?:must|may|shall|should|do|does|can|could)\s*(?:not|n['’]t)\b|\bcannot\b|\bnever\b",
+    re.IGNORECASE,
+)
+EN_LIST_ITEM = 6  # longest item (in words) of a comma list that a prohibition still governs
 SPOILER = re.compile(
     r"比|更|其他|其它|别的|哪|而是|只|仅|但|光"
     r"|\b(?:than|other|more|closer|better|only|just|but|rather|else)\b",
@@ -118,9 +123,22 @@ def _negated(text: str, start: int, end: int) -> bool:
         window, negation = _zh_window(before), ZH_NEGATION
     else:
         window, negation = " ".join(before.split()[-EN_WINDOW:]), EN_NEGATION
+        if _en_prohibited_list(text, start):
+            return True
     matches = list(negation.finditer(window))
     return (len(matches) % 2 == 1
             and SPOILER.search(window, matches[-1].start() + 1) is None)
+
+
+def _en_prohibited_list(text: str, start: int) -> bool:
+    """Tell whether an English phrase is an item of a short list governed by a prohibition
+    earlier in its sentence ("must not state that it protects the gut, raises intelligence,
+    increases resistance …")."""
+    sentence_start = max(text.rfind(mark, 0, start) for mark in ".!?;:\n") + 1
+    head, *items = text[sentence_start:start].split(",")
+    if not items or not EN_PROHIBITION.search(head):
+        return False
+    return all(len(item.split()) <= EN_LIST_ITEM for item in items)
 
 
 def _zh_window(before: str) -> str:
@@ -149,6 +167,7 @@ def _scan(segments: list[_Segment], ruleset: RuleSet, stage: int | None,
                   for segment in segments]
     whole = Normalised("", "\n".join(n.folded for n in normalised), "", ())
     active = [rule for rule in ruleset.rules if _applies(rule, whole, stage, promotional)]
+    context = "promotional" if promotional else "infant" if stage in (1, 2) else "factual"
     found: dict[tuple[str, str], Finding] = {}
     for segment, text in zip(segments, normalised, strict=True):
         exempt = [(span, names) for pattern, names in ruleset.exempt
@@ -166,7 +185,7 @@ def _scan(segments: list[_Segment], ruleset: RuleSet, stage: int | None,
                 line = segment.line + segment.text.count("\n", 0, start)
                 found.setdefault((rule.id, phrase), Finding(
                     rule.id, phrase, rule.message_zh, rule.message_en, line, rule.citation(),
-                    segment.place))
+                    segment.place, context))
     return sorted(found.values(), key=lambda finding: finding.line)
 
 

@@ -99,6 +99,7 @@ class Finding:
     line: int = 0
     source: str = ""  # the rule's legal sources, in Chinese
     place: str = ""  # the part of a document kept in parts (``check_parts``), e.g. "body_zh"
+    context: str = ""  # what the text was read as: "promotional", "infant" or "factual"
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from formulatrust.domain.compliance import (
     split_waived,
     waiver_toml,
 )
+from formulatrust.domain.compliance_corpus import CorpusError, read_corpus, score
 from formulatrust.publishing import audit
 from formulatrust.publishing.models import User
 
@@ -56,11 +57,17 @@ content_dir_option = click.option(
 @content_group.command("check", with_appcontext=False)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @content_dir_option
-def check_content(paths: tuple[Path, ...], content_dir: Path | None) -> None:
+@click.option("--report", "corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Measure the rules on a labelled corpus (TSV) instead.")
+def check_content(paths: tuple[Path, ...], content_dir: Path | None,
+                  corpus: Path | None) -> None:
     """Check Markdown files or folders (default: all of content/) for advertising claims.
 
-    Prints each finding with its file and line, rule, phrase and legal source, and exits with
-    status 1 if any finding has no waiver. Waivers that match nothing are warned about.
+    Prints each finding with its file and line, rule, phrase, legal source and the context
+    it was read in, and exits with status 1 if any finding has no waiver. Waivers that match
+    nothing are warned about. With ``--report CORPUS``, prints precision and recall per rule
+    family on the labelled corpus, and exits with status 1 unless every violation is caught
+    and no compliant text is flagged.
     """
     root = content_dir or PROJECT_ROOT / "content"
     try:
@@ -69,6 +76,9 @@ def check_content(paths: tuple[Path, ...], content_dir: Path | None) -> None:
         click.echo(f"invalid · {error}")
         raise SystemExit(1) from None
     click.echo(f"Advertising rules version {rules.version}, effective {rules.effective}.")
+    if corpus is not None:
+        corpus_report(corpus, rules)
+        return
     files = markdown_files(paths or (root,))
     checked: set[str] = set()
     used: list[Waiver] = []
@@ -88,6 +98,28 @@ def check_content(paths: tuple[Path, ...], content_dir: Path | None) -> None:
         click.echo(f"{failed} of {len(files)} files failed.")
         raise SystemExit(1)
     click.echo(f"{len(files)} files passed.")
+
+
+def corpus_report(path: Path, rules: RuleSet) -> None:
+    """Print precision and recall per rule family on a labelled corpus; exit 1 if short."""
+    try:
+        samples = read_corpus(path)
+    except CorpusError as error:
+        raise click.ClickException(str(error)) from None
+    scores = score(samples, rules)
+    click.echo(f"{len(samples)} texts, {sum(s.expected == 'ok' for s in samples)} compliant.")
+    click.echo(f"{'family':<20} {'caught':>7} {'missed':>7} {'false':>6} {'precision':>10} "
+               f"{'recall':>7}")
+    for family, result in scores.items():
+        click.echo(f"{family:<20} {result.caught:>7} {len(result.missed):>7} "
+                   f"{len(result.false_alarms):>6} {result.precision:>10.0%} "
+                   f"{result.recall:>7.0%}")
+        for sample in result.missed:
+            click.echo(f"    missed, line {sample.line}: {sample.text}")
+        for sample in result.false_alarms:
+            click.echo(f"    false alarm, line {sample.line}: {sample.text}")
+    if any(result.missed or result.false_alarms for result in scores.values()):
+        raise SystemExit(1)
 
 
 def markdown_files(paths: tuple[Path, ...]) -> list[Path]:
@@ -110,7 +142,8 @@ def report(path: Path, document: str, rules: RuleSet, waivers: tuple[Waiver, ...
         return False, []
     for finding in findings:
         click.echo(f"{shown}:{finding.line} · {finding.rule} · “{finding.phrase}” · "
-                   f"{finding.source}\n    {finding.message_zh} / {finding.message_en}")
+                   f"{finding.source} · read as {finding.context} text\n"
+                   f"    {finding.message_zh} / {finding.message_en}")
     for waiver in used:
         click.echo(f"{shown} · waived · {waiver.rule} · “{waiver.phrase}” · {waiver.by}, "
                    f"{waiver.date}: {waiver.reason}")
