@@ -89,3 +89,32 @@ def test_a_regulator_marks_a_recall_completed_or_withdrawn_from_the_command_line
     assert session.get(Recall, recall.id).status == "withdrawn"
     page = client.get("/01/09521234500025/10/20260402B2?lang=en").get_data(as_text=True)
     assert "recall-banner" not in page and "was withdrawn by the regulator" in page
+
+
+COMPLIANT_HEADER = ("抽样编号,标称生产企业名称,被抽样单位名称,食品名称,规格型号,生产日期/批号,"
+                    "公告号,公告日期\n")
+
+
+def test_a_layout_without_a_column_or_a_blank_cell_never_erases_a_stored_value(
+        runner, session, tmp_path):
+    full = tmp_path / "full.csv"
+    full.write_text(
+        "抽样编号,标称生产企业名称,被抽样单位名称,食品名称,规格型号,商标,生产日期/批号,"
+        "公告号,公告日期,检验机构\n"
+        "DC26000001,示例乳业有限公司,示例母婴店,示例婴儿配方乳粉(1段),800克/罐,示例牌,"
+        "2026-05-01,2026年第1号,2026-06-01,示例检验所\n", encoding="utf-8")
+    assert runner.invoke(args=["results", "import", str(full)]).exit_code == 0
+    compliant = tmp_path / "compliant.csv"  # no 商标 or 检验机构 column; a blank 生产日期
+    compliant.write_text(COMPLIANT_HEADER + "DC26000001,示例乳业有限公司,示例母婴店,"
+                         "示例婴儿配方乳粉(1段),900克/罐,,2026年第1号,2026-06-01\n",
+                         encoding="utf-8")
+    result = runner.invoke(args=["results", "import", str(compliant)])
+    assert result.exit_code == 0, result.output
+    assert "1 corrected" in result.output  # the specification the file states did change
+    session.expire_all()
+    stored = session.scalars(select(SamplingResult)).one()
+    assert (stored.lab, stored.trademark, stored.production_date_or_lot) == (
+        "示例检验所", "示例牌", "2026-05-01")
+    assert stored.specification == "900克/罐"
+    again = runner.invoke(args=["results", "import", str(compliant)])
+    assert "0 created, 0 corrected, 1 unchanged" in again.output

@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 import pytest
 from sqlalchemy import func, select
 
+from formulatrust.enterprises import integrity_import
 from formulatrust.enterprises.models import Penalty, Rating, Reply
 
 from ..pagecheck import check_page, text_of
@@ -41,11 +42,17 @@ RECORDS = {"enterprises": [{
 
 
 @pytest.fixture
-def records(runner, world, tmp_path):
+def records(runner, session, world, tmp_path):
+    """The regulator's records by the command line; the enterprise's reply from its own side."""
+    regulators = json.loads(json.dumps(RECORDS))
+    replies = regulators["enterprises"][0].pop("replies")
     path = tmp_path / "records.json"
-    path.write_text(json.dumps(RECORDS, ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(regulators, ensure_ascii=False), encoding="utf-8")
     result = runner.invoke(args=["enterprises", "import", str(path)])
     assert result.exit_code == 0, result.output
+    own = {"enterprises": [{"slug": "test-dairy", "replies": replies}]}
+    integrity_import.import_records(session, json.dumps(own), replies_of=world["enterprises"][0].id)
+    session.commit()
     for day in ("2026-03-01", "2026-09-01"):
         assessed = runner.invoke(args=["ratings", "assess", "--assessor", "测试组", "--on", day])
         assert assessed.exit_code == 0, assessed.output
@@ -123,10 +130,14 @@ def test_an_enterprise_may_reply_beside_a_result(runner, client, session, world,
                             product_name="测试", compliant=False, announced_on=date(2026, 5, 1))
     session.add(failed)
     session.commit()
-    path = tmp_path / "reply.json"
-    path.write_text(json.dumps({"enterprises": [{"slug": "test-dairy", "replies": [
+    text = json.dumps({"enterprises": [{"slug": "test-dairy", "replies": [
         {"target": "result", "ref": "S-9", "body_zh": "复检合格。", "body_en": "Retest passed.",
-         "appeal_status": "filed", "replied_on": "2026-05-10"}]}]}), encoding="utf-8")
-    assert runner.invoke(args=["enterprises", "import", str(path)]).exit_code == 0
+         "appeal_status": "filed", "replied_on": "2026-05-10"}]}]})
+    path = tmp_path / "reply.json"
+    path.write_text(text, encoding="utf-8")
+    refused = runner.invoke(args=["enterprises", "import", str(path)])  # an operator, not the
+    assert refused.exit_code != 0 and "own accounts" in refused.output  # enterprise itself
+    integrity_import.import_records(session, text, replies_of=world["enterprises"][0].id)
+    session.commit()
     soup = check_page(client.get(f"/results/{failed.id}?lang=en").get_data(as_text=True))
     assert "Retest passed." in text_of(soup, ".reply")

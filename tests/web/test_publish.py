@@ -12,6 +12,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from formulatrust.enterprises import integrity_import
 from formulatrust.enterprises.models import Licence, Penalty, Product
 from formulatrust.publishing.models import AuditEntry
 from formulatrust.results.models import Recall, SamplingResult
@@ -221,8 +222,7 @@ def test_enterprise_records_are_imported_and_a_bad_file_writes_nothing(client, s
     assert audit_entries(session, "records_upload")[0].summary["licences"] == 1
 
 
-def test_a_reply_to_a_record_that_is_nowhere_is_named_and_nothing_written(client, session,
-                                                                         world):
+def test_a_regulators_upload_with_replies_is_refused_whole(client, session, world):
     as_role(client, session, "regulator")
     records = json.loads(json.dumps(RECORDS))
     records["enterprises"][0]["replies"] = [{
@@ -230,8 +230,22 @@ def test_a_reply_to_a_record_that_is_nowhere_is_named_and_nothing_written(client
         "appeal_status": "filed", "replied_on": "2026-06-10"}]
     rows = problems(upload(client, "/publish/records?lang=en", "records.json",
                            json.dumps(records).encode()))
-    assert rows == [["enterprise test-dairy · replies[0]", "ref", "the penalty this reply "
-                     "answers (沪罚〔2026〕404号) is not on record or in the file"]]
+    assert rows == [["enterprise test-dairy · replies[0]", "replies", "replies are written "
+                     "only by the enterprise's own accounts; nothing was written"]]
+    assert count(session, Licence) == 0
+
+
+def test_an_enterprises_own_reply_to_a_record_that_is_nowhere_is_named(session, world):
+    records = json.loads(json.dumps(RECORDS))
+    records["enterprises"][0]["replies"] = [{
+        "target": "penalty", "ref": "沪罚〔2026〕404号", "body_zh": "我们已申请复议。",
+        "appeal_status": "filed", "replied_on": "2026-06-10"}]
+    records["enterprises"][0].pop("penalties", None)
+    with pytest.raises(integrity_import.RecordsImportError) as refused:
+        integrity_import.import_records(session, json.dumps(records),
+                                        replies_of=world["enterprises"][0].id)
+    assert [(p.record, p.field) for p in refused.value.problems] == [
+        ("enterprise test-dairy · replies[0]", "ref")]
     assert count(session, Licence) == 0
 
 

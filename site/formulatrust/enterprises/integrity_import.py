@@ -37,16 +37,26 @@ class RecordsImportError(ValueError):
         self.problems = problems
 
 
-def import_records(session: Session, text: str) -> dict[str, int]:
+def import_records(session: Session, text: str,
+                   replies_of: int | None = None) -> dict[str, int]:
     """Check and write a records file in the caller's transaction; return counts by section.
 
-    Raise :class:`RecordsImportError` with every problem, having written nothing, otherwise.
+    Replies are the enterprise's own words: a file may hold them only for ``replies_of``, the
+    enterprise whose own account uploads it. Raise :class:`RecordsImportError` with every
+    problem, having written nothing, otherwise.
     """
     parsed = parse(text)
     known = {e.slug: e for e in session.scalars(select(Enterprise))}
     problems = list(parsed.problems) + [
         Problem(f"enterprise {slug}", "slug", "本站没有这个企业", "no such enterprise on record")
         for slug in parsed.enterprises if slug not in known]
+    problems += [
+        Problem(f"enterprise {slug} · replies[{index}]", "replies",
+                "企业的回复只能由该企业自己的账号填写，本次上传未写入任何内容",
+                "replies are written only by the enterprise's own accounts; nothing was written")
+        for slug, sections in parsed.enterprises.items()
+        for index, _reply in enumerate(sections.get("replies", []))
+        if slug in known and known[slug].id != replies_of]
     if not problems:
         problems = _reply_problems(session, parsed, known)
     if problems:

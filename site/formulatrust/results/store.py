@@ -95,12 +95,11 @@ def apply(session: Session, parsed: ParsedFile, source: str,
     summary = Summary()
     for record in parsed.records:
         result = existing.get(record.key())
-        wanted = snapshot(record)
         if result is None:
             result = SamplingResult(source_file=source)
             session.add(result)
             summary.created.append(result)
-        elif snapshot(result) == wanted:
+        elif _unchanged_by(result, record):
             summary.unchanged += 1
             progress(1)
             continue
@@ -114,13 +113,35 @@ def apply(session: Session, parsed: ParsedFile, source: str,
     return summary
 
 
+def stated(record: ResultRecord) -> dict:
+    """Return the fields the file states for a record: a column the layout lacks, or a blank
+    cell, states nothing, so it never erases a stored value."""
+    values = {name: getattr(record, name) for name in COPIED}
+    return {name: value for name, value in values.items() if value not in (None, "")}
+
+
+def _states_failed_items(record: ResultRecord) -> bool:
+    # A compliant result has no failed items, so saying "compliant" clears them.
+    return bool(record.failed_items) or record.compliant
+
+
+def _unchanged_by(result: SamplingResult, record: ResultRecord) -> bool:
+    before = snapshot(result)
+    after = {**before, **{name: _plain(value) for name, value in stated(record).items()}}
+    if _states_failed_items(record):
+        after["failed_items"] = [[f.item, f.measured, f.limit, f.label_requirement]
+                                 for f in record.failed_items]
+    return before == after
+
+
 def _fill(result: SamplingResult, record: ResultRecord, source: str) -> None:
-    for name in COPIED:
-        setattr(result, name, getattr(record, name))
+    for name, value in stated(record).items():
+        setattr(result, name, value)
     result.source_file = source
-    result.failed_items = [FailedItem(item=f.item, measured=f.measured, limit=f.limit,
-                                      label_requirement=f.label_requirement)
-                           for f in record.failed_items]
+    if _states_failed_items(record):
+        result.failed_items = [FailedItem(item=f.item, measured=f.measured, limit=f.limit,
+                                          label_requirement=f.label_requirement)
+                               for f in record.failed_items]
 
 
 def differences(before: dict, result: SamplingResult) -> list[tuple[str, str, str]]:
