@@ -303,10 +303,17 @@ def test_reply_beside_a_penalty_then_edit_and_withdraw_it(client, session, ours)
     edit = f"{BASE}/test-dairy/replies/{reply.id}/edit"
     form = check_page(client.get(f"{edit}?lang=en").get_data(as_text=True))
     assert form.select_one("textarea[name=body_en]").get_text().strip() == "Rectified."
+    # The outcome of an appeal is the regulator's to record: refused, and nothing changes.
     assert post(client, edit, {"body_zh": "已整改。", "body_en": "Fixed.",
-                               "appeal_status": "upheld"}).status_code == 303
+                               "appeal_status": "overturned"}).status_code == 403
+    session.expire_all()
+    assert session.get(Reply, reply.id).appeal_status == "filed"
+    assert post(client, edit, {"body_zh": "已整改。", "body_en": "Fixed.",
+                               "appeal_status": "filed"}).status_code == 303
     page = check_page(client.get("/enterprises/test-dairy?lang=en").get_data(as_text=True))
-    assert "Fixed." in text_of(page, ".reply") and "decision upheld" in text_of(page, ".reply")
+    assert "Fixed." in text_of(page, ".reply") and "overturned" not in text_of(page, ".reply")
+    assert [o["value"] for o in form.select("select[name=appeal_status] option")] == [
+        "none", "filed"]
     response = post(client, f"{BASE}/test-dairy/replies/{reply.id}/withdraw", {})
     assert response.status_code == 303
     page = check_page(client.get("/enterprises/test-dairy?lang=en").get_data(as_text=True))

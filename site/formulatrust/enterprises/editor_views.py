@@ -32,6 +32,9 @@ REPLY_MAX = 4000
 APPEAL_STATUSES = {"none": _l("No appeal"), "filed": _l("Appeal filed"),
                    "upheld": _l("Appeal decided: decision upheld"),
                    "overturned": _l("Appeal decided: decision overturned")}
+# An enterprise says that it appealed; only a regulator records what the appeal decided.
+ENTERPRISE_STATUSES = ("none", "filed")
+OUTCOMES = ("upheld", "overturned")
 TARGETS = {"rating": Rating, "penalty": Penalty, "result": SamplingResult}
 
 
@@ -68,18 +71,21 @@ class ReplyForm(FlaskForm):
             raise ValidationError(_l("Use at most %(max)d characters.", max=REPLY_MAX))
 
     def validate_appeal_status(self, field) -> None:
-        if field.data not in APPEAL_STATUSES:
+        if field.data not in ENTERPRISE_STATUSES:
             raise ValidationError(_l("Choose one of the appeal statuses."))
 
 
 def reply_form(reply: Reply | None = None) -> ReplyForm:
     if request.method == "POST":
+        if request.form.get("appeal_status") in OUTCOMES:
+            abort(403)  # the outcome of an appeal is the regulator's to record
         form = ReplyForm()
     elif reply is not None:
         form = ReplyForm(formdata=None, obj=reply)
     else:
         form = ReplyForm(formdata=None)
-    form.appeal_status.choices = [(code, str(label)) for code, label in APPEAL_STATUSES.items()]
+    form.appeal_status.choices = [(code, str(APPEAL_STATUSES[code]))
+                                  for code in ENTERPRISE_STATUSES]
     return form
 
 

@@ -57,6 +57,12 @@ def import_records(session: Session, text: str,
         for slug, sections in parsed.enterprises.items()
         for index, _reply in enumerate(sections.get("replies", []))
         if slug in known and known[slug].id != replies_of]
+    problems += [
+        Problem(f"enterprise {slug} · replies[{index}]", "appeal_status",
+                "申诉结果只能由监管部门记录", "only a regulator records what an appeal decided")
+        for slug, sections in parsed.enterprises.items()
+        for index, reply in enumerate(sections.get("replies", []))
+        if reply.get("appeal_status") in ("upheld", "overturned")]
     if not problems:
         problems = _reply_problems(session, parsed, known)
     if problems:
