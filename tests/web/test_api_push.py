@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from flask_babel import force_locale, gettext
 from jsonschema import Draft202012Validator
 from sqlalchemy import func, select
@@ -267,3 +268,26 @@ def test_answers_match_the_openapi_document(client, session, world):
         if status >= 400:
             messages = response.get_json()["error"]["messages"]
             assert set(messages) == {"zh", "en"} and all(messages.values())
+
+
+def test_a_correction_that_drops_an_inspection_item_is_public(client, session, world):
+    token = issue(session)
+    assert push(client, token, example()).status_code == 201
+    corrected = example()
+    indicators = corrected["batches"][0]["release_inspection"]["indicators"]
+    dropped = indicators.pop(0)["name_zh"]
+    assert push(client, token, corrected).status_code in (200, 201)
+    batch = session.scalars(select(Batch).join(Product).where(Product.gtin == GTIN)).one()
+    assert batch.version == 2
+    page = client.get(f"/01/{GTIN}/10/{batch.lot}?lang=en").get_data(as_text=True)
+    assert "version 2" in page
+    history = f"/scan/history/01/{GTIN}/10/{batch.lot}"
+    assert f'href="{history}"' in page
+    shown = client.get(f"{history}?lang=en")
+    assert shown.status_code == 200
+    text = " ".join(BeautifulSoup(shown.get_data(as_text=True), "html.parser").main
+                    .get_text().split())
+    assert f"Inspection items no longer reported: {dropped}" in text
+    assert "Version 2" in text and "Version 1" in text
+    body = client.get(f"/01/{GTIN}/10/{batch.lot}", headers={"Accept": "application/json"})
+    assert body.get_json()["batch"]["history"].endswith(history)

@@ -51,6 +51,8 @@ def batch_json(batch: Batch) -> dict:
         "milk_source": batch.milk_source, "raw_materials": batch.raw_materials,
         "release_inspection": batch.release_inspection, "source": batch.source,
         "version": batch.version, "updated_at": batch.updated_at.isoformat(),
+        "history": url_for("scan.batch_history", gtin=batch.product.gtin, lot=batch.lot,
+                           _external=True),
     }
 
 

@@ -9,14 +9,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from formulatrust.core import db, signing
 from formulatrust.core.extensions import limiter
+from formulatrust.domain.batch_history import differences
 from formulatrust.domain.gs1 import DigitalLink, Gs1Error, is_valid_gtin, parse_scan
 from formulatrust.domain.shortcode import ShortCodeError, normalise
 from formulatrust.enterprises.models import Product
+from formulatrust.scan import trace_import
 from formulatrust.scan.gs1_messages import SHORT_CODE_MESSAGES, gs1_message
 from formulatrust.scan.models import Batch, ProblemReport
 from formulatrust.scan.reports import CATEGORIES, STATUS_MEANINGS, STATUSES, find_for_status
@@ -131,6 +134,23 @@ def report_received(reference: str):
     if found is None:
         abort(404)
     return render_template("scan/report_received.html", reference=reference)
+
+
+@bp.get("/history/01/<gtin>/10/<path:lot>")
+def batch_history(gtin: str, lot: str):
+    """Show every version of a batch's trace record and what each correction changed."""
+    batch = db.session().scalar(
+        select(Batch).join(Product).where(Product.gtin == gtin, Batch.lot == lot)
+        .options(selectinload(Batch.revisions), selectinload(Batch.factory)))
+    if batch is None:
+        abort(404)
+    versions = [(revision.version, revision.data, revision.replaced_at)
+                for revision in sorted(batch.revisions, key=lambda r: r.version)]
+    versions.append((batch.version, trace_import.snapshot(batch), None))
+    changes = [(newer, differences(older[1], newer[1]))
+               for older, newer in zip(versions, versions[1:], strict=False)]
+    return render_template("scan/history.html", batch=batch, product=batch.product,
+                           versions=list(reversed(versions)), changes=list(reversed(changes)))
 
 
 class ReportStatusForm(FlaskForm):
