@@ -6,8 +6,8 @@ import time
 
 from werkzeug.security import generate_password_hash
 
-from formulatrust.publishing import accounts
-from formulatrust.publishing.models import User
+from formulatrust.publishing import accounts, organisations
+from formulatrust.publishing.models import ORGANISATION_KINDS, User
 
 from .pagecheck import check_page
 
@@ -15,11 +15,19 @@ PASSWORD = "correct horse battery staple"
 PASSWORD_HASH = generate_password_hash(PASSWORD)  # once: scrypt is slow on purpose
 
 
-def make_user(session, role: str, enterprise=None, email: str | None = None, **fields) -> User:
-    """Add and commit an account with ``PASSWORD``."""
+def make_user(session, role: str, enterprise=None, email: str | None = None,
+              organisation: str | None = None, **fields) -> User:
+    """Add and commit an account with ``PASSWORD``, in its role's default organisation (or
+    the one whose slug is ``organisation``, made as needed)."""
+    if organisation and role != "enterprise" and organisations.by_slug(session,
+                                                                        organisation) is None:
+        organisations.create(session, organisation, ORGANISATION_KINDS[role],
+                             f"测试机构{organisation}", f"Test organisation {organisation}")
+    member_of = organisations.for_account(session, role, enterprise, organisation)
     user = User(email=email or f"{role}-{enterprise.slug if enterprise else 'x'}@example.com",
                 display_name=f"Test {role}", password_hash=PASSWORD_HASH, role=role,
-                enterprise_id=enterprise.id if enterprise else None, **fields)
+                enterprise_id=enterprise.id if enterprise else None,
+                organisation_id=member_of.id, **fields)
     session.add(user)
     session.commit()
     return user

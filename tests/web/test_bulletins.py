@@ -340,8 +340,9 @@ def test_only_association_editors_and_administrators_write(client, session, worl
         assert response.status_code == 403
 
 
-def test_editors_change_only_their_own_bulletins(client, session, editor):
-    other = make_user(session, "association", email="other@example.com")
+def test_editors_change_only_their_organisations_bulletins(client, session, editor):
+    other = make_user(session, "association", email="other@example.com",
+                      organisation="another-federation")
     theirs = bulletin(session, other, slug="theirs")
     for path in (f"/publish/bulletins/{theirs.id}/edit", f"/publish/bulletins/{theirs.id}/delete"):
         assert client.get(path).status_code == 403
@@ -355,6 +356,28 @@ def test_editors_change_only_their_own_bulletins(client, session, editor):
     assert client.get(f"/publish/bulletins/{theirs.id}/edit").status_code == 200
     listed = check_page(client.get("/publish/bulletins").get_data(as_text=True))
     assert [a.get_text() for a in listed.select("tbody a")] == ["第三季度质量通报"]
+
+
+def test_colleagues_of_one_organisation_share_its_bulletins(client, session, editor):
+    colleague = make_user(session, "association", email="colleague@example.com")
+    theirs = bulletin(session, colleague, slug="colleagues")
+    assert client.get(f"/publish/bulletins/{theirs.id}/edit").status_code == 200
+    listed = check_page(client.get("/publish/bulletins").get_data(as_text=True))
+    assert [a.get_text() for a in listed.select("tbody a")] == ["第三季度质量通报"]
+
+
+def test_a_bulletin_speaks_for_the_accounts_organisation_never_a_typed_name(
+        client, session, editor):
+    form = check_page(client.get("/publish/bulletins/new?lang=en").get_data(as_text=True))
+    assert form.find(attrs={"name": "organisation_zh"}) is None  # nothing to type it in
+    assert "Published under the name of" in form.main.get_text()
+    response = submit(client, slug="speaks", organisation_zh="上海市市场监督管理局",
+                      organisation_en="Shanghai Administration for Market Regulation")
+    assert response.status_code == 303
+    record = stored(session, "speaks")
+    assert record.organisation_id == editor.organisation_id
+    assert record.organisation_zh == editor.organisation.name_zh
+    assert "上海市市场监督管理局" not in client.get("/bulletins/speaks").get_data(as_text=True)
 
 
 def test_a_taken_slug_is_refused(client, session, editor):

@@ -18,6 +18,7 @@ from formulatrust.enterprises.models import Enterprise
 from formulatrust.learn.cli import content_group
 from formulatrust.open_days.cli import bookings_group, open_days_group
 from formulatrust.pages.search_documents import all_documents
+from formulatrust.publishing.cli_organisations import organisations_group
 from formulatrust.publishing.cli_tokens import tokens_group
 from formulatrust.publishing.cli_users import reports_group, users_group
 from formulatrust.publishing.demo_accounts import demo_accounts_command
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(reports_group)
     app.cli.add_command(tokens_group)
+    app.cli.add_command(organisations_group)
     app.cli.add_command(demo_accounts_command)
 
 

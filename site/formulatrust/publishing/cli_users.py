@@ -21,7 +21,7 @@ from formulatrust.core import db
 from formulatrust.core.clock import utcnow
 from formulatrust.domain.authz import ENTERPRISE, ROLES
 from formulatrust.enterprises.models import Enterprise
-from formulatrust.publishing import audit
+from formulatrust.publishing import audit, organisations
 from formulatrust.publishing.models import User
 from formulatrust.scan.models import ProblemReport
 
@@ -68,10 +68,13 @@ password_stdin = click.option("--password-stdin", is_flag=True,
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--enterprise", "enterprise_slug", help="Enterprise slug (enterprise editors).")
+@click.option("--organisation", "organisation_slug",
+              help="Organisation slug (see `organisations list`); an enterprise editor belongs "
+                   "to its enterprise's, others default to their role's.")
 @click.option("--name", default="", help="Display name.")
 @password_stdin
-def create(email: str, role: str, enterprise_slug: str | None, name: str,
-           password_stdin: bool) -> None:
+def create(email: str, role: str, enterprise_slug: str | None, organisation_slug: str | None,
+           name: str, password_stdin: bool) -> None:
     """Create an account with ROLE for EMAIL, prompting for its password."""
     session = db.session()
     email = normalise_email(email)
@@ -88,14 +91,21 @@ def create(email: str, role: str, enterprise_slug: str | None, name: str,
         raise click.UsageError("Only enterprise editors belong to an enterprise.")
     password = read_password(password_stdin)
     with db.transaction():
+        try:
+            organisation = organisations.for_account(session, role, enterprise,
+                                                     organisation_slug)
+        except organisations.OrganisationError as error:
+            raise click.UsageError(str(error)) from None
         user = User(email=email, display_name=name.strip()[:100],
                     password_hash=generate_password_hash(password), role=role,
-                    enterprise_id=enterprise.id if enterprise else None)
+                    enterprise_id=enterprise.id if enterprise else None,
+                    organisation_id=organisation.id)
         session.add(user)
         session.flush()
         audit.record(session, None, "create", "user", user.id,
-                     {"role": role, "enterprise": enterprise_slug})
-    click.echo(f"Created {role} account {user.id} for {email}.")
+                     {"role": role, "enterprise": enterprise_slug,
+                      "organisation": organisation.slug})
+    click.echo(f"Created {role} account {user.id} for {email}, of {organisation.name_zh}.")
 
 
 @users_group.command("disable")

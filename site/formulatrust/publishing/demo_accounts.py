@@ -23,7 +23,7 @@ from werkzeug.security import generate_password_hash
 
 from formulatrust.core import db
 from formulatrust.enterprises.models import Enterprise
-from formulatrust.publishing import audit
+from formulatrust.publishing import audit, organisations
 from formulatrust.publishing.models import User
 
 FILE_NAME = "demo-accounts.txt"
@@ -108,8 +108,11 @@ def ensure(session: Session, config, instance: Path) -> list[DemoAccount]:
         if role == "enterprise" and enterprise is None:
             continue  # no demo enterprise to belong to (demo data not loaded)
         password = secrets.token_urlsafe(12)
+        organisation = (organisations.of_enterprise(session, enterprise) if role == "enterprise"
+                        else organisations.demo(session, role))
         user = User(email=email, display_name=name, password_hash=generate_password_hash(password),
-                    role=role, enterprise_id=enterprise.id if role == "enterprise" else None)
+                    role=role, enterprise_id=enterprise.id if role == "enterprise" else None,
+                    organisation_id=organisation.id)
         fresh.append(user)
         accounts.append(DemoAccount(email, password, role, True))
     if fresh:

@@ -12,6 +12,28 @@ from formulatrust.core.models import Base, timestamp_column
 from formulatrust.enterprises.models import Enterprise
 
 ROLES = ("admin", "regulator", "association", "enterprise", "science")
+# The kind of organisation each role's accounts belong to.
+ORGANISATION_KINDS = {"admin": "operator", "regulator": "regulator",
+                      "association": "association", "enterprise": "enterprise",
+                      "science": "editorial"}
+
+
+class Organisation(Base):
+    """Who stands behind what is published: a regulator, an association, an enterprise, the
+    science editorial office or the site's operator. Accounts belong to one; what they publish
+    carries its name, never a name typed into a form."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # a value of ORGANISATION_KINDS
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), unique=True)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+    enterprise: Mapped[Enterprise | None] = relationship()
 
 
 class User(Base):
@@ -31,6 +53,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"),
+                                                        index=True)
     active: Mapped[bool] = mapped_column(default=True)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     # The last time step a code was accepted for, so a seen code cannot be replayed.
@@ -42,6 +66,7 @@ class User(Base):
     created_at: Mapped[datetime] = timestamp_column()
 
     enterprise: Mapped[Enterprise | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
 
 
 class AuditEntry(Base):

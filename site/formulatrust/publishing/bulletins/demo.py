@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from formulatrust.core.clock import utcnow
 from formulatrust.domain import bulletin_tables
+from formulatrust.publishing import organisations
 from formulatrust.publishing.bulletins import store
 
-ORGANISATION = ("沪滨婴童乳品行业联合会（示例）", "Hubin Infant Dairy Federation (demo)")
 NOTE_ZH = "\n\n*本通报为演示用的虚构内容，机构、企业和数字均为编造。*"
 NOTE_EN = ("\n\n*This bulletin is invented for demonstration: the association, the members and "
            "the figures are all made up.*")
@@ -79,19 +79,21 @@ BULLETINS = [
 
 
 def build(session: Session) -> int:
-    """Add the demo bulletins, published in the past, and return how many."""
+    """Add the demo bulletins of the demo federation, published in the past; return how many."""
     now = utcnow()
+    federation = organisations.demo(session, "association")
     for plan in BULLETINS:
         text = {name: plan.get(name, "") for name in
                 ("title_zh", "title_en", "summary_zh", "summary_en", "body_zh", "body_en")}
         text["body_zh"] += NOTE_ZH
         if text["body_en"]:
             text["body_en"] += NOTE_EN
-        content = {"organisation_zh": ORGANISATION[0],
-                   "organisation_en": ORGANISATION[1] if text["title_en"] else "",
+        content = {"organisation_zh": federation.name_zh,
+                   "organisation_en": federation.name_en if text["title_en"] else "",
                    **text, "statistics": plan["statistics"]}
         first = {**content, **plan.get("first", {})}
-        record = store.create(session, None, plan["slug"], first, is_demo=True)
+        record = store.create(session, None, plan["slug"], first, is_demo=True,
+                              organisation_id=federation.id)
         when = now - timedelta(days=plan["days_ago"])
         record.created_at = record.updated_at = when - timedelta(hours=2)
         store.publish(session, None, record, when)

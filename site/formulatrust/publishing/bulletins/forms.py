@@ -101,12 +101,6 @@ class BulletinForm(FlaskForm):
                            message=_l("Use lower-case letters, digits and single hyphens "
                                       "only, such as 2026-q3-quality."))],
         render_kw={"spellcheck": "false", "autocomplete": "off"})
-    organisation_zh = StringField(
-        _l("Organisation (Chinese)"),
-        validators=_required(_l("Enter the organisation's name in Chinese."))
-        + [Length(max=200, message=TOO_LONG)])
-    organisation_en = StringField(_l("Organisation (English, optional)"),
-                                  validators=[Length(max=200, message=TOO_LONG)])
     title_zh = StringField(_l("Title (Chinese)"),
                            validators=_required(_l("Enter the title in Chinese."))
                            + [Length(max=200, message=TOO_LONG)])
@@ -221,8 +215,8 @@ class BulletinForm(FlaskForm):
     def content(self) -> dict:
         """Return the bulletin fields from a validated form."""
         text = {name: clean_text(getattr(self, name).data).strip()
-                for name in ("organisation_zh", "organisation_en", "title_zh", "title_en",
-                             "summary_zh", "summary_en", "body_zh", "body_en")}
+                for name in ("title_zh", "title_en", "summary_zh", "summary_en", "body_zh",
+                             "body_en")}
         for name in ("body_zh", "body_en"):  # keep Markdown's meaningful indentation
             text[name] = clean_text(getattr(self, name).data).strip("\n")
         return {**text, "statistics": list(self.parsed_tables)}
@@ -249,8 +243,7 @@ def form_data(bulletin: Bulletin) -> dict:
               for table in bulletin.statistics or []]
     tables += [{"chart": "line"}] * (TABLE_SLOTS - len(tables))
     moment = bulletin.published_at
-    return {"slug": bulletin.slug, "organisation_zh": bulletin.organisation_zh,
-            "organisation_en": bulletin.organisation_en, "title_zh": bulletin.title_zh,
+    return {"slug": bulletin.slug, "title_zh": bulletin.title_zh,
             "title_en": bulletin.title_en, "summary_zh": bulletin.summary_zh,
             "summary_en": bulletin.summary_en, "body_zh": bulletin.body_zh,
             "body_en": bulletin.body_en, "tables": tables[:TABLE_SLOTS],

@@ -49,6 +49,9 @@ class Bulletin(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)  # never changes once made
+    # The publishing organisation; its names below are as they were when it was written.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"),
+                                                        index=True)
     organisation_zh: Mapped[str] = mapped_column(String(200))
     organisation_en: Mapped[str] = mapped_column(String(200), default="")
     title_zh: Mapped[str] = mapped_column(String(200))

@@ -83,18 +83,36 @@ def by_slug(session: Session, slug: str) -> Bulletin | None:
 
 
 def may_edit(user: User | None, bulletin: Bulletin) -> bool:
-    """Tell whether ``user`` may change ``bulletin``: administrators, and its own editor."""
+    """Tell whether ``user`` may change ``bulletin``: administrators, and the editors of the
+    organisation that publishes it (colleagues share their organisation's bulletins)."""
     if user is None:
         return False
-    return user.role == "admin" or (user.role == "association" and bulletin.author_id == user.id)
+    return user.role == "admin" or (
+        user.role == "association" and user.organisation_id is not None
+        and bulletin.organisation_id == user.organisation_id)
 
 
 def editable(session: Session, user: User) -> list[Bulletin]:
     """Return the bulletins ``user`` may change, most recently changed first."""
     query = select(Bulletin).order_by(Bulletin.updated_at.desc(), Bulletin.id.desc())
     if user.role != "admin":
-        query = query.where(Bulletin.author_id == user.id)
+        query = query.where(Bulletin.organisation_id == user.organisation_id,
+                            Bulletin.organisation_id.is_not(None))
     return list(session.scalars(query))
+
+
+def speaking_for(user: User | None, bulletin: Bulletin | None) -> dict:
+    """Return the organisation fields a bulletin is published under: the account's own
+    organisation, never a typed name (an administrator editing keeps the bulletin's)."""
+    if bulletin is not None and (user is None or user.role == "admin"):
+        return {"organisation_id": bulletin.organisation_id,
+                "organisation_zh": bulletin.organisation_zh,
+                "organisation_en": bulletin.organisation_en}
+    organisation = user.organisation if user is not None else None
+    if organisation is None:  # views refuse to save for an account without an organisation
+        return {"organisation_id": None, "organisation_zh": "", "organisation_en": ""}
+    return {"organisation_id": organisation.id, "organisation_zh": organisation.name_zh,
+            "organisation_en": organisation.name_en}
 
 
 def public_revisions(bulletin: Bulletin, editor: bool) -> list[Revision]:
@@ -119,10 +137,14 @@ def slug_taken(session: Session, slug: str) -> bool:
 
 
 def create(session: Session, user: User | None, slug: str, content: dict,
-           is_demo: bool = False) -> Bulletin:
-    """Add a draft bulletin with ``content`` (the fields in ``CONTENT_FIELDS``)."""
+           is_demo: bool = False, organisation_id: int | None = None) -> Bulletin:
+    """Add a draft bulletin with ``content`` (the fields in ``CONTENT_FIELDS``), published
+    under ``organisation_id`` (by default the author's organisation)."""
     now = utcnow()
+    if organisation_id is None and user is not None:
+        organisation_id = user.organisation_id
     bulletin = Bulletin(slug=slug, author_id=user.id if user else None,
+                        organisation_id=organisation_id,
                         edited_by_id=user.id if user else None, status="draft",
                         is_demo=is_demo, created_at=now, updated_at=now, **content)
     session.add(bulletin)

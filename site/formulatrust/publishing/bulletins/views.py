@@ -282,29 +282,29 @@ def mine():
                                        done=done_message()))
 
 
+NO_ORGANISATION = _l("Your account belongs to no organisation, so it cannot publish under any "
+                     "name. Ask an administrator to set its organisation.")
+
+
 def render_editor(form: BulletinForm, bulletin: Bulletin | None, status: int = 200,
                   preview: bool = False, attachment_form: AttachmentForm | None = None):
     previews = []
+    names = service.speaking_for(current_user(), bulletin)
     if preview:
-        draft = Bulletin(**form.content())
+        draft = Bulletin(**form.content(), **names)
         previews = [present(draft, lang, "preview") for lang in ("zh", "en")
                     if lang == "zh" or draft.has_english]
     attachment_form = attachment_form or AttachmentForm()
     problems = form.error_links() + [(attachment_form.file.id, error)
                                      for error in attachment_form.file.errors]
+    speaks_for = names["organisation_zh"] if current_language() == "zh" else (
+        names["organisation_en"] or names["organisation_zh"])
     body = render_template("bulletins/edit.html", form=form, bulletin=bulletin,
+                           speaks_for=speaks_for,
                            previews=previews, done=done_message(), problems=problems,
                            attachment_form=attachment_form,
                            max_size=size_text(max_attachment()))
     return editor_only((body, status))
-
-
-def last_organisation(user) -> dict:
-    mine_ = service.editable(db.session(), user)
-    own = [each for each in mine_ if each.author_id == user.id]
-    if not own:
-        return {}
-    return {"organisation_zh": own[0].organisation_zh, "organisation_en": own[0].organisation_en}
 
 
 @bp.route("/publish/bulletins/new", methods=["GET", "POST"])
@@ -312,7 +312,7 @@ def last_organisation(user) -> dict:
 def new():
     """Write a new bulletin; it is a draft until published."""
     if request.method == "GET":
-        return render_editor(BulletinForm(data=last_organisation(current_user())), None)
+        return render_editor(BulletinForm(formdata=None), None)
     form = BulletinForm()
     return submit(form, None)
 
@@ -350,12 +350,18 @@ def submit(form: BulletinForm, bulletin: Bulletin | None):
     if action == "preview":
         return render_editor(form, bulletin, preview=True)
     user = current_user()
+    names = service.speaking_for(user, bulletin)
+    organisation_id = names.pop("organisation_id")
+    if bulletin is None and organisation_id is None:
+        return editor_only(render_error(403, NO_ORGANISATION))
+    content = {**form.content(), **names}
     try:
         with db.transaction():
             if bulletin is None:
-                bulletin = service.create(session, user, slug, form.content())
+                bulletin = service.create(session, user, slug, content,
+                                          organisation_id=organisation_id)
             else:
-                service.save(session, user, bulletin, form.content())
+                service.save(session, user, bulletin, content)
             if action == "publish":
                 service.publish(session, user, bulletin)
             elif action == "schedule":
