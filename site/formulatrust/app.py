@@ -80,7 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from formulatrust.publishing import account, admin, api_push, tokens
     from formulatrust.publishing import views as publish
     from formulatrust.publishing.bulletins import views as bulletins
-    from formulatrust.results import recalls, statistics
+    from formulatrust.results import recalls, review_views, statistics
     from formulatrust.results import views as results
     from formulatrust.scan import resolver
     from formulatrust.scan import views as scan
@@ -105,3 +105,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(showcase_views.bp)
     app.register_blueprint(editor_views.bp)
     app.register_blueprint(open_days_editor.bp)
+    app.register_blueprint(review_views.bp)

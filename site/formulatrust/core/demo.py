@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -93,7 +94,11 @@ def build(session: Session, progress: Callable[[int], None] = lambda _n: None) -
     counts.update(demo_integrity.build(session, enterprises))
     counts["open days"] = demo_open_days.build_open_days(session, enterprises)
     counts["bulletins"] = demo_bulletins.build(session)
+    counts["key-supervision listings"] = demo_results.review_failures(session, ANCHOR_DAY)
     return counts
+
+
+ANCHOR_DAY = date(2026, 11, 1)  # demo listings are dated, like the rest of the demo, fixed
 
 
 def _enterprise(rng: random.Random, number: int, slug: str, name_zh: str, name_en: str,

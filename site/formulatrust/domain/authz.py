@@ -83,6 +83,8 @@ RULES: dict[str, Rule] = {
     "publish.results": frozenset({REGULATOR}),
     "publish.records": frozenset({REGULATOR}),
     "publish.recall": frozenset({REGULATOR}),
+    "review.index": frozenset({ADMIN, REGULATOR}),
+    "review.decide": frozenset({REGULATOR}),
     "publish.penalty": frozenset({REGULATOR}),
     "publish.trace": OwnEnterprise(also=frozenset({ADMIN, REGULATOR})),
     "publish.serials": OwnEnterprise(also=frozenset({ADMIN, REGULATOR})),

@@ -10,10 +10,11 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from formulatrust.enterprises.models import Product
+from formulatrust.results import review
 from formulatrust.results.models import FailedItem, SamplingResult
 
 PER_YEAR = 1000
@@ -73,3 +74,29 @@ def _row(rng: random.Random, number: int, product: Product, announced: date, pro
         "lab": rng.choice(LABS), "compliant": compliant, "is_demo": True,
         "source_file": "demo",
     }
+
+
+DEMO_REASON = "示例：监管部门核查后确认列入重点监管（虚构数据）。"
+
+
+def review_failures(session: Session, today: date) -> int:
+    """Put every demo failure through the review queue: each failing product is listed on its
+    first failure, except the unlisted product that failed last, whose newest failure still
+    waits for a regulator (so the demo regulator has work to do). Return the listings made."""
+    failed = session.scalars(select(SamplingResult).where(
+        SamplingResult.compliant.is_(False), SamplingResult.is_demo)
+        .order_by(SamplingResult.announced_on, SamplingResult.id))
+    by_product: dict[int | None, list[SamplingResult]] = {}
+    for result in failed:
+        by_product.setdefault(result.product_id, []).append(result)
+    newest_first = sorted(by_product, key=lambda product: by_product[product][-1].announced_on,
+                          reverse=True)
+    listed, waiting = 0, False
+    for product in newest_first:
+        if not waiting and review.propose(session, by_product[product][-1:]):
+            waiting = True  # the newest failure of a product not yet listed waits
+            continue
+        for proposal in review.propose(session, by_product[product][:1]):
+            review.decide(session, None, proposal, True, DEMO_REASON, today)
+            listed += 1
+    return listed

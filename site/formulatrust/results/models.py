@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from formulatrust.core.clock import utcnow
@@ -140,3 +140,31 @@ class ResultRevision(Base):
     data: Mapped[dict] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(String(300), default="")
     replaced_at: Mapped[datetime] = timestamp_column()
+
+
+REVIEW_STATUSES = ("pending", "confirmed", "declined")
+
+
+class ReviewProposal(Base):
+    """Something the site proposes and a regulator must confirm or decline with a reason:
+    for now, listing a product on the key-supervision list after a non-compliant result."""
+
+    __tablename__ = "review_proposal"
+    __table_args__ = (UniqueConstraint("kind", "result_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), default="supervision_listing")
+    result_id: Mapped[int] = mapped_column(ForeignKey("sampling_result.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"))
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")  # the regulator's, when decided
+    proposed_at: Mapped[datetime] = timestamp_column()
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    listing_id: Mapped[int | None] = mapped_column(ForeignKey("supervision_listing.id"))
+
+    result: Mapped[SamplingResult] = relationship()
+    enterprise: Mapped[Enterprise] = relationship()
+    product: Mapped[Product | None] = relationship()
+    decided_by: Mapped[User | None] = relationship()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from formulatrust.domain.results_import import ParsedFile, ResultRecord
 from formulatrust.enterprises.models import Brand, Enterprise, Product
+from formulatrust.results import review
 from formulatrust.results.models import FailedItem, ResultRevision, SamplingResult
 
 COPIED = ("sample_no", "enterprise_name", "enterprise_address", "sampled_unit",
@@ -110,6 +111,7 @@ def apply(session: Session, parsed: ParsedFile, source: str,
         matcher.link(result)
         progress(1)
     session.flush()
+    review.propose(session, summary.changed)  # failures go to the regulators' review queue
     return summary
 
 

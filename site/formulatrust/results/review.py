@@ -1,0 +1,90 @@
+"""The regulators' review queue: the site proposes, a regulator confirms or declines.
+
+A non-compliant result proposes listing its product on the key-supervision list. A regulator
+confirms (the listing is made, dated, with the reason) or declines with a reason; each decision
+is audited. A product with an active listing is not proposed again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from formulatrust.core.clock import utcnow
+from formulatrust.publishing import audit
+from formulatrust.publishing.models import User
+from formulatrust.results.models import ReviewProposal, SamplingResult, SupervisionListing
+
+MIN_REASON = 10
+
+
+class ReviewError(ValueError):
+    """A decision that cannot be made; ``code`` says why (the views word it)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _listed(session: Session, result: SamplingResult) -> bool:
+    return session.scalar(select(SupervisionListing.id).where(
+        SupervisionListing.enterprise_id == result.enterprise_id,
+        or_(SupervisionListing.product_id == result.product_id,
+            SupervisionListing.product_id.is_(None)),
+        SupervisionListing.delisted_on.is_(None))) is not None
+
+
+def propose(session: Session, results: Iterable[SamplingResult]) -> list[ReviewProposal]:
+    """Propose a listing for each non-compliant result of a known enterprise not yet proposed
+    or listed; return the new proposals (the caller commits)."""
+    made = []
+    for result in results:
+        if result.compliant or result.enterprise_id is None or result.overturned_on:
+            continue
+        exists = session.scalar(select(ReviewProposal.id).where(
+            ReviewProposal.kind == "supervision_listing", ReviewProposal.result_id == result.id))
+        if exists is not None or _listed(session, result):
+            continue
+        proposal = ReviewProposal(result_id=result.id, enterprise_id=result.enterprise_id,
+                                  product_id=result.product_id)
+        session.add(proposal)
+        made.append(proposal)
+    session.flush()
+    return made
+
+
+def pending(session: Session) -> list[ReviewProposal]:
+    """Return the proposals waiting for a regulator, oldest first."""
+    return list(session.scalars(select(ReviewProposal).where(
+        ReviewProposal.status == "pending").order_by(ReviewProposal.proposed_at,
+                                                      ReviewProposal.id)))
+
+
+def decide(session: Session, user: User | None, proposal: ReviewProposal, confirm: bool,
+           reason: str, today: date) -> ReviewProposal:
+    """Confirm (list the product) or decline a pending proposal, with a reason; audited."""
+    reason = reason.strip()
+    if proposal.status != "pending":
+        raise ReviewError("decided")
+    if len(reason) < MIN_REASON:
+        raise ReviewError("reason")
+    proposal.status = "confirmed" if confirm else "declined"
+    proposal.reason, proposal.decided_at = reason, utcnow()
+    proposal.decided_by_id = user.id if user else None
+    if confirm:
+        result = proposal.result
+        items = "、".join(item.item for item in result.failed_items) or "不合格"
+        listing = SupervisionListing(
+            enterprise_id=proposal.enterprise_id, product_id=proposal.product_id,
+            listed_on=today, reason_zh=f"抽检不合格（{items}）。{reason}",
+            reason_en=f"Failed sampling ({items}). {reason}",
+            is_demo=result.is_demo)
+        session.add(listing)
+        session.flush()
+        proposal.listing_id = listing.id
+    audit.record(session, user, "change", "review_proposal", proposal.id,
+                 {"status": proposal.status, "reason": reason, "result": proposal.result_id})
+    return proposal

@@ -1,0 +1,77 @@
+"""The regulators' review queue in the browser: confirm or decline what the site proposes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import RadioField, SelectChoice, TextAreaField
+from wtforms.validators import DataRequired
+
+from formulatrust.core import db
+from formulatrust.core.clock import shanghai_now
+from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.results import review
+from formulatrust.results.models import ReviewProposal
+
+bp = Blueprint("review", __name__, url_prefix="/publish/review")
+RECENT = 20
+MESSAGES = {"decided": _l("This proposal was already decided."),
+            "reason": _l("Give the reason in at least %(min)d characters.",
+                         min=review.MIN_REASON)}
+
+
+class DecisionForm(FlaskForm):
+    """Confirm or decline one proposal, with the reason kept on record."""
+
+    decision = RadioField(_l("Decision"), choices=[
+        SelectChoice("confirm", _l("Confirm: list the product")),
+        SelectChoice("decline", _l("Decline"))],
+        validators=[DataRequired(_l("Choose confirm or decline."))])
+    reason = TextAreaField(_l("Reason (kept on record and shown with the listing)"),
+                           render_kw={"rows": 3})
+
+
+def page(status: int = 200, forms: dict | None = None):
+    session = db.session()
+    waiting = review.pending(session)
+    decided = list(session.scalars(select(ReviewProposal).where(
+        ReviewProposal.status != "pending").order_by(ReviewProposal.decided_at.desc())
+        .limit(RECENT)))
+    forms = forms or {}
+    for proposal in waiting:
+        forms.setdefault(proposal.id, DecisionForm(formdata=None, prefix=f"p{proposal.id}"))
+    body = render_template("publish/review.html", waiting=waiting, decided=decided, forms=forms,
+                           may_decide=current_user().role == "regulator")
+    return private(current_app.make_response((body, status)))
+
+
+@bp.get("")
+@role_required()
+def index():
+    """List the proposals waiting for a regulator, and recent decisions."""
+    return page()
+
+
+@bp.post("/<int:proposal_id>")
+@role_required()
+def decide(proposal_id: int):
+    """Record a regulator's decision on one proposal."""
+    session = db.session()
+    proposal = session.get(ReviewProposal, proposal_id)
+    if proposal is None:
+        abort(404)
+    form = DecisionForm(request.form, prefix=f"p{proposal_id}")
+    if form.validate():
+        try:
+            with db.transaction():
+                review.decide(session, current_user(), proposal,
+                              form.decision.data == "confirm", form.reason.data or "",
+                              shanghai_now().date())
+        except review.ReviewError as error:
+            session.rollback()
+            form.reason.errors = [MESSAGES[error.code]]
+        else:
+            return redirect(url_for(".index"), 303)
+    return page(400, {proposal_id: form})
