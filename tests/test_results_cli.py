@@ -83,10 +83,15 @@ def test_a_regulator_marks_a_recall_completed_or_withdrawn_from_the_command_line
     assert runner.invoke(args=["recalls", "status", str(recall.id), "nonsense"]).exit_code != 0
     missing = runner.invoke(args=["recalls", "status", "999999", "completed"])
     assert missing.exit_code != 0 and "no recall 999999" in missing.output
-    done = runner.invoke(args=["recalls", "status", str(recall.id), "withdrawn"])
+    no_reason = runner.invoke(args=["recalls", "status", str(recall.id), "withdrawn"])
+    assert no_reason.exit_code != 0 and "needs a reason" in no_reason.output
+    done = runner.invoke(args=["recalls", "status", str(recall.id), "withdrawn", "--reason",
+                               "The maker's test was wrong; the lot was retested."])
     assert done.exit_code == 0, done.output
     session.expire_all()
-    assert session.get(Recall, recall.id).status == "withdrawn"
+    withdrawn = session.get(Recall, recall.id)
+    assert (withdrawn.status, withdrawn.version) == ("withdrawn", 2)
+    assert withdrawn.revisions[0].data["status"] == "ongoing"  # the earlier version is kept
     page = client.get("/01/09521234500025/10/20260402B2?lang=en").get_data(as_text=True)
     assert "recall-banner" not in page and "was withdrawn by the regulator" in page
 

@@ -56,6 +56,7 @@ EXPECTED: dict[str, object] = {
     "open_days_editor.new_visit": own(ADMIN), "open_days_editor.edit_visit": own(ADMIN),
     "publish.results": {REGULATOR}, "publish.records": {REGULATOR},
     "publish.recall": {REGULATOR}, "publish.penalty": {REGULATOR}, "review.decide": {REGULATOR},
+    "publish.edit_recall": {REGULATOR},
     "publish.trace": own(ADMIN, REGULATOR), "publish.serials": own(ADMIN, REGULATOR),
     "publish.codes": own(),
     "showcases.edit": own(ADMIN), "showcases.unpublish": own(ADMIN),
@@ -90,6 +91,7 @@ SAMPLES = {
     "showcase_id": lambda world: 999999,
     # No such proposal: regulators get 404 (decisions are tested in test_review.py).
     "proposal_id": lambda world: 999999,
+    "recall_id": lambda world: 999999,
 }
 # For routes whose rule depends on the owning enterprise: URL arguments naming a record of
 # ``enterprise``. The matrix tries each such route on the user's enterprise and on another.

@@ -473,3 +473,30 @@ def test_a_penalty_cannot_stop_being_public_before_it_was_decided(client, sessio
         "csrf_token": token, **penalty_fields(enterprise="")})
     assert "Choose the enterprise." in no_enterprise.get_data(as_text=True)
     assert count(session, Penalty) == 0
+
+
+def test_a_regulator_changes_a_recalls_lifecycle_and_every_version_stays_public(
+        client, session, trace):
+    recall = session.query(Recall).one()
+    as_role(client, session, "regulator")
+    url = f"/publish/recalls/{recall.id}/edit?lang=en"
+    form = check_page(client.get(url).get_data(as_text=True))
+    token = form.find("input", attrs={"name": "csrf_token"})["value"]
+    base = {"csrf_token": token, "level": "1", "status": "withdrawn", "status_reason": "",
+            "quantity_affected": "1,200", "quantity_recovered": "300"}
+    refused = client.post(url, data=base)
+    assert refused.status_code == 400
+    assert "Say why the recall is withdrawn" in refused.get_data(as_text=True)
+    assert client.post(url, data={**base, "status": "ongoing"}).status_code == 303
+    session.expire_all()
+    changed = session.get(Recall, recall.id)
+    assert (changed.level, changed.quantity_affected, changed.version) == (1, 1200, 2)
+    page = check_page(client.get(f"/recalls/{recall.id}?lang=en").get_data(as_text=True))
+    text = " ".join(page.main.get_text().split())
+    assert "Level 1 (most serious)" in text and "Version 2" in text and "1200" in text
+    can = client.get("/01/09521234500025/10/20260402B2?lang=en").get_data(as_text=True)
+    assert "Level 1 (most serious)" in can
+    reason = "The maker's test was wrong, and the lot was retested."
+    assert client.post(url, data={**base, "status_reason": reason}).status_code == 303
+    can = client.get("/01/09521234500025/10/20260402B2?lang=en").get_data(as_text=True)
+    assert 'class="recall-banner"' not in can and "the lot was retested" in can

@@ -83,6 +83,7 @@ RULES: dict[str, Rule] = {
     "publish.results": frozenset({REGULATOR}),
     "publish.records": frozenset({REGULATOR}),
     "publish.recall": frozenset({REGULATOR}),
+    "publish.edit_recall": frozenset({REGULATOR}),
     "review.index": frozenset({ADMIN, REGULATOR}),
     "review.decide": frozenset({REGULATOR}),
     "publish.penalty": frozenset({REGULATOR}),

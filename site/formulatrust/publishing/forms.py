@@ -214,3 +214,33 @@ class PenaltyForm(FlaskForm):
 
     def validate_source_url(self, field) -> None:
         _source_url(field)
+
+
+class RecallLifecycleForm(FlaskForm):
+    """A recall's level, status (a withdrawal with its reason) and quantities."""
+
+    level = SelectField(_l("Level"), choices=[], validate_choice=False)
+    status = SelectField(_l("Status"), choices=[], validate_choice=False)
+    status_reason = TextAreaField(_l("Why (required to withdraw the recall)"),
+                                  render_kw={"rows": 3})
+    quantity_affected = StringField(_l("Cans affected (where known)"),
+                                    render_kw={"inputmode": "numeric"})
+    quantity_recovered = StringField(_l("Cans recovered so far (where known)"),
+                                     render_kw={"inputmode": "numeric"})
+
+    def quantity(self, field) -> int | None:
+        """Return a whole number, or None for an empty box (the validators checked it)."""
+        text = (field.data or "").strip().replace(",", "")
+        return int(text) if text else None
+
+    def validate_quantity_affected(self, field) -> None:
+        _whole_number(field)
+
+    def validate_quantity_recovered(self, field) -> None:
+        _whole_number(field)
+
+
+def _whole_number(field) -> None:
+    text = (field.data or "").strip().replace(",", "")
+    if text and (not text.isdigit() or len(text) > 9):
+        raise ValidationError(_l("Enter a whole number, like 1200, or leave it empty."))

@@ -48,10 +48,11 @@ from formulatrust.publishing.forms import (
     CodesForm,
     PenaltyForm,
     RecallForm,
+    RecallLifecycleForm,
     UploadForm,
 )
-from formulatrust.results import store
-from formulatrust.results.models import Recall
+from formulatrust.results import recall_changes, store
+from formulatrust.results.models import RECALL_LEVELS, RECALL_STATUSES, Recall
 from formulatrust.scan import codes
 from formulatrust.scan.models import Batch
 from formulatrust.scan.trace_import import TraceImportError, import_trace_document
@@ -429,6 +430,51 @@ def new_recall():
     session.commit()  # every worker drops its cached pages of the product (see freshness)
     update_index([recall_document(recall)])
     return redirect(url_for("recalls.detail", recall_id=recall.id), 303)
+
+
+RECALL_CHANGE_MESSAGES = {
+    "reason": _l("Say why the recall is withdrawn, in at least 10 characters."),
+    "status": _l("Choose a status."), "level": _l("Choose a level."),
+    "quantity": _l("Enter a whole number, like 1200, or leave it empty."),
+}
+
+
+@bp.route("/recalls/<int:recall_id>/edit", methods=["GET", "POST"])
+@role_required()
+def edit_recall(recall_id: int):
+    """Change a recall's level, status and quantities; every version stays public."""
+    session = db.session()
+    recall = session.get(Recall, recall_id)
+    if recall is None:
+        abort(404)
+    form = RecallLifecycleForm(request.form if request.method == "POST" else None, data={
+        "level": str(recall.level or ""), "status": recall.status,
+        "status_reason": recall.status_reason,
+        "quantity_affected": "" if recall.quantity_affected is None
+        else str(recall.quantity_affected),
+        "quantity_recovered": "" if recall.quantity_recovered is None
+        else str(recall.quantity_recovered)})
+    form.level.choices = [("", _("Not stated"))] + [
+        (str(level), recall_changes.level_name(level)) for level in RECALL_LEVELS]
+    form.status.choices = [(status, recall_changes.status_name(status))
+                           for status in RECALL_STATUSES]
+    if request.method == "POST" and form.validate():
+        values = {"level": int(form.level.data) if form.level.data in ("1", "2", "3") else None,
+                  "status": form.status.data, "status_reason": form.status_reason.data,
+                  "quantity_affected": form.quantity(form.quantity_affected),
+                  "quantity_recovered": form.quantity(form.quantity_recovered)}
+        try:
+            with db.transaction():
+                recall_changes.change(session, current_user(), recall, values)
+        except recall_changes.RecallChangeError as error:
+            session.rollback()
+            field = "status_reason" if error.code == "reason" else (
+                "quantity_affected" if error.code == "quantity" else error.code)
+            form[field].errors = [*form[field].errors, RECALL_CHANGE_MESSAGES[error.code]]
+        else:
+            return redirect(url_for("recalls.detail", recall_id=recall.id), 303)
+    status = 400 if request.method == "POST" else 200
+    return page("publish/recall_edit.html", status, form=form, recall=recall)
 
 
 def penalty_form(formdata=None) -> PenaltyForm:

@@ -7,12 +7,13 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from formulatrust.core import db
 from formulatrust.domain.results_import import ImportFileError, parse_file
 from formulatrust.pages.search_documents import result_document
-from formulatrust.publishing import audit
-from formulatrust.results import store
+from formulatrust.publishing.models import User
+from formulatrust.results import recall_changes, store
 from formulatrust.results.models import RECALL_STATUSES, Recall
 from formulatrust.search import add_to_index
 
@@ -55,14 +56,41 @@ recalls_group = AppGroup("recalls", help="Recalls.")
 @recalls_group.command("status")
 @click.argument("recall_id", type=int)
 @click.argument("status", type=click.Choice(RECALL_STATUSES))
-def recall_status(recall_id: int, status: str) -> None:
+@click.option("--reason", default="", help="Why (required to withdraw a recall).")
+@click.option("--level", type=click.IntRange(1, 3), default=None,
+              help="The recall's level under the food recall measures (1 most serious).")
+@click.option("--by", "email", default=None, help="The regulator's account it is recorded as.")
+def recall_status(recall_id: int, status: str, reason: str, level: int | None,
+                  email: str | None) -> None:
     """Mark recall RECALL_ID ongoing, completed (its cans stay recalled) or withdrawn."""
     with db.transaction() as session:
         recall = session.get(Recall, recall_id)
         if recall is None:
             raise click.ClickException(f"没有编号为 {recall_id} 的召回 / no recall {recall_id}")
+        user = regulator_account(session, email)
         before = recall.status
-        recall.status = status
-        audit.record(session, None, "change", "recall", recall.id,
-                     {"status": [before, status]})
-    click.echo(f"Recall {recall_id}: {before} → {status}.")
+        values = {"status": status, "status_reason": reason,
+                  "level": recall.level if level is None else level}
+        try:
+            recall_changes.change(session, user, recall, values)
+        except recall_changes.RecallChangeError as error:
+            raise click.ClickException(RECALL_PROBLEMS[error.code]) from None
+    click.echo(f"Recall {recall_id}: {before} → {status} (version {recall.version}).")
+
+
+RECALL_PROBLEMS = {
+    "reason": "撤回召回须写明理由（至少 10 个字）/ withdrawing a recall needs a reason "
+              "(at least 10 characters)",
+    "status": "未知状态 / unknown status", "level": "级别须为 1、2 或 3 / level must be 1, 2 or 3",
+    "quantity": "数量不能为负 / quantities cannot be negative",
+}
+
+
+def regulator_account(session, email: str | None) -> User | None:
+    """Return the regulator account a command acts as (None: the server's operator)."""
+    if not email:
+        return None
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or user.role != "regulator" or not user.active:
+        raise click.ClickException(f"{email} is not an active regulator's account")
+    return user

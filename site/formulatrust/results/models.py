@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 
 RECALL_STATUSES = ("ongoing", "completed", "withdrawn")
+RECALL_LEVELS = (1, 2, 3)
 
 
 class Recall(Base):
@@ -34,6 +35,12 @@ class Recall(Base):
     action_en: Mapped[str] = mapped_column(Text)
     source_url: Mapped[str] = mapped_column(String(500), default="")
     status: Mapped[str] = mapped_column(String(12), default="ongoing")  # RECALL_STATUSES
+    # The level of the food recall measures (一级 most serious … 三级), when announced.
+    level: Mapped[int | None] = mapped_column()
+    status_reason: Mapped[str] = mapped_column(Text, default="")  # why withdrawn, and the like
+    quantity_affected: Mapped[int | None] = mapped_column()  # cans, where known
+    quantity_recovered: Mapped[int | None] = mapped_column()
+    version: Mapped[int] = mapped_column(default=1)
     is_demo: Mapped[bool] = mapped_column(default=False)
     # Set when a regulator publishes the recall through the site (imports leave them empty).
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -41,6 +48,7 @@ class Recall(Base):
 
     product: Mapped[Product] = relationship()
     published_by: Mapped[User | None] = relationship("User")
+    revisions: Mapped[list[RecallRevision]] = relationship(order_by="RecallRevision.version")
 
     @property
     def withdrawn(self) -> bool:
@@ -50,6 +58,22 @@ class Recall(Base):
     def covers(self, lot: str | None) -> bool:
         """Tell whether this recall covers ``lot`` (a recall without lots covers all)."""
         return not self.lots or lot in self.lots
+
+
+class RecallRevision(Base):
+    """A recall as it was before a regulator changed it: every version stays public."""
+
+    __tablename__ = "recall_revision"
+    __table_args__ = (UniqueConstraint("recall_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recall_id: Mapped[int] = mapped_column(ForeignKey("recall.id"), index=True)
+    version: Mapped[int]
+    data: Mapped[dict] = mapped_column(JSON)
+    replaced_at: Mapped[datetime] = timestamp_column()
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    replaced_by: Mapped[User | None] = relationship()
 
 
 class SamplingResult(Base):

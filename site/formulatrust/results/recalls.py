@@ -13,6 +13,7 @@ from formulatrust.core import db
 from formulatrust.enterprises.models import Brand, Product
 from formulatrust.open_data import downloads
 from formulatrust.open_data.fields import RECALLS, SUPERVISION
+from formulatrust.results import recall_changes
 from formulatrust.results.models import Recall, SupervisionListing
 from formulatrust.results.views import API_PAGE_SIZE, atom_response, page_links
 
@@ -61,13 +62,19 @@ def index():
     return render_template("recalls/index.html", recalls=recalls)
 
 
+bp.add_app_template_global(recall_changes.status_name, "recall_status_name")
+bp.add_app_template_global(recall_changes.level_name, "recall_level_name")
+bp.add_app_template_global(recall_changes.field_name, "recall_field_name")
+
+
 @bp.get("/<int:recall_id>")
 def detail(recall_id: int):
     """Show one recall: what, which lots, why, and what to do."""
     recall = db.session().get(Recall, recall_id)
     if recall is None:
         abort(404)
-    return render_template("recalls/detail.html", recall=recall)
+    return render_template("recalls/detail.html", recall=recall,
+                           history=recall_changes.history(recall))
 
 
 def day_start(day: date | None) -> datetime:
