@@ -33,6 +33,24 @@ def make_user(session, role: str, enterprise=None, email: str | None = None,
     return user
 
 
+def acting_as(session, role: str = "regulator", enterprise=None) -> list[str]:
+    """Return the ``--by EMAIL`` arguments of a command run as an account of ``role``."""
+    email = f"cli-{role}-{enterprise.slug if enterprise else 'x'}@example.com"
+    if session.query(User).filter_by(email=email).first() is None:
+        make_user(session, role, enterprise, email=email)
+    return ["--by", email]
+
+
+class ActingRunner:
+    """A CLI runner whose commands all run as one account (``--by EMAIL`` added)."""
+
+    def __init__(self, runner, by: list[str]) -> None:
+        self.runner, self.by = runner, by
+
+    def invoke(self, args, **options):
+        return self.runner.invoke(args=[*args, *self.by], **options)
+
+
 def sign_in_as(client, user: User | None) -> None:
     """Make ``client`` signed in as ``user`` (None: signed out) without the sign-in form."""
     with client.session_transaction() as cookie:

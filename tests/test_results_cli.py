@@ -6,12 +6,22 @@ import csv
 import shutil
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
+from formulatrust.publishing.models import AuditEntry
 from formulatrust.results.models import Recall, ResultRevision, SamplingResult
 from formulatrust.search import query_index
 
+from .accounts_factory import ActingRunner, acting_as
+
 SAMPLE = Path(__file__).parent / "domain/data/results/samr_rows_sample.csv"
+
+
+@pytest.fixture
+def runner(runner, session):
+    """Every command here runs as a regulator's account (``--by EMAIL``)."""
+    return ActingRunner(runner, acting_as(session))
 
 
 def count(session, model=SamplingResult) -> int:
@@ -123,3 +133,19 @@ def test_a_layout_without_a_column_or_a_blank_cell_never_erases_a_stored_value(
     assert stored.specification == "900克/罐"
     again = runner.invoke(args=["results", "import", str(compliant)])
     assert "0 created, 0 corrected, 1 unchanged" in again.output
+
+
+def test_an_import_names_the_account_it_is_done_as_in_the_audit_log(app, session):
+    plain = app.test_cli_runner()
+    missing = plain.invoke(args=["results", "import", str(SAMPLE)])
+    assert missing.exit_code == 2 and "--by" in missing.output
+    unknown = plain.invoke(args=["results", "import", str(SAMPLE), "--by", "nobody@example.com"])
+    assert unknown.exit_code == 1 and "no active account" in unknown.output
+    wrong = plain.invoke(args=["results", "import", str(SAMPLE),
+                               *acting_as(session, "association")])
+    assert wrong.exit_code == 1 and "needs regulator" in wrong.output
+    assert count(session) == 0
+    done = plain.invoke(args=["results", "import", str(SAMPLE), *acting_as(session)])
+    assert done.exit_code == 0, done.output
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.object_type == "results")).one()
+    assert entry.user.email == "cli-regulator-x@example.com" and entry.summary["created"] > 0

@@ -15,11 +15,19 @@ from formulatrust.scan import trace_import
 from formulatrust.scan.cli_trace import trace_group
 from formulatrust.scan.models import Batch, BatchRevision, RegisteredSerial
 
+from .accounts_factory import ActingRunner, acting_as
+
 DOC_PATH = Path(__file__).parents[1] / "docs" / "trace-import.md"
 GTIN = "09521234500049"  # new product in the documented example
 WORLD_GTIN = "09521234500018"  # test-dairy's stage 1 product in the `world` fixture
 RIVER_GTIN = "09521234500032"  # river-milk's product
 MODELS = (Factory, Product, Batch, BatchRevision, RegisteredSerial)
+
+
+@pytest.fixture
+def runner(runner, session):
+    """Every command here runs as an account of the admin role (``--by EMAIL``)."""
+    return ActingRunner(runner, acting_as(session, "admin"))
 
 
 def example() -> dict:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from formulatrust.enterprises import integrity_import
 from formulatrust.enterprises.models import Penalty, Rating, Reply
 
+from ..accounts_factory import ActingRunner, acting_as
 from ..pagecheck import check_page, text_of
 
 RECORDS = {"enterprises": [{
@@ -39,6 +40,12 @@ RECORDS = {"enterprises": [{
                  "body_en": "We have applied for review.", "appeal_status": "filed",
                  "replied_on": "2026-06-10"}],
 }]}
+
+
+@pytest.fixture
+def runner(runner, session):
+    """Every command here runs as an account of the regulator role (``--by EMAIL``)."""
+    return ActingRunner(runner, acting_as(session, "regulator"))
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from formulatrust.publishing.models import AuditEntry
 from formulatrust.results.models import ReviewProposal, SupervisionListing
 
-from ..accounts_factory import make_user, sign_in_as
+from ..accounts_factory import acting_as, make_user, sign_in_as
 from ..pagecheck import check_page
 
 GTIN3 = "09521234500032"
@@ -18,10 +18,10 @@ ROWS = ("抽样编号,标称生产企业名称,被抽样单位名称,食品名�
         "阪崎肠杆菌║检出║不得检出\n")
 
 
-def import_failure(runner, tmp_path):
+def import_failure(runner, tmp_path, session):
     path = tmp_path / "failed.csv"
     path.write_text(ROWS, encoding="utf-8")
-    result = runner.invoke(args=["results", "import", str(path)])
+    result = runner.invoke(args=["results", "import", str(path), *acting_as(session)])
     assert result.exit_code == 0, result.output
 
 
@@ -39,7 +39,7 @@ def test_a_failed_result_waits_for_a_regulator_who_lists_the_product(
     world["enterprises"][1].name_zh = "河畔乳品有限公司"
     world["products"][2].name_zh = "河畔幼儿配方乳粉（3段）"
     session.commit()
-    import_failure(runner, tmp_path)
+    import_failure(runner, tmp_path, session)
     proposal = session.scalars(select(ReviewProposal)).one()
     assert proposal.status == "pending" and proposal.product_id == world["products"][2].id
     assert session.scalar(select(func.count(SupervisionListing.id))) == 0
@@ -69,7 +69,7 @@ def test_a_declined_proposal_lists_nothing_and_keeps_its_reason(
         client, session, world, runner, tmp_path):
     world["enterprises"][1].name_zh = "河畔乳品有限公司"
     session.commit()
-    import_failure(runner, tmp_path)
+    import_failure(runner, tmp_path, session)
     proposal = session.scalars(select(ReviewProposal)).one()
     sign_in_as(client, make_user(session, "regulator"))
     assert decide(client, proposal.id, "decline", "The result is under appeal.").status_code \
@@ -82,7 +82,7 @@ def test_a_declined_proposal_lists_nothing_and_keeps_its_reason(
 def test_other_roles_may_not_decide(client, session, world, runner, tmp_path):
     world["enterprises"][1].name_zh = "河畔乳品有限公司"
     session.commit()
-    import_failure(runner, tmp_path)
+    import_failure(runner, tmp_path, session)
     proposal = session.scalars(select(ReviewProposal)).one()
     sign_in_as(client, make_user(session, "association"))
     assert client.get("/publish/review").status_code == 403

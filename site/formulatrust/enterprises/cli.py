@@ -13,6 +13,8 @@ from formulatrust.core import db
 from formulatrust.domain import rating
 from formulatrust.enterprises import integrity, integrity_import
 from formulatrust.enterprises.models import Enterprise
+from formulatrust.publishing import audit
+from formulatrust.publishing.cli_users import acting_account, by_option
 
 enterprises_group = AppGroup("enterprises", help="Enterprise integrity records.")
 ratings_group = AppGroup("ratings", help="Integrity ratings.")
@@ -20,9 +22,11 @@ ratings_group = AppGroup("ratings", help="Integrity ratings.")
 
 @enterprises_group.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_records(path: Path) -> None:
-    """Import licences, certifications, penalties, inspections, standards, ratings and replies."""
+@by_option("regulator")
+def import_records(path: Path, by_email: str) -> None:
+    """Import licences, certifications, penalties, inspections, standards and ratings."""
     session = db.session()
+    user = acting_account(session, by_email, "regulator")
     try:
         counts = integrity_import.import_records(session, path.read_text(encoding="utf-8-sig"))
     except integrity_import.RecordsImportError as error:
@@ -31,6 +35,7 @@ def import_records(path: Path) -> None:
             click.echo(str(problem), err=True)
         raise click.ClickException(
             f"{len(error.problems)} problem(s); nothing was imported.") from error
+    audit.record(session, user, "import", "records", path.name[:64], counts)
     session.commit()
     click.echo(", ".join(f"{n} {name}" for name, n in counts.items()) + " imported.")
 
@@ -39,18 +44,24 @@ def import_records(path: Path) -> None:
 @click.option("--assessor", required=True, help="Who is assessing (recorded with the rating).")
 @click.option("--on", "on", default=None, help="Assessment date (YYYY-MM-DD), default today.")
 @click.argument("slugs", nargs=-1)
-def assess(assessor: str, on: str | None, slugs: tuple[str, ...]) -> None:
+@by_option("regulator")
+def assess(assessor: str, on: str | None, slugs: tuple[str, ...], by_email: str) -> None:
     """Rate enterprises (all, or SLUGS) by the published methodology; history is kept."""
     day = date.fromisoformat(on) if on else date.today()
     session = db.session()
+    user = acting_account(session, by_email, "regulator")
     query = select(Enterprise).order_by(Enterprise.slug)
     if slugs:
         query = query.where(Enterprise.slug.in_(slugs))
     enterprises = session.scalars(query).all()
     if slugs and len(enterprises) != len(set(slugs)):
         raise click.ClickException("unknown enterprise slug")
+    grades = {}
     for enterprise in enterprises:
         result = rating.assess(integrity.evidence(session, enterprise, day), day)
         integrity.record_assessment(session, enterprise, result, assessor)
+        grades[enterprise.slug] = result.grade
         click.echo(f"{enterprise.slug}: {result.grade} ({result.score})")
+    audit.record(session, user, "assess", "ratings", day.isoformat(),
+                 {"assessor": assessor, "grades": grades})
     session.commit()

@@ -173,3 +173,21 @@ def purge(days: int | None) -> None:
             audit.record(session, None, "purge", "problem_report", "",
                          {"contacts_deleted": count, "days": days})
     click.echo(f"Deleted the contact details of {count} closed reports older than {days} days.")
+
+
+def by_option(*roles: str):
+    """The ``--by EMAIL`` option of a command that publishes or changes records."""
+    return click.option("--by", "by_email", required=True, metavar="EMAIL",
+                        help=f"The account this is done as ({' or '.join(roles)}); the audit "
+                             "log names it.")
+
+
+def acting_account(session, email: str, *roles: str) -> User:
+    """Return the active account ``email`` if it has one of ``roles``, else stop the command."""
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.active:
+        raise click.ClickException(f"没有有效的账号 {email} / no active account {email}")
+    if user.role not in roles:
+        raise click.ClickException(f"{email} is a {user.role} account; this needs "
+                                   f"{' or '.join(roles)}")
+    return user

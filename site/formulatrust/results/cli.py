@@ -7,12 +7,12 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from formulatrust.core import db
 from formulatrust.domain.results_import import ImportFileError, parse_file
 from formulatrust.pages.search_documents import result_document
-from formulatrust.publishing.models import User
+from formulatrust.publishing import audit
+from formulatrust.publishing.cli_users import acting_account, by_option
 from formulatrust.results import recall_changes, store
 from formulatrust.results.models import RECALL_STATUSES, Recall
 from formulatrust.search import add_to_index
@@ -23,8 +23,10 @@ results_group = AppGroup("results", help="Sampling results.")
 @results_group.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Validate and report only; write nothing.")
-def import_results(path: Path, dry_run: bool) -> None:
+@by_option("regulator")
+def import_results(path: Path, dry_run: bool, by_email: str) -> None:
     """Import a regulator's results table (.xlsx or .csv)."""
+    user = acting_account(db.session(), by_email, "regulator")
     try:
         parsed = parse_file(path)
     except ImportFileError as error:
@@ -43,6 +45,9 @@ def import_results(path: Path, dry_run: bool) -> None:
     session = db.session()
     with click.progressbar(length=len(parsed.records), label="Importing") as bar:
         summary = store.apply(session, parsed, path.name, progress=bar.update)
+    audit.record(session, user, "import", "results", path.name[:64], {
+        "created": len(summary.created), "corrected": len(summary.corrected),
+        "unchanged": summary.unchanged})
     session.commit()
     add_to_index(current_app.config["SEARCH_INDEX_DIR"],
                  [result_document(result) for result in summary.changed])
@@ -59,15 +64,15 @@ recalls_group = AppGroup("recalls", help="Recalls.")
 @click.option("--reason", default="", help="Why (required to withdraw a recall).")
 @click.option("--level", type=click.IntRange(1, 3), default=None,
               help="The recall's level under the food recall measures (1 most serious).")
-@click.option("--by", "email", default=None, help="The regulator's account it is recorded as.")
+@by_option("regulator")
 def recall_status(recall_id: int, status: str, reason: str, level: int | None,
-                  email: str | None) -> None:
+                  by_email: str) -> None:
     """Mark recall RECALL_ID ongoing, completed (its cans stay recalled) or withdrawn."""
     with db.transaction() as session:
         recall = session.get(Recall, recall_id)
         if recall is None:
             raise click.ClickException(f"没有编号为 {recall_id} 的召回 / no recall {recall_id}")
-        user = regulator_account(session, email)
+        user = acting_account(session, by_email, "regulator")
         before = recall.status
         values = {"status": status, "status_reason": reason,
                   "level": recall.level if level is None else level}
@@ -84,13 +89,3 @@ RECALL_PROBLEMS = {
     "status": "未知状态 / unknown status", "level": "级别须为 1、2 或 3 / level must be 1, 2 or 3",
     "quantity": "数量不能为负 / quantities cannot be negative",
 }
-
-
-def regulator_account(session, email: str | None) -> User | None:
-    """Return the regulator account a command acts as (None: the server's operator)."""
-    if not email:
-        return None
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or user.role != "regulator" or not user.active:
-        raise click.ClickException(f"{email} is not an active regulator's account")
-    return user

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import ExitStack
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -10,6 +11,8 @@ from flask.cli import AppGroup
 
 from formulatrust.core import db
 from formulatrust.domain.trace_format import Problem, TraceDocument, parse_file
+from formulatrust.publishing import audit
+from formulatrust.publishing.cli_users import acting_account, by_option
 from formulatrust.scan.trace_import import ImportSummary, TraceImportError, import_trace_document
 
 trace_group = AppGroup("trace", help="Import enterprise trace data (products, batches, serials).")
@@ -18,12 +21,14 @@ trace_group = AppGroup("trace", help="Import enterprise trace data (products, ba
 @trace_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check and count everything, then write nothing.")
-def import_command(file: Path, dry_run: bool) -> None:
+@by_option("enterprise", "regulator", "admin")
+def import_command(file: Path, dry_run: bool, by_email: str) -> None:
     """Import factories, products, batches and serials from a .json or .csv FILE."""
     session = db.session()
+    user = acting_account(session, by_email, "enterprise", "regulator", "admin")
     document = parse_file(file.name, file.read_bytes())
     try:
-        summary = import_with_progress(document, file.name)
+        summary = import_with_progress(document, file.name, user.enterprise_id)
     except TraceImportError as error:
         session.rollback()
         report_problems(error.problems)
@@ -34,6 +39,8 @@ def import_command(file: Path, dry_run: bool) -> None:
         session.rollback()
         click.echo("试运行：未写入任何数据。 / Dry run: nothing was written.")
     else:
+        counts = {name: value for name, value in asdict(summary).items() if name != "problems"}
+        audit.record(session, user, "import", "trace", file.name[:64], counts)
         session.commit()
     click.echo(format_summary(summary))
 
@@ -48,8 +55,10 @@ def report_problems(problems: list[Problem]) -> None:
     raise click.exceptions.Exit(1)
 
 
-def import_with_progress(document: TraceDocument, source_name: str) -> ImportSummary:
-    """Import the document, with a progress bar over the serial chunks when there are serials."""
+def import_with_progress(document: TraceDocument, source_name: str,
+                         enterprise_id: int | None = None) -> ImportSummary:
+    """Import the document, with a progress bar over the serial chunks when there are serials;
+    an enterprise editor's import may only name that enterprise's records."""
     total = document.serial_count
     with ExitStack() as stack:
         bars = []
@@ -62,6 +71,7 @@ def import_with_progress(document: TraceDocument, source_name: str) -> ImportSum
             bars[0].update(count)
 
         return import_trace_document(db.session(), document, source_name=source_name,
+                                     enterprise_id=enterprise_id,
                                      progress=progress if total else None)
 
 
