@@ -262,3 +262,18 @@ def test_apply_accepts_serial_rows_for_batches_of_the_same_import(session, world
     assert [(p.record, p.field) for p in plan.problems] == [("row 2", "lot")]
     with pytest.raises(ValueError):
         trace_import.write(session, plan, "x")
+
+
+def test_a_correction_that_leaves_out_an_optional_field_keeps_the_stored_value(trace, session):
+    assert trace(example()).exit_code == 0
+    stored = batch(session)
+    milk = dict(stored.milk_source)
+    assert milk  # the example states a milk source
+    corrected = example()
+    corrected["batches"][0].pop("milk_source")
+    corrected["batches"][0]["best_before"] = "2028-03-31"
+    result = trace(corrected, name="corrected")
+    assert result.exit_code == 0, result.output
+    stored = batch(session)
+    assert stored.milk_source == milk and stored.best_before.isoformat() == "2028-03-31"
+    assert stored.version == 2

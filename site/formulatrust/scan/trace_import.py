@@ -265,7 +265,14 @@ def write(session: Session, plan: Plan, source_name: str,
     return summary
 
 
+def stated(values: dict) -> dict:
+    """Keep the values a file states: an empty or missing optional field never erases what is
+    stored (clearing a value is an explicit correction, with a reason, on the web form)."""
+    return {name: value for name, value in values.items() if value not in (None, "", [], {})}
+
+
 def _changed(record: object, values: dict) -> bool:
+    values = stated(values)
     changed = [name for name, value in values.items() if getattr(record, name) != value]
     for name in changed:
         setattr(record, name, values[name])
@@ -333,6 +340,7 @@ def _batch_values(record: BatchRecord, factory: Factory) -> dict:
 
 def _correct(session: Session, batch: Batch, values: dict, source: str) -> bool:
     """Keep the batch's current values as a revision and apply ``values``, if they differ."""
+    values = stated(values)
     if all(getattr(batch, name) == value for name, value in values.items()):
         return False
     session.add(BatchRevision(batch_id=batch.id, version=batch.version, data=snapshot(batch)))
