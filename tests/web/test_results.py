@@ -91,7 +91,10 @@ def test_result_page_has_every_field_and_its_corrections(client, session, result
     cells = [td.get_text() for td in soup.select("tbody td")]
     assert cells[:3] == ["阪崎肠杆菌", "检出", "不得检出"]
     corrections = text_of(soup, ".revisions")
-    assert "first.xlsx" in corrections and "旧检验所 → 测试检验所" in corrections
+    assert "first.xlsx" in corrections and "Laboratory: 旧检验所 → 测试检验所" in corrections
+    assert "lab:" not in corrections  # fields named for readers, not by their keys
+    zh = check_page(client.get(f"/results/{failed.id}?lang=zh").get_data(as_text=True), "zh")
+    assert "检验机构: 旧检验所" in text_of(zh, ".revisions")
     assert client.get("/results/99999").status_code == 404
 
 

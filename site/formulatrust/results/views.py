@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -73,6 +74,22 @@ def results_download(fmt: str, filters: Filters, ids: list[int] | None) -> Respo
     return downloads.download(RESULTS, records, fmt, "sampling-results")
 
 
+# The names of a result's fields in the reader's language, for its correction history.
+FIELD_LABELS = {
+    "sample_no": _l("Sample number"), "enterprise_name": _l("Enterprise (as labelled)"),
+    "enterprise_address": _l("Enterprise address"), "sampled_unit": _l("Sampled at"),
+    "sampled_unit_address": _l("Sampled unit address"), "province": _l("Province"),
+    "product_name": _l("Product"), "specification": _l("Specification"),
+    "trademark": _l("Trademark"), "production_date_or_lot": _l("Production date / lot"),
+    "produced_on": _l("Produced on"), "lot": _l("Lot"), "category": _l("Category"),
+    "announcement_no": _l("Announcement"), "announced_on": _l("Announced on"),
+    "task_source": _l("Task"), "lab": _l("Laboratory"), "note": _l("Note"),
+    "source_url": _l("Original announcement"), "shelf_life": _l("Shelf life"),
+    "subcategory": _l("Subcategory"), "compliant": _l("Compliant"),
+    "failed_items": _l("Failed items"),
+}
+
+
 @bp.get("/results/<int:result_id>")
 def detail(result_id: int):
     """Show one result with every field, its history and its links."""
@@ -86,7 +103,9 @@ def detail(result_id: int):
     if result.product_id and result.lot:
         batch = db.session().scalar(select(Batch).where(Batch.product_id == result.product_id,
                                                         Batch.lot == result.lot))
-    history = [(revision, differences(revision.data, result)) for revision in result.revisions]
+    history = [(revision, [(str(FIELD_LABELS.get(name, name)), before, after)
+                           for name, before, after in differences(revision.data, result)])
+               for revision in result.revisions]
     replies = db.session().scalars(select(Reply).where(
         Reply.target == "result", Reply.target_id == result.id).order_by(Reply.replied_on)).all()
     return render_template("results/detail.html", result=result, batch=batch,
