@@ -68,7 +68,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from formulatrust.brands import showcase_views
     from formulatrust.brands import views as brands
-    from formulatrust.enterprises import editor_views, ratings
+    from formulatrust.enterprises import appeal_views, editor_views, ratings
     from formulatrust.enterprises import views as enterprises
     from formulatrust.learn import views as learn
     from formulatrust.open_data import views as open_data
@@ -106,3 +106,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(editor_views.bp)
     app.register_blueprint(open_days_editor.bp)
     app.register_blueprint(review_views.bp)
+    app.register_blueprint(appeal_views.bp)

@@ -52,7 +52,8 @@ EXPECTED: dict[str, object] = {
        for name in ("new", "edit", "unpublish", "delete", "attach", "detach")},
     "checkin.visit": own(ADMIN),
     "enterprise_admin.new_reply": own(), "enterprise_admin.edit_reply": own(),
-    "enterprise_admin.withdraw_reply": own(),
+    "enterprise_admin.withdraw_reply": own(), "enterprise_admin.file_appeal": own(),
+    "appeals.decide": {REGULATOR},
     "open_days_editor.new_visit": own(ADMIN), "open_days_editor.edit_visit": own(ADMIN),
     "publish.results": {REGULATOR}, "publish.records": {REGULATOR},
     "publish.recall": {REGULATOR}, "publish.penalty": {REGULATOR}, "review.decide": {REGULATOR},
@@ -92,6 +93,7 @@ SAMPLES = {
     # No such proposal: regulators get 404 (decisions are tested in test_review.py).
     "proposal_id": lambda world: 999999,
     "recall_id": lambda world: 999999,
+    "appeal_id": lambda world: 999999,
 }
 # For routes whose rule depends on the owning enterprise: URL arguments naming a record of
 # ``enterprise``. The matrix tries each such route on the user's enterprise and on another.
@@ -118,6 +120,8 @@ OWNED: dict[str, object] = {
         "slug": enterprise.slug, "reply_id": 999999},
     "enterprise_admin.withdraw_reply": lambda world, enterprise: {
         "slug": enterprise.slug, "reply_id": 999999},
+    "enterprise_admin.file_appeal": lambda world, enterprise: {
+        "slug": enterprise.slug, "target": "penalty", "target_id": 999999},
 }
 
 

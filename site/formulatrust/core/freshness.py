@@ -26,7 +26,7 @@ FACT_TABLES = frozenset({
     "enterprise", "brand", "product", "factory", "batch", "batch_revision", "recall",
     "sampling_result", "failed_item", "result_revision", "rating", "supervision_listing",
     "licence", "certification", "penalty", "inspection", "standard_commitment", "reply",
-    "bulletin",
+    "bulletin", "appeal", "recall_revision",
 })
 PENDING = "formulatrust.facts_changed"
 CACHE_KEY = "formulatrust.facts"

@@ -19,6 +19,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import ValidationError
 
 from formulatrust.core import db
+from formulatrust.enterprises import appeals
 from formulatrust.enterprises.lookup import enterprise_id_of, get_enterprise
 from formulatrust.enterprises.models import Enterprise, Penalty, Rating, Reply
 from formulatrust.publishing import audit
@@ -140,6 +141,49 @@ def replies(slug: str):
         penalties=session.scalars(select(Penalty).where(Penalty.enterprise_id == eid)
                                   .order_by(Penalty.decided_on.desc())).all(),
         results=results, shown=RESULTS_LISTED)
+
+
+class AppealForm(FlaskForm):
+    """The grounds of an appeal: Chinese required, English optional."""
+
+    grounds_zh = TextAreaField(_l("Grounds of the appeal (Chinese)"),
+                               render_kw={"rows": 6, "lang": "zh-Hans"})
+    grounds_en = TextAreaField(_l("Grounds of the appeal (English, optional)"),
+                               render_kw={"rows": 6, "lang": "en"})
+
+
+APPEAL_MESSAGES = {
+    "grounds": _l("Give the grounds of the appeal in Chinese, in at least 10 characters."),
+    "pending": _l("An appeal against this record is already waiting for the regulator."),
+    "target": _l("This record is not your enterprise's."),
+}
+
+
+@bp.route("/appeals/<target>/<int:target_id>/new", methods=["GET", "POST"])
+@role_required(owner=enterprise_id_of)
+def file_appeal(slug: str, target: str, target_id: int):
+    """File an appeal against one of the enterprise's results, penalties or ratings; only a
+    regulator decides it."""
+    enterprise = get_enterprise(slug)
+    record = appeals.target_of(db.session(), enterprise, target, target_id)
+    if record is None:
+        abort(404)
+    form = AppealForm()
+    context = {"enterprise": enterprise, "target": target, "record": record,
+               "public": public_url(enterprise, target, target_id)}
+    if request.method == "POST" and form.validate():
+        try:
+            with db.transaction() as session:
+                appeals.file(session, current_user(), enterprise, target, target_id,
+                             form.grounds_zh.data or "", form.grounds_en.data or "",
+                             today_in_shanghai())
+        except appeals.AppealError as error:
+            db.session().rollback()
+            form.grounds_zh.errors = [*form.grounds_zh.errors, APPEAL_MESSAGES[error.code]]
+        else:
+            return redirect(url_for(".replies", slug=slug, saved="appeal"), 303)
+    status = 400 if request.method == "POST" else 200
+    return page("enterprise_admin/appeal_form.html", status, form=form, **context)
 
 
 @bp.route("/replies/<target>/<int:target_id>/new", methods=["GET", "POST"])

@@ -218,3 +218,30 @@ class Reply(Base):
     created_at: Mapped[datetime] = timestamp_column()
 
     enterprise: Mapped[Enterprise] = relationship()
+
+
+APPEAL_TARGETS = ("result", "penalty", "rating")
+APPEAL_OUTCOMES = ("upheld", "partly", "overturned")
+
+
+class Appeal(Base):
+    """An enterprise's appeal against a result, penalty or rating: filed by the enterprise with
+    its grounds, decided only by a regulator with a reason; the original is never hidden."""
+
+    __tablename__ = "appeal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    target: Mapped[str] = mapped_column(String(12))  # APPEAL_TARGETS
+    target_id: Mapped[int] = mapped_column(index=True)
+    grounds_zh: Mapped[str] = mapped_column(Text)
+    grounds_en: Mapped[str] = mapped_column(Text, default="")
+    filed_on: Mapped[date]
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    status: Mapped[str] = mapped_column(String(12), default="filed")  # or an APPEAL_OUTCOMES
+    outcome_reason_zh: Mapped[str] = mapped_column(Text, default="")
+    outcome_reason_en: Mapped[str] = mapped_column(Text, default="")
+    decided_on: Mapped[date | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    enterprise: Mapped[Enterprise] = relationship()

@@ -11,8 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from formulatrust.core import db
 from formulatrust.core.i18n import localized
-from formulatrust.enterprises import integrity
-from formulatrust.enterprises.models import Brand, Enterprise
+from formulatrust.enterprises import appeals, integrity
+from formulatrust.enterprises.models import Brand, Enterprise, Penalty, Rating
 from formulatrust.enterprises.ratings import current_ratings, enterprise_json, filtered, read_args
 from formulatrust.open_data import downloads
 from formulatrust.open_data.fields import ENTERPRISES
@@ -57,9 +57,16 @@ def find(slug: str, *options) -> Enterprise:
 def detail(slug: str):
     """Show one enterprise's profile."""
     enterprise = find(slug, selectinload(Enterprise.brands).selectinload(Brand.products))
-    return render_template("enterprises/detail.html", enterprise=enterprise,
-                           profile=integrity.profile(db.session(), enterprise),
-                           today=date.today())
+    profile = integrity.profile(db.session(), enterprise)
+    session = db.session()
+    penalty_ids = list(session.scalars(select(Penalty.id).where(
+        Penalty.enterprise_id == enterprise.id)))
+    rating_ids = list(session.scalars(select(Rating.id).where(
+        Rating.enterprise_id == enterprise.id)))
+    found = {**appeals.for_targets(session, "penalty", penalty_ids),
+             **appeals.for_targets(session, "rating", rating_ids)}
+    return render_template("enterprises/detail.html", enterprise=enterprise, profile=profile,
+                           appeals=found, today=date.today())
 
 
 @bp.get("/<slug>/results.atom")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from formulatrust.core import db
+from formulatrust.enterprises import appeals
 from formulatrust.enterprises.models import Reply
 from formulatrust.open_data import downloads
 from formulatrust.open_data.downloads import clean_args, filter_message, json_response
@@ -110,7 +111,8 @@ def detail(result_id: int):
         Reply.target == "result", Reply.target_id == result.id).order_by(Reply.replied_on)).all()
     return render_template("results/detail.html", result=result, batch=batch,
                            history=list(reversed(history)),
-                           replies={("result", result.id): list(replies)})
+                           replies={("result", result.id): list(replies)},
+                           appeals=appeals.for_targets(db.session(), "result", [result.id]))
 
 
 @bp.get("/results.csv")
