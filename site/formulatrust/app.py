@@ -77,7 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     from formulatrust.open_days import views as open_days
     from formulatrust.pages import landing, search
     from formulatrust.pages import views as main
-    from formulatrust.publishing import account, admin, api_push, tokens
+    from formulatrust.publishing import account, admin, api_push, recall_penalty_views, tokens
     from formulatrust.publishing import views as publish
     from formulatrust.publishing.bulletins import views as bulletins
     from formulatrust.results import recalls, review_views, statistics
@@ -101,6 +101,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     for module in (tokens, api_push, checkin):
         app.register_blueprint(module.bp)
+    # recall_penalty_views adds its routes to publish.bp, so it is imported before this.
+    assert recall_penalty_views.bp is publish.bp
     app.register_blueprint(publish.bp)
     app.register_blueprint(showcase_views.bp)
     app.register_blueprint(editor_views.bp)
