@@ -75,3 +75,32 @@ def _wait_until_up(base: str, process: subprocess.Popen, timeout: float = 30.0) 
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"gunicorn did not answer on {base} within {timeout} s")
+
+
+@contextmanager
+def serving(database_url: str, folder: Path, name: str, fill):
+    """Serve gunicorn on a fresh database named after ``name``, filled by ``fill(app)`` (run in
+    an application context, after migrating; its commit and the search index are done here)."""
+    from formulatrust import create_app
+    from formulatrust.core import db
+    from formulatrust.core.migrate import upgrade
+    from formulatrust.pages.search_documents import all_documents
+    from formulatrust.search import rebuild
+
+    url = sibling_database(database_url, name, folder)
+    overrides = {"DATABASE_URL": url, "SECRET_KEY": f"{name}-test-secret-" + "x" * 20,
+                 "INSTANCE_PATH": str(folder / "instance"),
+                 "SEARCH_INDEX_DIR": str(folder / "index")}
+    app = create_app(dict(overrides))
+    with app.app_context():
+        upgrade(db.engine())
+        fill(app)
+        db.session().commit()
+        rebuild(overrides["SEARCH_INDEX_DIR"],
+                all_documents(db.session(), app.extensions["formulatrust.content"]))
+    db.dispose(app)
+    env = {"DATABASE_URL": url, "FORMULATRUST_SECRET_KEY": overrides["SECRET_KEY"],
+           "FORMULATRUST_INSTANCE_PATH": overrides["INSTANCE_PATH"],
+           "FORMULATRUST_SEARCH_INDEX_DIR": overrides["SEARCH_INDEX_DIR"]}
+    with gunicorn(env, log=folder / "gunicorn.log") as base:
+        yield base

@@ -9,17 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from formulatrust import create_app
 from formulatrust.core import db, signing
 from formulatrust.core.config import PROJECT_ROOT
-from formulatrust.core.migrate import upgrade
 from formulatrust.domain import rating
 from formulatrust.enterprises import integrity
-from formulatrust.pages.search_documents import all_documents
-from formulatrust.search import rebuild
 
 from .. import factories
-from ..liveserver import gunicorn, sibling_database
+from ..liveserver import serving
 
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2,
@@ -45,28 +41,15 @@ def require(condition: bool, message: str) -> None:
 @pytest.fixture(scope="session")
 def live_server(database_url, tmp_path_factory):
     """Serve a small world from gunicorn on its own database."""
-    folder = tmp_path_factory.mktemp("live")
-    url = sibling_database(database_url, "browser", folder)
-    overrides = {"DATABASE_URL": url, "SECRET_KEY": "browser-test-secret-" + "x" * 20,
-                 "INSTANCE_PATH": str(folder / "instance"),
-                 "SEARCH_INDEX_DIR": str(folder / "index")}
-    app = create_app(dict(overrides))
-    with app.app_context():
-        upgrade(db.engine())
+    def fill(_app) -> None:
         world = factories.small_world(db.session())
         batches = factories.trace_world(db.session(), world)
         for enterprise in world["enterprises"]:
             assessment = rating.assess(integrity.evidence(db.session(), enterprise, TODAY), TODAY)
             integrity.record_assessment(db.session(), enterprise, assessment, "测试评定组")
-        db.session().commit()
-        rebuild(overrides["SEARCH_INDEX_DIR"],
-                all_documents(db.session(), app.extensions["formulatrust.content"]))
         SHARED["short_code"] = signing.short_codes().make(batches["ordinary"].id, 7)
-    db.dispose(app)
-    env = {"DATABASE_URL": url, "FORMULATRUST_SECRET_KEY": overrides["SECRET_KEY"],
-           "FORMULATRUST_INSTANCE_PATH": overrides["INSTANCE_PATH"],
-           "FORMULATRUST_SEARCH_INDEX_DIR": overrides["SEARCH_INDEX_DIR"]}
-    with gunicorn(env, log=folder / "gunicorn.log") as base:
+
+    with serving(database_url, tmp_path_factory.mktemp("live"), "browser", fill) as base:
         yield base
 
 

@@ -9,14 +9,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from formulatrust import create_app
 from formulatrust.core import db, demo
 from formulatrust.core.config import PROJECT_ROOT
-from formulatrust.core.migrate import upgrade
-from formulatrust.pages.search_documents import all_documents
-from formulatrust.search import rebuild
 
-from ..liveserver import gunicorn, sibling_database
+from ..liveserver import serving
 from ..test_readme import demo_urls
 from .conftest import new_phone_page
 
@@ -46,23 +42,8 @@ FIRST_SCREEN_TEXT = """() => {
 @pytest.fixture(scope="module")
 def demo_server(database_url, tmp_path_factory):
     """Gunicorn serving the demo data set that `make run` loads."""
-    folder = tmp_path_factory.mktemp("demo-live")
-    url = sibling_database(database_url, "demo_browser", folder)
-    overrides = {"DATABASE_URL": url, "SECRET_KEY": "demo-browser-secret-" + "d" * 20,
-                 "INSTANCE_PATH": str(folder / "instance"),
-                 "SEARCH_INDEX_DIR": str(folder / "index")}
-    app = create_app(dict(overrides))
-    with app.app_context():
-        upgrade(db.engine())
-        demo.build(db.session())
-        db.session().commit()
-        rebuild(overrides["SEARCH_INDEX_DIR"],
-                all_documents(db.session(), app.extensions["formulatrust.content"]))
-    db.dispose(app)
-    env = {"DATABASE_URL": url, "FORMULATRUST_SECRET_KEY": overrides["SECRET_KEY"],
-           "FORMULATRUST_INSTANCE_PATH": overrides["INSTANCE_PATH"],
-           "FORMULATRUST_SEARCH_INDEX_DIR": overrides["SEARCH_INDEX_DIR"]}
-    with gunicorn(env, log=folder / "gunicorn.log") as base:
+    with serving(database_url, tmp_path_factory.mktemp("demo-live"), "demo_browser",
+                 lambda _app: demo.build(db.session())) as base:
         yield base
 
 

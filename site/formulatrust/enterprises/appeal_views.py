@@ -14,6 +14,7 @@ from formulatrust.core.clock import shanghai_now
 from formulatrust.enterprises import appeals
 from formulatrust.enterprises.models import Appeal
 from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.decisions import record_decision
 
 bp = Blueprint("appeals", __name__, url_prefix="/publish/appeals")
 OUTCOME_NAMES = {"upheld": _l("Upheld: the original decision stands"),
@@ -79,15 +80,9 @@ def decide(appeal_id: int):
     if appeal is None:
         abort(404)
     form = DecisionForm(request.form, prefix=f"a{appeal_id}")
-    if form.validate():
-        try:
-            with db.transaction():
-                appeals.decide(session, current_user(), appeal, form.outcome.data,
-                               form.reason_zh.data or "", form.reason_en.data or "",
-                               shanghai_now().date())
-        except appeals.AppealError as error:
-            session.rollback()
-            form.reason_zh.errors = [MESSAGES[error.code]]
-        else:
-            return redirect(url_for(".index"), 303)
+    if record_decision(form, lambda: appeals.decide(
+            session, current_user(), appeal, form.outcome.data, form.reason_zh.data or "",
+            form.reason_en.data or "", shanghai_now().date()),
+            appeals.AppealError, MESSAGES, form.reason_zh):
+        return redirect(url_for(".index"), 303)
     return page(400, {appeal_id: form})

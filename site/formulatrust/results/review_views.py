@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired
 from formulatrust.core import db
 from formulatrust.core.clock import shanghai_now
 from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.decisions import record_decision
 from formulatrust.results import review
 from formulatrust.results.models import ReviewProposal
 
@@ -63,15 +64,9 @@ def decide(proposal_id: int):
     if proposal is None:
         abort(404)
     form = DecisionForm(request.form, prefix=f"p{proposal_id}")
-    if form.validate():
-        try:
-            with db.transaction():
-                review.decide(session, current_user(), proposal,
-                              form.decision.data == "confirm", form.reason.data or "",
-                              shanghai_now().date())
-        except review.ReviewError as error:
-            session.rollback()
-            form.reason.errors = [MESSAGES[error.code]]
-        else:
-            return redirect(url_for(".index"), 303)
+    if record_decision(form, lambda: review.decide(
+            session, current_user(), proposal, form.decision.data == "confirm",
+            form.reason.data or "", shanghai_now().date()),
+            review.ReviewError, MESSAGES, form.reason):
+        return redirect(url_for(".index"), 303)
     return page(400, {proposal_id: form})

@@ -1,0 +1,26 @@
+"""Recording a regulator's decision from a queue page (review proposals, appeals)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from formulatrust.core import db
+
+
+def record_decision(form, decide: Callable[[], object], refused: type[Exception],
+                    messages: Mapping[str, object], field) -> bool:
+    """Validate ``form`` and run ``decide`` in one transaction; return True when recorded.
+
+    A decision the service refuses (``refused``, with a ``code``) puts its message under
+    ``field`` and writes nothing.
+    """
+    if not form.validate():
+        return False
+    try:
+        with db.transaction():
+            decide()
+    except refused as error:
+        db.session().rollback()
+        field.errors = [messages[error.code]]  # type: ignore[attr-defined]
+        return False
+    return True
