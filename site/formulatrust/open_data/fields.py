@@ -211,6 +211,14 @@ RECALLS = Dataset("recalls", _l("Recalls"), _l(
          "Stop using it and return it."),
     flat("source_url", "url", _l("Address of the original notice."),
          "https://example.gov.cn/recall/12"),
+    flat("status", "text", _l("ongoing, completed (the cans stay recalled) or withdrawn."),
+         "ongoing"),
+    flat("status_reason", "text", _l("Why the status was set, such as why it was withdrawn."),
+         ""),
+    flat("level", "integer", _l("Level under the food recall measures, 1 the most serious."),
+         "1", nullable=True),
+    flat("version", "integer", _l("Version of the recall; every earlier version is on its "
+                                  "page."), "1"),
     flat("permalink", "url", _l("Permanent page of the recall on this site."),
          "https://example.org/recalls/12"),
 ))
