@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import shutil
 from pathlib import Path
 
@@ -149,3 +150,23 @@ def test_an_import_names_the_account_it_is_done_as_in_the_audit_log(app, session
     assert done.exit_code == 0, done.output
     entry = session.scalars(select(AuditEntry).where(AuditEntry.object_type == "results")).one()
     assert entry.user.email == "cli-regulator-x@example.com" and entry.summary["created"] > 0
+
+
+def test_a_script_address_refuses_the_file_and_a_formula_downloads_as_text(runner, session,
+                                                                            tmp_path, client):
+    header = "抽样编号,标称生产企业名称,食品名称,公告号,公告日期,来源网址\n"
+    script = tmp_path / "script.csv"
+    script.write_text(header + "S-1,示例乳业,示例奶粉,2026年第1号,2026-06-01,"
+                      "javascript:alert(1)\n", encoding="utf-8")
+    refused = runner.invoke(args=["results", "import", str(script)])
+    assert refused.exit_code != 0 and "row 2, column 来源网址" in refused.output
+    assert count(session) == 0
+    formula = tmp_path / "formula.csv"
+    formula.write_text(header + 'S-2,"=HYPERLINK(""https://evil.example"",""click"")",示例奶粉,'
+                       "2026年第1号,2026-06-01,https://example.org/a\n", encoding="utf-8")
+    assert runner.invoke(args=["results", "import", str(formula)]).exit_code == 0
+    rows = list(csv.reader(io.StringIO(client.get("/results?format=csv").get_data(
+        as_text=True).removeprefix("\ufeff"))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert "'=HYPERLINK(\"https://evil.example\",\"click\")" in cells
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)

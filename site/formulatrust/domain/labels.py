@@ -21,6 +21,8 @@ import png
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
+from formulatrust.domain.spreadsheet import safe_row
+
 QUIET_ZONE = 4
 PAGE_W, PAGE_H = 210.0, 297.0
 MARGIN_X, MARGIN_Y = 8.0, 10.0
@@ -210,7 +212,7 @@ def codes_csv(labels: Sequence[Label]) -> bytes:
     writer = csv.writer(buf)
     writer.writerow(CSV_COLUMNS)
     for lb in labels:
-        writer.writerow([lb.uri, lb.short_code, lb.product_name, lb.lot, lb.serial])
+        writer.writerow(safe_row([lb.uri, lb.short_code, lb.product_name, lb.lot, lb.serial]))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

@@ -243,6 +243,7 @@ class _TableParser:
             record.announced_on = self.check_announced(record.row, announced, raw)
         self.check_production(record)
         self.check_lengths(record)
+        self.check_source(record)
         self.check_items(record.row, record.failed_items)
         if self.header.lists_failures and not record.failed_items:
             self.problems.append(
@@ -254,6 +255,15 @@ class _TableParser:
                 )
             )
         self.check_duplicate(record)
+
+    def check_source(self, record: ResultRecord) -> None:
+        """A source address must be a web address (http or https), never a script."""
+        url = record.source_url
+        if url and not url.lower().startswith(("http://", "https://")):
+            self.problem(record.row, "source_url",
+                         f"来源网址“{shown(url)}”不是以 http:// 或 https:// 开头的网址",
+                         f"the source “{shown(url)}” is not a web address starting with "
+                         "http:// or https://")
 
     def check_announced(self, row: int, text: str, raw: object) -> date | None:
         """Parse the announcement date; report it when unreadable or in the future."""

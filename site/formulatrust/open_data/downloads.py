@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from formulatrust.core.errors import MESSAGES, render_error
 from formulatrust.core.i18n import LANGUAGES, current_language
+from formulatrust.domain.spreadsheet import safe_row
 from formulatrust.open_data.fields import Dataset
 from formulatrust.results.query import FilterError
 
@@ -36,12 +37,13 @@ FILTER_LABELS = {"q": _l("Search"), "year": _l("Year"), "compliant": _l("Result"
 
 def csv_response(header: Sequence[str], rows: Iterable[Sequence[object]],
                  filename: str) -> Response:
-    """Return rows as a CSV attachment, UTF-8 with a BOM so spreadsheets read Chinese."""
+    """Return rows as a CSV attachment, UTF-8 with a BOM so spreadsheets read Chinese, every
+    cell safe to open in a spreadsheet (no text runs as a formula)."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow(safe_row(header))
+    writer.writerows(safe_row(row) for row in rows)
     return open_response(Response(buffer.getvalue(), mimetype="text/csv",
                                   headers={"Content-Disposition":
                                            f"attachment; filename={filename}"}))

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from formulatrust.core import db
 from formulatrust.domain.booking import BookingError, format_reference, reference_from_ticket
+from formulatrust.domain.spreadsheet import safe_row
 from formulatrust.enterprises.models import Enterprise
 from formulatrust.open_days import bookings, editing
 from formulatrust.open_days.editing import LANGUAGES, VisitProblems
@@ -114,8 +115,8 @@ def attendees(visit_id: int, csv_file) -> None:
     header, table = editing.attendee_table(session, visit_id)
     if csv_file is not None:
         writer = csv.writer(csv_file)
-        writer.writerow(header)
-        writer.writerows(table)
+        writer.writerow(safe_row(header))
+        writer.writerows(safe_row(row) for row in table)
         click.echo(f"{len(table)} bookings written.")
         return
     for row in table:
