@@ -7,6 +7,7 @@ from datetime import date
 
 from formulatrust.core import db
 from formulatrust.core.cache import TTLCache
+from formulatrust.core.freshness import facts_cache as freshness_cache
 from formulatrust.results.models import Recall
 from formulatrust.scan.models import Batch
 
@@ -84,3 +85,24 @@ def test_a_recall_committed_elsewhere_shows_at_once_on_cached_pages(make_app, ap
     home = worker.test_client().get("/?lang=en").get_data(as_text=True)
     assert "July 1, 2026" in home
     assert 'href="/?lang=zh"' in home
+
+
+def test_made_up_lots_do_not_push_real_batches_out_of_the_cache(make_app, app_overrides,
+                                                                trace):
+    app = make_app({**app_overrides, "FACTS_CACHE_SECONDS": 60})
+    client = app.test_client()
+    client.get("/01/09521234500018/10/20260301A1?lang=en")
+    with app.app_context():
+        cache = freshness_cache()
+        before = len(cache)
+    for number in range(30):
+        assert client.get(f"/01/09521234500018/10/MADEUP{number}?lang=en").status_code == 200
+    with app.app_context():
+        assert len(freshness_cache()) == before  # nothing kept for made-up lots
+
+
+def test_a_refused_value_is_made_again(make_app):
+    cache, made = TTLCache(seconds=60), []
+    make = lambda: made.append(1) or len(made)  # noqa: E731
+    assert cache.get_or_make("k", make, keep=lambda value: False) == 1
+    assert cache.get_or_make("k", make, keep=lambda value: False) == 2

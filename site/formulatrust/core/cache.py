@@ -19,10 +19,12 @@ class TTLCache:
         self._entries: OrderedDict[Hashable, tuple[float, object]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
+    def get_or_make(self, key: Hashable, make: Callable[[], T],
+                    keep: Callable[[T], bool] | None = None) -> T:
         """Return the fresh cached value for ``key``, or make, keep and return it.
 
-        ``None`` is never kept, so an unknown key is looked up again next time.
+        ``None`` is never kept, so an unknown key is looked up again next time; nor is a value
+        ``keep`` refuses (so made-up keys from strangers cannot push real entries out).
         """
         if self.seconds <= 0:
             return make()
@@ -33,13 +35,17 @@ class TTLCache:
                 self._entries.move_to_end(key)
                 return entry[1]  # type: ignore[return-value]
         value = make()
-        if value is not None:
+        if value is not None and (keep is None or keep(value)):
             with self._lock:
                 self._entries[key] = (now, value)
                 self._entries.move_to_end(key)
                 while len(self._entries) > self.size:
                     self._entries.popitem(last=False)
         return value
+
+    def __len__(self) -> int:
+        """Return how many entries are kept."""
+        return len(self._entries)
 
     def forget(self, stale: Callable[[Hashable], bool]) -> int:
         """Drop the entries whose key ``stale`` accepts (after a change); return how many."""

@@ -49,7 +49,7 @@ def reusable_rendering() -> Iterator[None]:
         g.switch_placeholders = False
 
 
-def cached_page(key: Hashable, render: Callable[[], str]) -> str:
+def cached_page(key: Hashable, render: Callable[[], str], keep: bool = True) -> str:
     """Return a page the same for every reader of ``key``, rendered once while facts stand.
 
     ``render`` runs with placeholders for the language-switch links, which are filled here
@@ -58,6 +58,8 @@ def cached_page(key: Hashable, render: Callable[[], str]) -> str:
     def make() -> str:
         with reusable_rendering():
             return render()
+    if not keep:
+        return with_switch_links(make())
     return with_switch_links(freshness.facts_cache().get_or_make(key, make))
 
 

@@ -144,7 +144,10 @@ def page(facts: trace.Facts) -> str:
     key = ("page", facts.level, facts.product.gtin, facts.link.lot,
            facts.batch and facts.batch.lot, current_language(), datetime.now(UTC).date(),
            demo_data_shown())
-    html = chrome.cached_page(key, lambda: reusable_page(facts))
+    # A lot nobody knows (no trace record, no result) is not kept: made-up lots must not push
+    # the pages of real batches out of the cache.
+    known = not facts.lot_unknown or bool(facts.batch_results)
+    html = chrome.cached_page(key, lambda: reusable_page(facts), keep=known)
     today = trace.today_in_shanghai(datetime.now(UTC))
     summary = get_template_attribute("components/verdict.html", "verdict_summary")(
         facts.verdict(today), facts, today)
@@ -172,7 +175,8 @@ def sections(facts: trace.Facts) -> Markup:
     key = ("sections", facts.product.gtin, facts.link.lot, facts.batch and facts.batch.lot,
            current_language(), today)
     return facts_cache().get_or_make(key, lambda: Markup(render_template(
-        "resolver/_sections.html", facts=facts, now=today)))
+        "resolver/_sections.html", facts=facts, now=today)),
+        keep=lambda _html: not facts.lot_unknown or bool(facts.batch_results))
 
 
 DEVICE_COOKIE = "ft_device"

@@ -205,7 +205,9 @@ def lookup(session: Session, signer: SerialSigner, link: DigitalLink,
         found = batch_for_serial(session, signer, product, link.serial)
         lot = found.lot if found else None
     shared = cache.get_or_make(("facts", link.gtin, lot),
-                               lambda: shared_facts(session, link.gtin, lot))
+                               lambda: shared_facts(session, link.gtin, lot),
+                               keep=lambda found: lot is None or found.batch is not None
+                               or bool(found.batch_results))
     if shared is None:
         return None
     facts = Facts(link=link, product=shared.product, batch=shared.batch,
