@@ -94,3 +94,17 @@ def test_an_id_too_big_for_the_database_is_not_found_on_every_route(app, client)
         path = re.sub(r"<[^>]+>", "x", path)
         method = "GET" if "GET" in rule.methods else "POST"
         assert client.open(path, method=method).status_code == 404, rule.rule
+
+
+def test_pages_answer_503_with_retry_after_while_the_database_is_away(make_app, app_overrides,
+                                                                      tmp_path):
+    away = f"sqlite:///{tmp_path / 'no-such-folder' / 'gone.sqlite3'}"
+    client = make_app({**app_overrides, "DATABASE_URL": away}).test_client()
+    for path in ("/results?lang=en", "/01/09521234500018?lang=en", "/recalls?lang=en"):
+        response = client.get(path)
+        assert response.status_code == 503, path
+        assert response.headers["Retry-After"] == "30"
+        text = response.get_data(as_text=True)
+        assert "Temporarily unavailable" in text and "暂时无法访问" in text
+    api = client.get("/api/v1/results")
+    assert api.status_code == 503 and api.get_json()["error"]["status"] == 503

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from formulatrust.core import freshness
@@ -75,8 +76,12 @@ def transaction() -> Iterator[Session]:
 
 def _close_session(_exc: BaseException | None) -> None:
     db = g.pop("db_session", None)
-    if db is not None:
+    if db is None:
+        return
+    try:
         db.close()
+    except SQLAlchemyError:  # a dropped connection must never replace a finished response
+        current_app.logger.warning("closing a database session failed", exc_info=True)
 
 
 def after_response(callback):

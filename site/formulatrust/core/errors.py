@@ -6,6 +6,7 @@ from flask import Flask, current_app, jsonify, make_response, render_template, r
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from formulatrust.core.i18n import current_language, other_language
@@ -20,7 +21,10 @@ MESSAGES = {
           _l("You have sent too many requests. Wait a minute and try again.")),
     500: (_l("Something went wrong"),
           _l("An error on our side stopped this page. Try again later.")),
+    503: (_l("Temporarily unavailable"),
+          _l("The site cannot reach its database for a moment. Try again in a minute.")),
 }
+RETRY_AFTER_SECONDS = 30
 CSRF_MESSAGE = _l("The form had expired or was not sent from this site. Reload it and try again.")
 
 
@@ -71,6 +75,16 @@ def handle_csrf_error(_error: CSRFError):
     return render_error(400, str(CSRF_MESSAGE))
 
 
+def handle_database_unavailable(error: OperationalError):
+    """The database is away (restarting, unreachable): 503 with Retry-After, never a 500."""
+    current_app.logger.warning("database unavailable on %s %s: %s", request.method,
+                               request.path, error.orig)
+    response = render_error(503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def handle_unexpected(error: Exception):
     """Log an unexpected error and show the 500 page."""
     if isinstance(error, HTTPException):
@@ -82,5 +96,6 @@ def handle_unexpected(error: Exception):
 def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)
