@@ -40,3 +40,16 @@ def test_defaults_put_database_and_index_in_the_instance_folder(tmp_path, make_a
     assert app.config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'formulatrust.sqlite3'}"
     assert app.config["SEARCH_INDEX_DIR"] == str(tmp_path / "search-index")
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_the_instance_folder_and_the_sqlite_file_are_private(tmp_path):
+    from formulatrust import create_app
+    from formulatrust.core import db
+
+    instance = tmp_path / "instance"
+    database = tmp_path / "site.sqlite3"
+    app = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": "k" * 40,
+                      "DATABASE_URL": f"sqlite:///{database}"})
+    assert instance.stat().st_mode & 0o777 == 0o700
+    assert database.stat().st_mode & 0o777 == 0o600
+    db.dispose(app)

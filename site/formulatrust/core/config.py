@@ -56,6 +56,14 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+def private_folder(folder: Path) -> None:
+    """Make ``folder`` readable by its owner only (it holds keys and personal data)."""
+    try:
+        folder.chmod(0o700)
+    except OSError:
+        pass  # not ours to change (a shared mount): the deployment sets it
+
+
 def instance_path() -> str:
     """Return ``FORMULATRUST_INSTANCE_PATH``, else ``instance/`` in the checkout."""
     return os.environ.get(f"{ENV_PREFIX}_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
@@ -71,7 +79,8 @@ def load(app: Flask, overrides: dict[str, Any]) -> None:
     app.config.update(overrides)
 
     instance = Path(app.instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_folder(instance)
     app.config.setdefault("DATABASE_URL", f"sqlite:///{instance / 'formulatrust.sqlite3'}")
     app.config.setdefault("SEARCH_INDEX_DIR", str(instance / "search-index"))
     if not app.config.get("SECRET_KEY"):

@@ -14,7 +14,7 @@ from datetime import timedelta
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from werkzeug.security import generate_password_hash
 
 from formulatrust.core import db
@@ -151,14 +151,18 @@ def list_users() -> None:
         click.echo(f"{user.id}\t{user.email}\t{user.role}\t{slug or '-'}\t{state}")
 
 
+DELETED = "（已按保留期限删除 / deleted after the retention period）"
+
+
 @reports_group.command("purge")
 @click.option("--days", type=click.IntRange(min=0), default=None,
               help="Retention in days (default: REPORT_RETENTION_DAYS, 180).")
 def purge(days: int | None) -> None:
-    """Delete the contact details of closed reports received more than DAYS ago.
+    """Delete the contact details and the free text of closed reports older than DAYS.
 
-    The reports themselves stay (without any way to reach the reporter) so that the queue's
-    figures remain; only the contact is personal data.
+    The reports themselves stay (their category, product and dates, without any way to reach
+    the reporter and without what they wrote, which may name people) so that the queue's
+    figures remain.
     """
     if days is None:
         days = int(current_app.config["REPORT_RETENTION_DAYS"])
@@ -167,8 +171,8 @@ def purge(days: int | None) -> None:
         count = session.execute(
             update(ProblemReport)
             .where(ProblemReport.status == "closed", ProblemReport.created_at < cutoff,
-                   ProblemReport.contact != "")
-            .values(contact="")).rowcount
+                   or_(ProblemReport.contact != "", ProblemReport.description != DELETED))
+            .values(contact="", description=DELETED)).rowcount
         if count:
             audit.record(session, None, "purge", "problem_report", "",
                          {"contacts_deleted": count, "days": days})
