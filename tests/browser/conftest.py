@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from formulatrust.core import db, signing
 from formulatrust.core.config import PROJECT_ROOT
@@ -83,3 +84,35 @@ def phone(browser, live_server):
 def axe_source() -> str:
     require(AXE.is_file(), "axe-core is not installed (run `npm ci`)")
     return Path(AXE).read_text(encoding="utf-8")
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_problems(page, axe_source) -> dict:
+    """Run axe-core on the loaded page; return its violations and the page's scroll width.
+
+    The page is waited for first: a click that navigates returns before the new document
+    exists, and a script added then has no document to go into.
+    """
+    page.wait_for_load_state("load")
+    for attempt in range(3):
+        try:
+            page.add_script_tag(content=axe_source)
+            break
+        except PlaywrightError:
+            if attempt == 2:
+                raise
+            page.wait_for_timeout(200)
+            page.wait_for_load_state("load")
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                           AXE_TAGS)
+    return {"violations": [(v["id"], [n["html"][:120] for n in v["nodes"]])
+                           for v in result["violations"]],
+            "scroll_width": page.evaluate("document.documentElement.scrollWidth")}
+
+
+def check_accessible(page, axe_source) -> None:
+    """Assert no axe violation (WCAG 2.2 AA) and no horizontal scrolling at phone width."""
+    found = axe_problems(page, axe_source)
+    assert found["violations"] == [] and found["scroll_width"] <= 360, found

@@ -16,9 +16,8 @@ from formulatrust.core.migrate import upgrade
 from .. import factories
 from ..accounts_factory import PASSWORD, make_user
 from ..liveserver import gunicorn, sibling_database
-from .conftest import new_phone_page
+from .conftest import check_accessible, new_phone_page
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 EMAIL = "editor@association.example.org"
 TITLE_EN = 'Autumn quality bulletin <img src=x onerror="alert(1)">'
 BODY_EN = ('Every batch passed. <script>alert("body")</script>\n\n'
@@ -44,14 +43,6 @@ def bulletins_server(database_url, tmp_path_factory):
            "FORMULATRUST_SEARCH_INDEX_DIR": str(folder / "index")}
     with gunicorn(env, log=folder / "gunicorn.log") as base:
         yield base
-
-
-def check_accessible(page, axe_source) -> None:
-    page.add_script_tag(content=axe_source)
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-                           AXE_TAGS)
-    assert [(v["id"], [n["html"][:120] for n in v["nodes"]]) for v in result["violations"]] == []
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def watch_dialogs(page) -> list[str]:

@@ -14,9 +14,7 @@ from formulatrust.core.migrate import upgrade
 from .. import factories
 from ..liveserver import gunicorn, sibling_database
 from ..open_days_factory import open_day
-from .conftest import new_phone_page
-
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+from .conftest import check_accessible, new_phone_page
 
 
 @pytest.fixture(scope="module")
@@ -37,14 +35,6 @@ def open_days_server(database_url, tmp_path_factory):
            "FORMULATRUST_SEARCH_INDEX_DIR": str(folder / "index")}
     with gunicorn(env, log=folder / "gunicorn.log") as base:
         yield base, visit_id
-
-
-def check_accessible(page, axe_source) -> None:
-    page.add_script_tag(content=axe_source)
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-                           AXE_TAGS)
-    assert [v["id"] for v in result["violations"]] == []
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_book_download_the_ticket_cancel_and_the_seat_returns(browser, open_days_server,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import new_phone_page
+from .conftest import axe_problems, new_phone_page
 
 PAGES = ["/", "/scan", "/results", "/enterprises", "/enterprises/test-dairy", "/recalls",
          "/learn", "/open-days", "/brands", "/brands/river-brand", "/bulletins", "/search",
@@ -19,7 +19,6 @@ PAGES = ["/", "/scan", "/results", "/enterprises", "/enterprises/test-dairy", "/
          "/ratings", "/ratings/methodology", "/standards", "/sign-in", "/open-days",
          "/open-days/manage", "/learn/preparing-a-bottle", "/learn?topic=safety",
          "/brands/test-brand", "/results/statistics", "/results/statistics?from_year=x"]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -31,13 +30,9 @@ def test_every_page_is_accessible_and_fits_a_phone(browser, live_server, axe_sou
     for path in PAGES:
         page.goto(path)
         assert page.evaluate("document.documentElement.lang") == {"zh": "zh-Hans", "en": "en"}[lang]
-        page.add_script_tag(content=axe_source)
-        result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-        violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if violations or width > 360:
-            problems[path] = {"violations": violations, "scroll_width": width}
+        found = axe_problems(page, axe_source)
+        if found["violations"] or found["scroll_width"] > 360:
+            problems[path] = found
     context.close()
     assert problems == {}
 

@@ -15,8 +15,7 @@ from .. import factories
 from ..accounts_factory import PASSWORD, PASSWORD_HASH
 from ..liveserver import gunicorn, sibling_database
 from ..open_days_factory import open_day
-from .conftest import new_phone_page
-from .test_open_days_in_chromium import check_accessible
+from .conftest import check_accessible, new_phone_page
 
 EMAIL = "staff@example.com"
 
