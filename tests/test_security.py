@@ -28,3 +28,24 @@ def test_pages_have_no_inline_scripts_or_styles(client, world):
     html = client.get("/").get_data(as_text=True)
     assert "<script" not in html
     assert "style=" not in html and "<style" not in html
+
+
+def test_an_unknown_host_is_refused_and_loopback_hosts_work_locally(client):
+    assert client.get("/healthz", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/healthz", headers={"Host": "127.0.0.1:9000"}).status_code == 200
+
+
+def test_the_site_host_and_the_allowed_hosts_are_trusted(make_app, app_overrides):
+    app = make_app({**app_overrides, "SITE_HOST": "formula.example.org",
+                    "ALLOWED_HOSTS": "www.formula.example.org"})
+    client = app.test_client()
+    assert client.get("/healthz", headers={"Host": "formula.example.org"}).status_code == 200
+    assert client.get("/healthz", headers={"Host": "www.formula.example.org"}).status_code == 200
+    assert client.get("/healthz", headers={"Host": "localhost"}).status_code == 400
+
+
+def test_strict_transport_security_only_over_https(client):
+    secure = client.get("/healthz", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "Strict-Transport-Security" not in client.get(
+        "/healthz", base_url="http://localhost").headers

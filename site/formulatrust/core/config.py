@@ -22,6 +22,8 @@ SECRET_KEY_FILE = "secret_key"
 DEFAULTS: dict[str, Any] = {
     "SITE_NAME": "Shanghai Infant Formula Trust",
     "SITE_HOST": "127.0.0.1:8000",
+    "ALLOWED_HOSTS": "",  # more host names the site answers for, comma-separated
+    "HSTS_SECONDS": 31536000,  # Strict-Transport-Security on HTTPS answers (0: none)
     "PREFERRED_URL_SCHEME": "https",
     "SESSION_COOKIE_SECURE": True,
     "SESSION_COOKIE_HTTPONLY": True,
@@ -85,6 +87,28 @@ def load(app: Flask, overrides: dict[str, Any]) -> None:
     app.config.setdefault("SEARCH_INDEX_DIR", str(instance / "search-index"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / SECRET_KEY_FILE)
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["SITE_HOST"],
+                                                str(app.config.get("ALLOWED_HOSTS") or ""))
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def host_name(host: str) -> str:
+    """Return ``host`` without its port (``[::1]:8000`` → ``::1``)."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:host.index("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def trusted_hosts(site_host: str, allowed: str) -> list[str]:
+    """Return the host names requests may name: SITE_HOST's, the allowed ones, and every
+    loopback name when SITE_HOST is itself a loopback host (local runs and tests), any port."""
+    hosts = [host_name(site_host), *(host_name(h) for h in allowed.split(",") if h.strip())]
+    if hosts[0] in LOOPBACK_HOSTS:
+        hosts += [name for name in LOOPBACK_HOSTS if name not in hosts]
+    return hosts
 
 
 def _instance_secret(path: Path) -> str:

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from formulatrust.core.i18n import current_language, other_language
 
@@ -75,6 +83,13 @@ def handle_csrf_error(_error: CSRFError):
     return render_error(400, str(CSRF_MESSAGE))
 
 
+def handle_untrusted_host(_error: SecurityError):
+    """A Host this site does not serve: a plain bilingual 400 (no page can be built for it)."""
+    return Response("400 错误请求：本站不使用这个主机名。\n"
+                    "400 Bad Request: this site does not answer to that host name.\n",
+                    status=400, mimetype="text/plain")
+
+
 def handle_database_unavailable(error: OperationalError):
     """The database is away (restarting, unreachable): 503 with Retry-After, never a 500."""
     current_app.logger.warning("database unavailable on %s %s: %s", request.method,
@@ -96,6 +111,7 @@ def handle_unexpected(error: Exception):
 def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

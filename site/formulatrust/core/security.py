@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g
+from flask import Flask, Response, current_app, g, request
 
 CSP = (
     "default-src 'self'; "
@@ -37,6 +37,9 @@ def add_security_headers(response: Response) -> Response:
     response.headers["Permissions-Policy"] = "camera=(self), geolocation=(), microphone=()"
     if response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "no-cache")
+    seconds = current_app.config.get("HSTS_SECONDS")
+    if seconds and request.is_secure:  # directly or through the trusted proxies (ProxyFix)
+        response.headers["Strict-Transport-Security"] = f"max-age={seconds}; includeSubDomains"
     return response
 
 
