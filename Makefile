@@ -47,7 +47,9 @@ setup: install translations data ## Everything `run` needs, without serving
 run: setup ## Set up and serve with gunicorn on 127.0.0.1:$(PORT)
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
 	@$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 4 \
-		--no-control-socket --access-logfile - wsgi:app
+		--no-control-socket --access-logfile - \
+		--logger-class formulatrust.core.access_log.PrivateAccessLog \
+		--access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' wsgi:app
 
 test: ## Install test needs, then run the whole suite on SQLite and PostgreSQL
 	bash .ci/test.sh

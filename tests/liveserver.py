@@ -40,12 +40,13 @@ def sibling_database(url: str, suffix: str, folder: Path) -> str:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workers: int = 2, log: Path | None = None):
+def gunicorn(env: dict[str, str], workers: int = 2, log: Path | None = None,
+             options: tuple[str, ...] = ()):
     """Serve ``wsgi:app`` with gunicorn; yield the base URL; stop the server afterwards."""
     port = free_port()
     command = [str(Path(sys.executable).with_name("gunicorn")), "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--threads", "4", "--no-control-socket",
-               "--graceful-timeout", "2", "wsgi:app"]
+               "--graceful-timeout", "2", *options, "wsgi:app"]
     output = log.open("wb") if log else subprocess.DEVNULL
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, env={**os.environ, **env},
                                stdout=output, stderr=output)
@@ -78,7 +79,7 @@ def _wait_until_up(base: str, process: subprocess.Popen, timeout: float = 30.0) 
 
 
 @contextmanager
-def serving(database_url: str, folder: Path, name: str, fill):
+def serving(database_url: str, folder: Path, name: str, fill, options: tuple[str, ...] = ()):
     """Serve gunicorn on a fresh database named after ``name``, filled by ``fill(app)`` (run in
     an application context, after migrating; its commit and the search index are done here)."""
     from formulatrust import create_app
@@ -102,5 +103,5 @@ def serving(database_url: str, folder: Path, name: str, fill):
     env = {"DATABASE_URL": url, "FORMULATRUST_SECRET_KEY": overrides["SECRET_KEY"],
            "FORMULATRUST_INSTANCE_PATH": overrides["INSTANCE_PATH"],
            "FORMULATRUST_SEARCH_INDEX_DIR": overrides["SEARCH_INDEX_DIR"]}
-    with gunicorn(env, log=folder / "gunicorn.log") as base:
+    with gunicorn(env, log=folder / "gunicorn.log", options=options) as base:
         yield base

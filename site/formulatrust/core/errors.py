@@ -90,8 +90,14 @@ def handle_untrusted_host(_error: SecurityError):
                     status=400, mimetype="text/plain")
 
 
+SCHEMA_PROBLEMS = ("no such table", "no such column", "does not exist")
+
+
 def handle_database_unavailable(error: OperationalError):
-    """The database is away (restarting, unreachable): 503 with Retry-After, never a 500."""
+    """The database is away (restarting, unreachable): 503 with Retry-After, never a 500.
+    A schema fault (a missing migration) is a real error and stays a 500."""
+    if any(problem in str(error.orig) for problem in SCHEMA_PROBLEMS):
+        return handle_unexpected(error)
     current_app.logger.warning("database unavailable on %s %s: %s", request.method,
                                request.path, error.orig)
     response = render_error(503)
