@@ -89,6 +89,32 @@ def test_a_bad_records_file_writes_nothing_and_names_record_and_field(runner, se
     assert session.scalar(select(func.count()).select_from(Penalty)) == 0
 
 
+@pytest.mark.parametrize("address", ["javascript:alert(1)", "JavaScript:alert(1)",
+                                     "data:text/html,<b>x</b>", "ftp://files.example/a"])
+def test_a_source_address_that_is_not_a_web_page_is_refused_and_nothing_written(
+        runner, session, world, tmp_path, address):
+    bad = json.loads(json.dumps(RECORDS))
+    bad["enterprises"][0]["penalties"][0]["source_url"] = address
+    path = tmp_path / "script.json"
+    path.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(args=["enterprises", "import", str(path)])
+    assert result.exit_code == 1
+    assert "enterprises[0].penalties[0] · source_url" in result.output
+    assert "http://" in result.output
+    assert session.scalar(select(func.count()).select_from(Penalty)) == 0
+
+
+def test_a_web_source_address_is_kept(runner, session, world, tmp_path):
+    good = json.loads(json.dumps(RECORDS))
+    del good["enterprises"][0]["replies"]
+    good["enterprises"][0]["penalties"][0]["source_url"] = "https://scjgj.sh.gov.cn/notice/1"
+    path = tmp_path / "good.json"
+    path.write_text(json.dumps(good, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(args=["enterprises", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "https://scjgj.sh.gov.cn/notice/1" in session.scalars(select(Penalty.source_url)).all()
+
+
 def test_profile_shows_grade_breakdown_timeline_and_the_enterprise_reply(client, records):
     soup = check_page(client.get("/enterprises/test-dairy?lang=en").get_data(as_text=True),
                       "en")

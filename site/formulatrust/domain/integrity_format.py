@@ -7,21 +7,22 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from formulatrust.domain.trace_format import Problem
+from formulatrust.domain.web_address import is_web_address
 
 SECTIONS = {
     "licences": {"number": "licence", "event": ("granted", "changed", "renewed"), "on": "date",
                  "valid_until": "date", "scope_zh": "text?", "scope_en": "text?",
-                 "source_url": "text?"},
+                 "source_url": "url?"},
     "certifications": {"scheme": "text", "number": "text", "body": "text?",
                        "valid_from": "date", "valid_until": "date"},
     "penalties": {"decision_no": "text", "decided_on": "date", "facts_zh": "text",
                   "facts_en": "text?", "legal_basis": "text", "amount_yuan": "number",
                   "suspended_production": "bool?",
                   "status": ("in_force", "appealed", "corrected", "overturned"),
-                  "publish_until": "date", "source_url": "text?"},
+                  "publish_until": "date", "source_url": "url?"},
     "inspections": {"inspected_on": "date", "scope_zh": "text", "scope_en": "text?",
                     "findings_zh": "text?", "findings_en": "text?", "passed": "bool",
-                    "rectify_by": "date?", "rectified_on": "date?", "source_url": "text?"},
+                    "rectify_by": "date?", "rectified_on": "date?", "source_url": "url?"},
     "standards": {"number": "text", "title_zh": "text", "title_en": "text?",
                   "effective_on": "date", "indicators": "indicators"},
     "ratings": {"grade": ("A", "B", "C", "D"), "assessed_on": "date", "valid_until": "date",
@@ -119,6 +120,13 @@ def _text(value, _kind):
     return value.strip(), None
 
 
+def _url(value, _kind):
+    if not isinstance(value, str) or not is_web_address(value.strip()):
+        return None, ("应为以 http:// 或 https:// 开头的网址",
+                      "must be a web address starting with http:// or https://")
+    return value.strip(), None
+
+
 def _date(value, _kind):
     try:
         return date.fromisoformat(value), None
@@ -162,8 +170,8 @@ def _indicators(value, _kind):
     return value, None
 
 
-CHECKS = {"text": _text, "date": _date, "number": _number, "bool": _bool, "licence": _licence,
-          "choice": _choice, "indicators": _indicators}
+CHECKS = {"text": _text, "url": _url, "date": _date, "number": _number, "bool": _bool,
+          "licence": _licence, "choice": _choice, "indicators": _indicators}
 ORDERED = (("on", "valid_until"), ("valid_from", "valid_until"),
            ("assessed_on", "valid_until"), ("inspected_on", "rectify_by"))
 

@@ -7,7 +7,6 @@ change is saved together with its audit entry. Times are Shanghai wall times.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from formulatrust.domain.booking import BookingError, format_reference, last_four_only
+from formulatrust.domain.web_address import is_web_address
 from formulatrust.enterprises.models import Factory
 from formulatrust.open_days import bookings
 from formulatrust.open_days.models import Booking, OpenDay
@@ -119,7 +119,7 @@ def clean(session: Session, enterprise_id: int, values: dict[str, Any], *,
             cleaned[name] = text
     if "address_zh" in cleaned and not cleaned["address_zh"]:
         problems.append(VisitError("address_zh_missing", "address_zh"))
-    if cleaned.get("map_url") and not re.fullmatch(r"https?://[^\s<>\"']+", cleaned["map_url"]):
+    if cleaned.get("map_url") and not is_web_address(cleaned["map_url"]):
         problems.append(VisitError("map_url", "map_url"))
     if "language" in values:
         cleaned["language"] = values["language"]

@@ -19,6 +19,7 @@ from wtforms.validators import ValidationError
 
 from formulatrust.domain.gs1 import is_cset82
 from formulatrust.domain.labels import FORMATS
+from formulatrust.domain.web_address import is_web_address
 
 MAX_CODES = 2000  # codes per request: labels take ~10 ms each to draw
 MAX_CODES_SHOWN = f"{MAX_CODES:,}"
@@ -49,8 +50,7 @@ def _date(field) -> None:
 
 def _source_url(field) -> None:
     field.data = (field.data or "").strip()
-    if field.data and (not re.fullmatch(r"https?://[^\s<>\"']+", field.data)
-                       or len(field.data) > 500):
+    if field.data and not is_web_address(field.data):
         raise ValidationError(_l("Enter a web address starting with https:// or http://."))
 
 
