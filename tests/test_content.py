@@ -58,6 +58,19 @@ def test_footer_page_in_english_shows_english_text(client):
     assert "Personal Information Protection Law" in html
 
 
+@pytest.mark.parametrize(("lang", "sees", "days"), [
+    ("en", ["first character of each word", "last four digits", "never sees a full name"],
+     "{booking} days after the visit"),
+    ("zh", ["只显示首字", "只显示最后四位", "企业看不到完整的姓名和手机号"],
+     "参观结束 {booking} 天后删除"),
+])
+def test_privacy_notice_says_what_an_enterprise_sees_of_a_booker(app, client, lang, sees, days):
+    html = client.get(f"/privacy?lang={lang}").get_data(as_text=True)
+    for phrase in sees:
+        assert phrase in html
+    assert days.format(booking=app.config["BOOKING_RETENTION_DAYS"]) in html
+
+
 def test_non_compliant_documents_are_not_published(tmp_path):
     folder = tmp_path / "brands"
     folder.mkdir()

@@ -15,7 +15,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from formulatrust.domain.booking import BookingError, format_reference, last_four_only
+from formulatrust.domain.booking import (
+    BookingError,
+    format_reference,
+    last_four_only,
+    mask_name,
+)
 from formulatrust.domain.web_address import is_web_address
 from formulatrust.enterprises.models import Factory
 from formulatrust.open_days import bookings
@@ -257,9 +262,13 @@ def edit_visit(session: Session, visit: OpenDay, values: dict[str, Any],
 
 
 def attendee_table(session: Session, visit_id: int) -> tuple[list[str], list[list[Any]]]:
-    """Return the header and rows of a visit's bookings, phone numbers masked to 4 digits."""
+    """Return the header and rows of a visit's bookings, masked as on the check-in page.
+
+    Names keep their first character per word and phone numbers their last four digits: enough
+    to greet a visitor at the door, never enough to build a contact list.
+    """
     rows = session.scalars(select(Booking).where(Booking.visit_id == visit_id)
                            .order_by(Booking.created_at, Booking.id)).all()
     header = ["reference", "name", "phone", "adults", "children", "status"]
-    return header, [[format_reference(b.reference), b.name, last_four_only(b.phone), b.adults,
-                     b.children, b.status] for b in rows]
+    return header, [[format_reference(b.reference), mask_name(b.name), last_four_only(b.phone),
+                     b.adults, b.children, b.status] for b in rows]
