@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from sqlalchemy.orm import object_session
 from werkzeug.security import generate_password_hash
 
 from formulatrust.publishing import accounts, organisations
@@ -53,13 +54,20 @@ class ActingRunner:
 
 def sign_in_as(client, user: User | None) -> None:
     """Make ``client`` signed in as ``user`` (None: signed out) without the sign-in form."""
+    token = None
+    if user is not None:
+        dbs = object_session(user)
+        token = accounts.start_sign_in(dbs, user, 8 * 3600)
+        dbs.commit()
     with client.session_transaction() as cookie:
-        for key in (accounts.USER_KEY, accounts.VERSION_KEY, accounts.SINCE_KEY):
+        for key in (accounts.USER_KEY, accounts.VERSION_KEY, accounts.SINCE_KEY,
+                    accounts.TOKEN_KEY):
             cookie.pop(key, None)
         if user is not None:
             cookie[accounts.USER_KEY] = user.id
             cookie[accounts.VERSION_KEY] = user.session_version
             cookie[accounts.SINCE_KEY] = time.time()
+            cookie[accounts.TOKEN_KEY] = token
 
 
 def csrf_token(client, path: str = "/sign-in") -> str:

@@ -147,6 +147,29 @@ def test_sign_out_ends_this_session_only(app, client, session):
     assert other.get("/account").status_code == 200
 
 
+def test_a_copied_session_cookie_stops_working_once_its_holder_signs_out(app, client, session):
+    user = make_user(session, "admin")
+    assert sign_in(client, user.email).status_code == 303
+    name = app.config["SESSION_COOKIE_NAME"]
+    copy = app.test_client()
+    copy.set_cookie(name, client.get_cookie(name).value)
+    assert copy.get("/account").status_code == 200  # the copy works while the holder is in
+    response = client.post("/sign-out", data={"csrf_token": csrf_token(client, "/account")})
+    assert response.status_code == 303
+    answer = copy.get("/account")
+    assert answer.status_code == 303 and location(answer).startswith("/sign-in")
+
+
+def test_a_session_cookie_without_a_server_side_sign_in_signs_nobody_in(client, session):
+    user = make_user(session, "admin")
+    with client.session_transaction() as cookie:  # all a cookie could say, but no sign-in row
+        cookie[accounts.USER_KEY] = user.id
+        cookie[accounts.VERSION_KEY] = user.session_version
+        cookie[accounts.SINCE_KEY] = time.time()
+        cookie[accounts.TOKEN_KEY] = "made-up"
+    assert client.get("/account").status_code == 303
+
+
 def test_sign_out_everywhere_ends_every_session(app, client, session):
     user = make_user(session, "admin")
     other = app.test_client()

@@ -121,8 +121,10 @@ def _complete(user: User, next_url: str | None):
         user.failed_logins = 0
         user.locked_until = None
         audit.record(dbs, user, "sign_in", "user", user.id)
+        token = accounts.start_sign_in(
+            dbs, user, current_app.permanent_session_lifetime.total_seconds())
     session.pop(PENDING_KEY, None)
-    accounts.remember(user)
+    accounts.remember(user, token)
     return redirect(accounts.safe_next(next_url) or url_for("account.page"), 303)
 
 
@@ -206,7 +208,9 @@ def _accept_code(user: User, code: str, secret: str | None = None) -> bool:
 @bp.post("/sign-out")
 @login_required
 def sign_out():
-    """Sign this browser out."""
+    """Sign this browser out, here and on the server (a copy of its cookie stops working)."""
+    with db.transaction() as dbs:
+        accounts.end_sign_in(dbs, session.get(accounts.TOKEN_KEY))
     accounts.forget()
     return redirect(url_for("main.home"), 303)
 
@@ -219,6 +223,7 @@ def sign_out_everywhere():
     with db.transaction() as dbs:
         dbs.execute(update(User).where(User.id == user.id)
                     .values(session_version=User.session_version + 1))
+        accounts.end_every_sign_in(dbs, user.id)
         audit.record(dbs, user, "sign_out_everywhere", "user", user.id)
     accounts.forget()
     return redirect(url_for("main.home"), 303)

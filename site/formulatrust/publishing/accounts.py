@@ -1,30 +1,38 @@
 """Who is signed in, and the checks every protected route makes against the rule table.
 
-The session cookie holds the user id, the account's ``session_version`` and the sign-in time.
-A different version (after "sign out everywhere", a disable or a password reset), a disabled
-account or a sign-in older than ``PERMANENT_SESSION_LIFETIME`` signs the browser out.
+The session cookie holds the user id, the account's ``session_version``, the sign-in time and a
+random sign-in token whose hash the database keeps (:class:`SignIn`). Signing out deletes that
+row, so a copied cookie stops working on every node. A different version (after "sign out
+everywhere", a disable or a password reset), a disabled account or a sign-in older than
+``PERMANENT_SESSION_LIFETIME`` signs the browser out too.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from formulatrust.core import db
+from formulatrust.core.clock import utcnow
 from formulatrust.domain import authz
-from formulatrust.publishing.models import User
+from formulatrust.publishing.models import SignIn, User
 
 log = logging.getLogger(__name__)
 
 USER_KEY = "account_user"
 VERSION_KEY = "account_version"
 SINCE_KEY = "account_since"
+TOKEN_KEY = "account_token"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -54,21 +62,60 @@ def _load_user() -> User | None:
     if user is None or not user.active or user.session_version != session.get(VERSION_KEY):
         forget()
         return None
+    if _sign_in_owner(db.session(), session.get(TOKEN_KEY)) != user.id:
+        forget()
+        return None
     return user
 
 
-def remember(user: User) -> None:
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _sign_in_owner(dbs: Session, token: object) -> int | None:
+    if not isinstance(token, str) or not token:
+        return None
+    return dbs.scalar(select(SignIn.user_id).where(SignIn.token_hash == _digest(token)))
+
+
+def start_sign_in(dbs: Session, user: User, lifetime_seconds: float) -> str:
+    """Record a newly signed-in browser of ``user``; return the token its cookie carries.
+
+    The account's sign-ins older than the session lifetime go at the same time: they can no
+    longer be used, and nothing else needs to remember them.
+    """
+    token = secrets.token_urlsafe(32)
+    dbs.execute(delete(SignIn).where(SignIn.user_id == user.id,
+                                     SignIn.started_at < utcnow()
+                                     - timedelta(seconds=lifetime_seconds)))
+    dbs.add(SignIn(user_id=user.id, token_hash=_digest(token)))
+    return token
+
+
+def end_sign_in(dbs: Session, token: object) -> None:
+    """Forget one signed-in browser on the server: its cookie no longer signs anyone in."""
+    if isinstance(token, str) and token:
+        dbs.execute(delete(SignIn).where(SignIn.token_hash == _digest(token)))
+
+
+def end_every_sign_in(dbs: Session, user_id: int) -> None:
+    """Forget every signed-in browser of one account."""
+    dbs.execute(delete(SignIn).where(SignIn.user_id == user_id))
+
+
+def remember(user: User, token: str) -> None:
     """Sign ``user`` in on this browser (the password and any second factor are checked)."""
     session[USER_KEY] = user.id
     session[VERSION_KEY] = user.session_version
     session[SINCE_KEY] = time.time()
+    session[TOKEN_KEY] = token
     session.permanent = True
     g.current_user = user
 
 
 def forget() -> None:
     """Sign this browser out, keeping the rest of the session (such as open-day bookings)."""
-    for key in (USER_KEY, VERSION_KEY, SINCE_KEY):
+    for key in (USER_KEY, VERSION_KEY, SINCE_KEY, TOKEN_KEY):
         session.pop(key, None)
     g.current_user = None
 

@@ -21,7 +21,7 @@ from formulatrust.core import db
 from formulatrust.core.clock import utcnow
 from formulatrust.domain.authz import ENTERPRISE, ROLES
 from formulatrust.enterprises.models import Enterprise
-from formulatrust.publishing import audit, organisations
+from formulatrust.publishing import accounts, audit, organisations
 from formulatrust.publishing.models import User
 from formulatrust.scan.models import ProblemReport
 
@@ -116,6 +116,7 @@ def disable(email: str) -> None:
     with db.transaction() as session:
         user.active = False
         user.session_version += 1
+        accounts.end_every_sign_in(session, user.id)
         audit.record(session, None, "disable", "user", user.id)
     click.echo(f"Disabled account {user.id}.")
 
@@ -131,6 +132,7 @@ def reset(email: str, remove_totp: bool, password_stdin: bool) -> None:
     with db.transaction() as session:
         user.password_hash = generate_password_hash(password)
         user.session_version += 1
+        accounts.end_every_sign_in(session, user.id)
         user.failed_logins = 0
         user.locked_until = None
         user.active = True

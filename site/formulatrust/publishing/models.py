@@ -69,6 +69,19 @@ class User(Base):
     organisation: Mapped[Organisation | None] = relationship()
 
 
+class SignIn(Base):
+    """One signed-in browser, known to the server: signing out deletes it, so a copied session
+    cookie stops working on every node the moment its holder signs out."""
+
+    __tablename__ = "sign_in"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the cookie's
+    started_at: Mapped[datetime] = timestamp_column()
+
+
 class AuditEntry(Base):
     """Who created, changed, published or deleted what, and when. Written once, never changed."""
 
