@@ -95,17 +95,59 @@ def test_empty_fields_are_reported_with_the_form_pattern(client):
     assert "Enter your email address." in summary and "Enter your password." in summary
 
 
-def test_repeated_failures_lock_the_account_for_a_while(client, session):
+def test_wrong_attempts_slow_an_account_down_but_never_lock_it(client, session):
     user = make_user(session, "association")
-    for _ in range(5):
+    for _ in range(6):
         assert sign_in(client, user.email, "wrong password!").status_code == 400
+        session.refresh(user)
+        user.locked_until = None  # as if each attempt came after the wait
+        session.commit()
+    assert sign_in(client, user.email, "wrong password!").status_code == 400
     session.refresh(user)
-    assert accounts.aware(user.locked_until) > utcnow() + timedelta(minutes=14)
-    assert sign_in(client, user.email).status_code == 400  # even the right password
-    assert session.scalars(select(AuditEntry.action)).all() == ["lock"]
+    wait = accounts.aware(user.locked_until) - utcnow()
+    assert timedelta(seconds=25) < wait <= timedelta(seconds=30)  # 7th in a row: capped at 30 s
+    assert sign_in(client, user.email).status_code == 400  # even the right password must wait
     user.locked_until = utcnow() - timedelta(seconds=1)
     session.commit()
-    assert sign_in(client, user.email).status_code == 303
+    assert sign_in(client, user.email).status_code == 303  # never locked out
+
+
+def test_a_stranger_guessing_from_one_address_cannot_lock_the_holder_out(make_app, app_overrides,
+                                                                         session):
+    app = make_app({**app_overrides, "RATELIMIT_ENABLED": True, "SIGN_IN_DELAY_CAP_SECONDS": 1})
+    user = make_user(session, "regulator")
+    stranger = app.test_client()
+    stranger.environ_base.update(REMOTE_ADDR="203.0.113.9", HTTP_REFERER="https://localhost/")
+    statuses = [sign_in(stranger, user.email, f"guess number {n}").status_code
+                for n in range(20)]
+    assert set(statuses) == {400, 429} and statuses[-1] == 429  # the address is held back
+    time.sleep(1.1)  # the account's delay is at most the configured cap
+    holder = app.test_client()
+    holder.environ_base.update(REMOTE_ADDR="198.51.100.4", HTTP_REFERER="https://localhost/")
+    assert sign_in(holder, user.email).status_code == 303
+    assert holder.get("/account").status_code == 200
+
+
+def test_the_holder_is_told_of_wrong_attempts_at_the_next_sign_in(make_app, app_overrides,
+                                                                  session):
+    app = make_app({**app_overrides, "SIGN_IN_DELAY_CAP_SECONDS": 0})
+    user = make_user(session, "regulator")
+    for address in ("203.0.113.9", "203.0.113.9", "192.0.2.77"):
+        stranger = app.test_client()
+        stranger.environ_base.update(REMOTE_ADDR=address, HTTP_REFERER="https://localhost/")
+        assert sign_in(stranger, user.email, "a wrong guess").status_code == 400
+    holder = app.test_client()
+    holder.environ_base["HTTP_REFERER"] = "https://localhost/"
+    response = sign_in(holder, user.email, next_url="/publish")
+    assert response.status_code == 303 and location(response) == "/account"
+    soup = check_page(holder.get("/account?lang=en").get_data(as_text=True), "en")
+    notice = text_of(soup, "[role=alert]")
+    assert "3 wrong passwords or security codes" in notice
+    assert "from 2 different addresses" in notice
+    assert soup.select_one("[role=alert] a[href='/publish']")
+    assert "203.0.113.9" not in holder.get("/account").get_data(as_text=True)
+    again = check_page(holder.get("/account?lang=en").get_data(as_text=True), "en")
+    assert again.select_one("[role=alert]") is None  # told once
 
 
 def test_disabled_accounts_cannot_sign_in_and_are_signed_out(client, session):
@@ -229,8 +271,11 @@ def test_a_regulator_turns_on_totp_and_then_needs_a_code(client, session):
     code = code_at(secret, 1)  # the setup used this step's code: it cannot be reused
     response = client.post("/sign-in/code",
                            data={"csrf_token": token, "code": code, "next": next_url})
-    assert response.status_code == 303 and location(response) == "/admin/reports"
-    assert client.get("/account").status_code == 200
+    # the wrong code above is reported first, with the way on to the page asked for
+    assert response.status_code == 303 and location(response) == "/account"
+    soup = check_page(client.get("/account?lang=en").get_data(as_text=True), "en")
+    assert "1 wrong password or security code" in text_of(soup, "[role=alert]")
+    assert soup.select_one("[role=alert] a[href='/admin/reports']")
 
     sign_in_as(client, None)
     sign_in(client, user.email)

@@ -48,8 +48,9 @@ DEFAULTS: dict[str, Any] = {
     "BOOKING_RETENTION_DAYS": 30,  # bookings are deleted this many days after the visit
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,  # seconds a sign-in lasts, whatever the activity
     "SIGN_IN_RATE_LIMIT": "10/15 minutes",  # sign-in and security-code attempts per client
-    "SIGN_IN_MAX_FAILURES": 5,  # wrong passwords or codes in a row before an account locks
-    "SIGN_IN_LOCKOUT_MINUTES": 15,  # how long a locked account stays locked
+    # After wrong passwords or codes an account waits 1, 2, 4 … seconds, up to this, between
+    # attempts: slowed, never locked out by a stranger.
+    "SIGN_IN_DELAY_CAP_SECONDS": 30,
     "REPORT_RETENTION_DAYS": 180,  # contacts of closed problem reports are deleted after this
     "BULLETIN_ATTACHMENT_MAX_BYTES": 5 * 1024 * 1024,  # largest PDF attached to a bulletin
     "API_RATE_LIMIT": "60/minute",  # push-API requests per token

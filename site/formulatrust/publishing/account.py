@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import secrets
 import time
-from datetime import timedelta
 from functools import cache
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
@@ -20,14 +19,12 @@ from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from formulatrust.core import db
-from formulatrust.core.clock import utcnow
 from formulatrust.core.errors import render_error
 from formulatrust.core.extensions import limiter
 from formulatrust.domain import totp
 from formulatrust.domain.labels import qr_svg
-from formulatrust.publishing import accounts, audit
+from formulatrust.publishing import accounts, audit, sign_in_attempts
 from formulatrust.publishing.accounts import (
-    aware,
     current_user,
     login_required,
     private,
@@ -41,8 +38,10 @@ bp.record_once(lambda state: accounts.init_app(state.app))
 PENDING_KEY = "account_pending"  # (user id, session version, time) between password and code
 PENDING_SECONDS = 300
 SETUP_KEY = "account_totp_setup"  # a nonce the new secret is derived from, never the secret
-SIGN_IN_FAILED = _l("The email address or password is wrong, or the account is locked for a "
-                    "while after too many attempts. Try again, or ask your administrator.")
+NOTICE_KEY = "account_failure_notice"  # (attempts, addresses, next) shown once after sign-in
+SIGN_IN_FAILED = _l("The email address or password is wrong. After wrong attempts an account "
+                    "waits a few seconds longer before the next; try again shortly, or ask your "
+                    "administrator.")
 CODE_FAILED = _l("The code is wrong or has expired. Enter the 6-digit code your authenticator "
                  "app shows now.")
 PENDING_EXPIRED = _l("Your sign-in took too long or was interrupted. Sign in again with your "
@@ -98,34 +97,32 @@ class CodeForm(FlaskForm):
 
 
 def _failed(user: User | None) -> None:
-    """Count a failed attempt on an existing account; lock it after too many."""
+    """Count a wrong attempt on an existing account: it waits a little longer before the next."""
     if user is None:
         return
     config = current_app.config
+    key = sign_in_attempts.address_key(config["SECRET_KEY"], request.remote_addr)
     with db.transaction() as dbs:
-        user.failed_logins += 1
-        if user.failed_logins >= int(config["SIGN_IN_MAX_FAILURES"]):
-            user.failed_logins = 0
-            user.locked_until = utcnow() + timedelta(minutes=int(config["SIGN_IN_LOCKOUT_MINUTES"]))
-            audit.record(dbs, user, "lock", "user", user.id,
-                         {"minutes": int(config["SIGN_IN_LOCKOUT_MINUTES"])})
+        sign_in_attempts.record_failure(dbs, user, key, int(config["SIGN_IN_DELAY_CAP_SECONDS"]))
 
 
 def _locked(user: User | None) -> bool:
-    locked_until = aware(user.locked_until) if user is not None else None
-    return locked_until is not None and locked_until > utcnow()
+    return user is not None and sign_in_attempts.waiting(user)
 
 
 def _complete(user: User, next_url: str | None):
     with db.transaction() as dbs:
-        user.failed_logins = 0
-        user.locked_until = None
+        notice = sign_in_attempts.take_notice(dbs, user)
         audit.record(dbs, user, "sign_in", "user", user.id)
         token = accounts.start_sign_in(
             dbs, user, current_app.permanent_session_lifetime.total_seconds())
     session.pop(PENDING_KEY, None)
     accounts.remember(user, token)
-    return redirect(accounts.safe_next(next_url) or url_for("account.page"), 303)
+    target = accounts.safe_next(next_url)
+    if notice is not None:  # the holder hears of the wrong attempts before going on
+        session[NOTICE_KEY] = [notice.attempts, notice.addresses, target]
+        return redirect(url_for("account.page"), 303)
+    return redirect(target or url_for("account.page"), 303)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -232,9 +229,10 @@ def sign_out_everywhere():
 @bp.get("/account")
 @login_required
 def page():
-    """Show who is signed in, with the sign-out buttons."""
+    """Show who is signed in, with the sign-out buttons (and, once, any wrong attempts since)."""
+    notice = session.pop(NOTICE_KEY, None)
     return private(current_app.make_response(render_template(
-        "account/page.html", user=current_user(),
+        "account/page.html", user=current_user(), notice=notice,
         totp_allowed=accounts.allowed("account.totp"))))
 
 

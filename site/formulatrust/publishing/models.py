@@ -61,7 +61,8 @@ class User(Base):
     totp_last_step: Mapped[int | None] = mapped_column()
     # Stored in the session at sign-in; bumping it signs the user out everywhere.
     session_version: Mapped[int] = mapped_column(default=1)
-    failed_logins: Mapped[int] = mapped_column(default=0)
+    failed_logins: Mapped[int] = mapped_column(default=0)  # wrong attempts in a row
+    # No attempt is checked before this time: a growing delay after wrong ones, never a lockout.
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = timestamp_column()
 
@@ -80,6 +81,19 @@ class SignIn(Base):
                                          index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the cookie's
     started_at: Mapped[datetime] = timestamp_column()
+
+
+class FailedSignIn(Base):
+    """A wrong password or code for an account, kept until its holder next signs in and is told
+    how many there were and from how many addresses (a keyed hash: never the address itself)."""
+
+    __tablename__ = "failed_sign_in"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    address_key: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = timestamp_column()
 
 
 class AuditEntry(Base):
