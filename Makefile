@@ -44,6 +44,7 @@ data: ## Migrate, load demo data if empty, rebuild the search index
 
 setup: install translations data ## Everything `run` needs, without serving
 
+run: export FORMULATRUST_PREFERRED_URL_SCHEME ?= http
 run: setup ## Set up and serve with gunicorn on 127.0.0.1:$(PORT)
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
 	@$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 4 \

@@ -92,6 +92,9 @@ def app_overrides(database_url, tmp_path: Path) -> dict:
         "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
         "RATELIMIT_ENABLED": False,
         "FACTS_CACHE_SECONDS": 0,  # tests change data between requests; caching is tested apart
+        # The test client's own host and scheme, whatever the environment says.
+        "SITE_HOST": "localhost",
+        "PREFERRED_URL_SCHEME": "https",
     }
 
 

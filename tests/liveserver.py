@@ -48,7 +48,9 @@ def gunicorn(env: dict[str, str], workers: int = 2, log: Path | None = None,
                "--workers", str(workers), "--threads", "4", "--no-control-socket",
                "--graceful-timeout", "2", *options, "wsgi:app"]
     output = log.open("wb") if log else subprocess.DEVNULL
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env={**os.environ, **env},
+    served = {"FORMULATRUST_SITE_HOST": f"127.0.0.1:{port}",  # links name this very server
+              "FORMULATRUST_PREFERRED_URL_SCHEME": "http"}
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env={**os.environ, **served, **env},
                                stdout=output, stderr=output)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -44,6 +44,18 @@ def test_the_site_host_and_the_allowed_hosts_are_trusted(make_app, app_overrides
     assert client.get("/healthz", headers={"Host": "localhost"}).status_code == 400
 
 
+def test_absolute_links_name_the_site_host_whichever_host_was_asked(make_app, app_overrides):
+    app = make_app({**app_overrides, "SITE_HOST": "formula.example.org",
+                    "ALLOWED_HOSTS": "www.formula.example.org"})
+    client = app.test_client()
+    asked = {"Host": "www.formula.example.org"}
+    api = client.get("/api/v1/openapi.json", headers=asked).get_json()
+    assert api["servers"] == [{"url": "https://formula.example.org"}]
+    feed = client.get("/results/feed.atom", headers=asked).get_data(as_text=True)
+    assert 'href="https://formula.example.org/results/feed.atom' in feed
+    assert "www.formula.example.org" not in feed
+
+
 def test_strict_transport_security_only_over_https(client):
     secure = client.get("/healthz", base_url="https://localhost")
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")

@@ -16,6 +16,23 @@ class DatabaseIdConverter(IntegerConverter):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+class SiteApp(Flask):
+    """Flask whose absolute URLs (``url_for(…, _external=True)``: API links, feeds, ``Link``
+    headers) start with ``SITE_HOST``, never with whatever ``Host`` a request claimed."""
+
+    def url_for(self, endpoint: str, *, _anchor: str | None = None, _method: str | None = None,
+                _scheme: str | None = None, _external: bool | None = None,
+                **values: Any) -> str:
+        if not _external:
+            return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
+                                   _external=_external, **values)
+        from formulatrust.core.config import site_origin
+
+        path = super().url_for(endpoint, _anchor=_anchor, _method=_method, _external=False,
+                               **values)
+        return site_origin(self.config) + path
+
+
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application: defaults, then the environment, then ``overrides``."""
     from formulatrust.core import (
@@ -34,7 +51,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from formulatrust.core.extensions import csrf, limiter
 
     overrides = dict(overrides or {})
-    app = Flask(
+    app = SiteApp(
         __name__,
         instance_path=overrides.pop("INSTANCE_PATH", None) or config.instance_path(),
         static_folder=str(config.STATIC_DIR),

@@ -305,3 +305,53 @@ def test_enterprise_editors_see_their_enterprise(client, session, world):
     soup = check_page(client.get("/account?lang=zh").get_data(as_text=True), "zh")
     assert soup.find("a", href=f"/enterprises/{enterprise.slug}")
     assert session.scalar(select(User.enterprise_id)) == enterprise.id
+
+
+# --- the security code is required for regulators and administrators -----------------------
+
+@pytest.mark.parametrize(("role", "write_path"), [("regulator", "/publish/results"),
+                                                ("admin", "/publish/enterprises/test-dairy/trace")])
+def test_after_the_grace_period_an_account_without_a_code_can_only_set_one_up(client, session,
+                                                                             role, write_path):
+    user = make_user(session, role, created_at=utcnow() - timedelta(days=8))
+    sign_in_as(client, user)
+    blocked = client.get("/publish")
+    assert blocked.status_code == 303 and location(blocked) == "/account/totp"
+    write = client.post(write_path, data={"csrf_token": csrf_token(client, "/account")})
+    assert write.status_code == 303 and location(write) == "/account/totp"
+    soup = check_page(client.get("/account/totp?lang=en").get_data(as_text=True), "en")
+    assert "until you do, this account can do nothing else" in text_of(soup, "[role=alert]")
+    assert soup.select_one("form input[name=code]")
+    assert client.get("/account").status_code == 200
+
+
+def test_a_new_regulator_is_told_the_date_and_may_work_until_then(client, session):
+    user = make_user(session, "regulator", created_at=utcnow() - timedelta(days=2))
+    sign_in_as(client, user)
+    assert client.get("/publish").status_code == 200
+    deadline = (utcnow() + timedelta(days=5)).strftime("%B")
+    soup = check_page(client.get("/account?lang=en").get_data(as_text=True), "en")
+    note = text_of(soup, "[role=note]")
+    assert "requires a security code" in note and deadline in note
+
+
+def test_other_roles_never_need_a_code(client, session):
+    user = make_user(session, "association", created_at=utcnow() - timedelta(days=400))
+    sign_in_as(client, user)
+    assert client.get("/publish").status_code == 200
+    soup = check_page(client.get("/account?lang=en").get_data(as_text=True), "en")
+    assert soup.select_one("[role=note]") is None
+
+
+def test_a_required_code_cannot_be_turned_off(client, session):
+    secret = totp.new_secret()
+    user = make_user(session, "regulator", totp_secret=secret,
+                     created_at=utcnow() - timedelta(days=30))
+    sign_in_as(client, user)
+    soup = check_page(client.get("/account/totp?lang=en").get_data(as_text=True), "en")
+    assert "cannot be turned off" in soup.get_text() and soup.select_one("main form") is None
+    response = client.post("/account/totp", data={"csrf_token": csrf_token(client, "/account"),
+                                                  "code": code_at(secret)})
+    assert response.status_code == 403
+    session.refresh(user)
+    assert user.totp_secret == secret

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,9 @@ DEFAULTS: dict[str, Any] = {
     # After wrong passwords or codes an account waits 1, 2, 4 … seconds, up to this, between
     # attempts: slowed, never locked out by a stranger.
     "SIGN_IN_DELAY_CAP_SECONDS": 30,
+    # Regulators and administrators must set up a security code within this many days of
+    # their account's creation; after that they can do nothing else until they have.
+    "TOTP_ENROLMENT_GRACE_DAYS": 7,
     "REPORT_RETENTION_DAYS": 180,  # contacts of closed problem reports are deleted after this
     "BULLETIN_ATTACHMENT_MAX_BYTES": 5 * 1024 * 1024,  # largest PDF attached to a bulletin
     "API_RATE_LIMIT": "60/minute",  # push-API requests per token
@@ -101,6 +104,12 @@ def host_name(host: str) -> str:
     if host.startswith("["):
         return host[1:host.index("]")] if "]" in host else host
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def site_origin(config: Mapping[str, Any]) -> str:
+    """The scheme and host every absolute URL the site hands out starts with: ``SITE_HOST``
+    (and ``PREFERRED_URL_SCHEME``), never the ``Host`` a request claimed."""
+    return f"{config['PREFERRED_URL_SCHEME']}://{str(config['SITE_HOST']).strip()}"
 
 
 def trusted_hosts(site_host: str, allowed: str) -> list[str]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 
+from formulatrust.core.config import site_origin
 from formulatrust.open_data import downloads, openapi
 from formulatrust.open_data.fields import DATASETS, TYPES
 from formulatrust.results.query import MAX_DOWNLOAD
@@ -36,5 +37,6 @@ def dictionary():
 def openapi_document():
     """The OpenAPI 3.1 description of every ``/api/v1`` route."""
     return downloads.json_response(openapi.document(
-        request.url_root, downloads.licence_url(),
+        site_origin(current_app.config) + request.script_root + "/",
+        downloads.licence_url(),
         url_for("open_data.dictionary", _external=True)))

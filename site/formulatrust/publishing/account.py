@@ -9,7 +9,16 @@ import secrets
 import time
 from functools import cache
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -21,7 +30,7 @@ from wtforms.validators import DataRequired, Length
 from formulatrust.core import db
 from formulatrust.core.errors import render_error
 from formulatrust.core.extensions import limiter
-from formulatrust.domain import totp
+from formulatrust.domain import second_factor, totp
 from formulatrust.domain.labels import qr_svg
 from formulatrust.publishing import accounts, audit, sign_in_attempts
 from formulatrust.publishing.accounts import (
@@ -233,6 +242,7 @@ def page():
     notice = session.pop(NOTICE_KEY, None)
     return private(current_app.make_response(render_template(
         "account/page.html", user=current_user(), notice=notice,
+        totp_deadline=accounts.enrolment_deadline(),
         totp_allowed=accounts.allowed("account.totp"))))
 
 
@@ -254,6 +264,9 @@ def totp_setup():
     form = CodeForm()
     enabled = bool(user.totp_secret)
     secret = None if enabled else _setup_secret(user)
+    locked_on = enabled and second_factor.required(user.role)  # on for good in this role
+    if request.method == "POST" and locked_on:
+        abort(403)
     if request.method == "POST" and form.validate():
         if _accept_code(user, form.code.data, user.totp_secret if enabled else secret):
             with db.transaction() as dbs:
@@ -270,6 +283,8 @@ def totp_setup():
                                                   "authenticator app"))))
     status = 400 if request.method == "POST" else 200
     body = render_template("account/totp.html", form=form, enabled=enabled, qr=qr,
+                           locked_on=locked_on, deadline=accounts.enrolment_deadline(),
+                           overdue=accounts.enrolment_overdue(),
                            secret_groups=[secret[i:i + 4] for i in range(0, len(secret), 4)]
                            if secret else [])
     return private(current_app.make_response((body, status)))

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from formulatrust.core import db
 from formulatrust.core.clock import utcnow
-from formulatrust.domain import authz
+from formulatrust.domain import authz, second_factor
 from formulatrust.publishing.models import SignIn, User
 
 log = logging.getLogger(__name__)
@@ -143,6 +143,21 @@ def allowed(endpoint: str, owner_enterprise_id: int | None = None) -> bool:
                      user.enterprise_id if user else None)
 
 
+def enrolment_deadline() -> datetime | None:
+    """When the signed-in account must have set up its security code by (None: no need)."""
+    user = current_user()
+    if user is None:
+        return None
+    return second_factor.enrol_by(user.role, bool(user.totp_secret), aware(user.created_at),
+                                  int(current_app.config["TOTP_ENROLMENT_GRACE_DAYS"]))
+
+
+def enrolment_overdue() -> bool:
+    """True when the signed-in account's grace period to set up a security code is over."""
+    deadline = enrolment_deadline()
+    return deadline is not None and utcnow() >= deadline
+
+
 def _could(endpoint: str) -> bool:
     user = current_user()
     return authz.could(user.role if user else None, endpoint,
@@ -164,6 +179,8 @@ def role_required(owner: Callable[..., int | None] | None = None):
             endpoint = request.endpoint or ""
             if not _could(endpoint):
                 return refuse()
+            if enrolment_overdue() and endpoint not in second_factor.WHILE_OVERDUE:
+                return redirect(url_for("account.totp"), 303)
             if owner is not None:
                 if not allowed(endpoint, owner(*args, **kwargs)):
                     return refuse()
@@ -188,6 +205,8 @@ def enforce_rules():
         abort(403)
     if not _could(endpoint):
         return refuse()
+    if enrolment_overdue() and endpoint not in second_factor.WHILE_OVERDUE:
+        return redirect(url_for("account.totp"), 303)
     return None
 
 

@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from formulatrust.core import chrome, db, freshness, signing
+from formulatrust.core.config import site_origin
 from formulatrust.core.demo_banner import demo_data_shown
 from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import current_language, path_as_sent
@@ -285,8 +286,8 @@ def linkset_response(facts: trace.Facts, jsonld: bool = False) -> Response:
 
 
 def absolute(path: str) -> str:
-    """Return ``path`` as an absolute URL on this site."""
-    return request.host_url.rstrip("/") + path
+    """Return ``path`` as an absolute URL on this site (its ``SITE_HOST``, never the request's)."""
+    return site_origin(current_app.config) + request.script_root + path
 
 
 def with_link_header(response: Response, path: str | None) -> Response:
