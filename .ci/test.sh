@@ -14,6 +14,7 @@ install_system_packages() {
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   command -v npm >/dev/null 2>&1 || missing+=(npm)
   command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "Installing Debian packages: ${missing[*]}"
     apt-get update -qq
@@ -28,6 +29,8 @@ command -v npm >/dev/null 2>&1 || fail "npm is missing (axe-core comes from npm)
 command -v java >/dev/null 2>&1 || fail "Java is missing (the Nu Html Checker needs it): install Debian's default-jre-headless"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
   || fail "PostgreSQL is missing: run as root to install Debian's postgresql"
+command -v redis-server >/dev/null 2>&1 \
+  || fail "redis-server is missing (shared rate limits are tested against it): install Debian's redis-server"
 
 make --no-print-directory install-test translations
 npm ci --no-audit --no-fund --silent || fail "npm ci failed (axe-core and the Nu Html Checker)"
