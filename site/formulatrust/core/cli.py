@@ -12,6 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from formulatrust.core import db, demo, migrate
+from formulatrust.core.cli_changes import changes_group
 from formulatrust.core.config import PROJECT_ROOT
 from formulatrust.enterprises.cli import enterprises_group, ratings_group
 from formulatrust.enterprises.models import Enterprise
@@ -32,6 +33,7 @@ from formulatrust.search import rebuild
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(db_group)
+    app.cli.add_command(changes_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(search_group)
     app.cli.add_command(translations_group)
