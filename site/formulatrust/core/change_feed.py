@@ -29,7 +29,7 @@ FACT_TABLES = frozenset({
     "bulletin", "appeal", "recall_revision",
 })
 # The attributes that name what a change is about, kept with it when a record has them.
-KEY_ATTRIBUTES = ("id", "gtin", "lot", "lots", "enterprise_id", "product_id", "batch_id",
+KEY_ATTRIBUTES = ("id", "slug", "gtin", "lot", "lots", "enterprise_id", "product_id", "batch_id",
                   "recall_id", "result_id")
 
 

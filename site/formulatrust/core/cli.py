@@ -18,6 +18,7 @@ from formulatrust.enterprises.cli import enterprises_group, ratings_group
 from formulatrust.enterprises.models import Enterprise
 from formulatrust.learn.cli import content_group
 from formulatrust.open_days.cli import bookings_group, open_days_group
+from formulatrust.pages import search_follower
 from formulatrust.pages.search_documents import all_documents
 from formulatrust.publishing.cli_organisations import organisations_group
 from formulatrust.publishing.cli_tokens import tokens_group
@@ -112,10 +113,12 @@ def search_reindex() -> None:
     and if the build fails, searches keep using the old index.
     """
     library = current_app.extensions["formulatrust.content"]
+    latest = search_follower.newest(db.session())  # changes after this are followed later
     documents = list(all_documents(db.session(), library))
     index_dir = current_app.config["SEARCH_INDEX_DIR"]
     with click.progressbar(documents, label="Indexing") as bar:
         count = rebuild(index_dir, bar)
+    search_follower.mark_applied(index_dir, latest)
     click.echo(f"Indexed {count} documents into {index_dir}.")
 
 
