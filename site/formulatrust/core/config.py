@@ -51,8 +51,10 @@ DEFAULTS: dict[str, Any] = {
     # After wrong passwords or codes an account waits 1, 2, 4 … seconds, up to this, between
     # attempts: slowed, never locked out by a stranger.
     "SIGN_IN_DELAY_CAP_SECONDS": 30,
-    # Workers look at the change feed at most this often (0: before every use of their cache).
-    "CHANGE_POLL_SECONDS": 0,
+    # Workers learn of changes made elsewhere through PostgreSQL's LISTEN/NOTIFY; without it
+    # (SQLite, or while the listening connection is down) they poll the feed this often.
+    "CHANGE_LISTEN": True,
+    "CHANGE_POLL_SECONDS": 1.0,
     "CHANGE_RETENTION_DAYS": 30,  # change-feed rows are deleted after this (`changes purge`)
     # Regulators and administrators must set up a security code within this many days of
     # their account's creation; after that they can do nothing else until they have.

@@ -62,7 +62,8 @@ def init_app(app: Flask) -> None:
 
 
 def dispose(app: Flask) -> None:
-    """Close every pooled connection of ``app``'s engine."""
+    """Stop following the change feed and close every pooled connection of ``app``'s engine."""
+    freshness.stop(app)
     app.extensions[EXTENSION_KEY].kw["bind"].dispose()
 
 

@@ -2,9 +2,10 @@
 
 Each gunicorn worker keeps its own short-lived cache of batch-level facts and rendered pages
 (``FACTS_CACHE_SECONDS``). Every commit that changes a record those pages show has appended rows
-to the ``change`` table in the same transaction (:mod:`formulatrust.core.change_feed`); before
-using its cache a worker asks for the feed's newest id and empties the cache when it moved. The
-feed is in the database, so this holds across processes and nodes alike.
+to the ``change`` table in the same transaction (:mod:`formulatrust.core.change_feed`); a worker
+empties its cache when it learns that the feed moved (its own commits at once, others' through
+PostgreSQL notifications or polling). The feed is in the database, so this holds across
+processes and nodes alike.
 """
 
 from __future__ import annotations
@@ -24,8 +25,17 @@ FACT_TABLES = change_feed.FACT_TABLES
 def init_app(app: Flask, sessions) -> None:
     """Write the feed from ``sessions`` (the app's session factory) and follow it."""
     engine = sessions.kw["bind"]
-    app.extensions[EXTENSION_KEY] = change_feed.Follower(
-        engine, float(app.config["CHANGE_POLL_SECONDS"]))
+    follower = app.extensions[EXTENSION_KEY] = change_feed.Follower(
+        engine, float(app.config["CHANGE_POLL_SECONDS"]), bool(app.config["CHANGE_LISTEN"]))
+
+    @event.listens_for(sessions, "after_commit")
+    def wake_after_commit(session: Session) -> None:
+        if session.info.pop(change_feed.APPENDED, False):
+            follower.wake()
+
+    @event.listens_for(sessions, "after_rollback")
+    def forget_after_rollback(session: Session) -> None:
+        session.info.pop(change_feed.APPENDED, None)
 
     @event.listens_for(sessions, "after_flush")
     def record_flush(session: Session, _context) -> None:
@@ -37,6 +47,13 @@ def init_app(app: Flask, sessions) -> None:
             table = getattr(getattr(state.statement, "table", None), "name", None)
             if table in FACT_TABLES:
                 change_feed.append(state.session, [change_feed.bulk_row(table)])
+
+
+def stop(app: Flask) -> None:
+    """Stop following the feed (the app's connections are being closed)."""
+    follower = app.extensions.get(EXTENSION_KEY)
+    if follower is not None:
+        follower.stop()
 
 
 def facts_changed(app: Flask) -> bool:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from formulatrust.core import db
@@ -13,7 +11,6 @@ from formulatrust.pages import search_follower
 from formulatrust.publishing.bulletins.store import visible_slugs
 from formulatrust.search import SearchError, query_index
 
-log = logging.getLogger(__name__)
 bp = Blueprint("search", __name__, url_prefix="/search")
 MAX_QUERY_LENGTH = 100
 HIT_LINKS = {"enterprise": ("enterprises.detail", "slug"), "brand": ("brands.detail", "slug"),
@@ -27,15 +24,6 @@ def hit_url(hit) -> str:
     return url_for(endpoint, **{parameter: hit.key})
 
 
-def follow_changes() -> None:
-    """Bring this node's index up to the change feed; on failure, search what is there."""
-    try:
-        search_follower.catch_up(db.session(), current_app.config["SEARCH_INDEX_DIR"],
-                                 current_app.extensions.get("formulatrust.content"))
-    except Exception:  # noqa: BLE001 — a stale hit list beats no answer; the log says why
-        log.exception("the search index could not follow the change feed")
-
-
 @bp.get("")
 @limiter.limit(lambda: current_app.config["SEARCH_RATE_LIMIT"])
 def index():
@@ -45,7 +33,7 @@ def index():
     if len(query) > MAX_QUERY_LENGTH:
         error = "too_long"
     elif query:
-        follow_changes()
+        search_follower.follow()
         try:
             hits = query_index(current_app.config["SEARCH_INDEX_DIR"], query)
         except SearchError as exc:

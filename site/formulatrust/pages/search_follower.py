@@ -2,24 +2,29 @@
 here again before the next search on this node.
 
 The id of the last change applied sits beside the index folder (``<index>.feed``); ``search
-reindex`` sets it to the newest id when it starts. Workers that catch up at once do the same
-work twice, harmlessly: adding a document replaces it.
+reindex`` sets it to the newest id when it starts. A node that was down catches up at its first
+search; one that was down longer than the feed keeps its rows rebuilds its index instead.
+Workers that catch up at once do the same work twice, harmlessly: adding a document replaces it.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from formulatrust.core import db
 from formulatrust.core.change_feed import Change
-from formulatrust.enterprises.models import Enterprise
+from formulatrust.enterprises.models import Brand, Enterprise
 from formulatrust.pages.search_documents import (
     all_documents,
+    brand_document,
+    brand_showcase_text,
     bulletin_document,
     enterprise_document,
     recall_document,
@@ -30,7 +35,7 @@ from formulatrust.results.models import Recall, SamplingResult
 from formulatrust.search import Document, add_to_index, rebuild, remove_from_index
 
 log = logging.getLogger(__name__)
-FOLLOWED = ("recall", "sampling_result", "failed_item", "enterprise", "bulletin")
+Entry = tuple[tuple[str, str], Document | None]  # an index key and its document (None: remove)
 
 
 def applied_file(index_dir: str | Path) -> Path:
@@ -56,6 +61,16 @@ def newest(session: Session) -> int:
     return int(session.scalar(select(func.max(Change.id))) or 0)
 
 
+def follow() -> None:
+    """Bring this node's index up to the change feed before a search; on failure, search what
+    is there (a stale hit list beats no answer; the log says why)."""
+    try:
+        catch_up(db.session(), current_app.config["SEARCH_INDEX_DIR"],
+                 current_app.extensions.get("formulatrust.content"))
+    except Exception:  # noqa: BLE001
+        log.exception("the search index could not follow the change feed")
+
+
 def catch_up(session: Session, index_dir: str | Path, library=None) -> int:
     """Apply the feed's changes since the index's last one; return how many were applied."""
     done, latest = applied(index_dir), newest(session)
@@ -65,11 +80,11 @@ def catch_up(session: Session, index_dir: str | Path, library=None) -> int:
         return 0
     rows = session.execute(select(Change.kind, Change.action, Change.keys)
                            .where(Change.id > done, Change.id <= latest,
-                                  Change.kind.in_(FOLLOWED))).all()
-    if any(action == "bulk" for _kind, action, _keys in rows):
+                                  Change.kind.in_(HANDLERS))).all()
+    if _rows_purged(session, done) or any(action == "bulk" for _kind, action, _keys in rows):
         rebuild(index_dir, all_documents(session, library))
     else:
-        documents, removed = _collect(session, rows)
+        documents, removed = _collect(session, rows, library)
         if documents:
             add_to_index(index_dir, documents)
         for kind, key in removed:
@@ -78,44 +93,85 @@ def catch_up(session: Session, index_dir: str | Path, library=None) -> int:
     return len(rows)
 
 
-def _collect(session: Session, rows) -> tuple[list[Document], set[tuple[str, str]]]:
+def _rows_purged(session: Session, done: int) -> bool:
+    """Tell whether rows after ``done`` were already deleted (a node down for too long)."""
+    oldest = session.scalar(select(func.min(Change.id)))
+    return oldest is not None and oldest > done + 1
+
+
+def _collect(session: Session, rows, library) -> tuple[list[Document], set[tuple[str, str]]]:
     documents: dict[tuple[str, str], Document] = {}
     removed: set[tuple[str, str]] = set()
     for kind, _action, keys in rows:
-        found = _document(session, kind, keys)
-        if found is None:
-            continue
-        key, document = found
-        if document is None:
-            removed.add(key)
-        else:
-            documents[key] = document
+        for key, document in HANDLERS[kind](session, keys, library):
+            if document is None:
+                removed.add(key)
+            else:
+                documents[key] = document
     return list(documents.values()), removed - set(documents)
 
 
-def _document(session: Session, kind: str,
-              keys: dict) -> tuple[tuple[str, str], Document | None] | None:
-    """The index entry a change touches: its key and its new document (None: remove it)."""
-    if kind == "failed_item":
-        kind, keys = "sampling_result", {"id": keys.get("result_id")}
-    handlers: dict[str, tuple[type, str, Callable]] = {
-        "recall": (Recall, "recall", recall_document),
-        "sampling_result": (SamplingResult, "result", result_document),
-        "enterprise": (Enterprise, "enterprise", enterprise_document),
-        "bulletin": (Bulletin, "bulletin", bulletin_document),
-    }
-    model, index_kind, make = handlers[kind]
-    record = session.get(model, keys.get("id")) if keys.get("id") is not None else None
-    if kind == "bulletin":
-        slug = record.slug if record is not None else keys.get("slug")
-        if slug is None:
-            return None
-        shown = record is not None and record.status == "published"
-        return (index_kind, slug), make(record) if shown else None
-    if kind == "enterprise":
-        slug = record.slug if record is not None else keys.get("slug")
-        return ((index_kind, slug), make(record) if record is not None else None) if slug \
-            else None
-    if keys.get("id") is None:
-        return None
-    return (index_kind, str(keys["id"])), make(record) if record is not None else None
+def _by_id(session: Session, model: type, keys: dict):
+    return session.get(model, keys["id"]) if keys.get("id") is not None else None
+
+
+def _recall(session: Session, keys: dict, _library) -> Iterator[Entry]:
+    if keys.get("id") is not None:
+        recall = _by_id(session, Recall, keys)
+        yield ("recall", str(keys["id"])), recall_document(recall) if recall else None
+
+
+def _result(session: Session, keys: dict, _library) -> Iterator[Entry]:
+    if keys.get("id") is not None:
+        result = _by_id(session, SamplingResult, keys)
+        yield ("result", str(keys["id"])), result_document(result) if result else None
+
+
+def _failed_item(session: Session, keys: dict, library) -> Iterator[Entry]:
+    return _result(session, {"id": keys.get("result_id")}, library)
+
+
+def _enterprise(session: Session, keys: dict, library) -> Iterator[Entry]:
+    """The enterprise, and its brands (whose entries name it)."""
+    enterprise = _by_id(session, Enterprise, keys)
+    slug = enterprise.slug if enterprise is not None else keys.get("slug")
+    if slug:
+        yield ("enterprise", slug), enterprise_document(enterprise) if enterprise else None
+    for brand in enterprise.brands if enterprise is not None else ():
+        yield _brand_entry(session, brand, library)
+
+
+def _brand(session: Session, keys: dict, library) -> Iterator[Entry]:
+    brand = _by_id(session, Brand, keys)
+    if brand is not None:
+        yield _brand_entry(session, brand, library)
+    elif keys.get("slug"):
+        yield ("brand", keys["slug"]), None
+
+
+def _of_brand(session: Session, keys: dict, library) -> Iterator[Entry]:
+    """A product or a showcase changed: its brand's entry lists it."""
+    brand = session.get(Brand, keys["brand_id"]) if keys.get("brand_id") is not None else None
+    if brand is not None:
+        yield _brand_entry(session, brand, library)
+
+
+def _brand_entry(session: Session, brand: Brand, library) -> Entry:
+    return ("brand", brand.slug), brand_document(brand, brand_showcase_text(session, brand,
+                                                                              library))
+
+
+def _bulletin(session: Session, keys: dict, _library) -> Iterator[Entry]:
+    bulletin = _by_id(session, Bulletin, keys)
+    slug = bulletin.slug if bulletin is not None else keys.get("slug")
+    if slug:
+        shown = bulletin is not None and bulletin.status == "published"
+        yield ("bulletin", slug), bulletin_document(bulletin) if shown else None
+
+
+# What each kind of change does to the index.
+HANDLERS: dict[str, Callable[[Session, dict, object], Iterator[Entry]]] = {
+    "recall": _recall, "sampling_result": _result, "failed_item": _failed_item,
+    "enterprise": _enterprise, "brand": _brand, "product": _of_brand, "showcase": _of_brand,
+    "bulletin": _bulletin,
+}

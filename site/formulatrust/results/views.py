@@ -18,6 +18,7 @@ from formulatrust.enterprises.models import Reply
 from formulatrust.open_data import downloads
 from formulatrust.open_data.downloads import clean_args, filter_message, json_response
 from formulatrust.open_data.fields import RESULTS
+from formulatrust.pages import search_follower
 from formulatrust.results.models import SamplingResult
 from formulatrust.results.query import FilterError, Filters, Page, download, facets, page_of
 from formulatrust.results.store import differences
@@ -50,6 +51,7 @@ def read_filters() -> tuple[Filters, list[int] | None]:
     if not filters.q:
         return filters, None
     try:
+        search_follower.follow()
         keys = matching_keys(current_app.config["SEARCH_INDEX_DIR"], filters.q, "result")
     except SearchError:
         return filters, []
