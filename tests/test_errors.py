@@ -6,8 +6,11 @@ import re
 
 import pytest
 from flask import abort
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from formulatrust.app import DatabaseIdConverter
+from formulatrust.core import db
 
 from .pagecheck import check_page
 
@@ -108,3 +111,18 @@ def test_pages_answer_503_with_retry_after_while_the_database_is_away(make_app, 
         assert "Temporarily unavailable" in text and "暂时无法访问" in text
     api = client.get("/api/v1/results")
     assert api.status_code == 503 and api.get_json()["error"]["status"] == 503
+
+
+class SessionFailingToClose(Session):
+    def close(self) -> None:
+        super().close()
+        raise OperationalError("ROLLBACK", {}, ConnectionError("server closed the connection"))
+
+
+def test_a_session_failing_to_close_never_replaces_the_finished_page(app, client, world, caplog):
+    app.extensions[db.EXTENSION_KEY].class_ = SessionFailingToClose
+    response = client.get("/enterprises/test-dairy?lang=en")
+    assert response.status_code == 200
+    assert check_page(response.get_data(as_text=True), "en").h1.get_text(strip=True) == (
+        "Test Dairy Co., Ltd.")
+    assert "closing a database session failed" in caplog.text

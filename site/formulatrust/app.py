@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from flask.typing import ResponseReturnValue
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -18,7 +19,13 @@ class DatabaseIdConverter(IntegerConverter):
 
 class SiteApp(Flask):
     """Flask whose absolute URLs (``url_for(…, _external=True)``: API links, feeds, ``Link``
-    headers) start with ``SITE_HOST``, never with whatever ``Host`` a request claimed."""
+    headers) start with ``SITE_HOST``, never with whatever ``Host`` a request claimed, and whose
+    reads survive one dropped database connection."""
+
+    def dispatch_request(self) -> ResponseReturnValue:
+        from formulatrust.core import db
+
+        return db.read_again_if_dropped(super().dispatch_request)
 
     def url_for(self, endpoint: str, *, _anchor: str | None = None, _method: str | None = None,
                 _scheme: str | None = None, _external: bool | None = None,

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from formulatrust.core import freshness
 
 EXTENSION_KEY = "formulatrust.db"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def make_engine(url: str) -> Engine:
@@ -89,6 +91,32 @@ def transaction() -> Iterator[Session]:
     except BaseException:
         db.rollback()
         raise
+
+
+def read_again_if_dropped(view: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
+    """Call ``view``; if the database connection of a safe request dropped under it, call it
+    once more on a fresh connection. A write is never repeated: it may already have happened.
+    Only building the response is repeated: not the ``before_request`` hooks, nor a stream."""
+    if request.method not in SAFE_METHODS:
+        return view()
+    try:
+        return view()
+    except DBAPIError as error:
+        if not error.connection_invalidated:  # SQLAlchemy's mark of a disconnect
+            raise
+    current_app.logger.warning("database connection dropped during %s %s; reading once more",
+                               request.method, request.path)
+    _forget_failed_attempt()
+    return view()
+
+
+def _forget_failed_attempt() -> None:
+    # Callbacks the failed attempt queued would run twice (a can's query counted twice).
+    g.pop("after_response", None)
+    # SQLAlchemy has already discarded the dropped connection (and every pooled one as old), so
+    # after the rollback the session's next statement checks out a fresh one.
+    if "db_session" in g:
+        g.db_session.rollback()
 
 
 def _close_session(_exc: BaseException | None) -> None:
