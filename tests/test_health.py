@@ -13,4 +13,5 @@ def test_healthz_is_503_when_the_database_is_unreachable(tmp_path, make_app, app
     overrides = {**app_overrides, "DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/db.sqlite3"}
     response = make_app(overrides).test_client().get("/healthz")
     assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
     assert response.get_json()["database"] == "unreachable"

@@ -21,6 +21,7 @@ def demo_data_shown() -> bool:
         try:
             found = db.session().scalar(select(Enterprise.id).where(Enterprise.is_demo).limit(1))
         except SQLAlchemyError:
+            db.session().rollback()  # leave the request a usable session (or its own retry)
             return state["shown"]
         state.update(checked=time.monotonic(), shown=found is not None)
     return state["shown"]

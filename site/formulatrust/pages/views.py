@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from formulatrust.core import chrome, db
 from formulatrust.core.demo_banner import demo_data_shown
+from formulatrust.core.errors import RETRY_AFTER_SECONDS
 from formulatrust.core.i18n import current_language
 from formulatrust.publishing.bulletins.store import latest as latest_bulletins
 from formulatrust.publishing.bulletins.views import headline
@@ -59,5 +60,7 @@ def healthz():
         db.session().execute(text("SELECT 1"))
     except SQLAlchemyError:
         current_app.logger.exception("Health check: database unreachable")
-        return jsonify(status="error", database="unreachable"), 503
+        answer = jsonify(status="error", database="unreachable")
+        answer.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return answer, 503
     return jsonify(status="ok", database="ok")
