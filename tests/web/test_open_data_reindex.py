@@ -25,6 +25,7 @@ def test_reindex_builds_the_index_from_the_database_with_a_progress_bar(app, cli
     assert result.exit_code == 0, result.output
     assert "Indexing" in result.output and "Indexed" in result.output
     assert "Riverside Milk Co., Ltd." in hits(client, "河畔")
+    assert Path(app.config["SEARCH_INDEX_DIR"]).is_symlink()  # to the generation just built
 
 
 def test_rebuild_still_works_but_only_reindex_is_listed(runner, client, world):

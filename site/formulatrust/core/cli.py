@@ -109,8 +109,9 @@ def search_group() -> None:
 def search_reindex() -> None:
     """Rebuild this node's search index from the database.
 
-    The new index is written into a folder of its own and swapped in when complete: until then,
-    and if the build fails, searches keep using the old index.
+    The new index is written into a folder of its own and the index link is switched to it
+    with one rename when complete: until then, and if the build fails, searches keep using the
+    old index.
     """
     library = current_app.extensions["formulatrust.content"]
     latest = search_follower.newest(db.session())  # changes after this are followed later

@@ -1,10 +1,12 @@
 """Full-text search behind a small adapter; views never see the engine.
 
-The index lives on disk in ``SEARCH_INDEX_DIR``. Each node builds its own index from the
-database (``flask --app wsgi search rebuild``) into a new folder and swaps it in; imports and
-edits then update it in place. Two engines sit behind the same functions: tantivy (the
-default, fast) and Whoosh (pure Python). A folder records which engine wrote it, so readers
-always open it with the right one; ``SEARCH_ENGINE`` only chooses the engine of the next build.
+The index lives on disk at ``SEARCH_INDEX_DIR``: a link to a generation folder beside it
+(``search-index.g<ns>``). Each node builds its own index from the database (``flask --app wsgi
+search reindex``) into a new generation and switches the link with one rename, so a reader
+always finds a complete index; imports and edits then update the current generation in place.
+Two engines sit behind the same functions: tantivy (the default, fast) and Whoosh (pure
+Python). A folder records which engine wrote it, so readers always open it with the right one;
+``SEARCH_ENGINE`` only chooses the engine of the next build.
 
 Writers in every process and thread take one file lock beside the folder, so there is one
 writer at a time across gunicorn workers. Readers are opened once per process and reused; a
@@ -16,6 +18,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import re
 import shutil
 import threading
 import time
@@ -41,6 +44,7 @@ MAX_OFFSET = 100_000  # pages further than this come back empty (engines allocat
 LOCK_TIMEOUT = 600.0  # seconds a writer waits for another (a full rebuild) to finish
 ENGINE_FILE = "ENGINE"
 GENERATION_FILE = "GENERATION"
+OPEN_ATTEMPTS = 3  # tries to open a reader while rebuilds keep swapping the index
 
 
 class SearchError(ValueError):
@@ -171,7 +175,10 @@ def _valid(documents: Iterable[Document]) -> Iterator[Document]:
 
 def rebuild(index_dir: str | Path, documents: Iterable[Document],
             engine: str | None = None) -> int:
-    """Build a fresh index from ``documents`` beside the old one, then swap it in."""
+    """Build a fresh index from ``documents`` beside the old one, then swap it in.
+
+    The previous generation is kept (readers may still have it open); older ones are removed.
+    """
     target = Path(index_dir)
     name = engine or configured_engine()
     with _write_lock(target):
@@ -202,22 +209,61 @@ def remove_from_index(index_dir: str | Path, kind: str, key: str) -> None:
             _bump(target)
 
 
-def _build(target: Path, name: str, documents: Iterable[Document]) -> int:
-    """Write a complete index into a sibling folder and rename it into place."""
-    module = engine_module(name)
-    building = target.with_name(target.name + ".building")
-    shutil.rmtree(building, ignore_errors=True)
-    building.mkdir(parents=True)
-    count = module.build(building, _valid(documents))
-    (building / ENGINE_FILE).write_text(name + "\n", encoding="ascii")
-    _bump(building)
-    retired = target.with_name(target.name + ".old")
-    shutil.rmtree(retired, ignore_errors=True)
-    if target.exists():
-        target.rename(retired)
-    building.rename(target)
-    shutil.rmtree(retired, ignore_errors=True)
+def _build(index: Path, name: str, documents: Iterable[Document]) -> int:
+    """Write a complete index into a new generation folder, then point the index path at it."""
+    generation = _unused_generation(index)
+    generation.mkdir(parents=True)
+    try:
+        count = engine_module(name).build(generation, _valid(documents))
+        (generation / ENGINE_FILE).write_text(name + "\n", encoding="ascii")
+        _bump(generation)
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
+    previous = _point_at(index, generation)
+    _remove_stale_generations(index, keep={generation.name, previous})
     return count
+
+
+def _unused_generation(index: Path) -> Path:
+    while True:
+        candidate = index.with_name(f"{index.name}.g{time.time_ns()}")
+        if not os.path.lexists(candidate):
+            return candidate
+
+
+def _point_at(index: Path, generation: Path) -> str | None:
+    """Switch the index path to ``generation`` with one rename; return the name it had before.
+
+    A folder left at the index path by earlier versions is first moved aside, as a generation
+    of its own: the only moment without an index, once per installation.
+    """
+    link = index.with_name(index.name + ".swap")
+    link.unlink(missing_ok=True)
+    link.symlink_to(generation.name)  # relative, so the instance folder can move
+    previous = _link_target(index)
+    if previous is None and index.is_dir():
+        aside = _unused_generation(index)
+        index.rename(aside)
+        previous = aside.name
+    os.replace(link, index)
+    return previous
+
+
+def _link_target(index: Path) -> str | None:
+    try:
+        return Path(os.readlink(index)).name
+    except OSError:  # missing, or a folder from before the link
+        return None
+
+
+def _remove_stale_generations(index: Path, keep: set[str | None]) -> None:
+    """Remove the folders beside the index that are not in ``keep``: older generations,
+    half-built ones, and the ``.building`` and ``.old`` folders of earlier versions."""
+    stale = re.compile(re.escape(index.name) + r"\.(g\d+|building|old)")
+    for path in index.parent.iterdir():
+        if stale.fullmatch(path.name) and path.name not in keep and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _bump(folder: Path) -> None:
@@ -329,47 +375,79 @@ def _read(folder: Path, action):
 
 
 class _Readers:
-    """One reader per index folder and process, reused and reopened when the folder changes."""
+    """One reader per index and process, reused and reopened when the index changes."""
 
     _lock = threading.Lock()
     _open: dict[Path, tuple[tuple, object]] = {}
     _pid = os.getpid()
 
     @classmethod
-    def get(cls, folder: Path):
+    def get(cls, index: Path):
         with cls._lock:
             if cls._pid != os.getpid():  # a forked worker opens its own readers
                 cls._open, cls._pid = {}, os.getpid()
-            cached = cls._open.get(folder)
-            try:
-                version = _version(folder)
-            except OSError:
-                # Missing: never built, or between the two renames of a swap.
+            cached = cls._open.get(index)
+            opened = _open_current(index, cached)
+            if opened is None:  # never built, or a broken folder: keep serving what was open
                 return cached[1] if cached else None
-            if cached and cached[0] == version:
-                return cached[1]
-            name = index_engine(folder)
-            if name is None:
-                return cached[1] if cached else None
-            try:
-                reader = engine_module(name).Reader(folder)
-            except Exception:  # a swap or a broken folder: keep serving what was open
-                logger.exception("cannot open the search index in %s", folder)
-                return cached[1] if cached else None
-            cls._open[folder] = (version, reader)
-            if cached:
-                cached[1].close()
-            return reader
+            if opened is not cached:
+                cls._open[index] = opened
+                if cached:
+                    cached[1].close()
+            return opened[1]
 
     @classmethod
-    def forget(cls, folder: Path) -> None:
+    def forget(cls, index: Path) -> None:
         with cls._lock:
-            cached = cls._open.pop(folder, None)
+            cached = cls._open.pop(index, None)
         if cached:
             cached[1].close()
 
 
+def _current_generation(index: Path) -> Path:
+    """Return the folder the index path points at (the path itself for an earlier layout).
+
+    Readers open this folder rather than the path, so a swap while they open it, or while they
+    are open, never mixes the files of two generations.
+    """
+    try:
+        return index.parent / os.readlink(index)
+    except OSError:
+        return index
+
+
+def _open_current(index: Path, cached: tuple[tuple, object] | None):
+    """Open the generation the index points at; when a rebuild swaps another one in
+    meanwhile (and may remove the first), open that one instead."""
+    for _ in range(OPEN_ATTEMPTS):
+        generation = _current_generation(index)
+        opened = _open_reader(generation, cached)
+        if opened is not None or _current_generation(index) == generation:
+            return opened
+    return None
+
+
+def _open_reader(generation: Path, cached: tuple[tuple, object] | None):
+    """Return ``cached`` when ``generation`` is what it read, else a new (version, reader);
+    None when there is no index there or it cannot be opened."""
+    try:
+        version = _version(generation)
+    except OSError:
+        return None
+    if cached and cached[0] == version:
+        return cached
+    name = index_engine(generation)
+    if name is None:
+        return None
+    try:
+        return version, engine_module(name).Reader(generation)
+    except Exception:
+        logger.exception("cannot open the search index in %s", generation)
+        return None
+
+
 def _version(folder: Path) -> tuple:
-    """Return what changes whenever the index at ``folder`` is rebuilt or written."""
+    """Return what changes whenever the index at ``folder`` is rebuilt or written (each
+    generation has its own generation file, so a swap changes it too)."""
     state = os.stat(folder / GENERATION_FILE)
     return (state.st_dev, state.st_ino, state.st_mtime_ns)

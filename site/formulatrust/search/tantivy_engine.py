@@ -43,11 +43,16 @@ def build(folder: Path, documents: Iterable[Document]) -> int:
     index = tantivy.Index(schema(), path=str(folder))
     writer = index.writer(BUILD_HEAP, 1)
     count = 0
-    for document in documents:
-        writer.add_document(_document(document))
-        count += 1
-    writer.commit()
-    writer.wait_merging_threads()
+    try:
+        for document in documents:
+            writer.add_document(_document(document))
+            count += 1
+        writer.commit()
+    except BaseException:
+        writer.rollback()  # and stop writing, so that the caller can remove the folder
+        raise
+    finally:
+        writer.wait_merging_threads()
     return count
 
 
