@@ -24,7 +24,7 @@ from urllib.parse import quote, urlsplit
 
 from sqlalchemy import func, select
 
-from bench import load, serials
+from bench import load, propagation, serials
 from bench import search as search_bench
 from formulatrust import create_app
 from formulatrust.core import db, demo
@@ -67,6 +67,7 @@ class Settings:
     search_records: int
     search_rounds: int
     search_whoosh_records: int
+    propagation_rounds: int
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -81,7 +82,9 @@ class Settings:
                    search_rounds=max(1, int(env.get("BENCH_SEARCH_ROUNDS",
                                                     search_bench.ROUNDS))),
                    search_whoosh_records=int(env.get("BENCH_SEARCH_WHOOSH_RECORDS",
-                                                     search_bench.WHOOSH_RECORDS)))
+                                                     search_bench.WHOOSH_RECORDS)),
+                   propagation_rounds=int(env.get("BENCH_PROPAGATION_ROUNDS",
+                                                  propagation.ROUNDS)))
 
 
 def main() -> int:
@@ -94,6 +97,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="formulatrust-bench-") as tmp:
         folder = Path(tmp)
         pages = bench_http(settings, folder)
+        spread = None
+        if settings.propagation_rounds > 0:
+            print("\nPropagation: a recall published on node A, seen on node B", flush=True)
+            spread = propagation.run(folder / "propagation", settings.propagation_rounds)
         if settings.serials > SMALL_SERIALS:
             print(f"\nSerial lookups: {SMALL_SERIALS:,} vs {settings.serials:,} rows "
                   "(separate SQLite file)", flush=True)
@@ -109,12 +116,16 @@ def main() -> int:
     else:
         print("\nSearch index skipped (BENCH_SEARCH_RECORDS=0)")
         search = None
-    goals = judge(pages["results"], serial) + (search["goals"] if search else [])
+    goals = judge(pages["results"], serial) + (search["goals"] if search else []) + (
+        propagation.goals(spread) if spread else [])
     print()
     print_http(pages["results"])
     if serial:
         print()
         print_serials(serial)
+    if spread:
+        print()
+        propagation.print_result(spread)
     print()
     print_goals(goals)
     report = {"started": started.isoformat(timespec="seconds"),
@@ -123,7 +134,7 @@ def main() -> int:
                           "platform": platform.platform()},
               "settings": settings.__dict__, "database": pages["database"],
               "http": pages["results"], "query_history": pages["query_history"],
-              "serials": serial, "search": search, "goals": goals}
+              "serials": serial, "search": search, "propagation": spread, "goals": goals}
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nWrote {RESULTS.relative_to(PROJECT_ROOT)}")
