@@ -57,7 +57,8 @@ def sign_in_as(client, user: User | None) -> None:
     token = None
     if user is not None:
         dbs = object_session(user)
-        token = accounts.start_sign_in(dbs, user, 8 * 3600)
+        lifetime = client.application.permanent_session_lifetime.total_seconds()
+        token = accounts.start_sign_in(dbs, user, int(lifetime))
         dbs.commit()
     with client.session_transaction() as cookie:
         for key in (accounts.USER_KEY, accounts.VERSION_KEY, accounts.SINCE_KEY,

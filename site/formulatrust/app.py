@@ -9,6 +9,9 @@ from flask.typing import ResponseReturnValue
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from formulatrust.core import db
+from formulatrust.core.config import site_origin
+
 
 class DatabaseIdConverter(IntegerConverter):
     """``<int:…>`` in every route: numbers beyond a database id are 404, not an overflow."""
@@ -23,8 +26,6 @@ class SiteApp(Flask):
     reads survive one dropped database connection."""
 
     def dispatch_request(self) -> ResponseReturnValue:
-        from formulatrust.core import db
-
         return db.read_again_if_dropped(super().dispatch_request)
 
     def url_for(self, endpoint: str, *, _anchor: str | None = None, _method: str | None = None,
@@ -33,8 +34,6 @@ class SiteApp(Flask):
         if not _external:
             return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
                                    _external=_external, **values)
-        from formulatrust.core.config import site_origin
-
         path = super().url_for(endpoint, _anchor=_anchor, _method=_method, _external=False,
                                **values)
         return site_origin(self.config) + path

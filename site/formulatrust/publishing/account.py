@@ -115,10 +115,6 @@ def _failed(user: User | None) -> None:
         sign_in_attempts.record_failure(dbs, user, key, int(config["SIGN_IN_DELAY_CAP_SECONDS"]))
 
 
-def _locked(user: User | None) -> bool:
-    return user is not None and sign_in_attempts.waiting(user)
-
-
 def _complete(user: User, next_url: str | None):
     with db.transaction() as dbs:
         notice = sign_in_attempts.take_notice(dbs, user)
@@ -146,13 +142,13 @@ def sign_in():
         user = db.session().scalar(select(User).where(User.email == email))
         password_ok = check_password_hash(user.password_hash if user else _dummy_hash(),
                                           form.password.data)
-        if user is not None and user.active and password_ok and not _locked(user):
+        if user is not None and user.active and password_ok and not sign_in_attempts.waiting(user):
             if user.totp_secret:
                 session[PENDING_KEY] = [user.id, user.session_version, time.time()]
                 return redirect(url_for("account.sign_in_code",
                                         next=accounts.safe_next(form.next.data)), 303)
             return _complete(user, form.next.data)
-        if user is not None and user.active and not _locked(user):
+        if user is not None and user.active and not sign_in_attempts.waiting(user):
             _failed(user)
         failed = True
     if failed:
@@ -186,9 +182,9 @@ def sign_in_code():
     form = CodeForm() if request.method == "POST" else CodeForm(
         next=accounts.safe_next(request.args.get("next")))
     if request.method == "POST" and form.validate():
-        if not _locked(user) and _accept_code(user, form.code.data):
+        if not sign_in_attempts.waiting(user) and _accept_code(user, form.code.data):
             return _complete(user, form.next.data)
-        if not _locked(user):
+        if not sign_in_attempts.waiting(user):
             _failed(user)
         form.code.errors = [*form.code.errors, CODE_FAILED]
     status = 400 if request.method == "POST" else 200
