@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 from formulatrust.core import db
@@ -15,11 +14,13 @@ from .waiting import eventually
 
 
 def test_values_are_reused_until_they_expire():
-    cache, made = TTLCache(seconds=0.2), []
+    now = [0.0]
+    cache, made = TTLCache(seconds=30, clock=lambda: now[0]), []
     make = lambda: made.append(1) or len(made)  # noqa: E731
     assert cache.get_or_make("k", make) == 1
+    now[0] = 29.9
     assert cache.get_or_make("k", make) == 1
-    time.sleep(0.25)
+    now[0] = 30.0
     assert cache.get_or_make("k", make) == 2
 
 
@@ -109,3 +110,13 @@ def test_a_refused_value_is_made_again(make_app):
     make = lambda: made.append(1) or len(made)  # noqa: E731
     assert cache.get_or_make("k", make, keep=lambda value: False) == 1
     assert cache.get_or_make("k", make, keep=lambda value: False) == 2
+
+
+def test_expired_entries_do_not_stay_in_memory():
+    now = [0.0]
+    cache = TTLCache(seconds=30, clock=lambda: now[0])
+    for lot in ("A1", "B2", "C3"):
+        cache.get_or_make(lot, lambda: "facts")
+    now[0] = 31.0  # all three have expired
+    cache.get_or_make("D4", lambda: "facts")
+    assert len(cache) == 1

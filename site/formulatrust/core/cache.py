@@ -12,10 +12,12 @@ T = TypeVar("T")
 
 
 class TTLCache:
-    """Least-recently-used entries that expire ``seconds`` after they were made."""
+    """Least-recently-used entries that expire ``seconds`` after they were made; expired ones
+    are dropped as soon as they are met, and from the least-used end whenever one is added."""
 
-    def __init__(self, seconds: float, size: int = 4096) -> None:
-        self.seconds, self.size = seconds, size
+    def __init__(self, seconds: float, size: int = 4096,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds, self.size, self.clock = seconds, size, clock
         self._entries: OrderedDict[Hashable, tuple[float, object]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -28,20 +30,31 @@ class TTLCache:
         """
         if self.seconds <= 0:
             return make()
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             entry = self._entries.get(key)
             if entry and now - entry[0] < self.seconds:
                 self._entries.move_to_end(key)
                 return entry[1]  # type: ignore[return-value]
+            if entry:
+                del self._entries[key]
         value = make()
         if value is not None and (keep is None or keep(value)):
             with self._lock:
                 self._entries[key] = (now, value)
                 self._entries.move_to_end(key)
-                while len(self._entries) > self.size:
-                    self._entries.popitem(last=False)
+                self._evict(now)
         return value
+
+    def _evict(self, now: float) -> None:
+        """Drop expired entries from the least-used end, then any beyond ``size``."""
+        while self._entries:
+            made, _value = next(iter(self._entries.values()))
+            if now - made < self.seconds:
+                break
+            self._entries.popitem(last=False)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
 
     def __len__(self) -> int:
         """Return how many entries are kept."""
