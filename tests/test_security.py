@@ -31,8 +31,21 @@ def test_pages_have_no_inline_scripts_or_styles(client, world):
 
 
 def test_an_unknown_host_is_refused_and_loopback_hosts_work_locally(client):
-    assert client.get("/healthz", headers={"Host": "evil.example"}).status_code == 400
+    refused = client.get("/healthz", headers={"Host": "evil.example"})
+    assert refused.status_code == 400
+    assert "本站不使用这个主机名" in refused.get_data(as_text=True)
+    assert "does not answer to that host name" in refused.get_data(as_text=True)
     assert client.get("/healthz", headers={"Host": "127.0.0.1:9000"}).status_code == 200
+    assert client.get("/healthz", headers={"Host": "[::1]:8000"}).status_code == 200
+    assert client.get("/healthz", headers={"Host": "[::2]:8000"}).status_code == 400
+
+
+def test_an_ipv6_site_host_is_trusted_with_or_without_its_port(make_app, app_overrides):
+    client = make_app({**app_overrides, "SITE_HOST": "[2001:db8::1]:443"}).test_client()
+    assert client.get("/healthz", headers={"Host": "[2001:db8::1]"}).status_code == 200
+    assert client.get("/healthz", headers={"Host": "[2001:db8::1]:443"}).status_code == 200
+    assert client.get("/healthz", headers={"Host": "[2001:db8::2]:443"}).status_code == 400
+    assert client.get("/healthz", headers={"Host": "127.0.0.1:8000"}).status_code == 400
 
 
 def test_the_site_host_and_the_allowed_hosts_are_trusted(make_app, app_overrides):

@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import Flask
 
+from formulatrust.domain import host_header
+
 # The checkout: site/formulatrust/core/config.py is three folders below it.
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 STATIC_DIR = PROJECT_ROOT / "static"
@@ -96,19 +98,17 @@ def load(app: Flask, overrides: dict[str, Any]) -> None:
     app.config.setdefault("SEARCH_INDEX_DIR", str(instance / "search-index"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / SECRET_KEY_FILE)
-    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["SITE_HOST"],
+    # Checked by core.security (werkzeug's TRUSTED_HOSTS cannot name an IPv6 address).
+    app.config["SITE_HOST_NAMES"] = trusted_hosts(app.config["SITE_HOST"],
                                                 str(app.config.get("ALLOWED_HOSTS") or ""))
 
 
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def host_name(host: str) -> str:
-    """Return ``host`` without its port (``[::1]:8000`` → ``::1``)."""
-    host = host.strip().lower()
-    if host.startswith("["):
-        return host[1:host.index("]")] if "]" in host else host
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    """Return a configured ``host`` without its port (``[::1]:8000`` → ``::1``)."""
+    return host_header.host_name(host) or host.strip().lower()
 
 
 def site_origin(config: Mapping[str, Any]) -> str:

@@ -1,10 +1,14 @@
-"""Security headers set once for every response, with a per-request CSP nonce."""
+"""The host check that comes first, and security headers set once for every response, with a
+per-request CSP nonce."""
 
 from __future__ import annotations
 
 import secrets
 
 from flask import Flask, Response, current_app, g, request
+from werkzeug.exceptions import SecurityError
+
+from formulatrust.domain import host_header
 
 CSP = (
     "default-src 'self'; "
@@ -43,7 +47,15 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def refuse_an_untrusted_host() -> None:
+    """Answer 400 to a request naming a host this site does not serve (checked first)."""
+    name = host_header.host_name(request.host)
+    if name is None or name not in current_app.config["SITE_HOST_NAMES"]:
+        raise SecurityError("untrusted host")
+
+
 def init_app(app: Flask) -> None:
-    """Register the header hook and expose the nonce to templates."""
+    """Check the host before anything else, add the headers, expose the nonce to templates."""
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_an_untrusted_host)
     app.after_request(add_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
