@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -170,3 +171,24 @@ def test_a_script_address_refuses_the_file_and_a_formula_downloads_as_text(runne
     cells = [cell for row in rows[1:] for cell in row]
     assert "'=HYPERLINK(\"https://evil.example\",\"click\")" in cells
     assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+
+
+def test_a_script_hidden_after_a_web_address_refuses_the_file(runner, session, tmp_path):
+    hidden = tmp_path / "hidden.csv"
+    hidden.write_text("抽样编号,标称生产企业名称,食品名称,公告号,公告日期,来源网址\n"
+                      "S-1,示例乳业,示例奶粉,2026年第1号,2026-06-01,"
+                      "https://example.org/a ; javascript:alert(1)\n", encoding="utf-8")
+    refused = runner.invoke(args=["results", "import", str(hidden)])
+    assert refused.exit_code != 0 and "row 2, column 来源网址" in refused.output
+    assert "javascript:alert(1)" in refused.output
+    assert count(session) == 0
+
+
+def test_a_notice_and_its_reprints_are_separate_links(runner, session, client):
+    assert runner.invoke(args=["results", "import", str(SAMPLE)]).exit_code == 0
+    result = session.scalars(select(SamplingResult).where(
+        SamplingResult.source_url.contains(" ; "))).first()
+    page = client.get(f"/results/{result.id}?lang=en").get_data(as_text=True)
+    assert 'href="http://food.ocn.com.cn/info/201511/shipin1206121292.html"' in page
+    assert 'href="https://www.yybnet.net/news/china/201511/659551.html"' in page
+    assert " ; " not in "".join(re.findall(r'href="([^"]*)"', page))

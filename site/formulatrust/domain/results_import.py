@@ -38,6 +38,7 @@ from formulatrust.domain.results_layouts import (
     split_combined,
     to_date,
 )
+from formulatrust.domain.web_address import first_non_web_address
 
 __all__ = [
     "FailedItemRecord",
@@ -257,12 +258,13 @@ class _TableParser:
         self.check_duplicate(record)
 
     def check_source(self, record: ResultRecord) -> None:
-        """A source address must be a web address (http or https), never a script."""
-        url = record.source_url
-        if url and not url.lower().startswith(("http://", "https://")):
+        """Every source address (several are separated by ";") must be a web address (http or
+        https), never a script."""
+        bad = first_non_web_address(record.source_url or "")
+        if bad is not None:
             self.problem(record.row, "source_url",
-                         f"来源网址“{shown(url)}”不是以 http:// 或 https:// 开头的网址",
-                         f"the source “{shown(url)}” is not a web address starting with "
+                         f"来源网址“{shown(bad)}”不是以 http:// 或 https:// 开头的网址",
+                         f"the source “{shown(bad)}” is not a web address starting with "
                          "http:// or https://")
 
     def check_announced(self, row: int, text: str, raw: object) -> date | None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from formulatrust.core.clock import utcnow
 from formulatrust.core.models import Base, timestamp_column
+from formulatrust.domain.web_address import is_web_address, web_addresses
 
 if TYPE_CHECKING:
     from formulatrust.enterprises.models import Enterprise, Product
@@ -102,7 +103,7 @@ class SamplingResult(Base):
     task_source: Mapped[str] = mapped_column(String(300), default="")
     lab: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")
-    source_url: Mapped[str] = mapped_column(String(500), default="")
+    source_url: Mapped[str] = mapped_column(String(500), default="")  # "a ; b" for several
     compliant: Mapped[bool] = mapped_column(index=True)
     overturned_on: Mapped[date | None]  # the day an appeal overturned a non-compliant finding
     shelf_life: Mapped[str] = mapped_column(String(60), default="")
@@ -119,6 +120,11 @@ class SamplingResult(Base):
     failed_items: Mapped[list[FailedItem]] = relationship(
         back_populates="result", order_by="FailedItem.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def source_urls(self) -> list[str]:
+        """The announcement and its reprints, each a web address that can be linked."""
+        return [url for url in web_addresses(self.source_url or "") if is_web_address(url)]
 
 
 class FailedItem(Base):
