@@ -341,11 +341,14 @@ def matching_keys(index_dir: str | Path, text: str, kind: str) -> list[str]:
 
 
 def query_index(index_dir: str | Path, text: str, limit: int = 20,
-                kind: str | None = None) -> list[Hit]:
-    """Return the best matches for ``text``; every term must match in some field."""
+                kind: str | None = None, offset: int = 0) -> list[Hit]:
+    """Return the best matches for ``text`` from ``offset`` on; every term must match in
+    some field."""
     query = parse(text, kind)
     hits = []
-    for stored in _read(Path(index_dir), lambda reader: reader.top(query, max(1, limit))) or []:
+    start = min(max(0, offset), MAX_OFFSET)
+    found = _read(Path(index_dir), lambda reader: reader.top(query, start + max(1, limit)))
+    for stored in (found or [])[start:]:
         terms = set(query.terms)
         found = ""
         for name in ("body", "title_zh", "title_en"):
