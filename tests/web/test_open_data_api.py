@@ -10,7 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from formulatrust.results.models import Recall
+from formulatrust.results.models import Recall, SamplingResult
 
 from . import open_data_world
 
@@ -97,6 +97,7 @@ def real_answers(client, world) -> dict[str, object]:
     return {
         "/api/v1/results": client.get("/api/v1/results?compliant=no"),
         "/api/v1/results/{result_id}": client.get(f"/api/v1/results/{result_id}"),
+        "/api/v1/results/counts": client.get("/api/v1/results/counts?field=failed_item"),
         "/api/v1/recalls": client.get("/api/v1/recalls"),
         "/api/v1/recalls/{recall_id}": client.get(f"/api/v1/recalls/{recall_id}"),
         "/api/v1/enterprises": client.get("/api/v1/enterprises"),
@@ -129,6 +130,7 @@ def test_real_answers_match_their_documented_schemas(client, spec, api_world):
     ("/api/v1/results/999999", "/api/v1/results/{result_id}", 404),
     ("/api/v1/recalls/999999", "/api/v1/recalls/{recall_id}", 404),
     ("/api/v1/results?year=soon", "/api/v1/results", 400),
+    ("/api/v1/results/counts?field=colour", "/api/v1/results/counts", 400),
     ("/api/v1/recalls?page=zero", "/api/v1/recalls", 400),
     ("/api/v1/enterprises?grade=E", "/api/v1/enterprises", 400),
 ])
@@ -175,3 +177,19 @@ def test_results_api_links_every_page_and_each_result_by_id(client, open_world):
     one = body["results"][0]
     assert client.get(f"/api/v1/results/{one['id']}").get_json() == one
     assert client.get("/api/v1/results/abc").status_code == 404
+
+
+def test_a_client_holding_the_same_answer_gets_304_until_the_data_change(client, session,
+                                                                        open_world):
+    first = client.get("/api/v1/results")
+    tag = first.headers["ETag"]
+    again = client.get("/api/v1/results", headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.get_data() == b""
+    assert again.headers["Access-Control-Allow-Origin"] == "*"
+    session.add(SamplingResult(sample_no="ETAG1", product_name="测试婴儿配方乳粉",
+                               enterprise_name="测试乳业有限公司", announced_on=date(2026, 6, 1),
+                               compliant=True))
+    session.commit()
+    changed = client.get("/api/v1/results", headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != tag
+    assert "ETAG1" in changed.get_data(as_text=True)

@@ -32,7 +32,8 @@ FILTER_LABELS = {"q": _l("Search"), "year": _l("Year"), "compliant": _l("Result"
                  "enterprise": _l("Enterprise"), "category": _l("Category"),
                  "item": _l("Failed item"), "province": _l("Province"),
                  "lab": _l("Laboratory"), "sort": _l("Sort by"), "page": _l("Page"),
-                 "grade": _l("Grade"), "district": _l("District")}
+                 "grade": _l("Grade"), "district": _l("District"),
+                 "field": _l("Counted field"), "limit": _l("Number of values")}
 
 
 def csv_response(header: Sequence[str], rows: Iterable[Sequence[object]],
@@ -55,9 +56,14 @@ def licence_url() -> str:
 
 
 def open_response(response: Response) -> Response:
-    """Let any site read the answer (CORS) and point at the data licence."""
+    """Let any site read the answer (CORS), point at the data licence, and answer a client
+    that already holds this very answer with 304 (``ETag``/``If-None-Match``)."""
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Link"] = f'<{licence_url()}>; rel="license"'
+    if (request.method in ("GET", "HEAD") and response.status_code == 200
+            and not response.is_streamed):
+        response.add_etag()
+        response = response.make_conditional(request)
     return response
 
 

@@ -134,15 +134,32 @@ def _errors(*codes: int) -> dict:
         "application/json": {"schema": _ref("Error")}}} for code in codes}
 
 
+NOT_MODIFIED = {"description": "The answer has not changed since the one whose ETag the "
+                               "request sent in If-None-Match; no body."}
+
+
 def _get(summary: str, operation: str, parameters: list, ok: dict, *errors: int) -> dict:
+    ok = {**ok, "headers": {**ok.get("headers", {}), "ETag": {
+        "description": "Identifies this answer; send it back in If-None-Match.",
+        "schema": {"type": "string"}}}}
     return {"get": {"summary": summary, "operationId": operation, "parameters": parameters,
-                    "responses": {"200": ok, **_errors(*errors)}}}
+                    "responses": {"200": ok, "304": NOT_MODIFIED, **_errors(*errors)}}}
 
 
 PATHS: dict[str, dict] = {
     "/api/v1/results": _get(
         "Sampling results, filtered like /results, 100 a page", "listResults",
         [*RESULT_FILTERS, PAGE, LANG], _ok("One page of results.", _ref("ResultsPage")), 400),
+    "/api/v1/results/counts": _get(
+        "How many of the filtered results have each value of a field, most first",
+        "countResults",
+        [{**_query("field", "The field counted.", {"type": "string", "enum": [
+            "year", "compliant", "enterprise", "category", "failed_item", "province",
+            "lab"]}), "required": True},
+         _query("limit", "At most this many values (default 100).",
+                {"type": "integer", "minimum": 1, "maximum": 1000}),
+         *[f for f in RESULT_FILTERS if f["name"] != "sort"], LANG],
+        _ok("The counts.", _ref("Counts")), 400),
     "/api/v1/results/{result_id}": _get(
         "One sampling result by its stable id", "getResult",
         [_id("result_id", "The result's id."), LANG], _ok("The result.", _ref("Result")),
@@ -187,6 +204,18 @@ def components() -> dict:
                   "properties": {name: link for name in ("self", "first", "last", "prev",
                                                          "next")}},
         "Licence": {**link, "description": "The data licence."},
+        "Counts": {"type": "object", "required": ["field", "total", "counts", "licence"],
+                   "properties": {
+                       "field": {"type": "string", "description": "The field counted."},
+                       "total": {"type": "integer",
+                                 "description": "Results matching the filters."},
+                       "counts": {"type": "array", "items": {
+                           "type": "object", "required": ["value", "count"], "properties": {
+                               "value": {"type": ["string", "integer"], "description":
+                                         "A value of the field (a year is a number; "
+                                         "compliance is yes or no)."},
+                               "count": {"type": "integer", "minimum": 1}}}},
+                       "licence": _ref("Licence")}},
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {
             "type": "object", "required": ["status", "message", "messages"], "properties": {
                 "status": {"type": "integer"},

@@ -115,7 +115,7 @@ def page_of(session: Session, filters: Filters, matching_ids: list[int] | None,
             size: int = PAGE_SIZE) -> Page:
     """Return the requested page, by date or by relevance (the order of ``matching_ids``)."""
     where = conditions(filters, matching_ids)
-    total = session.scalar(select(func.count(SamplingResult.id)).where(*where)) or 0
+    total = count_matching(session, filters, matching_ids)
     pages = max(1, -(-total // size))
     page = min(filters.page, pages)
     query = select(SamplingResult).where(*where).options(
@@ -133,25 +133,39 @@ def page_of(session: Session, filters: Filters, matching_ids: list[int] | None,
     return Page(results=results, total=total, page=page, pages=pages)
 
 
+def count_matching(session: Session, filters: Filters, matching_ids: list[int] | None) -> int:
+    """How many results the filters (and full-text matches) keep."""
+    where = conditions(filters, matching_ids)
+    return session.scalar(select(func.count(SamplingResult.id)).where(*where)) or 0
+
+
+COUNTED = ("year", "compliant", "enterprise", "category", "item", "province", "lab")
+
+
 def facets(session: Session, filters: Filters, matching_ids: list[int] | None,
            limit: int = 25) -> dict[str, list[tuple[object, int]]]:
     """Count the filtered results by year, compliance, enterprise, stage, item, province, lab."""
+    return {name: count_by(session, filters, matching_ids, name, limit) for name in COUNTED}
+
+
+def count_by(session: Session, filters: Filters, matching_ids: list[int] | None, name: str,
+             limit: int = 25) -> list[tuple[object, int]]:
+    """Count the filtered results per value of ``name`` (one of ``COUNTED``), most first (the
+    newest first for years); each failed item of a result counts once."""
     where = conditions(filters, matching_ids)
+    if name == "item":
+        count = func.count(FailedItem.id)
+        return [tuple(row) for row in session.execute(
+            select(FailedItem.item, count).join(SamplingResult).where(*where)
+            .group_by(FailedItem.item).order_by(count.desc(), FailedItem.item).limit(limit))]
     year = extract("year", SamplingResult.announced_on)
-    columns = {"year": year, "compliant": SamplingResult.compliant, **TEXT_FILTERS}
-    counted = {}
-    for name, column in columns.items():
-        count = func.count(SamplingResult.id)
-        order = column.desc() if name == "year" else count.desc()
-        present = [column.is_not(None)] + ([column != ""] if name in TEXT_FILTERS else [])
-        counted[name] = list(session.execute(
-            select(column, count).where(*where, *present)
-            .group_by(column).order_by(order, column).limit(limit)))
-    count = func.count(FailedItem.id)
-    counted["item"] = list(session.execute(
-        select(FailedItem.item, count).join(SamplingResult).where(*where)
-        .group_by(FailedItem.item).order_by(count.desc(), FailedItem.item).limit(limit)))
-    return counted
+    column = {"year": year, "compliant": SamplingResult.compliant, **TEXT_FILTERS}[name]
+    count = func.count(SamplingResult.id)
+    order = column.desc() if name == "year" else count.desc()
+    present = [column.is_not(None)] + ([column != ""] if name in TEXT_FILTERS else [])
+    return [tuple(row) for row in session.execute(
+        select(column, count).where(*where, *present)
+        .group_by(column).order_by(order, column).limit(limit))]
 
 
 def download(session: Session, filters: Filters,

@@ -20,7 +20,16 @@ from formulatrust.open_data.downloads import clean_args, filter_message, json_re
 from formulatrust.open_data.fields import RESULTS
 from formulatrust.pages import search_follower
 from formulatrust.results.models import SamplingResult
-from formulatrust.results.query import FilterError, Filters, Page, download, facets, page_of
+from formulatrust.results.query import (
+    FilterError,
+    Filters,
+    Page,
+    count_by,
+    count_matching,
+    download,
+    facets,
+    page_of,
+)
 from formulatrust.results.store import differences
 from formulatrust.scan.models import Batch
 from formulatrust.search import SearchError, matching_keys
@@ -186,6 +195,44 @@ def page_links(endpoint: str, page: int, pages: int, args) -> dict[str, str]:
     if page < pages:
         links["next"] = link(page + 1)
     return links
+
+
+# The counts endpoint's field names (openFDA-like) and the filters they count by.
+COUNT_FIELDS = {"year": "year", "compliant": "compliant", "enterprise": "enterprise",
+                "category": "category", "failed_item": "item", "province": "province",
+                "lab": "lab"}
+MAX_COUNT_VALUES = 1000
+
+
+@api.get("/results/counts")
+def api_result_counts():
+    """How many of the filtered results have each value of one field, most first."""
+    name = request.args.get("field") or ""
+    if name not in COUNT_FIELDS:
+        raise FilterError("field", "choice")
+    limit = _count_limit(request.args.get("limit"))
+    filters, ids = read_filters()
+    session = db.session()
+    counted = count_by(session, filters, ids, COUNT_FIELDS[name], limit)
+    return json_response({
+        "field": name, "total": count_matching(session, filters, ids),
+        "counts": [{"value": _count_value(value), "count": count} for value, count in counted],
+        "licence": downloads.licence_url()})
+
+
+def _count_limit(text: str | None) -> int:
+    if not text:
+        return 100
+    if not text.isdecimal() or not 1 <= int(text) <= MAX_COUNT_VALUES:
+        raise FilterError("limit", "number")
+    return int(text)
+
+
+def _count_value(value: object) -> object:
+    """Years as numbers, compliance as the filter's own yes/no, names as they are."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return int(value) if isinstance(value, float | int) else value
 
 
 @api.get("/results/<int:result_id>")
