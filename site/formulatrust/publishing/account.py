@@ -238,7 +238,7 @@ def page():
     notice = session.pop(NOTICE_KEY, None)
     return private(current_app.make_response(render_template(
         "account/page.html", user=current_user(), notice=notice,
-        totp_deadline=accounts.enrolment_deadline(),
+        totp_deadline=accounts.enrolment_deadline(), totp_overdue=accounts.enrolment_overdue(),
         totp_allowed=accounts.allowed("account.totp"))))
 
 
