@@ -101,7 +101,7 @@ class CodeForm(FlaskForm):
                        validators=[DataRequired(_l("Enter the 6-digit code from your "
                                                    "authenticator app."))],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                  "spellcheck": "false"})
+                                  "spellcheck": "false", "class": "code-input"})
     next = HiddenField()
 
 
