@@ -234,10 +234,14 @@ def sign_out_everywhere():
 @bp.get("/account")
 @login_required
 def page():
-    """Show who is signed in, with the sign-out buttons (and, once, any wrong attempts since)."""
+    """Show who is signed in and on which browsers, with the sign-out buttons (and, once, any
+    wrong attempts since)."""
     notice = session.pop(NOTICE_KEY, None)
+    user = current_user()
+    browsers = accounts.signed_in_browsers(
+        db.session(), user, current_app.permanent_session_lifetime.total_seconds())
     return private(current_app.make_response(render_template(
-        "account/page.html", user=current_user(), notice=notice,
+        "account/page.html", user=user, notice=notice, browsers=browsers,
         totp_deadline=accounts.enrolment_deadline(), totp_overdue=accounts.enrolment_overdue(),
         totp_allowed=accounts.allowed("account.totp"))))
 
