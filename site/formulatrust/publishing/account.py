@@ -101,7 +101,7 @@ class CodeForm(FlaskForm):
                        validators=[DataRequired(_l("Enter the 6-digit code from your "
                                                    "authenticator app."))],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                  "spellcheck": "false"})
+                                  "spellcheck": "false", "class": "code-input"})
     next = HiddenField()
 
 
@@ -234,11 +234,15 @@ def sign_out_everywhere():
 @bp.get("/account")
 @login_required
 def page():
-    """Show who is signed in, with the sign-out buttons (and, once, any wrong attempts since)."""
+    """Show who is signed in and on which browsers, with the sign-out buttons (and, once, any
+    wrong attempts since)."""
     notice = session.pop(NOTICE_KEY, None)
+    user = current_user()
+    browsers = accounts.signed_in_browsers(
+        db.session(), user, current_app.permanent_session_lifetime.total_seconds())
     return private(current_app.make_response(render_template(
-        "account/page.html", user=current_user(), notice=notice,
-        totp_deadline=accounts.enrolment_deadline(),
+        "account/page.html", user=user, notice=notice, browsers=browsers,
+        totp_deadline=accounts.enrolment_deadline(), totp_overdue=accounts.enrolment_overdue(),
         totp_allowed=accounts.allowed("account.totp"))))
 
 

@@ -103,6 +103,19 @@ def end_every_sign_in(dbs: Session, user_id: int) -> None:
     dbs.execute(delete(SignIn).where(SignIn.user_id == user_id))
 
 
+def signed_in_browsers(dbs: Session, user: User,
+                       lifetime_seconds: float) -> list[tuple[datetime, bool]]:
+    """When each browser still signed in to ``user`` signed in, newest first, and whether it is
+    the one asking."""
+    own = session.get(TOKEN_KEY)
+    own_hash = _digest(own) if isinstance(own, str) and own else None
+    rows = dbs.execute(select(SignIn.started_at, SignIn.token_hash)
+                       .where(SignIn.user_id == user.id,
+                              SignIn.started_at >= utcnow() - timedelta(seconds=lifetime_seconds))
+                       .order_by(SignIn.started_at.desc(), SignIn.id.desc())).all()
+    return [(aware(started), token_hash == own_hash) for started, token_hash in rows]
+
+
 def remember(user: User, token: str) -> None:
     """Sign ``user`` in on this browser (the password and any second factor are checked)."""
     session[USER_KEY] = user.id
