@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from formulatrust.enterprises.models import Certification, Inspection, Licence, Penalty
-from formulatrust.open_data import dumps
+from formulatrust.open_data import dumps, heavy
 from formulatrust.open_data.fields import DATASETS
 from formulatrust.results.models import Recall, SamplingResult
 
@@ -200,3 +200,15 @@ def test_the_manifest_gives_absolute_addresses(client, built):
     assert manifest["licence"].endswith("/data-licence")
     for key in ("size", "rows", "sha256", "built_at", "change_id"):
         assert key in names["ratings.jsonl.gz"]
+
+
+def test_sending_a_file_takes_a_heavy_slot_and_frees_it(app, client, built):
+    taken = [heavy.try_slot(app) for _ in range(app.config["HEAVY_REQUESTS"])]
+    try:
+        busy = got(client, "/data/results.csv.gz", headers={"Accept-Language": "en"})
+        assert busy.status_code == 503 and int(busy.headers["Retry-After"]) > 0
+    finally:
+        for slot in taken:
+            slot.release()
+    answers = [got(client, "/data/results.csv.gz").status_code for _ in range(4)]
+    assert answers == [200] * 4

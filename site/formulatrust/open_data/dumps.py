@@ -243,7 +243,7 @@ def refresh(app: Flask) -> None:
                 if locked:
                     session = db.session()
                     wanted = stale(session, read_manifest(where))
-                    build(session, where, wanted)
+                    build(session, where, wanted, progress=heavy.Pace())
     except Exception:  # noqa: BLE001  (a failed build leaves the previous files serving)
         log.exception("the data files could not be rebuilt")
     finally:

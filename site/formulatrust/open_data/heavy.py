@@ -96,10 +96,32 @@ def holding(slot: Slot, first: str, body: Callable[[], Iterator[str]]) -> Iterat
         try:
             yield first
             with context:
-                yield from body()
+                pace = Pace()
+                for chunk in body():
+                    yield chunk
+                    pace()
         finally:
             slot.release()
     return run()
+
+
+class Pace:
+    """Make heavy work pause as long as it has worked (every ``EVERY_SECONDS`` or so).
+
+    Python runs one thread of a process at a time; a download or build that never pauses
+    would leave a page view in the same worker waiting its turn over and over.
+    """
+
+    EVERY_SECONDS = 0.02
+
+    def __init__(self) -> None:
+        self._since = time.perf_counter()
+
+    def __call__(self, _done: int = 0) -> None:
+        worked = time.perf_counter() - self._since
+        if worked >= self.EVERY_SECONDS:
+            time.sleep(worked)
+            self._since = time.perf_counter()
 
 
 def is_download() -> bool:

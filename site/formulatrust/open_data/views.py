@@ -20,7 +20,7 @@ from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
 from formulatrust.core.config import site_origin
 from formulatrust.core.errors import render_error
-from formulatrust.open_data import downloads, dumps, openapi
+from formulatrust.open_data import downloads, dumps, heavy, openapi
 from formulatrust.open_data.fields import DATASETS, TYPES
 from formulatrust.results.query import MAX_DOWNLOAD
 
@@ -95,13 +95,22 @@ def data_file(name: str) -> Response:
             wanted.range_for_length(entry["size"]) is None:
         # Werkzeug would say so too, after opening the file (and leaving it to the collector).
         raise RequestedRangeNotSatisfiable(length=entry["size"])
+    # Sending a file holds a thread as long as the client takes to read it: a heavy request.
+    slot = heavy.take_slot()
     try:
         response = send_file(path, mimetype="application/gzip", as_attachment=True,
                              download_name=name, conditional=True, etag=entry["sha256"],
                              last_modified=datetime.fromisoformat(entry["built_at"]),
                              max_age=FILES_MAX_AGE)
     except FileNotFoundError:  # replaced twice since the manifest was read: ask again
+        slot.release()
         return preparing()
+    except BaseException:
+        slot.release()
+        raise
+    # A passed-through file is handed to the server bare, and its close would not free the slot.
+    response.direct_passthrough = False
+    response.call_on_close(slot.release)
     return downloads.open_response(response)
 
 
