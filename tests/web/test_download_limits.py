@@ -47,6 +47,17 @@ def test_one_client_past_its_download_budget_is_refused_but_not_another(limited)
     assert [other.get(path).status_code for path in DOWNLOADS[3:]] == [200, 200, 200]
 
 
+def test_behind_a_trusted_proxy_the_budget_is_the_forwarded_clients(make_app, app_overrides,
+                                                                     open_world):
+    app = make_app({**app_overrides, "RATELIMIT_ENABLED": True, "PROXY_COUNT": 1,
+                    "DOWNLOAD_RATE_LIMIT": "1/hour"})
+    first, second = client_at(app, "10.0.0.2"), client_at(app, "10.0.0.2")  # the proxy
+    first.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.9"
+    second.environ_base["HTTP_X_FORWARDED_FOR"] = "198.51.100.4"
+    assert [first.get("/ratings.csv").status_code for _ in range(2)] == [200, 429]
+    assert second.get("/ratings.csv").status_code == 200
+
+
 def test_every_filtered_download_waits_when_the_workers_heavy_slots_are_taken(app, client,
                                                                               open_world):
     size = app.config["HEAVY_REQUESTS"]

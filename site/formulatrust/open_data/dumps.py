@@ -141,13 +141,15 @@ def write_source(where: Path, source: Source, session: Session, change_id: int,
 
 
 def build(session: Session, where: Path, slugs: Iterable[str] | None = None,
-          progress: Progress | None = None, after_source: Progress | None = None) -> dict:
+          progress: Progress | None = None, after_source: Progress | None = None,
+          checked: int = 0) -> dict:
     """Build the files of ``slugs`` (every dataset when None); keep the others, moving their
-    change ids forward. The caller holds the build lock. Return the new manifest."""
+    change ids forward to ``checked`` (the feed id up to which ``slugs`` names every dataset
+    that changed). The caller holds the build lock. Return the new manifest."""
     where.mkdir(parents=True, exist_ok=True)
     wanted = set(slugs) if slugs is not None else {source.slug for source in SOURCES}
     old = read_manifest(where)
-    kept, newest = entries(old), newest_change(session)
+    kept = entries(old)
     files: list[dict[str, Any]] = []
     for source in SOURCES:
         current = [kept[file_name(source.slug, fmt)] for fmt in FORMATS
@@ -155,7 +157,7 @@ def build(session: Session, where: Path, slugs: Iterable[str] | None = None,
         if source.slug in wanted or len(current) != len(FORMATS):
             files += write_source(where, source, session, newest_change(session), progress)
         else:
-            files += [{**entry, "change_id": max(entry["change_id"], newest)}
+            files += [{**entry, "change_id": max(entry["change_id"], checked)}
                       for entry in current]
         if after_source is not None:
             after_source(1)
@@ -200,8 +202,9 @@ def build_lock(where: Path, wait: bool = True) -> Iterator[bool]:
 # Following the change feed
 
 
-def stale(session: Session, manifest: dict[str, Any] | None) -> set[str]:
-    """Return the datasets whose files are missing or behind a change of a kind they hold."""
+def stale(session: Session, manifest: dict[str, Any] | None, upto: int) -> set[str]:
+    """Return the datasets whose files are missing or behind a change of a kind they hold,
+    among the changes up to id ``upto``."""
     files = entries(manifest)
     ids: dict[str, int | None] = {}
     for source in SOURCES:
@@ -216,7 +219,8 @@ def stale(session: Session, manifest: dict[str, Any] | None) -> set[str]:
     if oldest is not None and oldest > low + 1:  # rows were purged: no telling what changed
         return set(ids)
     moved = dict(session.execute(select(Change.kind, func.max(Change.id))
-                                 .where(Change.id > low).group_by(Change.kind)).all())
+                                 .where(Change.id > low, Change.id <= upto)
+                                 .group_by(Change.kind)).all())
     return missing | {source.slug for source in SOURCES
                       if any(moved.get(kind, 0) > (ids[source.slug] or 0)
                              for kind in source.kinds)}
@@ -242,8 +246,9 @@ def refresh(app: Flask) -> None:
             with build_lock(where, wait=False) as locked:
                 if locked:
                     session = db.session()
-                    wanted = stale(session, read_manifest(where))
-                    build(session, where, wanted, progress=heavy.Pace())
+                    checked = newest_change(session)
+                    wanted = stale(session, read_manifest(where), checked)
+                    build(session, where, wanted, progress=heavy.Pace(), checked=checked)
     except Exception:  # noqa: BLE001  (a failed build leaves the previous files serving)
         log.exception("the data files could not be rebuilt")
     finally:
