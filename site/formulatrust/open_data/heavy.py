@@ -1,5 +1,5 @@
-"""Heavy requests (filtered downloads, building the complete data files) run in a few slots per
-worker process, so page views always find a free thread.
+"""Heavy requests (filtered downloads, sending a complete data file, building them) run in a
+few slots per worker process (``HEAVY_REQUESTS``), so the other threads stay free for pages.
 
 A request that finds every slot taken is answered 503 at once, never queued: a queued request
 would hold its thread while waiting. Filtered downloads are also limited per client

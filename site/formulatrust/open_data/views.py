@@ -89,17 +89,22 @@ def data_file(name: str) -> Response:
     entry = dumps.entries(dumps.follow()).get(name)
     if entry is None:
         return preparing()
-    path = dumps.stored_path(dumps.folder(current_app), entry)
     wanted = request.range
     if wanted is not None and not request.if_range and \
             wanted.range_for_length(entry["size"]) is None:
         # Werkzeug would say so too, after opening the file (and leaving it to the collector).
         raise RequestedRangeNotSatisfiable(length=entry["size"])
-    # Sending a file holds a thread as long as the client takes to read it: a heavy request.
+    return send_data_file(entry)
+
+
+def send_data_file(entry: dict) -> Response:
+    """Send a built file in a heavy-request slot: it holds a thread as long as the client takes
+    to read it."""
+    path = dumps.stored_path(dumps.folder(current_app), entry)
     slot = heavy.take_slot()
     try:
         response = send_file(path, mimetype="application/gzip", as_attachment=True,
-                             download_name=name, conditional=True, etag=entry["sha256"],
+                             download_name=entry["name"], conditional=True, etag=entry["sha256"],
                              last_modified=datetime.fromisoformat(entry["built_at"]),
                              max_age=FILES_MAX_AGE)
     except FileNotFoundError:  # replaced twice since the manifest was read: ask again
