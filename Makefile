@@ -35,12 +35,13 @@ install-test: venv ## Install the site and the test tools
 translations: ## Compile the message catalogues
 	@$(BIN)/pybabel -q compile -d translations
 
-data: ## Migrate, load demo data if empty, rebuild the search index
+data: ## Migrate, load demo data if empty, rebuild the search index and the data files
 	@$(FLASK) db upgrade
 	@$(FLASK) demo --if-empty
 	@# Local only: refused for a public SITE_HOST.
 	@-FORMULATRUST_DEMO_ACCOUNTS=true $(FLASK) demo-accounts
 	@$(FLASK) search reindex
+	@$(FLASK) data build
 
 setup: install translations data ## Everything `run` needs, without serving
 

@@ -17,6 +17,7 @@ from formulatrust.core.config import PROJECT_ROOT
 from formulatrust.enterprises.cli import enterprises_group, ratings_group
 from formulatrust.enterprises.models import Enterprise
 from formulatrust.learn.cli import content_group
+from formulatrust.open_data.cli import data_group
 from formulatrust.open_days.cli import bookings_group, open_days_group
 from formulatrust.pages import search_follower
 from formulatrust.pages.search_documents import all_documents
@@ -53,6 +54,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(tokens_group)
     app.cli.add_command(organisations_group)
     app.cli.add_command(demo_accounts_command)
+    app.cli.add_command(data_group)
 
 
 @click.group("db", cls=AppGroup)

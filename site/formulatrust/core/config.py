@@ -64,6 +64,9 @@ DEFAULTS: dict[str, Any] = {
     "REPORT_RETENTION_DAYS": 180,  # contacts of closed problem reports are deleted after this
     "BULLETIN_ATTACHMENT_MAX_BYTES": 5 * 1024 * 1024,  # largest PDF attached to a bulletin
     "API_RATE_LIMIT": "60/minute",  # push-API requests per token
+    "DOWNLOAD_RATE_LIMIT": "20/hour",  # filtered CSV and JSON downloads per client
+    "HEAVY_REQUESTS": 2,  # filtered downloads and data-file builds at once, per worker process
+    "DATA_DIR": None,  # where this node keeps its complete data files; instance/data if unset
     "API_MAX_BYTES": 16 * 1024 * 1024,  # largest push-API request body
     "DEMO_ACCOUNTS": False,  # allow `demo-accounts` (local use only; refused for a public host)
 }

@@ -25,6 +25,8 @@ MESSAGES = {
     404: (_l("Page not found"), _l("There is no page at this address. Check the address.")),
     405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
     413: (_l("Upload too large"), _l("The file or form you sent is too large.")),
+    416: (_l("Range not satisfiable"),
+          _l("The part of the file you asked for lies beyond its end.")),
     429: (_l("Too many requests"),
           _l("You have sent too many requests. Wait a minute and try again.")),
     500: (_l("Something went wrong"),
@@ -68,13 +70,18 @@ def render_error(code: int, detail: str | None = None):
 
 
 def handle_http_error(error: HTTPException):
-    """Answer an HTTP error with its bilingual page."""
+    """Answer an HTTP error with its bilingual page (or the answer it was raised with, such as
+    a rate limit's own)."""
+    if error.response is not None:
+        return error.response
     code = error.code or 500
     if code not in MESSAGES and code < 500:
         code = 400
     response = render_error(code)
     if code == 405 and getattr(error, "valid_methods", None):
         response.headers["Allow"] = ", ".join(error.valid_methods)
+    if code == 416 and getattr(error, "length", None) is not None:
+        response.headers["Content-Range"] = f"bytes */{error.length}"
     return response
 
 

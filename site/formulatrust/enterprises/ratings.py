@@ -12,6 +12,7 @@ from formulatrust.domain import rating
 from formulatrust.enterprises.models import Enterprise, Rating, StandardCommitment
 from formulatrust.open_data import downloads
 from formulatrust.open_data.fields import RATINGS
+from formulatrust.open_data.heavy import download_limit
 from formulatrust.results.query import FilterError
 from formulatrust.results.recalls import day_start
 from formulatrust.results.views import atom_response
@@ -61,6 +62,7 @@ def read_args() -> tuple[str, str, str]:
 
 
 @bp.get("/ratings")
+@download_limit
 def index():
     """All enterprises by grade, sortable and filterable (``?format=csv|json`` downloads)."""
     fmt = downloads.requested_format()
@@ -103,18 +105,21 @@ def enterprise_json(enterprise: Enterprise, current: Rating | None,
 
 def ratings_download(fmt: str, grade: str, district: str, sort: str) -> Response:
     """The ratings table as CSV (UTF-8 with BOM) or JSON, with the page's filters."""
-    records = [enterprise_json(e, r) for e, r in
-               filtered(current_ratings(), grade, district, sort)]
+    def records() -> list[dict]:
+        return [enterprise_json(e, r) for e, r in
+                filtered(current_ratings(), grade, district, sort)]
     return downloads.download(RATINGS, records, fmt, "ratings", envelope="enterprises")
 
 
 @bp.get("/ratings.csv")
+@download_limit
 def as_csv():
     """Permalink for ``/ratings?format=csv``."""
     return ratings_download("csv", *read_args())
 
 
 @bp.get("/ratings.json")
+@download_limit
 def as_json():
     """Permalink for ``/ratings?format=json``."""
     return ratings_download("json", *read_args())

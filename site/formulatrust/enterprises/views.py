@@ -16,6 +16,7 @@ from formulatrust.enterprises.models import Brand, Enterprise, Penalty, Rating
 from formulatrust.enterprises.ratings import current_ratings, enterprise_json, filtered, read_args
 from formulatrust.open_data import downloads
 from formulatrust.open_data.fields import ENTERPRISES
+from formulatrust.open_data.heavy import download_limit
 from formulatrust.results.models import SamplingResult
 from formulatrust.results.query import FilterError, conditions
 from formulatrust.results.views import FEED_SIZE, atom_response, newest, read_filters
@@ -33,11 +34,12 @@ def register(grade: str = "", district: str = "", sort: str = "name") -> list[di
 
 
 @bp.get("")
+@download_limit
 def index():
     """List every enterprise by name (``?format=csv|json`` downloads the register)."""
     fmt = downloads.requested_format()
     if fmt != "html":
-        return downloads.download(ENTERPRISES, register(), fmt, "enterprises")
+        return downloads.download(ENTERPRISES, register, fmt, "enterprises")
     enterprises = db.session().scalars(
         select(Enterprise).options(selectinload(Enterprise.brands)).order_by(Enterprise.slug)
     ).all()

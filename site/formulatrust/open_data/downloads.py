@@ -5,10 +5,19 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
-from flask import Blueprint, Response, abort, jsonify, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    request,
+    url_for,
+)
 from flask_babel import LazyString, force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,6 +27,7 @@ from werkzeug.exceptions import HTTPException
 from formulatrust.core.errors import MESSAGES, render_error
 from formulatrust.core.i18n import LANGUAGES, current_language
 from formulatrust.domain.spreadsheet import safe_row
+from formulatrust.open_data import heavy
 from formulatrust.open_data.fields import Dataset
 from formulatrust.results.query import FilterError
 
@@ -36,18 +46,53 @@ FILTER_LABELS = {"q": _l("Search"), "year": _l("Year"), "compliant": _l("Result"
                  "field": _l("Counted field"), "limit": _l("Number of values")}
 
 
-def csv_response(header: Sequence[str], rows: Iterable[Sequence[object]],
-                 filename: str) -> Response:
-    """Return rows as a CSV attachment, UTF-8 with a BOM so spreadsheets read Chinese, every
-    cell safe to open in a spreadsheet (no text runs as a formula)."""
+CHUNK_CHARS = 64 * 1024  # how much CSV or JSON text is gathered before it is sent
+
+
+BOM = "\ufeff"  # first in every CSV file, so spreadsheets read the UTF-8 (and Chinese)
+
+
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[object]],
+               bom: bool = True) -> Iterator[str]:
+    """Write rows as CSV text in chunks: a BOM first so spreadsheets read Chinese, every cell
+    safe to open in a spreadsheet (no text runs as a formula)."""
     buffer = io.StringIO()
-    buffer.write("\ufeff")
+    buffer.write(BOM if bom else "")
     writer = csv.writer(buffer)
     writer.writerow(safe_row(header))
-    writer.writerows(safe_row(row) for row in rows)
-    return open_response(Response(buffer.getvalue(), mimetype="text/csv",
-                                  headers={"Content-Disposition":
-                                           f"attachment; filename={filename}"}))
+    for row in rows:
+        writer.writerow(safe_row(row))
+        if buffer.tell() >= CHUNK_CHARS:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def json_head(envelope: str) -> str:
+    """The start of ``{envelope: [records…], "licence": …}``."""
+    return "{" + json.dumps(envelope) + ": ["
+
+
+def json_chunks(records: Iterable[Mapping]) -> Iterator[str]:
+    """Write the records and the end of :func:`json_head`'s object, one record at a time."""
+    dumps = current_app.json.dumps
+    licence = licence_url()
+    for number, record in enumerate(records):
+        yield ("," if number else "") + dumps(record)
+    yield "], " + dumps("licence") + ": " + dumps(licence) + "}"
+
+
+def attachment(filename: str) -> dict[str, str]:
+    """Return the header that makes a browser save the answer as ``filename``."""
+    return {"Content-Disposition": f"attachment; filename={filename}"}
+
+
+def csv_response(header: Sequence[str], rows: Iterable[Sequence[object]],
+                 filename: str) -> Response:
+    """Return a short table as a CSV attachment (see :func:`csv_chunks`)."""
+    return open_response(Response("".join(csv_chunks(header, rows)), mimetype="text/csv",
+                                  headers=attachment(filename)))
 
 
 def licence_url() -> str:
@@ -83,13 +128,22 @@ def requested_format() -> str:
     return value
 
 
-def download(dataset: Dataset, records: list[dict], fmt: str, filename: str,
+def download(dataset: Dataset, records: Callable[[], Iterable[dict]], fmt: str, filename: str,
              envelope: str | None = None) -> Response:
-    """Answer with ``records`` of ``dataset`` as CSV or JSON (under ``envelope``)."""
+    """Stream the records of ``dataset`` that ``records()`` reads, as CSV or JSON (under
+    ``envelope``), in one of the few heavy-request slots of this worker (or a 503 at once when
+    they are all taken)."""
+    slot = heavy.take_slot()
     if fmt == "csv":
-        return csv_response(dataset.columns, (dataset.row(r) for r in records),
-                            f"{filename}.csv")
-    return json_response({envelope or dataset.slug: records, "licence": licence_url()})
+        response = Response(heavy.holding(slot, BOM, lambda: csv_chunks(
+            dataset.columns, (dataset.row(r) for r in records()), bom=False)),
+            mimetype="text/csv", headers=attachment(f"{filename}.csv"))
+    else:
+        response = Response(heavy.holding(slot, json_head(envelope or dataset.slug),
+                                          lambda: json_chunks(records())),
+                            mimetype="application/json")
+    response.call_on_close(slot.release)
+    return open_response(response)
 
 
 def in_both_languages(message: object) -> dict[str, str]:

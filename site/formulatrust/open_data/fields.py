@@ -309,4 +309,88 @@ ENTERPRISES = Dataset("enterprises", _l("Enterprises"), _l(
     csv=("slug", "name_zh", "name_en", "credit_code", "licence_no", "district_zh",
          "district_en", "address_zh", "address_en", "brands", "grade", "url"))
 
-DATASETS = {d.slug: d for d in (RESULTS, RECALLS, SUPERVISION, RATINGS, ENTERPRISES)}
+
+
+def of_enterprise(*fields: Field) -> tuple[Field, ...]:
+    """An enterprise record's fields: its id, the enterprise it belongs to, then ``fields``."""
+    return (flat("id", "integer", _l("Stable identifier of the record on this site."), "7"),
+            flat("enterprise_slug", "text", _l("Identifier of the enterprise in this site's "
+                                               "URLs."), "example-dairy"),
+            flat("enterprise_name_zh", "text", _l("Enterprise name in Chinese."),
+                 "示例乳业有限公司"),
+            flat("enterprise_name_en", "text", _l("Enterprise name in English."),
+                 "Example Dairy Co., Ltd."), *fields)
+
+
+SOURCE = flat("source_url", "url", _l("Address of the original publication."),
+              "https://example.gov.cn/notice/7")
+LICENCES = Dataset("licences", _l("Production licences"), _l(
+    "Every licence event of every producer: granted, changed or renewed."), of_enterprise(
+    flat("number", "text", _l("Food production licence number."), "SC10631010000001"),
+    flat("event", "text", _l("granted, changed or renewed."), "renewed"),
+    flat("on", "date", _l("Date of the event."), "2025-05-01"),
+    flat("valid_until", "date", _l("Last day the licence is valid."), "2030-04-30"),
+    flat("scope_zh", "text", _l("What the licence covers, in Chinese."), "婴幼儿配方乳粉"),
+    flat("scope_en", "text", _l("What the licence covers, in English."), "Infant formula"),
+    SOURCE))
+PENALTIES = Dataset("penalties", _l("Administrative penalties"), _l(
+    "Every penalty decision on record, with its status and how long it stays public."),
+    of_enterprise(
+    flat("decision_no", "text", _l("Number of the penalty decision."), "沪市监案〔2025〕1号"),
+    flat("decided_on", "date", _l("Date of the decision."), "2025-08-01"),
+    flat("facts_zh", "text", _l("What happened, in Chinese."), "标签不符合规定。"),
+    flat("facts_en", "text", _l("What happened, in English."), "The label broke the rules."),
+    flat("legal_basis", "text", _l("The law the decision applies."),
+         "《食品安全法》第一百二十五条"),
+    flat("amount_yuan", "number", _l("Fine in yuan."), "50000"),
+    flat("suspended_production", "boolean", _l("Whether production was suspended."), "false"),
+    flat("status", "text", _l("in_force, appealed, corrected or overturned."), "in_force"),
+    flat("publish_until", "date", _l("Last day the decision must stay public; the site keeps "
+                                     "it afterwards, marked."), "2028-08-01"),
+    SOURCE))
+INSPECTIONS = Dataset("inspections", _l("Inspections"), _l(
+    "Every regulator's inspection on record, its findings and the rectification it required."),
+    of_enterprise(
+    flat("inspected_on", "date", _l("Date of the inspection."), "2025-09-12"),
+    flat("scope_zh", "text", _l("What was inspected, in Chinese."), "生产过程"),
+    flat("scope_en", "text", _l("What was inspected, in English."), "Production"),
+    flat("findings_zh", "text", _l("Findings, in Chinese."), "未发现问题。"),
+    flat("findings_en", "text", _l("Findings, in English."), "No problems found."),
+    flat("passed", "boolean", _l("Whether the inspection was passed."), "true"),
+    flat("rectify_by", "date", _l("Date by which problems must be put right."), "",
+         nullable=True),
+    flat("rectified_on", "date", _l("Date the problems were put right."), "", nullable=True),
+    SOURCE))
+CERTIFICATIONS = Dataset("certifications", _l("Certifications"), _l(
+    "Management-system certifications of every producer, with their validity."), of_enterprise(
+    flat("scheme", "text", _l("Certification scheme."), "HACCP"),
+    flat("number", "text", _l("Certificate number."), "001HACCP2025"),
+    flat("body", "text", _l("Certification body."), "示例认证中心"),
+    flat("valid_from", "date", _l("First day the certificate is valid."), "2025-01-01"),
+    flat("valid_until", "date", _l("Last day the certificate is valid."), "2028-12-31")))
+STATISTICS = Dataset("statistics", _l("Industry statistics"), _l(
+    "The statistics tables of the published quality bulletins, one figure a row."), (
+    flat("bulletin_slug", "text", _l("Identifier of the bulletin in this site's URLs."),
+         "2026-q1-quality"),
+    flat("organisation_zh", "text", _l("Publishing organisation, in Chinese."), "示例乳业协会"),
+    flat("organisation_en", "text", _l("Publishing organisation, in English."),
+         "Example Dairy Association"),
+    flat("bulletin_title_zh", "text", _l("Bulletin title in Chinese."), "2026年一季度质量通报"),
+    flat("bulletin_title_en", "text", _l("Bulletin title in English."),
+         "Quality bulletin, Q1 2026"),
+    flat("published_at", "datetime", _l("When the bulletin was published."),
+         "2026-04-01T02:00:00+00:00"),
+    flat("table", "integer", _l("Number of the table within the bulletin."), "1"),
+    flat("table_title_zh", "text", _l("Table title in Chinese."), "抽检合格率"),
+    flat("table_title_en", "text", _l("Table title in English."), "Compliance rate"),
+    flat("period_heading", "text", _l("What the periods are (the table's first heading)."),
+         "月份"),
+    flat("period", "text", _l("The period of the figure."), "2026-01"),
+    flat("series", "text", _l("The series of the figure (its column)."), "合格率（%）"),
+    flat("value", "number", _l("The figure."), "99.2"),
+    flat("bulletin_url", "url", _l("The bulletin's page on this site."),
+         "https://example.org/bulletins/2026-q1-quality"),
+))
+
+DATASETS = {d.slug: d for d in (RESULTS, RECALLS, SUPERVISION, RATINGS, ENTERPRISES, LICENCES,
+                                PENALTIES, INSPECTIONS, CERTIFICATIONS, STATISTICS)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import date
 
@@ -12,6 +13,7 @@ from formulatrust.results.models import FailedItem, SamplingResult
 
 PAGE_SIZE = 25
 MAX_DOWNLOAD = 10_000
+CHUNK = 500  # results read from the database at once by downloads
 MAX_TEXT = 100
 TEXT_FILTERS = {"enterprise": SamplingResult.enterprise_name,
                 "category": SamplingResult.category, "province": SamplingResult.province,
@@ -171,8 +173,15 @@ def count_by(session: Session, filters: Filters, matching_ids: list[int] | None,
 def download(session: Session, filters: Filters,
              matching_ids: list[int] | None) -> list[SamplingResult]:
     """Return every filtered result (up to MAX_DOWNLOAD), newest first."""
-    return list(session.scalars(
-        select(SamplingResult).where(*conditions(filters, matching_ids))
-        .options(selectinload(SamplingResult.failed_items))
-        .order_by(SamplingResult.announced_on.desc(), SamplingResult.id.desc())
-        .limit(MAX_DOWNLOAD)))
+    return list(stream(session, filters, matching_ids))
+
+
+def stream(session: Session, filters: Filters, matching_ids: list[int] | None,
+           limit: int | None = MAX_DOWNLOAD) -> Iterator[SamplingResult]:
+    """Yield the filtered results (up to ``limit``), newest first, read ``CHUNK`` at a time,
+    so a download never holds every result in memory."""
+    query = (select(SamplingResult).where(*conditions(filters, matching_ids))
+             .options(selectinload(SamplingResult.failed_items))
+             .order_by(SamplingResult.announced_on.desc(), SamplingResult.id.desc())
+             .execution_options(yield_per=CHUNK))
+    yield from session.scalars(query if limit is None else query.limit(limit))

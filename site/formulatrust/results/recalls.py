@@ -13,6 +13,7 @@ from formulatrust.core import db
 from formulatrust.enterprises.models import Brand, Product
 from formulatrust.open_data import downloads
 from formulatrust.open_data.fields import RECALLS, SUPERVISION
+from formulatrust.open_data.heavy import download_limit
 from formulatrust.results import recall_changes
 from formulatrust.results.models import Recall, SupervisionListing
 from formulatrust.results.views import API_PAGE_SIZE, atom_response, page_links
@@ -54,13 +55,14 @@ def recall_json(recall: Recall) -> dict:
 
 
 @bp.get("")
+@download_limit
 def index():
     """List every recall, newest first (``?format=csv|json`` downloads them)."""
     fmt = downloads.requested_format()
-    recalls = recent_recalls()
     if fmt != "html":
-        return downloads.download(RECALLS, [recall_json(r) for r in recalls], fmt, "recalls")
-    return render_template("recalls/index.html", recalls=recalls)
+        return downloads.download(RECALLS, lambda: map(recall_json, recent_recalls()), fmt,
+                                  "recalls")
+    return render_template("recalls/index.html", recalls=recent_recalls())
 
 
 bp.add_app_template_global(recall_changes.status_name, "recall_status_name")
@@ -142,18 +144,23 @@ def listing_json(listing: SupervisionListing) -> dict:
     }
 
 
+@download_limit
 def supervision_list() -> Response | str:
     """The key-supervision list: producers and products under closer watch after failures."""
     fmt = downloads.requested_format()
-    listings = db.session().scalars(
+    if fmt != "html":
+        return downloads.download(SUPERVISION, lambda: map(listing_json, supervision_listings()),
+                                  fmt, "key-supervision-list")
+    return render_template("recalls/supervision.html", listings=supervision_listings())
+
+
+def supervision_listings() -> list[SupervisionListing]:
+    """Every listing, those in force first, newest first, with enterprise and product."""
+    return list(db.session().scalars(
         select(SupervisionListing)
         .options(joinedload(SupervisionListing.enterprise), joinedload(SupervisionListing.product))
         .order_by(SupervisionListing.delisted_on.is_not(None),
-                  SupervisionListing.listed_on.desc(), SupervisionListing.id.desc())).all()
-    if fmt != "html":
-        return downloads.download(SUPERVISION, [listing_json(x) for x in listings], fmt,
-                                  "key-supervision-list")
-    return render_template("recalls/supervision.html", listings=listings)
+                  SupervisionListing.listed_on.desc(), SupervisionListing.id.desc())))
 
 
 supervision.add_url_rule("", "index", supervision_list)

@@ -18,6 +18,7 @@ from formulatrust.enterprises.models import Reply
 from formulatrust.open_data import downloads
 from formulatrust.open_data.downloads import clean_args, filter_message, json_response
 from formulatrust.open_data.fields import RESULTS
+from formulatrust.open_data.heavy import download_limit
 from formulatrust.pages import search_follower
 from formulatrust.results.models import SamplingResult
 from formulatrust.results.query import (
@@ -29,6 +30,7 @@ from formulatrust.results.query import (
     download,
     facets,
     page_of,
+    stream,
 )
 from formulatrust.results.store import differences
 from formulatrust.scan.models import Batch
@@ -68,6 +70,7 @@ def read_filters() -> tuple[Filters, list[int] | None]:
 
 
 @bp.get("/results")
+@download_limit
 def index():
     """Search and filter results; every search has a shareable URL (and ``?format=``)."""
     fmt = downloads.requested_format()
@@ -81,9 +84,10 @@ def index():
 
 
 def results_download(fmt: str, filters: Filters, ids: list[int] | None) -> Response:
-    """Every filtered result (up to the download limit) as CSV or JSON."""
-    records = [full_json(r) for r in download(db.session(), filters, ids)]
-    return downloads.download(RESULTS, records, fmt, "sampling-results")
+    """Every filtered result (up to the download limit) as CSV or JSON, streamed."""
+    return downloads.download(
+        RESULTS, lambda: (full_json(r) for r in stream(db.session(), filters, ids)), fmt,
+        "sampling-results")
 
 
 # The names of a result's fields in the reader's language, for its correction history.
@@ -127,12 +131,14 @@ def detail(result_id: int):
 
 
 @bp.get("/results.csv")
+@download_limit
 def as_csv():
     """Permalink for ``/results?format=csv`` (UTF-8 with BOM, so spreadsheets read Chinese)."""
     return results_download("csv", *read_filters())
 
 
 @bp.get("/results.json")
+@download_limit
 def as_json():
     """Permalink for ``/results?format=json``."""
     return results_download("json", *read_filters())
