@@ -10,6 +10,7 @@ import pytest
 from protego import Protego
 from sqlalchemy import select
 
+from formulatrust.core import db
 from formulatrust.domain import discovery
 from formulatrust.enterprises.models import Brand, Enterprise, Product
 from formulatrust.open_days.models import OpenDay
@@ -141,3 +142,13 @@ def test_every_address_in_the_sitemap_is_a_live_page(client, open_world, session
         response = client.get(f"{urlsplit(loc).path}?lang={lang}")
         assert response.status_code == 200, loc
         check_page(response.get_data(as_text=True), lang)
+
+
+def test_writing_a_sitemap_file_gives_its_database_connection_back(app, client, open_world):
+    """A file is written after its view has returned; its reading must not keep a connection
+    (enough crawls would otherwise leave the site without any)."""
+    engine = app.extensions[db.EXTENSION_KEY].kw["bind"]
+    held = engine.pool.checkedout()  # by the test's own session
+    for address in sitemap_files(client):
+        client.get(urlsplit(address).path).get_data()
+        assert engine.pool.checkedout() == held, address

@@ -32,7 +32,7 @@ def sitemap_index():
 @bp.get("/sitemaps/<kind>-<int:number>.xml")
 def sitemap_file(kind: str, number: int):
     """One sitemap file, written as it is read from the database."""
-    rows = sitemap.file_rows(db.session(), kind, number)
+    rows = sitemap.file_rows(db.session, kind, number)
     if rows is None:
         abort(404)
     return Response(stream_with_context(sitemap.urlset_xml(rows)), mimetype="application/xml",

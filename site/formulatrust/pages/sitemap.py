@@ -38,6 +38,9 @@ LIST_PAGES = ("main.home", "scan.index", "results.index", "statistics.index", "r
               "open_days.index", "open_data.dictionary")
 
 Row = tuple[str, "date | datetime | None"]  # an absolute URL and when it last changed
+# Files are written after the view has returned, when its session is closed: their rows are
+# read through a session asked for while they are written (closed when the stream ends).
+SessionFor = Callable[[], Session]
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ class Kind:
 
     name: str
     count: Callable[[Session], int]
-    rows: Callable[[Session, int, int], Iterable[Row]]
+    rows: Callable[[SessionFor, int, int], Iterable[Row]]
 
 
 def _count(query: Select) -> Callable[[Session], int]:
@@ -54,10 +57,11 @@ def _count(query: Select) -> Callable[[Session], int]:
         select(func.count()).select_from(query.subquery())) or 0
 
 
-def _stream(session: Session, query: Select, offset: int, limit: int) -> Iterator[tuple]:
+def _stream(session_for: SessionFor, query: Select, offset: int,
+            limit: int) -> Iterator[tuple]:
     """Read a slice in batches, never the whole table at once."""
-    result = session.execute(query.offset(offset).limit(limit),
-                             execution_options={"yield_per": READ_BATCH})
+    result = session_for().execute(query.offset(offset).limit(limit),
+                                   execution_options={"yield_per": READ_BATCH})
     yield from result
 
 
@@ -95,29 +99,29 @@ def _bulletins() -> Select:
 
 KINDS = {kind.name: kind for kind in (
     Kind("pages", lambda _session: len(_content_pages()),
-         lambda _session, offset, limit: _content_pages()[offset:offset + limit]),
-    Kind("results", _count(RESULTS), lambda session, offset, limit: (
+         lambda _session_for, offset, limit: _content_pages()[offset:offset + limit]),
+    Kind("results", _count(RESULTS), lambda session_for, offset, limit: (
         (url_for("results.detail", result_id=id_, _external=True), changed)
-        for id_, changed in _stream(session, RESULTS, offset, limit))),
-    Kind("recalls", _count(RECALLS), lambda session, offset, limit: (
+        for id_, changed in _stream(session_for, RESULTS, offset, limit))),
+    Kind("recalls", _count(RECALLS), lambda session_for, offset, limit: (
         (url_for("recalls.detail", recall_id=id_, _external=True), _newest(*times))
-        for id_, *times in _stream(session, RECALLS, offset, limit))),
-    Kind("enterprises", _count(ENTERPRISES), lambda session, offset, limit: (
+        for id_, *times in _stream(session_for, RECALLS, offset, limit))),
+    Kind("enterprises", _count(ENTERPRISES), lambda session_for, offset, limit: (
         (url_for("enterprises.detail", slug=slug, _external=True), changed)
-        for slug, changed in _stream(session, ENTERPRISES, offset, limit))),
-    Kind("brands", _count(BRANDS), lambda session, offset, limit: (
+        for slug, changed in _stream(session_for, ENTERPRISES, offset, limit))),
+    Kind("brands", _count(BRANDS), lambda session_for, offset, limit: (
         (url_for("brands.detail", slug=slug, _external=True), None)
-        for (slug,) in _stream(session, BRANDS, offset, limit))),
-    Kind("products", _count(PRODUCTS), lambda session, offset, limit: (
+        for (slug,) in _stream(session_for, BRANDS, offset, limit))),
+    Kind("products", _count(PRODUCTS), lambda session_for, offset, limit: (
         (url_for("main.home", _external=True) + f"01/{gtin}", None)
-        for (gtin,) in _stream(session, PRODUCTS, offset, limit))),
+        for (gtin,) in _stream(session_for, PRODUCTS, offset, limit))),
     Kind("bulletins", lambda session: _count(_bulletins())(session),
-         lambda session, offset, limit: (
+         lambda session_for, offset, limit: (
              (url_for("bulletins.detail", slug=slug, _external=True), _newest(*times))
-             for slug, *times in _stream(session, _bulletins(), offset, limit))),
-    Kind("open-days", _count(OPEN_DAYS), lambda session, offset, limit: (
+             for slug, *times in _stream(session_for, _bulletins(), offset, limit))),
+    Kind("open-days", _count(OPEN_DAYS), lambda session_for, offset, limit: (
         (url_for("open_days.visit", visit_id=id_, _external=True), changed)
-        for id_, changed in _stream(session, OPEN_DAYS, offset, limit))),
+        for id_, changed in _stream(session_for, OPEN_DAYS, offset, limit))),
 )}
 
 
@@ -138,14 +142,16 @@ def index_xml(files: list[str]) -> Iterator[str]:
     yield "</sitemapindex>\n"
 
 
-def file_rows(session: Session, name: str, number: int,
+def file_rows(session_for: SessionFor, name: str, number: int,
               size: int | None = None) -> Iterable[Row] | None:
-    """Return the rows of sitemap file ``number`` of kind ``name``; None if there is none."""
+    """Return the rows of sitemap file ``number`` of kind ``name`` (read as they are taken);
+    None if there is no such file."""
     size = size or discovery.MAX_URLS
     kind = KINDS.get(name)
-    if kind is None or not 1 <= number <= discovery.file_count(kind.count(session), size):
+    if kind is None or not 1 <= number <= discovery.file_count(kind.count(session_for()),
+                                                               size):
         return None
-    return kind.rows(session, *discovery.file_slice(number, size))
+    return kind.rows(session_for, *discovery.file_slice(number, size))
 
 
 def _url_xml(address: str, changed: date | datetime | None) -> str:
