@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from bs4 import BeautifulSoup
 
 
 @pytest.mark.parametrize("path", ["/", "/no-such-page", "/healthz", "/static/site.css"])
@@ -24,10 +27,18 @@ def test_script_nonce_changes_per_request(client):
     assert "'nonce-" in first and first != second
 
 
-def test_pages_have_no_inline_scripts_or_styles(client, world):
-    html = client.get("/").get_data(as_text=True)
-    assert "<script" not in html
+@pytest.mark.parametrize("path", ["/", "/data", "/results"])
+def test_pages_have_no_inline_scripts_or_styles(client, world, path):
+    """The only ``<script>`` a page may hold is a JSON-LD data block, which never runs."""
+    html = client.get(path).get_data(as_text=True)
+    for script in BeautifulSoup(html, "html.parser").find_all("script"):
+        assert script.get("type") == "application/ld+json" and not script.get("src")
+        json.loads(script.string)  # data, nothing else
     assert "style=" not in html and "<style" not in html
+
+
+def test_the_home_page_has_no_script_at_all(client, world):
+    assert "<script" not in client.get("/").get_data(as_text=True)
 
 
 def test_an_unknown_host_is_refused_and_loopback_hosts_work_locally(client):

@@ -98,7 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from formulatrust.open_days import checkin
     from formulatrust.open_days import editor_views as open_days_editor
     from formulatrust.open_days import views as open_days
-    from formulatrust.pages import landing, search
+    from formulatrust.pages import discovery, landing, search
     from formulatrust.pages import views as main
     from formulatrust.publishing import account, admin, api_push, recall_penalty_views, tokens
     from formulatrust.publishing import views as publish
@@ -117,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(recalls.supervision)
     app.register_blueprint(ratings.bp)
     app.register_blueprint(statistics.bp)
+    app.register_blueprint(discovery.bp)
     for blueprint in landing.blueprints:
         app.register_blueprint(blueprint)
     app.register_blueprint(bulletins.bp)

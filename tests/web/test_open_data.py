@@ -17,6 +17,7 @@ from . import open_data_world
 
 open_world = open_data_world.open_world  # the fixture
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
+CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 # Each list page, the query that filters it, the dataset it downloads and the JSON envelope.
 PAGES = [
     ("/results", "compliant=no", "results", "results"),
@@ -47,7 +48,8 @@ def test_each_list_downloads_as_csv_and_json_from_its_own_url(client, open_world
     as_json = client.get(f"{path}?format=json&{query}")
     records = as_json.get_json()[envelope]
     assert records and len(rows) == len(records)
-    assert as_json.get_json()["licence"].endswith("/data-licence")
+    assert as_json.get_json()["licence"] == CC_BY  # the default DATA_LICENCE, CC-BY-4.0
+    assert as_csv.headers["Link"] == f'<{CC_BY}>; rel="license"'
     for record in records:  # every JSON key, nested ones too, is in the dictionary
         assert json_keys(record) <= dataset.keys()
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask
 
-from formulatrust.domain import host_header
+from formulatrust.domain import data_licences, host_header
 
 # The checkout: site/formulatrust/core/config.py is three folders below it.
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
@@ -69,6 +69,7 @@ DEFAULTS: dict[str, Any] = {
     "DATA_DIR": None,  # where this node keeps its complete data files; instance/data if unset
     "API_MAX_BYTES": 16 * 1024 * 1024,  # largest push-API request body
     "DEMO_ACCOUNTS": False,  # allow `demo-accounts` (local use only; refused for a public host)
+    "DATA_LICENCE": data_licences.DEFAULT,  # SPDX id of the licence open data is published under
 }
 
 
@@ -101,9 +102,23 @@ def load(app: Flask, overrides: dict[str, Any]) -> None:
     app.config.setdefault("SEARCH_INDEX_DIR", str(instance / "search-index"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / SECRET_KEY_FILE)
+    app.config["DATA_LICENCE"] = checked_licence(str(app.config["DATA_LICENCE"]))
     # Checked by core.security (werkzeug's TRUSTED_HOSTS cannot name an IPv6 address).
     app.config["SITE_HOST_NAMES"] = trusted_hosts(app.config["SITE_HOST"],
                                                 str(app.config.get("ALLOWED_HOSTS") or ""))
+
+
+def checked_licence(spdx: str) -> str:
+    """Return the SPDX id as the table spells it; refuse to start on an unknown one."""
+    try:
+        return data_licences.data_licence(spdx).spdx
+    except data_licences.UnknownLicence as error:
+        raise RuntimeError(str(error)) from None
+
+
+def data_licence(config: Mapping[str, Any]) -> data_licences.DataLicence:
+    """Return the licence the site publishes its data under."""
+    return data_licences.data_licence(str(config["DATA_LICENCE"]))
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")

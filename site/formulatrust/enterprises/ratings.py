@@ -13,8 +13,8 @@ from formulatrust.enterprises.models import Enterprise, Rating, StandardCommitme
 from formulatrust.open_data import downloads
 from formulatrust.open_data.fields import RATINGS
 from formulatrust.open_data.heavy import download_limit
+from formulatrust.results import feeds
 from formulatrust.results.query import FilterError
-from formulatrust.results.recalls import day_start
 from formulatrust.results.views import atom_response
 
 bp = Blueprint("ratings", __name__)
@@ -131,8 +131,8 @@ def feed():
     ratings = db.session().scalars(
         select(Rating).options(selectinload(Rating.enterprise))
         .order_by(Rating.assessed_on.desc(), Rating.id.desc()).limit(50)).all()
-    return atom_response("ratings/feed.atom", ratings=ratings,
-                         updated=day_start(ratings[0].assessed_on if ratings else None))
+    return atom_response("ratings/feed.atom",
+                         **feeds.feed(feeds.dated_entries(ratings, "assessed_on")))
 
 
 @bp.get("/standards")

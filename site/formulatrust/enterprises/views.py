@@ -17,9 +17,10 @@ from formulatrust.enterprises.ratings import current_ratings, enterprise_json, f
 from formulatrust.open_data import downloads
 from formulatrust.open_data.fields import ENTERPRISES
 from formulatrust.open_data.heavy import download_limit
+from formulatrust.results import feeds
 from formulatrust.results.models import SamplingResult
 from formulatrust.results.query import FilterError, conditions
-from formulatrust.results.views import FEED_SIZE, atom_response, newest, read_filters
+from formulatrust.results.views import FEED_SIZE, atom_response, read_filters
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 api = downloads.open_api_blueprint(Blueprint("enterprises_api", __name__, url_prefix="/api/v1"))
@@ -89,7 +90,8 @@ def results_feed(slug: str):
         .limit(FEED_SIZE)))
     args = filters.as_args(page=None)
     return atom_response(
-        "results/feed.atom", results=results, filters=filters, updated=newest(results),
+        "results/feed.atom", filters=filters,
+        **feeds.feed(feeds.result_entries(db.session(), results)),
         title=_("Sampling results: %(name)s", name=localized(enterprise, "name")),
         self_href=url_for("enterprises.results_feed", slug=slug, _external=True, **args),
         alternate_href=url_for("enterprises.detail", slug=slug, _external=True))

@@ -16,7 +16,6 @@ from flask import (
     current_app,
     jsonify,
     request,
-    url_for,
 )
 from flask_babel import LazyString, force_locale
 from flask_babel import gettext as _
@@ -24,8 +23,10 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+from formulatrust.core.config import data_licence
 from formulatrust.core.errors import MESSAGES, render_error
 from formulatrust.core.i18n import LANGUAGES, current_language
+from formulatrust.domain.data_licences import DataLicence
 from formulatrust.domain.spreadsheet import safe_row
 from formulatrust.open_data import heavy
 from formulatrust.open_data.fields import Dataset
@@ -95,9 +96,14 @@ def csv_response(header: Sequence[str], rows: Iterable[Sequence[object]],
                                   headers=attachment(filename)))
 
 
+def current_licence() -> DataLicence:
+    """Return the licence the data is published under (``DATA_LICENCE``)."""
+    return data_licence(current_app.config)
+
+
 def licence_url() -> str:
-    """Return the address of the data licence."""
-    return url_for("main.page", slug="data-licence", _external=True)
+    """Return the address of the data licence (its canonical text)."""
+    return current_licence().url
 
 
 def open_response(response: Response) -> Response:

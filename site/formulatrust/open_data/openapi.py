@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 
+from formulatrust.domain.data_licences import DataLicence
 from formulatrust.open_data.fields import ENTERPRISES, RECALLS, RESULTS, Dataset, Field
 from formulatrust.publishing.openapi_push import PUSH_PATHS, PUSH_SCHEMAS, SECURITY_SCHEMES
 from formulatrust.scan.openapi_resolver import RESOLVER_PATHS, RESOLVER_SCHEMAS
@@ -203,7 +204,9 @@ def components() -> dict:
                                  "only where those pages exist.",
                   "properties": {name: link for name in ("self", "first", "last", "prev",
                                                          "next")}},
-        "Licence": {**link, "description": "The data licence."},
+        "Licence": {**link, "description": "The address of the data licence (the setting "
+                                           "DATA_LICENCE, CC-BY-4.0 unless the publisher "
+                                           "chose another)."},
         "Counts": {"type": "object", "required": ["field", "total", "counts", "licence"],
                    "properties": {
                        "field": {"type": "string", "description": "The field counted."},
@@ -228,7 +231,7 @@ def components() -> dict:
     }, "securitySchemes": SECURITY_SCHEMES}
 
 
-def document(server: str, licence_url: str, dictionary_url: str) -> dict:
+def document(server: str, licence: DataLicence, dictionary_url: str) -> dict:
     """Return the OpenAPI document for the site at ``server``."""
     return {
         "openapi": "3.1.0",
@@ -244,8 +247,7 @@ def document(server: str, licence_url: str, dictionary_url: str) -> dict:
                 "corrected. Errors are JSON with the message in Chinese and English. The same "
                 "records download as CSV (UTF-8 with BOM) and JSON from the pages themselves "
                 "with ?format=csv or ?format=json."),
-            "license": {"name": "Shanghai Infant Formula Trust data licence: free reuse with "
-                                "attribution", "url": licence_url},
+            "license": {"name": f"{licence.name_en} ({licence.spdx})", "url": licence.url},
         },
         "externalDocs": {"description": "Data dictionary: every field in both languages",
                          "url": dictionary_url},

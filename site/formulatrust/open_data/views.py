@@ -18,9 +18,10 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
+from formulatrust.core import db
 from formulatrust.core.config import site_origin
 from formulatrust.core.errors import render_error
-from formulatrust.open_data import downloads, dumps, heavy, openapi
+from formulatrust.open_data import dataset_markup, downloads, dumps, heavy, openapi
 from formulatrust.open_data.fields import DATASETS, TYPES
 from formulatrust.results.query import MAX_DOWNLOAD
 
@@ -29,6 +30,7 @@ api = downloads.open_api_blueprint(Blueprint("open_data_api", __name__, url_pref
 FILES_MAX_AGE = 300  # seconds a cache may reuse a data file or the manifest
 PREPARING_RETRY_SECONDS = 60
 PREPARING = _l("This file is being prepared. Try again in a minute.")
+bp.add_app_template_global(downloads.current_licence, "data_licence")
 
 # Where each dataset is published: its page (which takes ?format=), API and feeds. The
 # enterprises' records and the statistics are published as complete files only.
@@ -49,13 +51,17 @@ NOT_LISTED = {"page": None, "api": None, "feeds": []}
 def dictionary():
     """Explain every downloadable field, list the complete files, the download, API and feed
     addresses, and the licence."""
+    licence = downloads.current_licence()
     manifest = dumps.read_manifest(dumps.folder(current_app))
+    markup = dataset_markup.datasets(db.session(), DATASETS,
+                                     {slug: where["page"] for slug, where in PUBLISHED.items()},
+                                     licence, list(dumps.entries(manifest).values()))
     return render_template("open_data/dictionary.html", datasets=DATASETS.values(),
                            published={slug: PUBLISHED.get(slug, NOT_LISTED)
                                       for slug in DATASETS},
                            files=[shown_file(e) for e in dumps.entries(manifest).values()],
                            types=TYPES, max_download=MAX_DOWNLOAD,
-                           page_size=openapi.PAGE_SIZE)
+                           page_size=openapi.PAGE_SIZE, licence=licence, markup=markup)
 
 
 def shown_file(entry: dict) -> dict:
@@ -132,5 +138,5 @@ def openapi_document():
     """The OpenAPI 3.1 description of every ``/api/v1`` route."""
     return downloads.json_response(openapi.document(
         site_origin(current_app.config) + request.script_root + "/",
-        downloads.licence_url(),
+        downloads.current_licence(),
         url_for("open_data.dictionary", _external=True)))

@@ -11,6 +11,7 @@ from formulatrust.core import chrome, db
 from formulatrust.core.demo_banner import demo_data_shown
 from formulatrust.core.errors import RETRY_AFTER_SECONDS
 from formulatrust.core.i18n import current_language
+from formulatrust.open_data.downloads import current_licence
 from formulatrust.publishing.bulletins.store import latest as latest_bulletins
 from formulatrust.publishing.bulletins.views import headline
 from formulatrust.results.models import SamplingResult
@@ -44,7 +45,8 @@ def page(slug: str):
     if found is None:
         abort(404)
     page, is_fallback = found
-    return render_template("main/page.html", page=page, is_fallback=is_fallback)
+    licence = current_licence() if slug == "data-licence" else None
+    return render_template("main/page.html", page=page, is_fallback=is_fallback, licence=licence)
 
 
 @bp.get("/design")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import timedelta, timezone
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,7 +14,7 @@ from formulatrust.enterprises.models import Brand, Product
 from formulatrust.open_data import downloads
 from formulatrust.open_data.fields import RECALLS, SUPERVISION
 from formulatrust.open_data.heavy import download_limit
-from formulatrust.results import recall_changes
+from formulatrust.results import feeds, recall_changes
 from formulatrust.results.models import Recall, SupervisionListing
 from formulatrust.results.views import API_PAGE_SIZE, atom_response, page_links
 
@@ -80,17 +80,11 @@ def detail(recall_id: int):
                            history=recall_changes.history(recall))
 
 
-def day_start(day: date | None) -> datetime:
-    """Return midnight in Shanghai on ``day`` (a fixed date when there is none)."""
-    return datetime.combine(day or date(2026, 1, 1), time(), SHANGHAI)
-
-
 @bp.get("/feed.atom")
 def feed():
     """Atom feed of recalls."""
-    recalls = recent_recalls(50)
-    return atom_response("recalls/feed.atom", recalls=recalls,
-                         updated=day_start(recalls[0].announced_on if recalls else None))
+    entries = feeds.recall_entries(db.session(), recent_recalls(50))
+    return atom_response("recalls/feed.atom", **feeds.feed(entries))
 
 
 @api.get("/recalls")

@@ -20,6 +20,7 @@ from formulatrust.open_data.downloads import clean_args, filter_message, json_re
 from formulatrust.open_data.fields import RESULTS
 from formulatrust.open_data.heavy import download_limit
 from formulatrust.pages import search_follower
+from formulatrust.results import feeds
 from formulatrust.results.models import SamplingResult
 from formulatrust.results.query import (
     FilterError,
@@ -162,13 +163,8 @@ def feed():
     """Atom feed of the newest results; filters apply (``?compliant=no``: failures only)."""
     filters, ids = read_filters()
     results = download(db.session(), filters, ids)[:FEED_SIZE]
-    return atom_response("results/feed.atom", results=results, filters=filters,
-                         updated=newest(results))
-
-
-def newest(results: list[SamplingResult]) -> datetime:
-    """Return the feed's ``updated`` time: the newest change among ``results``."""
-    return max((r.updated_at for r in results), default=datetime(2026, 1, 1, tzinfo=UTC))
+    return atom_response("results/feed.atom", filters=filters,
+                         **feeds.feed(feeds.result_entries(db.session(), results)))
 
 
 def atom_response(template: str, **context) -> Response:

@@ -77,6 +77,16 @@ def visible_slugs(session: Session, slugs: Iterable[str]) -> set[str]:
                                                            visible())))
 
 
+def last_corrections(session: Session, ids: list[int]) -> dict[int, datetime]:
+    """Return when each bulletin's text readers had seen was last replaced."""
+    if not ids:
+        return {}
+    rows = session.execute(select(Revision.bulletin_id, func.max(Revision.replaced_at))
+                           .where(Revision.bulletin_id.in_(ids), Revision.public)
+                           .group_by(Revision.bulletin_id))
+    return {bulletin_id: moment for bulletin_id, moment in rows}
+
+
 def by_slug(session: Session, slug: str) -> Bulletin | None:
     """Return the bulletin with ``slug``, visible or not."""
     return session.scalar(select(Bulletin).where(Bulletin.slug == slug))

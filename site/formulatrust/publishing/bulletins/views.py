@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from urllib.parse import quote
 
 from flask import (
@@ -32,10 +31,13 @@ from formulatrust.core import charts, db
 from formulatrust.core.content import render_markdown
 from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import current_language
+from formulatrust.domain.feed_times import entry_times
+from formulatrust.open_data import downloads
 from formulatrust.publishing.accounts import current_user, private, role_required
 from formulatrust.publishing.bulletins import store as service
 from formulatrust.publishing.bulletins.forms import AttachmentForm, BulletinForm, form_data
 from formulatrust.publishing.bulletins.models import Bulletin, BulletinAttachment
+from formulatrust.results import feeds
 
 bp = Blueprint("bulletins", __name__)
 
@@ -194,11 +196,12 @@ def index():
 def feed():
     """Atom feed of visible bulletins."""
     items = service.latest(db.session(), 50)
-    updated = max((max(b.published_at, b.last_changed) for b in items),
-                  default=datetime.now(UTC)).replace(microsecond=0)
-    xml = render_template("bulletins/feed.atom", items=[(b, headline(b)) for b in items],
-                          updated=updated)
-    return Response(xml, mimetype="application/atom+xml")
+    corrected = service.last_corrections(db.session(), [b.id for b in items])
+    context = feeds.feed([feeds.Entry(b, *entry_times(b.published_at, (corrected.get(b.id),)))
+                          for b in items])
+    xml = render_template("bulletins/feed.atom", headlines={b.id: headline(b) for b in items},
+                          **context)
+    return downloads.open_response(Response(xml, mimetype="application/atom+xml"))
 
 
 def editor_only(response):
