@@ -3,6 +3,7 @@ and feeds."""
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import UTC, datetime
 
@@ -19,8 +20,10 @@ from formulatrust.open_data import downloads
 from formulatrust.open_data.downloads import clean_args, filter_message, json_response
 from formulatrust.open_data.fields import RESULTS
 from formulatrust.pages import search_follower
+from formulatrust.results.indexed import searched_page
 from formulatrust.results.models import SamplingResult
 from formulatrust.results.query import (
+    PAGE_SIZE,
     FilterError,
     Filters,
     Page,
@@ -34,6 +37,7 @@ from formulatrust.results.store import differences
 from formulatrust.scan.models import Batch
 from formulatrust.search import SearchError, matching_keys
 
+log = logging.getLogger(__name__)
 bp = Blueprint("results", __name__)
 api = downloads.open_api_blueprint(Blueprint("results_api", __name__, url_prefix="/api/v1"))
 API_PAGE_SIZE = 100
@@ -67,17 +71,32 @@ def read_filters() -> tuple[Filters, list[int] | None]:
     return filters, [int(key) for key in keys]
 
 
+def results_page(filters: Filters, size: int,
+                 counts: bool) -> tuple[Page, dict[str, list[tuple[object, int]]]]:
+    """Return the page of ``filters`` and, when ``counts``, its facets: from the search index
+    when there is a query, else from SQL (also when the index cannot answer)."""
+    session = db.session()
+    if filters.q:
+        search_follower.follow()
+        try:
+            return searched_page(session, current_app.config["SEARCH_INDEX_DIR"], filters,
+                                 size, counts)
+        except Exception:  # noqa: BLE001 - a broken index must not break the page
+            log.warning("the search index cannot answer /results; searching the database "
+                        "(rebuild it: flask --app wsgi search reindex)", exc_info=True)
+    page = page_of(session, filters, None, size)
+    return page, facets(session, filters, None) if counts else {}
+
+
 @bp.get("/results")
 def index():
     """Search and filter results; every search has a shareable URL (and ``?format=``)."""
     fmt = downloads.requested_format()
-    filters, ids = read_filters()
     if fmt != "html":
-        return results_download(fmt, filters, ids)
-    session = db.session()
-    page = page_of(session, filters, ids)
-    return render_template("results/index.html", filters=filters, page=page,
-                           facets=facets(session, filters, ids))
+        return results_download(fmt, *read_filters())
+    filters = Filters.from_args(clean_args(request.args))
+    page, counted = results_page(filters, PAGE_SIZE, counts=True)
+    return render_template("results/index.html", filters=filters, page=page, facets=counted)
 
 
 def results_download(fmt: str, filters: Filters, ids: list[int] | None) -> Response:
@@ -174,8 +193,8 @@ def atom_response(template: str, **context) -> Response:
 @api.get("/results")
 def api_results():
     """Paged JSON API with the same filters as the pages."""
-    filters, ids = read_filters()
-    page = page_of(db.session(), filters, ids, size=API_PAGE_SIZE)
+    filters = Filters.from_args(clean_args(request.args))
+    page, _ = results_page(filters, API_PAGE_SIZE, counts=False)
     return json_response({
         "total": page.total, "page": page.page, "pages": page.pages,
         "links": page_links("results_api.api_results", page.page, page.pages,
