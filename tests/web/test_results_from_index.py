@@ -90,6 +90,8 @@ def test_the_page_lists_the_newest_first_or_the_best_match(client, published):
 
 def test_a_corrected_result_is_found_by_its_new_values(app, client, session, runner,
                                                        tmp_path, published):
+    before = check_page(client.get("/results?q=喜安智").get_data(as_text=True))
+    assert [o.get_text() for o in before.select("#filter-lab option")] == ["全部"]
     corrected = tmp_path / "corrected.csv"
     with SAMPLE.open(encoding="utf-8-sig") as source:
         rows = list(csv.reader(source))

@@ -13,7 +13,9 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from formulatrust.core import db
+from formulatrust.core import chrome, db
+from formulatrust.core.demo_banner import demo_data_shown
+from formulatrust.core.i18n import current_language
 from formulatrust.enterprises import appeals
 from formulatrust.enterprises.models import Reply
 from formulatrust.open_data import downloads
@@ -95,6 +97,15 @@ def index():
     if fmt != "html":
         return results_download(fmt, *read_filters())
     filters = Filters.from_args(clean_args(request.args))
+    if not filters.q:
+        return render_results(filters)
+    # A search is the same page for every reader until a published record changes, when the
+    # change feed empties this cache; popular searches are then rendered once per worker.
+    key = ("results", current_language(), demo_data_shown(), *sorted(filters.as_args().items()))
+    return chrome.cached_page(key, lambda: render_results(filters))
+
+
+def render_results(filters: Filters) -> str:
     page, counted = results_page(filters, PAGE_SIZE, counts=True)
     return render_template("results/index.html", filters=filters, page=page, facets=counted)
 

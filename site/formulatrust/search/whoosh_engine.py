@@ -5,7 +5,8 @@ so a term is one posting list; what excerpts need is stored apart. Filter values
 as exact terms; the documents of each value are read once per reader and kept as sets, so
 filtering and counting are set operations; the date order is a numeric column. One scored
 pass, rarest term first, gives the page, the total and the counts. Still, Whoosh decodes
-postings in Python: at 10,000 results its p95 is several times the 50 ms goal (``bench/search.py``), so tantivy is the default.
+postings in Python: at 10,000 results its p95 is several times the 50 ms goal
+(``bench/search.py``), so tantivy is the default.
 """
 
 from __future__ import annotations
