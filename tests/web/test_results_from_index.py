@@ -7,6 +7,7 @@ import logging
 import shutil
 from datetime import date
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from werkzeug.datastructures import MultiDict
@@ -131,3 +132,11 @@ def test_the_api_pages_through_the_index(client, published):
     assert body["total"] == 30 and body["pages"] == 1
     assert [r["product_name"] for r in body["results"][:2]] == ["测试婴儿配方乳粉27",
                                                                 "测试婴儿配方乳粉26"]
+
+
+def test_the_feed_of_a_search_lists_its_newest_results_first(client, published):
+    feed = ElementTree.fromstring(client.get("/results/feed.atom?q=河畔&sort=relevance").data)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)]
+    assert [t.split(" · ")[0] for t in titles] == ["测试婴儿配方乳粉43", "测试婴儿配方乳粉41",
+                                                   "测试婴儿配方乳粉42", "测试婴儿配方乳粉40"]

@@ -3,6 +3,7 @@ and feeds."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from datetime import UTC, datetime
@@ -184,8 +185,9 @@ def full_json(result: SamplingResult) -> dict:
 @bp.get("/results/feed.atom")
 def feed():
     """Atom feed of the newest results; filters apply (``?compliant=no``: failures only)."""
-    filters, ids = read_filters()
-    results = download(db.session(), filters, ids)[:FEED_SIZE]
+    filters = Filters.from_args(clean_args(request.args))
+    newest_first = dataclasses.replace(filters, sort="date", page=1)
+    results = results_page(newest_first, FEED_SIZE, counts=False)[0].results
     return atom_response("results/feed.atom", results=results, filters=filters,
                          updated=newest(results))
 
