@@ -109,13 +109,15 @@ def test_a_corrected_result_is_found_by_its_new_values(app, client, session, run
     assert labs == ["全部", "更正后的检验机构 (1)"]
 
 
-@pytest.mark.parametrize("damage", ["missing", "broken"])
+@pytest.mark.parametrize("damage", ["missing", "broken", "outdated"])
 def test_without_a_usable_index_the_database_answers_with_a_warning(
         app, client, published, caplog, damage):
     index = Path(app.config["SEARCH_INDEX_DIR"])
     generation = index.resolve()
     if damage == "missing":
         index.unlink()
+    elif damage == "outdated":  # built before the index held filters and dates
+        (generation / "FORMAT").unlink()
     else:
         for path in generation.iterdir():
             if path.name not in ("ENGINE", "FORMAT", "GENERATION"):
