@@ -3,12 +3,14 @@ and every facet's counts; SQL then loads only the rows of that page."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from formulatrust.results.models import SamplingResult
 from formulatrust.results.query import FACETS, Filters, Page
-from formulatrust.search import SearchError, search
+from formulatrust.search import MAX_LIMIT, SearchError, search
 
 INDEX_SORTS = {"relevance": "relevance", "date": "newest"}
 
@@ -44,6 +46,29 @@ def searched_page(session: Session, index_dir: str, filters: Filters, size: int,
               for name in names}
     return Page(rows_in_order(session, [int(key) for key in keys]), found.total, page,
                 pages), facets
+
+
+def searched_download(session: Session, index_dir: str, filters: Filters,
+                      limit: int) -> list[SamplingResult]:
+    """Return every result of ``filters`` (which has a query), newest first, up to ``limit``.
+
+    Raise SearchError ``unavailable`` when the index is missing or predates its format.
+    """
+    ids: list[int] = []
+    newest_first = replace(filters, sort="date")
+    try:
+        while len(ids) < limit:
+            wanted = min(MAX_LIMIT, limit - len(ids))
+            keys = search(index_dir, filters.q, "result", index_filters(newest_first), (),
+                          limit=wanted, offset=len(ids), sort="newest", required=True).keys
+            ids += [int(key) for key in keys]
+            if len(keys) < wanted:
+                break
+    except SearchError as error:
+        if error.code not in ("no_terms", "too_many_terms"):
+            raise
+    return [row for start in range(0, len(ids), MAX_LIMIT)
+            for row in rows_in_order(session, ids[start:start + MAX_LIMIT])]
 
 
 def _search(index_dir: str, filters: Filters, names: tuple[str, ...], size: int, page: int):

@@ -23,9 +23,10 @@ from formulatrust.open_data import downloads
 from formulatrust.open_data.downloads import clean_args, filter_message, json_response
 from formulatrust.open_data.fields import RESULTS
 from formulatrust.pages import search_follower
-from formulatrust.results.indexed import searched_page
+from formulatrust.results.indexed import searched_download, searched_page
 from formulatrust.results.models import SamplingResult
 from formulatrust.results.query import (
+    MAX_DOWNLOAD,
     PAGE_SIZE,
     FilterError,
     Filters,
@@ -61,9 +62,15 @@ def bad_filter(error: FilterError):
                            error=str(filter_message(error))), 400
 
 
+def requested_filters() -> Filters:
+    """Return the validated filters of this request (FilterError names a bad one)."""
+    return Filters.from_args(clean_args(request.args))
+
+
 def read_filters() -> tuple[Filters, list[int] | None]:
-    """Return the validated filters and the full-text matches (None without a query)."""
-    filters = Filters.from_args(clean_args(request.args))
+    """Return the validated filters and every full-text match (None without a query), for
+    lists that combine them with conditions of their own."""
+    filters = requested_filters()
     if not filters.q:
         return filters, None
     try:
@@ -96,8 +103,8 @@ def index():
     """Search and filter results; every search has a shareable URL (and ``?format=``)."""
     fmt = downloads.requested_format()
     if fmt != "html":
-        return results_download(fmt, *read_filters())
-    filters = Filters.from_args(clean_args(request.args))
+        return results_download(fmt, requested_filters())
+    filters = requested_filters()
     if not filters.q:
         return render_results(filters)
     # A search is the same page for every reader until a published record changes, when the
@@ -111,10 +118,25 @@ def render_results(filters: Filters) -> str:
     return render_template("results/index.html", filters=filters, page=page, facets=counted)
 
 
-def results_download(fmt: str, filters: Filters, ids: list[int] | None) -> Response:
+def results_download(fmt: str, filters: Filters) -> Response:
     """Every filtered result (up to the download limit) as CSV or JSON."""
-    records = [full_json(r) for r in download(db.session(), filters, ids)]
+    records = [full_json(r) for r in download_rows(filters)]
     return downloads.download(RESULTS, records, fmt, "sampling-results")
+
+
+def download_rows(filters: Filters) -> list[SamplingResult]:
+    """Return every filtered result, newest first, up to the download limit: the matches of
+    a query from the search index, the rest (or all, when the index cannot answer) by SQL."""
+    session = db.session()
+    if filters.q:
+        search_follower.follow()
+        try:
+            return searched_download(session, current_app.config["SEARCH_INDEX_DIR"], filters,
+                                     MAX_DOWNLOAD)
+        except Exception:  # noqa: BLE001 - a broken index must not break the download
+            log.warning("the search index cannot answer a results download; searching the "
+                        "database (rebuild it: flask --app wsgi search reindex)", exc_info=True)
+    return download(session, filters, None)
 
 
 # The names of a result's fields in the reader's language, for its correction history.
@@ -160,13 +182,13 @@ def detail(result_id: int):
 @bp.get("/results.csv")
 def as_csv():
     """Permalink for ``/results?format=csv`` (UTF-8 with BOM, so spreadsheets read Chinese)."""
-    return results_download("csv", *read_filters())
+    return results_download("csv", requested_filters())
 
 
 @bp.get("/results.json")
 def as_json():
     """Permalink for ``/results?format=json``."""
-    return results_download("json", *read_filters())
+    return results_download("json", requested_filters())
 
 
 def full_json(result: SamplingResult) -> dict:
@@ -185,7 +207,7 @@ def full_json(result: SamplingResult) -> dict:
 @bp.get("/results/feed.atom")
 def feed():
     """Atom feed of the newest results; filters apply (``?compliant=no``: failures only)."""
-    filters = Filters.from_args(clean_args(request.args))
+    filters = requested_filters()
     newest_first = dataclasses.replace(filters, sort="date", page=1)
     results = results_page(newest_first, FEED_SIZE, counts=False)[0].results
     return atom_response("results/feed.atom", results=results, filters=filters,
@@ -206,7 +228,7 @@ def atom_response(template: str, **context) -> Response:
 @api.get("/results")
 def api_results():
     """Paged JSON API with the same filters as the pages."""
-    filters = Filters.from_args(clean_args(request.args))
+    filters = requested_filters()
     page, _ = results_page(filters, API_PAGE_SIZE, counts=False)
     return json_response({
         "total": page.total, "page": page.page, "pages": page.pages,
