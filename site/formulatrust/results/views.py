@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import numbers
 import re
 from datetime import UTC, datetime
 
@@ -286,7 +287,7 @@ def _count_value(value: object) -> object:
     """Years as numbers, compliance as the filter's own yes/no, names as they are."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return int(value) if isinstance(value, float | int) else value
+    return int(value) if isinstance(value, numbers.Number) else value  # PostgreSQL: Decimal
 
 
 @api.get("/results/<int:result_id>")
