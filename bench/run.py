@@ -1,5 +1,6 @@
 """``make bench``: page throughput against ``/healthz`` under gunicorn, serial lookup scaling,
-and the search index at 100,000 results (``bench.search``).
+the search index at 100,000 results (``bench.search``) and ``/results`` searched at 100,000
+results (``bench.results_page``).
 
 Run from the checkout: ``.venv/bin/python -m bench.run``. Prints a table and writes
 ``bench-results/latest.json``. Goals that are missed are reported, not raised: the exit status
@@ -24,7 +25,7 @@ from urllib.parse import quote, urlsplit
 
 from sqlalchemy import func, select
 
-from bench import load, propagation, serials
+from bench import load, propagation, results_page, serials
 from bench import search as search_bench
 from formulatrust import create_app
 from formulatrust.core import db, demo
@@ -68,6 +69,7 @@ class Settings:
     search_rounds: int
     search_whoosh_records: int
     propagation_rounds: int
+    results_records: int
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -84,7 +86,9 @@ class Settings:
                    search_whoosh_records=int(env.get("BENCH_SEARCH_WHOOSH_RECORDS",
                                                      search_bench.WHOOSH_RECORDS)),
                    propagation_rounds=int(env.get("BENCH_PROPAGATION_ROUNDS",
-                                                  propagation.ROUNDS)))
+                                                  propagation.ROUNDS)),
+                   results_records=int(env.get("BENCH_RESULTS_RECORDS",
+                                               results_page.RECORDS)))
 
 
 def main() -> int:
@@ -101,6 +105,12 @@ def main() -> int:
         if settings.propagation_rounds > 0:
             print("\nPropagation: a recall published on node A, seen on node B", flush=True)
             spread = propagation.run(folder / "propagation", settings.propagation_rounds)
+        searched = None
+        if settings.results_records > 0:
+            print(f"\n/results searched at {settings.results_records:,} results", flush=True)
+            searched = results_page.run(folder / "results", settings.results_records,
+                                        settings.seconds, settings.rounds,
+                                        settings.connections, settings.client_processes)
         if settings.serials > SMALL_SERIALS:
             print(f"\nSerial lookups: {SMALL_SERIALS:,} vs {settings.serials:,} rows "
                   "(separate SQLite file)", flush=True)
@@ -117,7 +127,8 @@ def main() -> int:
         print("\nSearch index skipped (BENCH_SEARCH_RECORDS=0)")
         search = None
     goals = judge(pages["results"], serial) + (search["goals"] if search else []) + (
-        propagation.goals(spread) if spread else [])
+        propagation.goals(spread) if spread else []) + (
+        results_page.goals(searched) if searched else [])
     print()
     print_http(pages["results"])
     if serial:
@@ -126,6 +137,9 @@ def main() -> int:
     if spread:
         print()
         propagation.print_result(spread)
+    if searched:
+        print()
+        results_page.print_result(searched)
     print()
     print_goals(goals)
     report = {"started": started.isoformat(timespec="seconds"),
@@ -134,7 +148,8 @@ def main() -> int:
                           "platform": platform.platform()},
               "settings": settings.__dict__, "database": pages["database"],
               "http": pages["results"], "query_history": pages["query_history"],
-              "serials": serial, "search": search, "propagation": spread, "goals": goals}
+              "serials": serial, "search": search, "propagation": spread, "results_page": searched,
+              "goals": goals}
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nWrote {RESULTS.relative_to(PROJECT_ROOT)}")

@@ -167,7 +167,8 @@ class Fts5Engine:
                 else:
                     sql = (f"SELECT r.{name}, count(*) FROM temp.hit h CROSS JOIN record r"
                            f" ON r.id = h.id WHERE r.{name} != '' GROUP BY 1")
-                pairs = db.execute(f"{sql} ORDER BY 2 DESC, 1 LIMIT 25").fetchall()
+                order = "1 DESC" if name == "year" else "2 DESC, 1"  # as the adapter's counts
+                pairs = db.execute(f"{sql} ORDER BY {order} LIMIT 25").fetchall()
                 counts[name] = [(str(value), count) for value, count in pairs]
         return Answer(keys, total, counts)
 

@@ -6,7 +6,7 @@ Everything is generated from a seed, so every run and every engine sees the same
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from types import SimpleNamespace
 
@@ -75,7 +75,11 @@ class Record:
     sample_no: str
     category: str
     compliant: bool
-    year: int
+    announced_on: date
+
+    @property
+    def year(self) -> int:
+        return self.announced_on.year
 
 
 def generate(count: int, seed: int = SEED) -> list[Record]:
@@ -112,7 +116,7 @@ def generate(count: int, seed: int = SEED) -> list[Record]:
             task_source=rng.choice(TASKS),
             lot=f"{produced:%Y%m%d}{'ABCD'[rng.randrange(4)]}{rng.randrange(1, 10)}",
             sample_no=f"DC{announced:%y}{number:08d}", category=category, compliant=compliant,
-            year=announced.year))
+            announced_on=announced))
     return records
 
 
@@ -121,11 +125,7 @@ def document(record: Record) -> Document:
     row = SimpleNamespace(**{name: getattr(record, name) for name in Record.__dataclass_fields__})
     row.failed_items = [SimpleNamespace(item=item, measured=measured)
                         for item, measured in record.failed_items]
-    filters = [("year", str(record.year)), ("compliant", "yes" if record.compliant else "no"),
-               ("enterprise", record.enterprise_name), ("category", record.category),
-               ("province", record.province), ("lab", record.lab)]
-    filters += [("item", item) for item, _ in record.failed_items]
-    return replace(result_document(row), filters=tuple(filters))
+    return result_document(row)
 
 
 # --- The query set ---------------------------------------------------------------------------

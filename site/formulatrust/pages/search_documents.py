@@ -12,6 +12,8 @@ from formulatrust.publishing.bulletins.models import Bulletin
 from formulatrust.results.models import Recall, SamplingResult
 from formulatrust.search import Document
 
+ID_BITS = 40  # result ids below 2**40 leave the day above them in one sortable number
+
 
 def enterprise_document(enterprise: Enterprise) -> Document:
     """Index an enterprise by its names, address, licence and credit code."""
@@ -43,13 +45,34 @@ def brand_showcase_text(session: Session, brand: Brand, library=None) -> str:
 
 
 def result_document(result: SamplingResult) -> Document:
-    """Index a sampling result by product, brand, enterprise, unit, failed item, lab, notice."""
+    """Index a sampling result by product, brand, enterprise, unit, failed item, lab, notice,
+    with the values /results filters and counts by and its place in the newest-first order."""
     items = " ".join(f"{f.item} {f.measured}" for f in result.failed_items)
     body = " ".join(filter(None, (
         result.enterprise_name, result.trademark, result.sampled_unit, result.province, items,
         result.lab, result.announcement_no, result.task_source, result.lot, result.sample_no,
         result.category, "不合格 non-compliant" if not result.compliant else "合格 compliant")))
-    return Document("result", str(result.id), result.product_name, "", body)
+    return Document("result", str(result.id), result.product_name, "", body,
+                    filters=result_filters(result), order=newest_first(result))
+
+
+def result_filters(result: SamplingResult) -> tuple[tuple[str, str], ...]:
+    """Return the values /results filters by (as ``results.query.conditions`` compares them)."""
+    announced = result.announced_on
+    pairs = [("year", str(announced.year) if announced else ""),
+             ("compliant", "yes" if result.compliant else "no"),
+             ("enterprise", result.enterprise_name), ("category", result.category),
+             ("province", result.province), ("lab", result.lab)]
+    pairs += [("item", item) for item in dict.fromkeys(f.item for f in result.failed_items)]
+    return tuple((name, value) for name, value in pairs if value)
+
+
+def newest_first(result: SamplingResult) -> int:
+    """Return the result's rank in /results' date order: announced day, then id (no day:
+    last, as ``results.query`` orders them)."""
+    announced = result.announced_on
+    return ((announced.toordinal() if announced else 0) << ID_BITS) | result.id
+
 
 
 def article_documents(library) -> Iterator[Document]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import date
 
-from sqlalchemy import ColumnElement, extract, func, select
+from sqlalchemy import ColumnElement, and_, extract, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from formulatrust.results.models import FailedItem, SamplingResult
@@ -18,6 +18,13 @@ MAX_TEXT = 100
 TEXT_FILTERS = {"enterprise": SamplingResult.enterprise_name,
                 "category": SamplingResult.category, "province": SamplingResult.province,
                 "lab": SamplingResult.lab}
+# The facets of the page, in the order shown.
+FACETS = ("year", "compliant", "enterprise", "category", "item", "province", "lab")
+# Searched by the plain-text fallback used while the search index cannot answer.
+TEXT_COLUMNS = (SamplingResult.product_name, SamplingResult.enterprise_name,
+                SamplingResult.trademark, SamplingResult.sampled_unit, SamplingResult.province,
+                SamplingResult.lab, SamplingResult.announcement_no, SamplingResult.task_source,
+                SamplingResult.lot, SamplingResult.sample_no, SamplingResult.category)
 
 
 class FilterError(ValueError):
@@ -26,6 +33,10 @@ class FilterError(ValueError):
     def __init__(self, field: str, code: str) -> None:
         super().__init__(f"{field}: {code}")
         self.field, self.code = field, code
+
+
+# Undated results last on every database (PostgreSQL would put them first).
+NEWEST_FIRST = (SamplingResult.announced_on.desc().nulls_last(), SamplingResult.id.desc())
 
 
 @dataclass(frozen=True)
@@ -86,10 +97,13 @@ def _int(args, name: str, low: int, high: int) -> int | None:
 
 
 def conditions(filters: Filters, matching_ids: list[int] | None) -> list[ColumnElement]:
-    """Return the SQL conditions for ``filters`` (and the full-text matches, if any)."""
+    """Return the SQL conditions for ``filters`` and the full-text matches (``None`` with a
+    query: the index cannot answer, so every word of it must appear in some text column)."""
     where: list[ColumnElement] = []
     if matching_ids is not None:
         where.append(SamplingResult.id.in_(matching_ids))
+    elif filters.q:
+        where.append(plain_text_match(filters.q))
     if filters.year:
         where.append(SamplingResult.announced_on.between(date(filters.year, 1, 1),
                                                          date(filters.year, 12, 31)))
@@ -101,6 +115,15 @@ def conditions(filters: Filters, matching_ids: list[int] | None) -> list[ColumnE
     if filters.item:
         where.append(SamplingResult.failed_items.any(FailedItem.item == filters.item))
     return where
+
+
+def plain_text_match(text: str) -> ColumnElement:
+    """Return a condition keeping results that contain every word of ``text``."""
+    def contains(word: str) -> ColumnElement:
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return or_(*(column.ilike(pattern, escape="\\") for column in TEXT_COLUMNS))
+
+    return and_(*(contains(word) for word in text.split()))
 
 
 @dataclass
@@ -130,8 +153,7 @@ def page_of(session: Session, filters: Filters, matching_ids: list[int] | None,
         results = [found[i] for i in wanted if i in found]
     else:
         results = list(session.scalars(
-            query.order_by(SamplingResult.announced_on.desc(), SamplingResult.id.desc())
-            .offset((page - 1) * size).limit(size)))
+            query.order_by(*NEWEST_FIRST).offset((page - 1) * size).limit(size)))
     return Page(results=results, total=total, page=page, pages=pages)
 
 
@@ -141,7 +163,7 @@ def count_matching(session: Session, filters: Filters, matching_ids: list[int] |
     return session.scalar(select(func.count(SamplingResult.id)).where(*where)) or 0
 
 
-COUNTED = ("year", "compliant", "enterprise", "category", "item", "province", "lab")
+COUNTED = FACETS
 
 
 def facets(session: Session, filters: Filters, matching_ids: list[int] | None,
@@ -156,9 +178,11 @@ def count_by(session: Session, filters: Filters, matching_ids: list[int] | None,
     newest first for years); each failed item of a result counts once."""
     where = conditions(filters, matching_ids)
     if name == "item":
-        count = func.count(FailedItem.id)
+        # Results, not items: a result failing one item twice counts once, as its filter finds it.
+        count = func.count(FailedItem.result_id.distinct())
         return [tuple(row) for row in session.execute(
-            select(FailedItem.item, count).join(SamplingResult).where(*where)
+            select(FailedItem.item, count).join(SamplingResult)
+            .where(*where, FailedItem.item != "")
             .group_by(FailedItem.item).order_by(count.desc(), FailedItem.item).limit(limit))]
     year = extract("year", SamplingResult.announced_on)
     column = {"year": year, "compliant": SamplingResult.compliant, **TEXT_FILTERS}[name]
@@ -182,6 +206,6 @@ def stream(session: Session, filters: Filters, matching_ids: list[int] | None,
     so a download never holds every result in memory."""
     query = (select(SamplingResult).where(*conditions(filters, matching_ids))
              .options(selectinload(SamplingResult.failed_items))
-             .order_by(SamplingResult.announced_on.desc(), SamplingResult.id.desc())
+             .order_by(*NEWEST_FIRST)
              .execution_options(yield_per=CHUNK))
     yield from session.scalars(query if limit is None else query.limit(limit))

@@ -3,7 +3,11 @@ and feeds."""
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+import numbers
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
@@ -12,7 +16,9 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from formulatrust.core import db
+from formulatrust.core import chrome, db
+from formulatrust.core.demo_banner import demo_data_shown
+from formulatrust.core.i18n import current_language
 from formulatrust.enterprises import appeals
 from formulatrust.enterprises.models import Reply
 from formulatrust.open_data import downloads
@@ -21,14 +27,16 @@ from formulatrust.open_data.fields import RESULTS
 from formulatrust.open_data.heavy import download_limit
 from formulatrust.pages import search_follower
 from formulatrust.results import feeds
+from formulatrust.results.indexed import searched_download, searched_page
 from formulatrust.results.models import SamplingResult
 from formulatrust.results.query import (
+    MAX_DOWNLOAD,
+    PAGE_SIZE,
     FilterError,
     Filters,
     Page,
     count_by,
     count_matching,
-    download,
     facets,
     page_of,
     stream,
@@ -37,6 +45,7 @@ from formulatrust.results.store import differences
 from formulatrust.scan.models import Batch
 from formulatrust.search import SearchError, matching_keys
 
+log = logging.getLogger(__name__)
 bp = Blueprint("results", __name__)
 api = downloads.open_api_blueprint(Blueprint("results_api", __name__, url_prefix="/api/v1"))
 API_PAGE_SIZE = 100
@@ -57,9 +66,15 @@ def bad_filter(error: FilterError):
                            error=str(filter_message(error))), 400
 
 
+def requested_filters() -> Filters:
+    """Return the validated filters of this request (FilterError names a bad one)."""
+    return Filters.from_args(clean_args(request.args))
+
+
 def read_filters() -> tuple[Filters, list[int] | None]:
-    """Return the validated filters and the full-text matches (None without a query)."""
-    filters = Filters.from_args(clean_args(request.args))
+    """Return the validated filters and every full-text match (None without a query), for
+    lists that combine them with conditions of their own."""
+    filters = requested_filters()
     if not filters.q:
         return filters, None
     try:
@@ -70,25 +85,64 @@ def read_filters() -> tuple[Filters, list[int] | None]:
     return filters, [int(key) for key in keys]
 
 
+def results_page(filters: Filters, size: int,
+                 counts: bool) -> tuple[Page, dict[str, list[tuple[object, int]]]]:
+    """Return the page of ``filters`` and, when ``counts``, its facets: from the search index
+    when there is a query, else from SQL (also when the index cannot answer)."""
+    session = db.session()
+    if filters.q:
+        search_follower.follow()
+        try:
+            return searched_page(session, current_app.config["SEARCH_INDEX_DIR"], filters,
+                                 size, counts)
+        except Exception:  # noqa: BLE001 - a broken index must not break the page
+            log.warning("the search index cannot answer /results; searching the database "
+                        "(rebuild it: flask --app wsgi search reindex)", exc_info=True)
+    page = page_of(session, filters, None, size)
+    return page, facets(session, filters, None) if counts else {}
+
+
 @bp.get("/results")
 @download_limit
 def index():
     """Search and filter results; every search has a shareable URL (and ``?format=``)."""
     fmt = downloads.requested_format()
-    filters, ids = read_filters()
     if fmt != "html":
-        return results_download(fmt, filters, ids)
-    session = db.session()
-    page = page_of(session, filters, ids)
-    return render_template("results/index.html", filters=filters, page=page,
-                           facets=facets(session, filters, ids))
+        return results_download(fmt, requested_filters())
+    filters = requested_filters()
+    if not filters.q:
+        return render_results(filters)
+    # A search is the same page for every reader until a published record changes, when the
+    # change feed empties this cache; popular searches are then rendered once per worker.
+    key = ("results", current_language(), demo_data_shown(), *sorted(filters.as_args().items()))
+    return chrome.cached_page(key, lambda: render_results(filters))
 
 
-def results_download(fmt: str, filters: Filters, ids: list[int] | None) -> Response:
+def render_results(filters: Filters) -> str:
+    page, counted = results_page(filters, PAGE_SIZE, counts=True)
+    return render_template("results/index.html", filters=filters, page=page, facets=counted)
+
+
+def results_download(fmt: str, filters: Filters) -> Response:
     """Every filtered result (up to the download limit) as CSV or JSON, streamed."""
     return downloads.download(
-        RESULTS, lambda: (full_json(r) for r in stream(db.session(), filters, ids)), fmt,
+        RESULTS, lambda: (full_json(r) for r in download_rows(filters)), fmt,
         "sampling-results")
+
+
+def download_rows(filters: Filters) -> Iterable[SamplingResult]:
+    """Every filtered result, newest first, up to the download limit: the matches of a query
+    from the search index, the rest (or all, when the index cannot answer) streamed by SQL."""
+    session = db.session()
+    if filters.q:
+        search_follower.follow()
+        try:
+            return searched_download(session, current_app.config["SEARCH_INDEX_DIR"], filters,
+                                     MAX_DOWNLOAD)
+        except Exception:  # noqa: BLE001 - a broken index must not break the download
+            log.warning("the search index cannot answer a results download; searching the "
+                        "database (rebuild it: flask --app wsgi search reindex)", exc_info=True)
+    return stream(session, filters, None)
 
 
 # The names of a result's fields in the reader's language, for its correction history.
@@ -135,14 +189,14 @@ def detail(result_id: int):
 @download_limit
 def as_csv():
     """Permalink for ``/results?format=csv`` (UTF-8 with BOM, so spreadsheets read Chinese)."""
-    return results_download("csv", *read_filters())
+    return results_download("csv", requested_filters())
 
 
 @bp.get("/results.json")
 @download_limit
 def as_json():
     """Permalink for ``/results?format=json``."""
-    return results_download("json", *read_filters())
+    return results_download("json", requested_filters())
 
 
 def full_json(result: SamplingResult) -> dict:
@@ -161,8 +215,9 @@ def full_json(result: SamplingResult) -> dict:
 @bp.get("/results/feed.atom")
 def feed():
     """Atom feed of the newest results; filters apply (``?compliant=no``: failures only)."""
-    filters, ids = read_filters()
-    results = download(db.session(), filters, ids)[:FEED_SIZE]
+    filters = requested_filters()
+    newest_first = dataclasses.replace(filters, sort="date", page=1)
+    results = results_page(newest_first, FEED_SIZE, counts=False)[0].results
     return atom_response("results/feed.atom", filters=filters,
                          **feeds.feed(feeds.result_entries(db.session(), results)))
 
@@ -176,8 +231,8 @@ def atom_response(template: str, **context) -> Response:
 @api.get("/results")
 def api_results():
     """Paged JSON API with the same filters as the pages."""
-    filters, ids = read_filters()
-    page = page_of(db.session(), filters, ids, size=API_PAGE_SIZE)
+    filters = requested_filters()
+    page, _ = results_page(filters, API_PAGE_SIZE, counts=False)
     return json_response({
         "total": page.total, "page": page.page, "pages": page.pages,
         "links": page_links("results_api.api_results", page.page, page.pages,
@@ -234,7 +289,7 @@ def _count_value(value: object) -> object:
     """Years as numbers, compliance as the filter's own yes/no, names as they are."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return int(value) if isinstance(value, float | int) else value
+    return int(value) if isinstance(value, numbers.Number) else value  # PostgreSQL: Decimal
 
 
 @api.get("/results/<int:result_id>")

@@ -44,6 +44,10 @@ MAX_OFFSET = 100_000  # pages further than this come back empty (engines allocat
 LOCK_TIMEOUT = 600.0  # seconds a writer waits for another (a full rebuild) to finish
 ENGINE_FILE = "ENGINE"
 GENERATION_FILE = "GENERATION"
+FORMAT_FILE = "FORMAT"
+# Raised when what the index holds changes: format 2 added result filters and date order.
+INDEX_FORMAT = 2
+SORTS = ("relevance", "newest")
 OPEN_ATTEMPTS = 3  # tries to open a reader while rebuilds keep swapping the index
 
 
@@ -61,7 +65,8 @@ class Document:
     """One thing to find: ``kind`` and ``key`` identify it, the rest is searched.
 
     ``filters`` are ``(name, value)`` pairs from ``FILTERS`` (a name may repeat) that
-    ``search`` can filter and count by.
+    ``search`` can filter and count by; ``order`` is what ``sort="newest"`` sorts by, highest
+    first (0: last).
     """
 
     kind: str
@@ -70,6 +75,7 @@ class Document:
     title_en: str
     body: str = ""
     filters: tuple[tuple[str, str], ...] = ()
+    order: int = 0
 
     @property
     def uid(self) -> str:
@@ -108,6 +114,7 @@ class Query:
     terms: tuple[str, ...]
     kind: str | None = None
     filters: tuple[tuple[str, str], ...] = ()
+    sort: str = "relevance"
 
 
 class Retired(Exception):
@@ -167,7 +174,8 @@ def _valid(documents: Iterable[Document]) -> Iterator[Document]:
             yield document
         else:
             yield Document(*(valid_text(value) for value in fields[:5]), filters=tuple(
-                (name, valid_text(value)) for name, value in document.filters))
+                (name, valid_text(value)) for name, value in document.filters),
+                order=document.order)
 
 
 # --- Writing -------------------------------------------------------------------------------
@@ -216,6 +224,7 @@ def _build(index: Path, name: str, documents: Iterable[Document]) -> int:
     try:
         count = engine_module(name).build(generation, _valid(documents))
         (generation / ENGINE_FILE).write_text(name + "\n", encoding="ascii")
+        (generation / FORMAT_FILE).write_text(f"{INDEX_FORMAT}\n", encoding="ascii")
         _bump(generation)
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
@@ -296,9 +305,19 @@ def _write_lock(target: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
 # --- Reading -------------------------------------------------------------------------------
 
 
-def parse(text: str, kind: str | None = None,
-          filters: Mapping[str, str] | None = None) -> Query:
+def index_format(index_dir: str | Path) -> int:
+    """Return the format of the index at ``index_dir`` (1: written before formats were)."""
+    try:
+        return int((Path(index_dir) / FORMAT_FILE).read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return 1
+
+
+def parse(text: str, kind: str | None = None, filters: Mapping[str, str] | None = None,
+          sort: str = "relevance") -> Query:
     """Turn user text and filters into a ``Query``; raise SearchError when it cannot run."""
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     terms = query_terms(text)
     if not terms:
         raise SearchError("no_terms")
@@ -310,28 +329,49 @@ def parse(text: str, kind: str | None = None,
             raise ValueError(f"unknown filter {name!r}")
         if value is not None and str(value) != "":
             pairs.append((name, valid_text(str(value)[:MAX_FILTER_CHARS])))
-    return Query(tuple(terms), kind, tuple(pairs))
+    return Query(tuple(terms), kind, tuple(pairs), sort)
 
 
 def search(index_dir: str | Path, text: str, kind: str | None = None,
            filters: Mapping[str, str] | None = None, counts: Iterable[str] = (),
-           limit: int = 20, offset: int = 0) -> Matches:
+           limit: int = 20, offset: int = 0, sort: str = "relevance",
+           required: bool = False) -> Matches:
     """Return one page of matching keys, the total, and per-value counts for ``counts``.
 
-    Every term must match; each filter keeps documents that have that value; counts are
-    taken over every match after filtering, most frequent first, at most ``COUNT_LIMIT`` each.
+    Every term must match; each filter keeps documents that have that value; the page is
+    best first, or by ``Document.order`` with ``sort="newest"``. Counts are taken over every
+    match after filtering, most frequent first (years: newest first), at most ``COUNT_LIMIT``
+    each. Without an index the answer is empty, or, when ``required``, SearchError
+    ``unavailable`` (also for an index older than ``INDEX_FORMAT``).
     """
-    query = parse(text, kind, filters)
+    query = parse(text, kind, filters, sort)
     names = tuple(dict.fromkeys(counts))
     unknown = set(names) - set(FILTERS)
     if unknown:
         raise ValueError(f"cannot count by {sorted(unknown)}")
     start = max(0, offset)
-    found = _read(Path(index_dir), lambda reader: reader.search(
+    found = _read(Path(index_dir), lambda reader: _current(reader, required).search(
         query, names, max(1, min(limit, MAX_LIMIT)), min(start, MAX_OFFSET)))
     if found is None:
+        if required:
+            raise SearchError("unavailable")
         return Matches([], 0, {name: [] for name in names})
-    return Matches([], found.total, found.counts) if start > MAX_OFFSET else found
+    counted = {name: _top(name, pairs) for name, pairs in found.counts.items()}
+    return Matches([] if start > MAX_OFFSET else found.keys, found.total, counted)
+
+
+def _current(reader, required: bool):
+    """Return ``reader``, unless ``required`` and its index predates the current format."""
+    if required and reader.format < INDEX_FORMAT:
+        raise SearchError("unavailable")
+    return reader
+
+
+def _top(name: str, pairs: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Keep the ``COUNT_LIMIT`` values shown: most frequent first, years newest first."""
+    if name == "year":
+        return sorted(pairs, key=lambda pair: pair[0], reverse=True)[:COUNT_LIMIT]
+    return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))[:COUNT_LIMIT]
 
 
 def matching_keys(index_dir: str | Path, text: str, kind: str) -> list[str]:
@@ -443,7 +483,9 @@ def _open_reader(generation: Path, cached: tuple[tuple, object] | None):
     if name is None:
         return None
     try:
-        return version, engine_module(name).Reader(generation)
+        reader = engine_module(name).Reader(generation)
+        reader.format = index_format(generation)
+        return version, reader
     except Exception:
         logger.exception("cannot open the search index in %s", generation)
         return None

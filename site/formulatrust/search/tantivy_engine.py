@@ -3,7 +3,8 @@
 Text is split in Python by the same analyser as Whoosh and indexed pre-split (tantivy's
 whitespace tokenizer), and queries are built term by term, never parsed from user text, so
 both engines find the same documents. Filter values are raw fast fields: filtering is a term
-clause and counting a terms aggregation. Excerpt fields are stored as one JSON value.
+clause and counting a terms aggregation; the date order is a numeric fast field. Excerpt
+fields are stored as one JSON value.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import tantivy
 
-from formulatrust.search import COUNT_LIMIT, FILTERS, Document, Matches, Query
+from formulatrust.search import FILTERS, Document, Matches, Query
 from formulatrust.search.analysis import index_tokens
 
 BUILD_HEAP = 256_000_000
@@ -30,6 +31,7 @@ def schema() -> tantivy.Schema:
     builder.add_text_field("kind", tokenizer_name="raw", index_option="basic")
     # Numeric keys (result ids) are also kept in a column, read without touching the store.
     builder.add_unsigned_field("key_number", fast=True, indexed=False)
+    builder.add_unsigned_field("order", fast=True, indexed=False)
     builder.add_text_field("text", tokenizer_name="whitespace", index_option="freq")
     builder.add_bytes_field("stored", stored=True, indexed=False)
     for name in FILTERS:
@@ -86,6 +88,7 @@ def _document(document: Document) -> tantivy.Document:
     doc.add_text("kind", document.kind)
     if _key_number(document.key) is not None:
         doc.add_unsigned("key_number", int(document.key))
+    doc.add_unsigned("order", max(0, document.order))
     doc.add_text("text", " ".join(index_tokens(document.text)))
     doc.add_bytes("stored", json.dumps(
         {"kind": document.kind, "key": document.key, "title_zh": document.title_zh,
@@ -112,7 +115,8 @@ class Reader:
     def search(self, query: Query, counts: tuple[str, ...], limit: int,
                offset: int) -> Matches:
         compiled = self._compile(query)
-        found = self.searcher.search(compiled, limit=limit, offset=offset, count=True)
+        order = {"order_by_field": "order"} if query.sort == "newest" else {}
+        found = self.searcher.search(compiled, limit=limit, offset=offset, count=True, **order)
         counted = {name: [] for name in counts}
         if counts and found.count:
             counted = self._count(compiled, counts)
@@ -151,7 +155,7 @@ class Reader:
         for name in counts:
             pairs = [(str(bucket["key"]), int(bucket["doc_count"]))
                      for bucket in answer.get(name, {}).get("buckets", [])]
-            counted[name] = sorted(pairs, key=lambda pair: (-pair[1], pair[0]))[:COUNT_LIMIT]
+            counted[name] = pairs  # the adapter keeps the ones shown
         return counted
 
     def _keys(self, addresses: list) -> list[str]:

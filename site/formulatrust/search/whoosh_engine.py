@@ -3,9 +3,10 @@
 Every searched field goes into one unstored ``text`` field (CJK unigrams and bigrams, words),
 so a term is one posting list; what excerpts need is stored apart. Filter values are indexed
 as exact terms; the documents of each value are read once per reader and kept as sets, so
-filtering and counting are set operations. One scored pass, rarest term first, gives the page,
-the total and the counts. Still, Whoosh decodes postings in Python: at 10,000 results its p95
-is several times the 50 ms goal (``bench/search.py``), so tantivy is the default.
+filtering and counting are set operations; the date order is a numeric column. One scored
+pass, rarest term first, gives the page, the total and the counts. Still, Whoosh decodes
+postings in Python: at 10,000 results its p95 is several times the 50 ms goal
+(``bench/search.py``), so tantivy is the default.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh.analysis import RegexTokenizer
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.query import And, Term
 
-from formulatrust.search import COUNT_LIMIT, FILTERS, Document, Matches, Query, Retired
+from formulatrust.search import FILTERS, Document, Matches, Query, Retired
 from formulatrust.search.analysis import analyzer
 
 SEPARATOR = "\x1f"  # between the values of one filter name
@@ -33,6 +34,7 @@ def schema() -> Schema:
         values[f"f_{name}"] = KEYWORD(scorable=False)
         values[f"f_{name}"].analyzer = RegexTokenizer(f"[^{SEPARATOR}]+")
     return Schema(uid=ID(unique=True), kind=ID(stored=True), key=ID(stored=True, sortable=True),
+                  order=NUMERIC(numtype=int, bits=64, signed=False, sortable=True),
                   title_zh=STORED, title_en=STORED, body=STORED,
                   text=TEXT(analyzer=analyzer(), phrase=False), **values)
 
@@ -64,7 +66,7 @@ def _fields(document: Document) -> dict[str, str]:
             grouped.setdefault(name, []).append(value.replace(SEPARATOR, " "))
     return {"uid": document.uid, "kind": document.kind, "key": document.key,
             "title_zh": document.title_zh, "title_en": document.title_en,
-            "body": document.body, "text": document.text,
+            "body": document.body, "text": document.text, "order": max(0, document.order),
             **{f"f_{name}": SEPARATOR.join(values) for name, values in grouped.items()}}
 
 
@@ -81,6 +83,7 @@ class Reader:
         self.lock = threading.Lock()
         self.value_sets: dict[str, dict[str, set[int]]] = {}
         self.keys = None
+        self.orders = None
         self.closed = False
 
     def close(self) -> None:
@@ -99,6 +102,8 @@ class Reader:
                offset: int) -> Matches:
         with self._using():
             ranked = self._ranked(query)
+            if query.sort == "newest":
+                ranked = self._newest_first(ranked)
             matched = set(ranked) if counts else ranked
             counted = {name: self._count(name, matched) for name in counts}
             return Matches(self._keys(ranked[offset:offset + limit]), len(ranked), counted)
@@ -150,8 +155,12 @@ class Reader:
     def _count(self, name: str, matched) -> list[tuple[str, int]]:
         # Set intersection walks the smaller set, so each value costs at most its own size.
         counted = [(value, len(docs & matched)) for value, docs in self._values(name).items()]
-        counted = [(value, count) for value, count in counted if count]
-        return sorted(counted, key=lambda pair: (-pair[1], pair[0]))[:COUNT_LIMIT]
+        return [(value, count) for value, count in counted if count]  # the adapter sorts
+
+    def _newest_first(self, docnums: list[int]) -> list[int]:
+        if self.orders is None:
+            self.orders = self.searcher.reader().column_reader("order")
+        return sorted(docnums, key=lambda docnum: self.orders[docnum], reverse=True)
 
     def _keys(self, docnums: list[int]) -> list[str]:
         if not docnums:
