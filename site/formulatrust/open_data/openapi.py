@@ -190,6 +190,11 @@ PATHS: dict[str, dict] = {
 
 PATHS.update(PUSH_PATHS)  # the push API (publishing/api_push.py)
 PATHS.update(RESOLVER_PATHS)  # the resolver's JSON answers (scan/openapi_resolver.py)
+# gunicorn refuses a request line over about 4 KB before the site sees it, with its own page.
+TOO_LONG = {"description": "The address is too long (over about 4 KB); nothing was read."}
+for _operations in PATHS.values():
+    for _operation in _operations.values():
+        _operation["responses"].setdefault("414", TOO_LONG)
 
 
 def components() -> dict:
