@@ -174,6 +174,19 @@ def test_a_dry_run_checks_and_counts_but_writes_nothing(client, session, world):
     assert counts(session) == before
 
 
+@pytest.mark.parametrize("query", [{"dry_run": "maybe"}, {"dry_run": ["1", "0"]},
+                                   {"lang": "fr"}])
+def test_a_parameter_it_cannot_use_is_400_and_nothing_is_written(client, session, world, query):
+    token = issue(session)
+    before = counts(session)
+    response = push(client, token, example(), query=query)
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "bad_request" and error["parameter"] == next(iter(query))
+    assert error["messages"]["zh"] and error["messages"]["en"]
+    assert counts(session) == before
+
+
 def expected_message(app, lang: str, msgid: str, **values) -> str:
     with app.test_request_context(), force_locale(lang):
         return gettext(msgid, **values)

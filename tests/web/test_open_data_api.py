@@ -195,3 +195,32 @@ def test_a_client_holding_the_same_answer_gets_304_until_the_data_change(client,
     changed = client.get("/api/v1/results", headers={"If-None-Match": tag})
     assert changed.status_code == 200 and changed.headers["ETag"] != tag
     assert "ETAG1" in changed.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("query", "parameter"), [
+    ("lang=fr", "lang"),
+    ("lang=zh&lang=en", "lang"),
+    ("compliant=no&compliant=yes", "compliant"),
+    ("year=&compliant=no", "year"),
+    ("sort=", "sort"),
+])
+def test_the_api_refuses_what_the_page_forgives(client, spec, open_world, query, parameter):
+    answer = client.get(f"/api/v1/results?{query}")
+    assert answer.status_code == 400 and answer.is_json
+    body = answer.get_json()
+    assert not list(Draft202012Validator(inline(spec, spec["components"]["schemas"][
+        "Error"])).iter_errors(body))
+    assert body["error"]["parameter"] == parameter
+    assert parameter in body["error"]["messages"]["en"]
+    assert parameter in body["error"]["messages"]["zh"]
+    assert client.get(f"/results?{query}").status_code == 200  # browsers may send these
+
+
+def test_a_missing_source_url_is_null_as_documented(client, spec, session, open_world):
+    result = session.query(SamplingResult).first()
+    result.source_url = ""
+    session.commit()
+    body = client.get(f"/api/v1/results/{result.id}").get_json()
+    assert body["source_url"] is None
+    schema = spec["components"]["schemas"]["Result"]["properties"]["source_url"]
+    assert "null" in schema["type"] and schema["format"] == "uri"

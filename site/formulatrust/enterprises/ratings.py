@@ -50,12 +50,13 @@ def read_args() -> tuple[str, str, str]:
     """Return validated (grade, district, sort); FilterError (a 400) on anything else."""
     args = downloads.clean_args(request.args)
     grade = args.get("grade", "").strip()
-    district = args.get("district", "").strip()
+    district = args.get("district", "")
     sort = args.get("sort", "").strip() or "grade"
     if grade not in ("", "A", "B", "C", "D"):
         raise FilterError("grade", "choice")
     if len(district) > 50:
         raise FilterError("district", "too_long")
+    district = district.strip()
     if sort not in SORTS:
         raise FilterError("sort", "choice")
     return grade, district, sort

@@ -39,6 +39,11 @@ FILTER_MESSAGES = {
     "number": _l("“%(field)s” must be a number, such as a year like 2024."),
     "choice": _l("“%(field)s” has a value this page does not offer."),
 }
+PARAMETER_MESSAGES = {
+    "repeated": _l("Send “%(name)s” at most once."),
+    "empty": _l("“%(name)s” has no value: give it one or leave it out."),
+    "lang": _l("“%(name)s” must be zh or en."),
+}
 FILTER_LABELS = {"q": _l("Search"), "year": _l("Year"), "compliant": _l("Result"),
                  "enterprise": _l("Enterprise"), "category": _l("Category"),
                  "item": _l("Failed item"), "province": _l("Province"),
@@ -185,8 +190,30 @@ def api_http_error(error: HTTPException) -> Response:
     return response
 
 
+def refuse_unusable_parameters() -> Response | None:
+    """Refuse, on the API, a parameter sent twice or empty, and a language we lack.
+
+    Pages keep reading the first value and ignore an unknown ``lang``, as browsers may send
+    those; API clients get told.
+    """
+    for name in request.args:
+        values = request.args.getlist(name)
+        problem = ("repeated" if len(values) > 1 else "empty" if not values[0]
+                   else "lang" if name == "lang" and values[0] not in LANGUAGES else None)
+        if problem:
+            return api_error(400, parameter_message(problem, name), parameter=name)
+    return None
+
+
+def parameter_message(problem: str, name: str) -> LazyString:
+    """Return the message for a parameter the API cannot use, naming it."""
+    shown = clean_text(name[:40])
+    return LazyString(lambda: str(PARAMETER_MESSAGES[problem]) % {"name": shown})
+
+
 def open_api_blueprint(blueprint: Blueprint) -> Blueprint:
     """Make every answer of ``blueprint`` open (CORS, licence) and its errors JSON."""
+    blueprint.before_request(refuse_unusable_parameters)
     blueprint.after_request(open_response)
     blueprint.register_error_handler(HTTPException, api_http_error)
     return blueprint

@@ -85,10 +85,11 @@ def _page_of(items: str, schema: str) -> dict:
 
 def _query(name: str, description: str, schema: dict | None = None) -> dict:
     return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": schema or {"type": "string", "maxLength": 100}}
+            "schema": schema or {"type": "string", "minLength": 1, "maxLength": 100}}
 
 
-LANG = _query("lang", "Language of error messages: zh (default) or en.",
+LANG = _query("lang", "Language of error messages: zh (default) or en; anything else is "
+              "refused (400).",
               {"type": "string", "enum": ["zh", "en"]})
 PAGE = _query("page", f"Page number; {PAGE_SIZE} records a page. Past the last page, the last "
               "page is returned.", {"type": "integer", "minimum": 1, "maximum": 100000})
@@ -110,7 +111,7 @@ RESULT_FILTERS = [
 ENTERPRISE_FILTERS = [
     _query("grade", "Current grade.", {"type": "string", "enum": ["A", "B", "C", "D"]}),
     _query("district", "District, in Chinese or English (exact).",
-           {"type": "string", "maxLength": 50}),
+           {"type": "string", "minLength": 1, "maxLength": 50}),
     _query("sort", "grade (default), name, district or assessed (newest assessment first).",
            {"type": "string", "enum": ["grade", "name", "district", "assessed"]}),
 ]
@@ -129,7 +130,8 @@ def _ok(description: str, schema: dict) -> dict:
 
 
 def _errors(*codes: int) -> dict:
-    reasons = {400: "A parameter cannot be used; `parameter` names it.",
+    reasons = {400: "A parameter cannot be used (sent twice, empty, or out of range); "
+                    "`parameter` names it.",
                404: "No record has this id."}
     return {str(code): {"description": reasons[code], "content": {
         "application/json": {"schema": _ref("Error")}}} for code in codes}
@@ -164,13 +166,14 @@ PATHS: dict[str, dict] = {
     "/api/v1/results/{result_id}": _get(
         "One sampling result by its stable id", "getResult",
         [_id("result_id", "The result's id."), LANG], _ok("The result.", _ref("Result")),
-        404),
+        400, 404),
     "/api/v1/recalls": _get(
         "Recalls, newest first, 100 a page", "listRecalls", [PAGE, LANG],
         _ok("One page of recalls.", _ref("RecallsPage")), 400),
     "/api/v1/recalls/{recall_id}": _get(
         "One recall by its stable id", "getRecall",
-        [_id("recall_id", "The recall's id."), LANG], _ok("The recall.", _ref("Recall")), 404),
+        [_id("recall_id", "The recall's id."), LANG], _ok("The recall.", _ref("Recall")),
+        400, 404),
     "/api/v1/enterprises": _get(
         "Every enterprise with its brands and current integrity rating", "listEnterprises",
         [*ENTERPRISE_FILTERS, LANG], _ok("Every matching enterprise (not paged).", {
@@ -183,11 +186,16 @@ PATHS: dict[str, dict] = {
             "type": "object", "required": ["openapi", "info", "servers", "paths", "components"],
             "properties": {name: {"type": "object"} for name in (
                 "info", "paths", "components", "externalDocs")}
-            | {"openapi": {"type": "string"}, "servers": {"type": "array"}}})),
+            | {"openapi": {"type": "string"}, "servers": {"type": "array"}}}), 400),
 }
 
 PATHS.update(PUSH_PATHS)  # the push API (publishing/api_push.py)
 PATHS.update(RESOLVER_PATHS)  # the resolver's JSON answers (scan/openapi_resolver.py)
+# gunicorn refuses a request line over about 4 KB before the site sees it, with its own page.
+TOO_LONG = {"description": "The address is too long (over about 4 KB); nothing was read."}
+for _operations in PATHS.values():
+    for _operation in _operations.values():
+        _operation["responses"].setdefault("414", TOO_LONG)
 
 
 def components() -> dict:
@@ -246,7 +254,8 @@ def document(server: str, licence: DataLicence, dictionary_url: str) -> dict:
                 "are stable: a result or recall keeps its id and permanent page when it is "
                 "corrected. Errors are JSON with the message in Chinese and English. The same "
                 "records download as CSV (UTF-8 with BOM) and JSON from the pages themselves "
-                "with ?format=csv or ?format=json."),
+                "with ?format=csv or ?format=json. Send each parameter at most once and never "
+                "empty: the API answers 400 naming it (the pages ignore the extra copies)."),
             "license": {"name": f"{licence.name_en} ({licence.spdx})", "url": licence.url},
         },
         "externalDocs": {"description": "Data dictionary: every field in both languages",

@@ -13,17 +13,16 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from formulatrust.core import db
 from formulatrust.core.extensions import csrf, limiter
-from formulatrust.core.i18n import current_language
+from formulatrust.core.i18n import LANGUAGES, current_language
 from formulatrust.domain.trace_format import (
     Problem,
     TraceDocument,
@@ -50,10 +49,14 @@ def api_limit() -> str:
 
 
 def rate_key() -> str:
-    """Count requests per token (by its public id), or per client without a usable token."""
-    text = api_tokens.bearer(request.headers.get("Authorization"))
-    public_id = api_tokens.public_id(text) if text else None
-    return f"token:{public_id}" if public_id else f"client:{get_remote_address()}"
+    """Count requests per live token (requests without one are answered 401, uncounted)."""
+    token = authenticated()
+    return f"token:{token.public_id}" if isinstance(token, ApiToken) else "anonymous"
+
+
+def not_authenticated() -> bool:
+    """Tell whether the request lacks a live token, so that no rate limit counts it."""
+    return not isinstance(authenticated(), ApiToken)
 
 
 Message = Callable[[], str]  # calls gettext, so it can be said in either language
@@ -132,6 +135,13 @@ UNAUTHORIZED: dict[str, Message] = {
 }
 
 
+def authenticated() -> ApiToken | Response:
+    """Return the request's live token or its 401 answer, checked once per request."""
+    if "api_token" not in g:
+        g.api_token = authenticate()
+    return g.api_token
+
+
 def authenticate() -> ApiToken | Response:
     """Return the request's live token (and note its use), or the 401 answer."""
     session = db.session()
@@ -146,6 +156,22 @@ def authenticate() -> ApiToken | Response:
     api_tokens.touch(session, check.token)
     session.commit()
     return check.token
+
+
+DRY_RUN = ("1", "true")
+PARAMETERS = {"dry_run": (*DRY_RUN, "0", "false"), "lang": tuple(LANGUAGES)}
+
+
+def refused_parameter() -> Response | None:
+    """Return the 400 answer for a documented parameter sent twice or with another value."""
+    for name, allowed in PARAMETERS.items():
+        values = request.args.getlist(name)
+        if len(values) > 1 or (values and values[0] not in allowed):
+            choices = ", ".join(allowed)
+            return error(400, "bad_request", lambda name=name, choices=choices: _(
+                "Send “%(name)s” at most once, with one of: %(choices)s.", name=name,
+                choices=choices), parameter=name)
+    return None
 
 
 def read_text(media_type: str, wrong_type: Message) -> str | Response:
@@ -219,9 +245,12 @@ def foreign_records(session, document: TraceDocument, enterprise: Enterprise) ->
 def push(document_of: Callable[[str], TraceDocument | Response], media_type: str,
          wrong_type: Message):
     """Authenticate, read, check ownership and import one document, all or nothing."""
-    token = authenticate()
+    token = authenticated()
     if not isinstance(token, ApiToken):
         return token
+    refused = refused_parameter()
+    if refused is not None:
+        return refused
     text = read_text(media_type, wrong_type)
     if not isinstance(text, str):
         return text
@@ -237,7 +266,7 @@ def push(document_of: Callable[[str], TraceDocument | Response], media_type: str
         return error(403, "foreign_records",
                      lambda: _("Nothing was written: this token may only send data of its own "
                                "enterprise."), **listed(foreign))
-    dry_run = request.args.get("dry_run", "") in ("1", "true")
+    dry_run = request.args.get("dry_run", "") in DRY_RUN
     source = f"API {token.public_id}"
     try:
         summary = import_trace_document(session, document, enterprise_id=enterprise.id,
@@ -292,7 +321,7 @@ def csv_document(text: str) -> TraceDocument:
 
 
 @bp.post("/trace")
-@limiter.limit(api_limit, key_func=rate_key)
+@limiter.limit(api_limit, key_func=rate_key, exempt_when=not_authenticated)
 def trace():
     """Import factories, products, batches, inspections and serials (the trace JSON format)."""
     return push(json_document, "application/json",
@@ -300,7 +329,7 @@ def trace():
 
 
 @bp.post("/trace/serials")
-@limiter.limit(api_limit, key_func=rate_key)
+@limiter.limit(api_limit, key_func=rate_key, exempt_when=not_authenticated)
 def serials():
     """Register serials of batches on record from a CSV list (header gtin,lot,serial)."""
     return push(csv_document, "text/csv",

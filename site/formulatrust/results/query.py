@@ -59,10 +59,10 @@ class Filters:
         """Read and validate query parameters; raise FilterError naming the bad one."""
         values = {}
         for name in ("q", "enterprise", "category", "item", "province", "lab"):
-            text = (args.get(name) or "").strip()
-            if len(text) > MAX_TEXT:
+            sent = args.get(name) or ""
+            if len(sent) > MAX_TEXT:  # as sent, so the limit is the one the API documents
                 raise FilterError(name, "too_long")
-            values[name] = text
+            values[name] = sent.strip()
         values["year"] = _int(args, "year", 1990, 2100)
         values["page"] = _int(args, "page", 1, 100_000) or 1
         compliant = args.get("compliant") or ""

@@ -48,7 +48,7 @@ def recall_json(recall: Recall) -> dict:
         "enterprise_name_en": enterprise.name_en, "lots": list(recall.lots or []),
         "reason_zh": recall.reason_zh, "reason_en": recall.reason_en,
         "action_zh": recall.action_zh, "action_en": recall.action_en,
-        "source_url": recall.source_url, "status": recall.status,
+        "source_url": recall.source_url or None, "status": recall.status,
         "status_reason": recall.status_reason, "level": recall.level, "version": recall.version,
         "permalink": url_for("recalls.detail", recall_id=recall.id, _external=True),
     }

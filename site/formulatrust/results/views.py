@@ -208,7 +208,8 @@ def full_json(result: SamplingResult) -> dict:
         failed_items=[{"item": f.item, "measured": f.measured, "limit": f.limit,
                        "label_requirement": f.label_requirement}
                       for f in result.failed_items],
-        permalink=url_for("results.detail", result_id=result.id, _external=True))
+        permalink=url_for("results.detail", result_id=result.id, _external=True),
+        source_url=result.source_url or None)
     return body
 
 

@@ -79,34 +79,58 @@ PROVENANCE = {
         "supervision_listings": {"type": "array", "items": {"type": "object"}}}}
 
 _GTIN = {"name": "gtin", "in": "path", "required": True,
-         "description": "GTIN-14 (8, 12 and 13 digits redirect to it).",
+         "description": "GTIN-14 (8, 12 and 13 digits redirect to it); a wrong check digit "
+                        "is 400.",
          "schema": {"type": "string", "pattern": "^[0-9]{14}$"}}
+# GS1 CSET 82 (less "/" and "%", which a path segment cannot carry plainly).
+_CODE = {"type": "string", "pattern": "^[A-Za-z0-9!\"&'()*+,.:;<=>?_-]{1,20}$"}
 _LOT = {"name": "lot", "in": "path", "required": True, "description": "Batch/lot (GS1 AI 10).",
-        "schema": {"type": "string", "minLength": 1, "maxLength": 20}}
+        "schema": _CODE}
 _SERIAL = {"name": "serial", "in": "path", "required": True,
-           "description": "The can's serial (GS1 AI 21).",
-           "schema": {"type": "string", "minLength": 1, "maxLength": 20}}
+           "description": "The can's serial (GS1 AI 21).", "schema": _CODE}
+_LINK_TYPES = ("linkset", "all", "gs1:pip", "gs1:defaultLink", "gs1:recallStatus",
+               "gs1:traceability", "gs1:certificationInfo", "gs1:verificationService")
 _LINK_TYPE = {"name": "linkType", "in": "query", "required": False,
               "description": "gs1:traceability answers this JSON without an Accept header; "
-                             "linkset answers the RFC 9264 linkset.",
-              "schema": {"type": "string"}}
+                             "linkset (or all) answers the RFC 9264 linkset; the other link "
+                             "types redirect (307) to their target; a link type this resolver "
+                             "lacks is 404. gs1: may also be written https://gs1.org/voc/.",
+              "schema": {"type": "string", "enum": list(_LINK_TYPES)}}
 _ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
     "type": "object", "required": ["status", "code", "message"],
     "properties": {"status": {"type": "integer"}, "code": _STRING, "part": _STRING,
                    "message": _STRING, "gtin": _STRING}}}}
+_PAGE = {"text/html": {"schema": {"type": "string"}}}
+_LINKSET = {"type": "object", "required": ["linkset"],
+            "properties": {"linkset": {"type": "array", "items": {"type": "object"}}}}
+_LOCATION = {"Location": {"description": "Where to go.", "schema": {"type": "string"}}}
+
+
+def _answers(description: str, schema: dict) -> dict:
+    """The same answer as JSON (Accept: application/json) or as the page (a browser)."""
+    return {"description": description,
+            "content": {"application/json": {"schema": schema}, **_PAGE}}
 
 
 def _operation(summary: str, operation: str, parameters: list) -> dict:
     return {"get": {
         "summary": summary, "operationId": operation, "parameters": [*parameters, _LINK_TYPE],
+        "description": "What is answered follows linkType, else the Accept header: JSON "
+                       "(application/json), the linkset (application/linkset+json, or "
+                       "application/ld+json with its context) or the page (text/html).",
         "responses": {
-            "200": {"description": "The facts and the verdict (Accept: application/json).",
-                    "content": {"application/json": {"schema": {
-                        "$ref": "#/components/schemas/Provenance"}}}},
-            "400": {"description": "The key is malformed; `part` says which part.",
-                    "content": {"application/json": {"schema": _ERROR}}},
-            "404": {"description": "The product is not on record.",
-                    "content": {"application/json": {"schema": _ERROR}}}}}}
+            "200": {**_answers("The facts and the verdict.", {
+                "$ref": "#/components/schemas/Provenance"}), "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Provenance"}},
+                "application/linkset+json": {"schema": _LINKSET},
+                "application/ld+json": {"schema": _LINKSET}, **_PAGE}},
+            "301": {"description": "A GTIN-8, -12 or -13: the same key with its GTIN-14.",
+                    "headers": _LOCATION},
+            "307": {"description": "A link type whose target is another page.",
+                    "headers": _LOCATION},
+            "400": _answers("The key is malformed; `part` says which part.", _ERROR),
+            "404": _answers("The product is not on record, or the link type is lacking.",
+                            _ERROR)}}}
 
 
 RESOLVER_PATHS = {

@@ -58,7 +58,7 @@ JSONLD_CONTEXT = "https://ref.gs1.org/standards/resolver/linkset-context"
 def requested_link_type() -> str | None:
     """Return the requested ``linkType`` in its ``gs1:`` form, or None."""
     link_type = request.args.get("linkType")
-    if not link_type:
+    if link_type is None:
         return None
     for vocabulary in VOCABULARIES:
         if link_type.startswith(vocabulary):
@@ -73,7 +73,7 @@ def wanted_format() -> str:
     elsewhere (``redirect:…``) redirects to it; ``unknown`` is a link type we lack.
     """
     link_type = requested_link_type()
-    if link_type:
+    if link_type is not None:  # an empty one is a link type we lack, as any other
         target = LINK_TYPE_TARGETS.get(link_type, "unknown")
         return target if target in ("linkset", "unknown") else f"redirect:{target}"
     if request.args.get("format") == "json":
