@@ -103,6 +103,9 @@ def real_answers(client, world) -> dict[str, object]:
         "/api/v1/recalls": client.get("/api/v1/recalls"),
         "/api/v1/recalls/{recall_id}": client.get(f"/api/v1/recalls/{recall_id}"),
         "/api/v1/enterprises": client.get("/api/v1/enterprises"),
+        **{f"/api/v1/{slug}": client.get(f"/api/v1/{slug}") for slug in (
+            "supervision", "licences", "certifications", "penalties", "inspections",
+            "statistics")},
         "/api/v1/openapi.json": client.get("/api/v1/openapi.json"),
     }
 

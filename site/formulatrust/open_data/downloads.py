@@ -16,6 +16,7 @@ from flask import (
     current_app,
     jsonify,
     request,
+    url_for,
 )
 from flask_babel import LazyString, force_locale
 from flask_babel import gettext as _
@@ -263,3 +264,24 @@ def bad_filter(error: FilterError) -> Response:
 def lazy(function: Callable[[], str]) -> LazyString:
     """Return a message computed in whatever language is active when it is shown."""
     return LazyString(function)
+
+
+MAX_PAGE = 100_000  # the highest page number an API list accepts
+
+
+def page_message() -> str:
+    """Explain a bad page number."""
+    return _("“page” must be a whole number from 1 to %(max)s.", max=MAX_PAGE)
+
+
+def page_links(endpoint: str, page: int, pages: int, args) -> dict[str, str]:
+    """Return absolute ``self``, ``first``, ``last`` and (where they exist) ``prev``/``next``."""
+    def link(number: int) -> str:
+        return url_for(endpoint, _external=True, **args(number))
+
+    links = {"self": link(page), "first": link(1), "last": link(pages)}
+    if page > 1:
+        links["prev"] = link(page - 1)
+    if page < pages:
+        links["next"] = link(page + 1)
+    return links

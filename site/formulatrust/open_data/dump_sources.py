@@ -79,6 +79,12 @@ def plain(value: object) -> object:
     return value
 
 
+def field_value(record: object, key: str) -> object:
+    """A record's value as JSON has it; an unknown source address is null, not ""."""
+    value = plain(getattr(record, key))
+    return value or None if key == "source_url" else value
+
+
 def enterprise_records(model: type, dataset: Dataset) -> Records:
     """Records of an enterprise's ``model`` (licences, penalties …), oldest first."""
     own = [f.key for f in dataset.fields if not f.key.startswith("enterprise_")]
@@ -89,7 +95,7 @@ def enterprise_records(model: type, dataset: Dataset) -> Records:
         for record, enterprise in session.execute(query):
             yield {"enterprise_slug": enterprise.slug, "enterprise_name_zh": enterprise.name_zh,
                    "enterprise_name_en": enterprise.name_en,
-                   **{key: plain(getattr(record, key)) for key in own}}
+                   **{key: field_value(record, key) for key in own}}
     return records
 
 

@@ -322,8 +322,8 @@ def of_enterprise(*fields: Field) -> tuple[Field, ...]:
                  "Example Dairy Co., Ltd."), *fields)
 
 
-SOURCE = flat("source_url", "url", _l("Address of the original publication."),
-              "https://example.gov.cn/notice/7")
+SOURCE = flat("source_url", "url", _l("Address of the original publication; null when unknown."),
+              "https://example.gov.cn/notice/7", nullable=True)
 LICENCES = Dataset("licences", _l("Production licences"), _l(
     "Every licence event of every producer: granted, changed or renewed."), of_enterprise(
     flat("number", "text", _l("Food production licence number."), "SC10631010000001"),

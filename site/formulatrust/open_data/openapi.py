@@ -10,7 +10,19 @@ from __future__ import annotations
 from flask_babel import force_locale
 
 from formulatrust.domain.data_licences import DataLicence
-from formulatrust.open_data.fields import ENTERPRISES, RECALLS, RESULTS, Dataset, Field
+from formulatrust.open_data.fields import (
+    CERTIFICATIONS,
+    ENTERPRISES,
+    INSPECTIONS,
+    LICENCES,
+    PENALTIES,
+    RECALLS,
+    RESULTS,
+    STATISTICS,
+    SUPERVISION,
+    Dataset,
+    Field,
+)
 from formulatrust.publishing.openapi_push import PUSH_PATHS, PUSH_SCHEMAS, SECURITY_SCHEMES
 from formulatrust.scan.openapi_resolver import RESOLVER_PATHS, RESOLVER_SCHEMAS
 
@@ -72,7 +84,7 @@ def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _page_of(items: str, schema: str) -> dict:
+def _page_of(items: str, schema: str, order: str = "newest first") -> dict:
     return {"type": "object", "required": ["total", "page", "pages", "links", "licence", items],
             "properties": {
                 "total": {"type": "integer", "description": "Records matching the filters."},
@@ -80,7 +92,7 @@ def _page_of(items: str, schema: str) -> dict:
                 "pages": {"type": "integer", "description": "Number of pages (at least 1)."},
                 "links": _ref("Links"), "licence": _ref("Licence"),
                 items: {"type": "array", "items": _ref(schema),
-                        "description": f"Up to {PAGE_SIZE} records, newest first."}}}
+                        "description": f"Up to {PAGE_SIZE} records, {order}."}}}
 
 
 def _query(name: str, description: str, schema: dict | None = None) -> dict:
@@ -189,6 +201,20 @@ PATHS: dict[str, dict] = {
             | {"openapi": {"type": "string"}, "servers": {"type": "array"}}}), 400),
 }
 
+# The record sets of ``records_api``: schema name, dataset, summary.
+RECORD_SETS = {
+    "supervision": ("Listing", SUPERVISION, "The key-supervision list"),
+    "licences": ("LicenceEvent", LICENCES, "Production licence events of every producer"),
+    "certifications": ("Certification", CERTIFICATIONS, "Certifications of every producer"),
+    "penalties": ("Penalty", PENALTIES, "Administrative penalties on record"),
+    "inspections": ("Inspection", INSPECTIONS, "Regulators' inspections on record"),
+    "statistics": ("Figure", STATISTICS, "The published bulletins' statistics, a figure a row"),
+}
+for _slug, (_name, _dataset, _summary) in RECORD_SETS.items():
+    PATHS[f"/api/v1/{_slug}"] = _get(
+        f"{_summary}, 100 a page", f"list{_slug.title()}", [PAGE, LANG],
+        _ok("One page of records.", _ref(f"{_name}Page")), 400)
+
 PATHS.update(PUSH_PATHS)  # the push API (publishing/api_push.py)
 PATHS.update(RESOLVER_PATHS)  # the resolver's JSON answers (scan/openapi_resolver.py)
 # gunicorn refuses a request line over about 4 KB before the site sees it, with its own page.
@@ -206,6 +232,9 @@ def components() -> dict:
         "Recall": record_schema(RECALLS),
         "Enterprise": record_schema(ENTERPRISES),
         "ResultsPage": _page_of("results", "Result"),
+        **{name: record_schema(dataset) for name, dataset, _s in RECORD_SETS.values()},
+        **{f"{name}Page": _page_of(slug, name, "in the order of the complete data file")
+           for slug, (name, _d, _s) in RECORD_SETS.items()},
         "RecallsPage": _page_of("recalls", "Recall"),
         "Links": {"type": "object", "required": ["self", "first", "last"],
                   "description": "Absolute links to pages of the same query; prev and next "

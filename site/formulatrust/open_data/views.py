@@ -21,12 +21,20 @@ from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from formulatrust.core import db
 from formulatrust.core.config import site_origin
 from formulatrust.core.errors import render_error
-from formulatrust.open_data import dataset_markup, downloads, dumps, heavy, openapi
+from formulatrust.open_data import (
+    dataset_markup,
+    downloads,
+    dumps,
+    heavy,
+    openapi,
+    records_api,
+)
 from formulatrust.open_data.fields import DATASETS, TYPES
 from formulatrust.results.query import MAX_DOWNLOAD
 
 bp = Blueprint("open_data", __name__)
 api = downloads.open_api_blueprint(Blueprint("open_data_api", __name__, url_prefix="/api/v1"))
+records_api.register(api)
 FILES_MAX_AGE = 300  # seconds a cache may reuse a data file or the manifest
 PREPARING_RETRY_SECONDS = 60
 PREPARING = _l("This file is being prepared. Try again in a minute.")

@@ -5,24 +5,23 @@ from __future__ import annotations
 from datetime import timedelta, timezone
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from formulatrust.core import db
 from formulatrust.enterprises.models import Brand, Product
 from formulatrust.open_data import downloads
+from formulatrust.open_data.downloads import MAX_PAGE, page_links, page_message
 from formulatrust.open_data.fields import RECALLS, SUPERVISION
 from formulatrust.open_data.heavy import download_limit
 from formulatrust.results import feeds, recall_changes
 from formulatrust.results.models import Recall, SupervisionListing
-from formulatrust.results.views import API_PAGE_SIZE, atom_response, page_links
+from formulatrust.results.views import API_PAGE_SIZE, atom_response
 
 bp = Blueprint("recalls", __name__, url_prefix="/recalls")
 supervision = Blueprint("supervision", __name__, url_prefix="/supervision")
 api = downloads.open_api_blueprint(Blueprint("recalls_api", __name__, url_prefix="/api/v1"))
 SHANGHAI = timezone(timedelta(hours=8))
-MAX_PAGE = 100_000
 WITH_ENTERPRISE = joinedload(Recall.product).joinedload(Product.brand).joinedload(Brand.enterprise)
 
 
@@ -106,10 +105,6 @@ def api_recalls():
         "licence": downloads.licence_url(),
         "recalls": [recall_json(r) for r in recalls]})
 
-
-def page_message() -> str:
-    """Explain a bad page number."""
-    return _("“page” must be a whole number from 1 to %(max)s.", max=MAX_PAGE)
 
 
 @api.get("/recalls/<int:recall_id>")

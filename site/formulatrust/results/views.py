@@ -22,7 +22,12 @@ from formulatrust.core.i18n import current_language
 from formulatrust.enterprises import appeals
 from formulatrust.enterprises.models import Reply
 from formulatrust.open_data import downloads
-from formulatrust.open_data.downloads import clean_args, filter_message, json_response
+from formulatrust.open_data.downloads import (
+    clean_args,
+    filter_message,
+    json_response,
+    page_links,
+)
 from formulatrust.open_data.fields import RESULTS
 from formulatrust.open_data.heavy import download_limit
 from formulatrust.pages import search_follower
@@ -240,19 +245,6 @@ def api_results():
                             lambda number: filters.as_args(page=number)),
         "licence": downloads.licence_url(),
         "results": [full_json(r) for r in page.results]})
-
-
-def page_links(endpoint: str, page: int, pages: int, args) -> dict[str, str]:
-    """Return absolute ``self``, ``first``, ``last`` and (where they exist) ``prev``/``next``."""
-    def link(number: int) -> str:
-        return url_for(endpoint, _external=True, **args(number))
-
-    links = {"self": link(page), "first": link(1), "last": link(pages)}
-    if page > 1:
-        links["prev"] = link(page - 1)
-    if page < pages:
-        links["next"] = link(page + 1)
-    return links
 
 
 # The counts endpoint's field names (openFDA-like) and the filters they count by.
