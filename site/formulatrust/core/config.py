@@ -66,6 +66,16 @@ DEFAULTS: dict[str, Any] = {
     "API_RATE_LIMIT": "60/minute",  # push-API requests per token
     "API_MAX_BYTES": 16 * 1024 * 1024,  # largest push-API request body
     "DEMO_ACCOUNTS": False,  # allow `demo-accounts` (local use only; refused for a public host)
+    # Outgoing mail; without a server messages are written to instance/outbox-mail/ as .eml.
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 25,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_USE_TLS": False,
+    "MAIL_SENDER": "",  # From: of every message; no-reply@SITE_HOST when empty
+    "FOLLOW_RATE_LIMIT": "10/hour",  # sign-ups to follow a batch or product per client
+    "FOLLOW_ADDRESS_RATE_LIMIT": "3/day",  # confirmation messages per address
+    "FOLLOW_MAX_ITEMS": 50,  # batches and products one address may follow
 }
 
 
