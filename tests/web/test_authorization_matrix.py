@@ -42,6 +42,7 @@ def own(*also: str) -> tuple[str, frozenset[str]]:
 # (the view answers 401 without one, which is not a refusal by role).
 EXPECTED: dict[str, object] = {
     "scan.report": ANYONE, "scan.report_status": ANYONE, "open_days.book": ANYONE,
+    "follow.follow": ANYONE, "follow.confirm": ANYONE, "follow.stop": ANYONE,
     "open_days.cancel": ANYONE,
     "open_days.manage": ANYONE, "account.sign_in": ANYONE, "account.sign_in_code": ANYONE,
     "account.sign_out": SIGNED_IN, "account.sign_out_everywhere": SIGNED_IN,
@@ -84,6 +85,7 @@ def expected_allowed(role: str | None, endpoint: str, owner_id: int | None,
 SAMPLES = {
     "visit_id": lambda world: world["visit"].id,
     "reference": lambda world: "NOSUCHREF0",
+    "token": lambda world: "no-such-token",
     "report_id": lambda world: world["report"].id,
     # No such bulletin: allowed roles get 404 (ownership is tested in test_bulletins.py).
     "bulletin_id": lambda world: 999999,

@@ -51,6 +51,9 @@ RULES: dict[str, Rule] = {
     # Public forms: anyone may send them; each has its own rate limit and CSRF token.
     "scan.report": PUBLIC,
     "scan.report_status": PUBLIC,
+    "follow.follow": PUBLIC,
+    "follow.confirm": PUBLIC,
+    "follow.stop": PUBLIC,
     "open_days.book": PUBLIC,
     "open_days.cancel": PUBLIC,
     "open_days.manage": PUBLIC,

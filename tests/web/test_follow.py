@@ -1,0 +1,240 @@
+"""Following a batch: feeds, double opt-in e-mail, alerts from the change feed through a real
+SMTP server in the test process, one-click unsubscribe, and bad links (follow/)."""
+
+from __future__ import annotations
+
+import email
+import re
+import socket
+from email import policy
+from xml.etree import ElementTree
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import func, select
+
+from formulatrust.follow.models import Follower
+
+from ..accounts_factory import csrf_token, make_user, sign_in_as
+from ..pagecheck import check_page
+
+GTIN, LOT = "09521234500018", "20260301A1"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message the server accepted."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.refuse = 0  # refuse this many next messages with a temporary error
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        if self.refuse:
+            self.refuse -= 1
+            return "451 try again later"
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def take(self) -> list[email.message.EmailMessage]:
+        taken, self.messages = self.messages, []
+        return taken
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def inbox():
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield handler, controller.port
+    controller.stop()
+
+
+@pytest.fixture
+def mail_app(make_app, app_overrides, inbox):
+    return make_app({**app_overrides, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": inbox[1],
+                     "MAIL_SENDER": "alerts@localhost"})
+
+
+@pytest.fixture
+def web(mail_app):
+    client = mail_app.test_client()
+    client.environ_base["HTTP_REFERER"] = "https://localhost/"
+    return client
+
+
+def work_once(app) -> str:
+    result = app.test_cli_runner().invoke(args=["outbox", "work", "--once"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def body(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def ask_to_follow(client, address: str, language: str = "en", lot: str = LOT):
+    token = csrf_token(client, f"/follow?gtin={GTIN}&lot={lot}")
+    return client.post("/follow", data={"csrf_token": token, "gtin": GTIN, "lot": lot,
+                                        "email": address, "language": language})
+
+
+def follow_and_confirm(client, app, inbox, address: str, language: str) -> None:
+    assert ask_to_follow(client, address, language).status_code == 200
+    work_once(app)
+    [confirmation] = inbox.take()
+    assert confirmation["To"] == address
+    link = re.search(r"https://localhost(/follow/confirm/\S+)", body(confirmation)).group(1)
+    token = csrf_token(client, link)
+    assert client.post(link, data={"csrf_token": token}).status_code == 200
+
+
+def publish_recall(client, session, product_id: int, reason_en: str) -> None:
+    regulator = make_user(session, "regulator", email=f"regulator-{reason_en[:6]}@example.com")
+    sign_in_as(client, regulator)
+    token = csrf_token(client, "/publish/recalls/new")
+    response = client.post("/publish/recalls/new", data={
+        "csrf_token": token, "product": str(product_id), "lots": LOT,
+        "announced_on": "2026-07-01", "reason_zh": "检出异物。", "reason_en": reason_en,
+        "action_zh": "停止食用。", "action_en": "Stop using it.",
+        "source_url": "https://example.gov.cn/recall/1"})
+    assert response.status_code == 303
+    sign_in_as(client, None)
+
+
+def test_can_pages_link_to_the_feeds_and_the_follow_page_without_cookies(client, trace):
+    response = client.get(f"/01/{GTIN}/10/{LOT}?lang=en")
+    assert "Set-Cookie" not in response.headers or "session" not in response.headers[
+        "Set-Cookie"]
+    soup = check_page(response.get_data(as_text=True), "en")
+    atom = 'link[rel=alternate][type="application/atom+xml"]'
+    feeds = {link["href"] for link in soup.select(atom)}
+    assert feeds == {f"/feeds/batches/{GTIN}/{LOT}.atom", f"/feeds/products/{GTIN}.atom"}
+    follow = soup.find("a", string="Follow this batch")["href"]
+    page = client.get(follow + "&lang=en")
+    assert page.status_code == 200 and "csrf_token" in page.get_data(as_text=True)
+    check_page(page.get_data(as_text=True), "en")
+
+
+def test_one_alert_per_recall_in_the_chosen_language_and_one_click_unsubscribe(
+        web, mail_app, inbox, session, trace):
+    handler, _port = inbox
+    product = trace["ordinary"].product
+    work_once(mail_app)  # the fan-out starts after what is already in the feed
+    follow_and_confirm(web, mail_app, handler, "parent@example.com", "en")
+    feed = ElementTree.fromstring(web.get(f"/feeds/batches/{GTIN}/{LOT}.atom").data)
+    assert feed.findall(f"{ATOM}entry") == []
+
+    publish_recall(web, session, product.id, "A foreign body was found.")
+    work_once(mail_app)
+    [alert] = handler.take()
+    text = body(alert)
+    assert alert["Subject"].startswith("Recalled: Test infant formula (stage 1)")
+    assert "A foreign body was found." in text and "Stop using it." in text
+    assert f"https://localhost/01/{GTIN}/10/{LOT}" in text
+    assert "https://example.gov.cn/recall/1" in text
+    assert alert.get_body(("html",)) is not None
+    assert alert["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    entries = ElementTree.fromstring(
+        web.get(f"/feeds/batches/{GTIN}/{LOT}.atom").data).findall(f"{ATOM}entry")
+    assert len(entries) == 1 and entries[0].findtext(f"{ATOM}updated")
+    assert work_once(mail_app).startswith("0 alerts written, 0 messages sent")
+
+    unsubscribe = str(alert["List-Unsubscribe"]).strip().strip("<>").removeprefix("https://localhost")
+    fresh = mail_app.test_client()  # the mail program: no session, no CSRF token
+    assert fresh.post(unsubscribe, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert session.scalar(select(func.count()).select_from(Follower)) == 0
+    publish_recall(web, session, product.id, "A second finding.")
+    work_once(mail_app)
+    assert handler.take() == []
+
+
+def test_alerts_are_written_in_chinese_for_a_chinese_reader(web, mail_app, inbox, session,
+                                                             trace):
+    handler, _port = inbox
+    work_once(mail_app)
+    follow_and_confirm(web, mail_app, handler, "reader@example.com", "zh")
+    publish_recall(web, session, trace["ordinary"].product.id, "Found.")
+    work_once(mail_app)
+    [alert] = handler.take()
+    assert "测试婴儿配方乳粉（1段）" in alert["Subject"] and "批号" in alert["Subject"]
+    assert "检出异物。" in body(alert) and "停止食用。" in body(alert)
+    assert "Found." not in body(alert)
+
+
+def test_nothing_is_sent_before_confirmation(web, mail_app, inbox, session, trace):
+    handler, _port = inbox
+    work_once(mail_app)
+    assert ask_to_follow(web, "waiting@example.com").status_code == 200
+    work_once(mail_app)
+    assert len(handler.take()) == 1  # the confirmation request only
+    publish_recall(web, session, trace["ordinary"].product.id, "Found.")
+    work_once(mail_app)
+    assert handler.take() == []
+
+
+def test_a_retry_after_a_refused_message_keeps_its_message_id_and_sends_once(
+        web, mail_app, inbox, session, trace):
+    handler, _port = inbox
+    work_once(mail_app)
+    follow_and_confirm(web, mail_app, handler, "parent@example.com", "en")
+    publish_recall(web, session, trace["ordinary"].product.id, "Found.")
+    handler.refuse = 1
+    assert "1 failed" in work_once(mail_app)
+    from formulatrust.core.outbox import MailDelivery
+    delivery = session.scalars(select(MailDelivery).where(MailDelivery.change_id.is_not(None))
+                               ).one()
+    delivery.due_at = delivery.created_at  # the back-off has passed
+    session.commit()
+    work_once(mail_app)
+    work_once(mail_app)
+    [alert] = handler.take()
+    key = f"alert-{delivery.change_id}-{delivery.subscription_id}"
+    assert alert["Message-ID"] == f"<{key}@localhost>"
+
+
+@pytest.mark.parametrize("address", ["not-an-address", "a@", ""])
+def test_an_invalid_address_is_refused_and_nothing_is_stored(web, session, trace, address):
+    response = ask_to_follow(web, address)
+    assert response.status_code == 400
+    assert session.scalar(select(func.count()).select_from(Follower)) == 0
+
+
+def test_altered_or_expired_confirmation_links_change_nothing(web, mail_app, inbox, session,
+                                                              trace, monkeypatch):
+    handler, _port = inbox
+    ask_to_follow(web, "parent@example.com")
+    work_once(mail_app)
+    link = re.search(r"https://localhost(/follow/confirm/\S+)", body(handler.take()[0])).group(1)
+    token = csrf_token(web, link)
+    altered = web.post(link[:-2] + "xx", data={"csrf_token": token})
+    assert altered.status_code == 400
+    page = altered.get_data(as_text=True)
+    assert "This confirmation link has expired" in page and 'class="other-language"' in page
+    from formulatrust.follow import subscriptions
+    monkeypatch.setattr(subscriptions, "CONFIRM_SECONDS", -1)
+    assert web.post(link, data={"csrf_token": token}).status_code == 400
+    item = session.scalars(select(Follower)).one().items[0]
+    assert item.confirmed_at is None
+
+
+def test_an_unknown_unsubscribe_token_gets_a_bilingual_404(client, trace):
+    response = client.post("/follow/stop/unknown-token")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "Nothing was changed." in page and 'class="other-language"' in page
+
+
+def test_feeds_of_unknown_products_are_404_and_product_feed_lists_the_recall(client, trace):
+    assert client.get("/feeds/products/09521234500001.atom").status_code == 404
+    recalled = trace["recalled"]
+    feed = ElementTree.fromstring(
+        client.get(f"/feeds/products/{recalled.product.gtin}.atom").data)
+    assert feed.findtext(f"{ATOM}id") and feed.find(f"{ATOM}author") is not None
+    assert len(feed.findall(f"{ATOM}entry")) == 1
