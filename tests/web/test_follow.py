@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from formulatrust.follow.models import Follower
 
-from ..accounts_factory import csrf_token, make_user, sign_in_as
+from ..accounts_factory import ActingRunner, acting_as, csrf_token, make_user, sign_in_as
 from ..pagecheck import check_page
 
 GTIN, LOT = "09521234500018", "20260301A1"
@@ -238,3 +238,61 @@ def test_feeds_of_unknown_products_are_404_and_product_feed_lists_the_recall(cli
         client.get(f"/feeds/products/{recalled.product.gtin}.atom").data)
     assert feed.findtext(f"{ATOM}id") and feed.find(f"{ATOM}author") is not None
     assert len(feed.findall(f"{ATOM}entry")) == 1
+
+
+HEADER = ("序号,标称生产企业名称,标称生产企业地址,被抽样单位名称,被抽样单位地址,被抽样单位所在省份,"
+          "食品名称,规格型号,商标,生产日期/批号,不合格项目║检验结果║标准值,分类,公告号,公告日期,"
+          "任务来源/项目名称,检验机构,备注,来源URL,来源形式")
+
+
+def failed_result_file(folder, sample: str, item: str):
+    row = (f"{sample},测试乳业有限公司,,某母婴店,上海市某路1号,上海,"
+           f"测试婴儿配方乳粉（1段）,800g/罐,测试牌,{LOT},{item}║检出║不得检出,,2026年第12号,2026-07-02,上海市婴幼儿配方乳粉抽检,"
+           f"测试检验所,,https://example.gov.cn/results/{sample},通告")
+    path = folder / f"results-{sample}.csv"
+    path.write_text(HEADER + "\n" + row + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_non_compliant_result_imported_for_the_lot_alerts_once_until_unsubscribed(
+        web, mail_app, inbox, session, trace, tmp_path):
+    handler, _port = inbox
+    work_once(mail_app)
+    follow_and_confirm(web, mail_app, handler, "parent@example.com", "en")
+    importer = ActingRunner(mail_app.test_cli_runner(), acting_as(session))
+    imported = importer.invoke(args=["results", "import",
+                                     str(failed_result_file(tmp_path, "1", "阪崎肠杆菌"))])
+    assert imported.exit_code == 0, imported.output
+    work_once(mail_app)
+    [alert] = handler.take()
+    text = body(alert)
+    assert alert["Subject"].startswith("Failed sampling: Test infant formula (stage 1)")
+    assert "阪崎肠杆菌" in text and f"https://localhost/01/{GTIN}/10/{LOT}" in text
+    assert "https://example.gov.cn/results/1" in text
+    entries = ElementTree.fromstring(
+        web.get(f"/feeds/batches/{GTIN}/{LOT}.atom").data).findall(f"{ATOM}entry")
+    assert len(entries) == 1
+
+    unsubscribe = str(alert["List-Unsubscribe"]).strip().strip("<>")
+    response = mail_app.test_client().post(unsubscribe.removeprefix("https://localhost"),
+                                           data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    importer.invoke(args=["results", "import", str(failed_result_file(tmp_path, "2", "铅"))])
+    work_once(mail_app)
+    assert handler.take() == []
+
+
+def test_a_compliant_result_and_another_lot_send_nothing(web, mail_app, inbox, session, trace,
+                                                         tmp_path):
+    handler, _port = inbox
+    work_once(mail_app)
+    follow_and_confirm(web, mail_app, handler, "parent@example.com", "en")
+    sign_in_as(web, make_user(session, "regulator"))
+    token = csrf_token(web, "/publish/recalls/new")
+    response = web.post("/publish/recalls/new", data={
+        "csrf_token": token, "product": str(trace["ordinary"].product.id), "lots": "OTHERLOT1",
+        "announced_on": "2026-07-01", "reason_zh": "检出异物。", "reason_en": "Found.",
+        "action_zh": "停止食用。", "action_en": "Stop using it.", "source_url": ""})
+    assert response.status_code == 303
+    assert work_once(mail_app).startswith("0 alerts written")
+    assert handler.take() == []
