@@ -7,6 +7,7 @@ import email
 import re
 import socket
 from email import policy
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
@@ -296,3 +297,73 @@ def test_a_compliant_result_and_another_lot_send_nothing(web, mail_app, inbox, s
     assert response.status_code == 303
     assert work_once(mail_app).startswith("0 alerts written")
     assert handler.take() == []
+
+
+def test_sign_ups_are_limited_per_address_and_the_limit_answers_429(make_app, app_overrides,
+                                                                    trace):
+    app = make_app({**app_overrides, "RATELIMIT_ENABLED": True,
+                    "FOLLOW_ADDRESS_RATE_LIMIT": "2/day", "FOLLOW_RATE_LIMIT": "100/hour"})
+    client = app.test_client()
+    client.environ_base["HTTP_REFERER"] = "https://localhost/"
+    assert ask_to_follow(client, "target@example.com").status_code == 200
+    assert ask_to_follow(client, "Target@example.com", lot="20260301A2").status_code == 200
+    refused = ask_to_follow(client, "target@example.com", lot="20260301A3")
+    assert refused.status_code == 429 and 'class="other-language"' in refused.get_data(
+        as_text=True)
+    assert ask_to_follow(client, "someone.else@example.com").status_code == 200
+
+
+def test_an_address_follows_at_most_the_allowed_number_of_items(make_app, app_overrides,
+                                                                session, trace):
+    app = make_app({**app_overrides, "FOLLOW_MAX_ITEMS": 2})
+    client = app.test_client()
+    client.environ_base["HTTP_REFERER"] = "https://localhost/"
+    for lot in ("20260301A1", "20260301A2"):
+        assert ask_to_follow(client, "many@example.com", lot=lot).status_code == 200
+    assert ask_to_follow(client, "many@example.com", lot="20260301A3").status_code == 409
+    assert len(session.scalars(select(Follower)).one().items) == 2
+
+
+def test_the_manage_page_lists_everything_followed_and_stops_one(web, mail_app, inbox, session,
+                                                                 trace):
+    handler, _port = inbox
+    follow_and_confirm(web, mail_app, handler, "parent@example.com", "en")
+    ask_to_follow(web, "parent@example.com", lot="")
+    follower = session.scalars(select(Follower)).one()
+    page = check_page(web.get(f"/follow/manage/{follower.token}?lang=en").get_data(
+        as_text=True), "en")
+    rows = page.select("main li")
+    assert len(rows) == 2 and "not confirmed yet" in rows[1].get_text()
+    stop = rows[0].form["action"]
+    assert mail_app.test_client().post(stop).status_code == 200
+    session.expire_all()
+    assert [item.lot for item in session.scalars(select(Follower)).one().items] == [""]
+    assert web.get("/follow/manage/not-a-token").status_code == 404
+
+
+def test_purge_deletes_unconfirmed_follows_after_48_hours_and_keeps_confirmed_ones(
+        web, mail_app, inbox, session, trace):
+    from datetime import timedelta
+
+    from formulatrust.follow.models import FollowedItem
+    handler, _port = inbox
+    follow_and_confirm(web, mail_app, handler, "kept@example.com", "en")
+    ask_to_follow(web, "gone@example.com")
+    for item in session.scalars(select(FollowedItem)):
+        item.created_at -= timedelta(hours=49)
+    session.commit()
+    result = mail_app.test_cli_runner().invoke(args=["follow", "purge"])
+    assert result.exit_code == 0 and "1 unconfirmed follows and 1 addresses" in result.output
+    session.expire_all()
+    assert [f.email for f in session.scalars(select(Follower))] == ["kept@example.com"]
+
+
+def test_without_a_mail_server_messages_are_written_as_files(client, app, trace, caplog):
+    caplog.set_level("INFO")
+    assert ask_to_follow(client, "file@example.com").status_code == 200
+    result = app.test_cli_runner().invoke(args=["outbox", "work", "--once"])
+    assert "1 messages sent" in result.output
+    [path] = (Path(app.instance_path) / "outbox-mail").glob("*.eml")
+    message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert message["To"] == "file@example.com" and "/follow/confirm/" in body(message)
+    assert "file@example.com" not in caplog.text

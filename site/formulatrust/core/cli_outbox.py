@@ -10,6 +10,7 @@ import time
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 
 from formulatrust.core import db, mail, outbox
 from formulatrust.core.config import site_origin
@@ -24,7 +25,13 @@ IDLE_SECONDS = 5
 def work(once: bool) -> None:
     """Fan alerts out of the change feed and send due messages."""
     while True:
-        written, sent, failed = one_pass()
+        try:
+            written, sent, failed = one_pass()
+        except SQLAlchemyError:
+            if once:
+                raise
+            log.warning("the outbox could not reach the database; trying again shortly")
+            written = sent = failed = 0
         if once:
             click.echo(f"{written} alerts written, {sent} messages sent, {failed} failed.")
             return
