@@ -367,3 +367,22 @@ def test_without_a_mail_server_messages_are_written_as_files(client, app, trace,
     message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     assert message["To"] == "file@example.com" and "/follow/confirm/" in body(message)
     assert "file@example.com" not in caplog.text
+
+
+def test_a_change_of_a_recalls_status_is_one_more_alert(web, mail_app, inbox, session, trace):
+    from formulatrust.results.models import Recall
+    handler, _port = inbox
+    work_once(mail_app)
+    follow_and_confirm(web, mail_app, handler, "parent@example.com", "en")
+    publish_recall(web, session, trace["ordinary"].product.id, "A foreign body was found.")
+    work_once(mail_app)
+    assert len(handler.take()) == 1
+    recall = session.scalars(select(Recall).where(Recall.reason_zh == "检出异物。")).one()
+    runner = ActingRunner(mail_app.test_cli_runner(), acting_as(session))
+    changed = runner.invoke(args=["recalls", "status", str(recall.id), "withdrawn",
+                                  "--reason", "The finding was a laboratory mistake."])
+    assert changed.exit_code == 0, changed.output
+    work_once(mail_app)
+    [alert] = handler.take()
+    assert alert["Subject"].startswith("Recall changed: Test infant formula (stage 1)")
+    assert "Withdrawn" in body(alert) and "laboratory mistake" in body(alert)
