@@ -386,3 +386,37 @@ def test_a_change_of_a_recalls_status_is_one_more_alert(web, mail_app, inbox, se
     [alert] = handler.take()
     assert alert["Subject"].startswith("Recall changed: Test infant formula (stage 1)")
     assert "Withdrawn" in body(alert) and "laboratory mistake" in body(alert)
+
+
+def test_a_booker_promoted_from_the_waiting_list_is_told_by_e_mail_once(
+        web, mail_app, inbox, session, world):
+    from formulatrust.open_days.models import Booking
+
+    from ..open_days_factory import open_day
+    handler, _port = inbox
+    visit = open_day(session, world["enterprises"][0], capacity=2, waitlist=5)
+    other = mail_app.test_client()
+    other.environ_base["HTTP_REFERER"] = "https://localhost/"
+
+    def book(client, **fields):
+        data = {"csrf_token": csrf_token(client, "/open-days/manage"), "name": "王小明",
+                "phone": "13800138000", "adults": "2", "children": "0", "consent": "y",
+                **fields}
+        return client.post(f"/open-days/{visit.id}/book?lang=en", data=data)
+
+    first = book(web).headers["Location"]
+    waiting = book(other, email="waiting@example.com").headers["Location"]
+    assert book(other, email="not an address").status_code == 400
+    page = check_page(web.get(first + "?lang=en").get_data(as_text=True), "en")
+    form = page.find("form", action=re.compile("/cancel$"))
+    token = form.find("input", attrs={"name": "csrf_token"})["value"]
+    assert web.post(form["action"], data={"csrf_token": token}).status_code == 303
+    work_once(mail_app)
+    work_once(mail_app)
+    [message] = handler.take()
+    reference = waiting.rsplit("/", 1)[-1]
+    assert message["To"] == "waiting@example.com" and reference in body(message)
+    assert message["Subject"].startswith("You have seats")
+    assert f"https://localhost{waiting}" in body(message)
+    assert session.scalars(select(Booking).where(Booking.reference == reference)
+                           ).one().status == "booked"

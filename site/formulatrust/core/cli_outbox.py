@@ -13,7 +13,6 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
 from formulatrust.core import db, mail, outbox
-from formulatrust.core.config import site_origin
 
 outbox_group = AppGroup("outbox", help="Messages waiting to be sent: alerts and confirmations.")
 log = logging.getLogger(__name__)
@@ -43,8 +42,7 @@ def one_pass() -> tuple[int, int, int]:
     from formulatrust.follow.alerts import fan_out  # the area that follows the feed
 
     # Alerts are rendered as pages are: with the site's own address and a request's context.
-    with current_app.test_request_context("/", base_url=site_origin(current_app.config)), \
-            db.transaction() as session:
+    with outbox.site_context(), db.transaction() as session:
         written = fan_out(session)
     sent = failed = 0
     with db.transaction() as session:

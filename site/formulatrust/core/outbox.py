@@ -8,12 +8,15 @@ fanned out twice, and its ``Message-ID`` comes from that key, so a retry carries
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta
 
+from flask import current_app, has_request_context
 from sqlalchemy import BigInteger, DateTime, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from formulatrust.core.clock import utcnow
+from formulatrust.core.config import site_origin
 from formulatrust.core.models import Base, timestamp_column
 
 MAX_ATTEMPTS = 8
@@ -40,6 +43,14 @@ class MailDelivery(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(String(300), default="")
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+def site_context() -> AbstractContextManager:
+    """A request context for writing messages outside a request (commands, the worker): links
+    start with the site's own address, as they do in pages."""
+    if has_request_context():
+        return nullcontext()
+    return current_app.test_request_context("/", base_url=site_origin(current_app.config))
 
 
 def due(session: Session, limit: int = 100) -> list[MailDelivery]:

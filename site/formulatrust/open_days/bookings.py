@@ -26,6 +26,7 @@ from formulatrust.domain.booking import (
     party_size,
     to_promote,
 )
+from formulatrust.open_days import notices
 from formulatrust.open_days.models import Booking, OpenDay, aware
 
 ACTIVE = ("booked", "waitlisted", "checked_in")
@@ -39,6 +40,8 @@ class Request:
     phone: str
     adults: int
     children: int = 0
+    email: str = ""  # optional: told by e-mail when promoted from the waiting list
+    language: str = "zh"
 
 
 def now_utc() -> datetime:
@@ -87,7 +90,8 @@ def _insert(session: Session, visit_id: int, request: Request, status: str,
     for _attempt in range(5):
         booking = Booking(reference=new_reference(), visit_id=visit_id, name=request.name,
                           phone=request.phone, adults=request.adults, children=request.children,
-                          status=status, created_at=now, consent_at=now)
+                          status=status, created_at=now, consent_at=now,
+                          email=request.email, language=request.language)
         try:
             with session.begin_nested():
                 session.add(booking)
@@ -180,8 +184,12 @@ def _promote(session: Session, visit_id: int) -> list[Booking]:
     ids = [entry.id for entry in chosen]
     session.execute(update(Booking.__table__).where(Booking.__table__.c.id.in_(ids))
                     .values(status="booked"))
-    return list(session.scalars(select(Booking).where(Booking.id.in_(ids))
-                                .execution_options(populate_existing=True)))
+    promoted = list(session.scalars(select(Booking).where(Booking.id.in_(ids))
+                                    .execution_options(populate_existing=True)))
+    for booking in promoted:
+        if booking.email:
+            session.add(notices.promoted(booking))
+    return promoted
 
 
 def resize(session: Session, visit_id: int, capacity: int) -> list[Booking]:

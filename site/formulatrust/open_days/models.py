@@ -101,6 +101,9 @@ class Booking(Base):
     consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     checked_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Optional: where to say that a place on the waiting list became a seat.
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    language: Mapped[str] = mapped_column(String(5), default="zh", server_default="zh")
 
     visit: Mapped[OpenDay] = relationship()
 

@@ -1,4 +1,5 @@
-"""Following batches and products by e-mail, and the outbox that sends the messages
+"""Following batches and products by e-mail, the outbox that sends the messages, and an
+optional address on open-day bookings
 
 Revision ID: 0018
 Revises: 0017
@@ -71,12 +72,19 @@ def upgrade() -> None:
         sa.UniqueConstraint("change_id", "subscription_id",
                             name=op.f("uq_mail_delivery_change_id")),
     )
+    op.add_column("booking", sa.Column("email", sa.String(length=254), nullable=False,
+                                       server_default=""))
+    op.add_column("booking", sa.Column("language", sa.String(length=5), nullable=False,
+                                       server_default="zh"))
     op.create_index(op.f("ix_mail_delivery_due_at"), "mail_delivery", ["due_at"])
     op.create_index(op.f("ix_mail_delivery_subscription_id"), "mail_delivery",
                     ["subscription_id"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("booking") as batch:
+        batch.drop_column("language")
+        batch.drop_column("email")
     op.drop_table("mail_delivery")
     op.drop_table("follow_cursor")
     op.drop_table("followed_item")
