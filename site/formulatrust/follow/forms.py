@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, SelectChoice, SelectField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import AnyOf, DataRequired, Email, Length
 
 from formulatrust.core.i18n import LANGUAGES
 
@@ -21,4 +21,5 @@ class FollowForm(FlaskForm):
                           check_deliverability=False)])
     language = SelectField(_l("Language of the messages"),
                            choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
-                           validators=[DataRequired(_l("Choose a language."))])
+                           validate_choice=False,  # AnyOf says it, without a bare "required"
+                           validators=[AnyOf(list(LANGUAGES), _l("Choose a language."))])
