@@ -73,6 +73,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_PASSWORD": "",
     "MAIL_USE_TLS": False,
     "MAIL_SENDER": "",  # From: of every message; no-reply@SITE_HOST when empty
+    "TEXT_PROVIDER": "file",  # SMS and WeChat messages: only the file backend exists
     "FOLLOW_RATE_LIMIT": "10/hour",  # sign-ups to follow a batch or product per client
     "FOLLOW_ADDRESS_RATE_LIMIT": "3/day",  # confirmation messages per address
     "FOLLOW_MAX_ITEMS": 50,  # batches and products one address may follow
