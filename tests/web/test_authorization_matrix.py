@@ -56,6 +56,7 @@ EXPECTED: dict[str, object] = {
     "enterprise_admin.withdraw_reply": own(), "enterprise_admin.file_appeal": own(),
     "appeals.decide": {REGULATOR},
     "open_days_editor.new_visit": own(ADMIN), "open_days_editor.edit_visit": own(ADMIN),
+    "open_days_editor.cancel_visit": own(ADMIN),
     "publish.results": {REGULATOR}, "publish.records": {REGULATOR},
     "publish.recall": {REGULATOR}, "publish.penalty": {REGULATOR}, "review.decide": {REGULATOR},
     "publish.edit_recall": {REGULATOR},
@@ -115,6 +116,8 @@ OWNED: dict[str, object] = {
     # no such reply or record: allowed roles get 404.
     "open_days_editor.new_visit": lambda world, enterprise: {"slug": enterprise.slug},
     "open_days_editor.edit_visit": lambda world, enterprise: {
+        "slug": enterprise.slug, "visit_id": world["visits"][enterprise.id].id},
+    "open_days_editor.cancel_visit": lambda world, enterprise: {
         "slug": enterprise.slug, "visit_id": world["visits"][enterprise.id].id},
     "enterprise_admin.new_reply": lambda world, enterprise: {
         "slug": enterprise.slug, "target": "penalty", "target_id": 999999},

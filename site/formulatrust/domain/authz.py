@@ -108,6 +108,7 @@ RULES: dict[str, Rule] = {
     "open_days_editor.open_days": OwnEnterprise(also=frozenset({ADMIN})),
     "open_days_editor.new_visit": OwnEnterprise(also=frozenset({ADMIN})),
     "open_days_editor.edit_visit": OwnEnterprise(also=frozenset({ADMIN})),
+    "open_days_editor.cancel_visit": OwnEnterprise(also=frozenset({ADMIN})),
     "open_days_editor.attendees_csv": OwnEnterprise(also=frozenset({ADMIN})),
     "enterprise_admin.replies": OwnEnterprise(),
     "enterprise_admin.file_appeal": OwnEnterprise(),

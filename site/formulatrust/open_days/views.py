@@ -67,6 +67,7 @@ MESSAGES = {
     "party_too_large": _l("A booking is for at most 5 people, children included."),
     "full": _l("This visit and its waiting list are full. Choose another visit."),
     "past": _l("This visit has started or is over, so it can no longer be booked."),
+    "cancelled": _l("The enterprise has cancelled this visit, so it can no longer be booked."),
     "unknown": _l("This visit is no longer on record."),
     "stale": _l("The form had expired. Check your details and send it again."),
     "reference_invalid": _l("Enter the 10-character booking reference, like ABCDE-12345."),
@@ -103,7 +104,8 @@ def helpers() -> dict:
 def index():
     """List upcoming visits, filterable by month and enterprise."""
     session = db.session()
-    upcoming = session.scalars(select(OpenDay).where(OpenDay.starts_at > now_utc())
+    upcoming = session.scalars(select(OpenDay).where(OpenDay.starts_at > now_utc(),
+                                                     OpenDay.cancelled_at.is_(None))
                                .order_by(OpenDay.starts_at, OpenDay.id)).all()
     months = sorted({month_key(v.starts.astimezone(SHANGHAI).date()) for v in upcoming})
     enterprise_ids = {v.enterprise_id for v in upcoming}

@@ -1,5 +1,5 @@
 """Following batches and products by e-mail, the outbox that sends the messages, and an
-optional address on open-day bookings
+optional address on open-day bookings, and visits cancelled with a reason
 
 Revision ID: 0018
 Revises: 0017
@@ -76,12 +76,19 @@ def upgrade() -> None:
                                        server_default=""))
     op.add_column("booking", sa.Column("language", sa.String(length=5), nullable=False,
                                        server_default="zh"))
+    op.add_column("open_day", sa.Column("cancelled_at", sa.DateTime(timezone=True),
+                                        nullable=True))
+    op.add_column("open_day", sa.Column("cancel_reason", sa.Text(), nullable=False,
+                                        server_default=""))
     op.create_index(op.f("ix_mail_delivery_due_at"), "mail_delivery", ["due_at"])
     op.create_index(op.f("ix_mail_delivery_subscription_id"), "mail_delivery",
                     ["subscription_id"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("open_day") as batch:
+        batch.drop_column("cancel_reason")
+        batch.drop_column("cancelled_at")
     with op.batch_alter_table("booking") as batch:
         batch.drop_column("language")
         batch.drop_column("email")
