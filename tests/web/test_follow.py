@@ -5,79 +5,21 @@ from __future__ import annotations
 
 import email
 import re
-import socket
 from email import policy
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from formulatrust.follow.models import Follower
 
 from ..accounts_factory import ActingRunner, acting_as, csrf_token, make_user, sign_in_as
 from ..pagecheck import check_page
+from ..smtp_server import body, work_once
 
 GTIN, LOT = "09521234500018", "20260301A1"
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message the server accepted."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.refuse = 0  # refuse this many next messages with a temporary error
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        if self.refuse:
-            self.refuse -= 1
-            return "451 try again later"
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-    def take(self) -> list[email.message.EmailMessage]:
-        taken, self.messages = self.messages, []
-        return taken
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def inbox():
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield handler, controller.port
-    controller.stop()
-
-
-@pytest.fixture
-def mail_app(make_app, app_overrides, inbox):
-    return make_app({**app_overrides, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": inbox[1],
-                     "MAIL_SENDER": "alerts@localhost"})
-
-
-@pytest.fixture
-def web(mail_app):
-    client = mail_app.test_client()
-    client.environ_base["HTTP_REFERER"] = "https://localhost/"
-    return client
-
-
-def work_once(app) -> str:
-    result = app.test_cli_runner().invoke(args=["outbox", "work", "--once"])
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def body(message) -> str:
-    return message.get_body(("plain",)).get_content()
 
 
 def ask_to_follow(client, address: str, language: str = "en", lot: str = LOT):
@@ -387,74 +329,3 @@ def test_a_change_of_a_recalls_status_is_one_more_alert(web, mail_app, inbox, se
     assert alert["Subject"].startswith("Recall changed: Test infant formula (stage 1)")
     assert "Withdrawn" in body(alert) and "laboratory mistake" in body(alert)
 
-
-def test_a_booker_promoted_from_the_waiting_list_is_told_by_e_mail_once(
-        web, mail_app, inbox, session, world):
-    from formulatrust.open_days.models import Booking
-
-    from ..open_days_factory import open_day
-    handler, _port = inbox
-    visit = open_day(session, world["enterprises"][0], capacity=2, waitlist=5)
-    other = mail_app.test_client()
-    other.environ_base["HTTP_REFERER"] = "https://localhost/"
-
-    def book(client, **fields):
-        data = {"csrf_token": csrf_token(client, "/open-days/manage"), "name": "王小明",
-                "phone": "13800138000", "adults": "2", "children": "0", "consent": "y",
-                **fields}
-        return client.post(f"/open-days/{visit.id}/book?lang=en", data=data)
-
-    first = book(web).headers["Location"]
-    waiting = book(other, email="waiting@example.com").headers["Location"]
-    assert book(other, email="not an address").status_code == 400
-    page = check_page(web.get(first + "?lang=en").get_data(as_text=True), "en")
-    form = page.find("form", action=re.compile("/cancel$"))
-    token = form.find("input", attrs={"name": "csrf_token"})["value"]
-    assert web.post(form["action"], data={"csrf_token": token}).status_code == 303
-    work_once(mail_app)
-    work_once(mail_app)
-    [message] = handler.take()
-    reference = waiting.rsplit("/", 1)[-1]
-    assert message["To"] == "waiting@example.com" and reference in body(message)
-    assert message["Subject"].startswith("You have seats")
-    assert f"https://localhost{waiting}" in body(message)
-    assert session.scalars(select(Booking).where(Booking.reference == reference)
-                           ).one().status == "booked"
-
-
-def test_an_enterprise_cancels_a_visit_with_a_reason_and_bookers_with_an_address_are_told(
-        web, mail_app, inbox, session, world):
-    from formulatrust.open_days.models import Booking
-
-    from ..open_days_factory import open_day
-    handler, _port = inbox
-    enterprise = world["enterprises"][0]
-    visit = open_day(session, enterprise, capacity=2, waitlist=5)
-    data = {"csrf_token": csrf_token(web, "/open-days/manage"), "name": "王小明",
-            "phone": "13800138000", "adults": "2", "children": "0", "consent": "y"}
-    booked = web.post(f"/open-days/{visit.id}/book", data={**data, "email": "a@example.com"})
-    waiting = web.post(f"/open-days/{visit.id}/book", data=data)
-    assert booked.status_code == waiting.status_code == 303
-    sign_in_as(web, make_user(session, "enterprise", enterprise))
-    edit_page = f"/publish/enterprises/{enterprise.slug}/open-days/{visit.id}/edit"
-    cancel = f"/publish/enterprises/{enterprise.slug}/open-days/{visit.id}/cancel"
-    token = csrf_token(web, edit_page)
-    assert web.post(cancel, data={"csrf_token": token, "reason": "短"}).status_code == 400
-    assert session.scalars(select(Booking).where(Booking.status == "cancelled")).all() == []
-    reason = "The factory line is under maintenance that week."
-    assert web.post(cancel, data={"csrf_token": token, "reason": reason}).status_code == 303
-    assert web.post(cancel, data={"csrf_token": token, "reason": reason}).status_code == 409
-    sign_in_as(web, None)
-    session.expire_all()
-    assert {b.status for b in session.scalars(select(Booking))} == {"cancelled"}
-    work_once(mail_app)
-    [message] = handler.take()  # only the booker who left an address
-    assert message["To"] == "a@example.com" and reason in body(message)
-    page = web.get(booked.headers["Location"] + "?lang=en").get_data(as_text=True)
-    assert reason in page
-    visit_page = check_page(web.get(f"/open-days/{visit.id}?lang=en").get_data(as_text=True))
-    assert reason in visit_page.main.get_text() and not visit_page.select("a.button")
-    assert f"/open-days/{visit.id}" not in web.get("/open-days").get_data(as_text=True)
-    refused = web.post(f"/open-days/{visit.id}/book?lang=en", data=data)
-    assert refused.status_code == 400 and "cancelled this visit" in refused.get_data(
-        as_text=True)
