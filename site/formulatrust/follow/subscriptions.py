@@ -11,11 +11,11 @@ import secrets
 from datetime import timedelta
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from formulatrust.core.clock import utcnow
-from formulatrust.core.outbox import MailDelivery
+from formulatrust.core.outbox import MAX_ATTEMPTS, MailDelivery
 from formulatrust.follow.models import FollowedItem, Follower
 
 CONFIRM_SECONDS = 48 * 3600
@@ -105,5 +105,7 @@ def purge(session: Session) -> tuple[int, int]:
     items = session.execute(delete(FollowedItem).where(FollowedItem.id.in_(stale))).rowcount
     following = select(FollowedItem.follower_id)
     addresses = session.execute(delete(Follower).where(Follower.id.not_in(following))).rowcount
-    session.execute(delete(MailDelivery).where(MailDelivery.sent_at < cutoff))
+    # Sent messages (their address already emptied) and ones the worker gave up on.
+    session.execute(delete(MailDelivery).where(or_(MailDelivery.sent_at < cutoff,
+                                                   MailDelivery.attempts >= MAX_ATTEMPTS)))
     return int(items or 0), int(addresses or 0)
