@@ -47,8 +47,10 @@ setup: install translations data ## Everything `run` needs, without serving
 
 run: export FORMULATRUST_PREFERRED_URL_SCHEME ?= http
 run: setup ## Set up and serve with gunicorn on 127.0.0.1:$(PORT)
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
-	@$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 4 \
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops); mail goes to instance/outbox-mail/"
+	@$(BIN)/flask --app wsgi outbox work >/dev/null & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 4 \
 		--no-control-socket --access-logfile - \
 		--logger-class formulatrust.core.access_log.PrivateAccessLog \
 		--access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' wsgi:app

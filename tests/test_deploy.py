@@ -63,7 +63,7 @@ def test_the_purge_runs_every_purge_command_that_exists(runner):
     commands = exec_lines(DEPLOY / "systemd" / "formulatrust-purge.service")
     purged = {tuple(command[3:]) for command in commands}
     assert purged == {("scans", "purge"), ("bookings", "purge"), ("reports", "purge"),
-                      ("changes", "purge")}
+                      ("changes", "purge"), ("follow", "purge")}
     for args in purged:
         assert runner.invoke(args=[*args, "--help"]).exit_code == 0
 

@@ -117,3 +117,21 @@ def test_demo_open_days_include_a_nearly_full_and_a_full_visit(session, world):
         stored = session.scalars(select(Booking).where(Booking.visit_id == visit.id)).all()
         assert sum(b.party for b in stored if b.status == "booked") == visit.seats_taken
         assert sum(b.party for b in stored if b.status == "waitlisted") == visit.waitlist_taken
+
+
+def test_open_days_cancel_ends_every_booking_and_needs_a_reason(runner, session, world):
+    from formulatrust.open_days import bookings as booking_service
+    from formulatrust.open_days.models import Booking
+
+    from .open_days_factory import open_day
+    visit = open_day(session, world["enterprises"][0], capacity=2)
+    booking_service.book(session, visit.id, booking_service.Request("王小明", "13800138000", 1))
+    assert runner.invoke(args=["open-days", "cancel", str(visit.id), "--reason", "短"]
+                         ).exit_code != 0
+    result = runner.invoke(args=["open-days", "cancel", str(visit.id),
+                                 "--reason", "The factory is closed for repairs."])
+    assert result.exit_code == 0 and "1 bookings ended" in result.output
+    session.expire_all()
+    assert [b.status for b in session.query(Booking)] == ["cancelled"]
+    assert runner.invoke(args=["open-days", "cancel", str(visit.id), "--reason",
+                               "The factory is closed for repairs."]).exit_code != 0

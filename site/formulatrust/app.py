@@ -93,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     from formulatrust.brands import views as brands
     from formulatrust.enterprises import appeal_views, editor_views, ratings
     from formulatrust.enterprises import views as enterprises
+    from formulatrust.follow import views as follow
     from formulatrust.learn import views as learn
     from formulatrust.open_data import views as open_data
     from formulatrust.open_days import checkin
@@ -109,7 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from formulatrust.scan import views as scan
 
     for module in (main, scan, resolver, results, recalls, enterprises, brands, learn, search,
-                   open_days):
+                   open_days, follow):
         app.register_blueprint(module.bp)
     app.register_blueprint(results.api)
     for api in (recalls.api, enterprises.api, open_data.bp, open_data.api):

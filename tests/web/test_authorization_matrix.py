@@ -42,6 +42,7 @@ def own(*also: str) -> tuple[str, frozenset[str]]:
 # (the view answers 401 without one, which is not a refusal by role).
 EXPECTED: dict[str, object] = {
     "scan.report": ANYONE, "scan.report_status": ANYONE, "open_days.book": ANYONE,
+    "follow.follow": ANYONE, "follow.confirm": ANYONE, "follow.stop": ANYONE,
     "open_days.cancel": ANYONE,
     "open_days.manage": ANYONE, "account.sign_in": ANYONE, "account.sign_in_code": ANYONE,
     "account.sign_out": SIGNED_IN, "account.sign_out_everywhere": SIGNED_IN,
@@ -55,6 +56,7 @@ EXPECTED: dict[str, object] = {
     "enterprise_admin.withdraw_reply": own(), "enterprise_admin.file_appeal": own(),
     "appeals.decide": {REGULATOR},
     "open_days_editor.new_visit": own(ADMIN), "open_days_editor.edit_visit": own(ADMIN),
+    "open_days_editor.cancel_visit": own(ADMIN),
     "publish.results": {REGULATOR}, "publish.records": {REGULATOR},
     "publish.recall": {REGULATOR}, "publish.penalty": {REGULATOR}, "review.decide": {REGULATOR},
     "publish.edit_recall": {REGULATOR},
@@ -84,6 +86,7 @@ def expected_allowed(role: str | None, endpoint: str, owner_id: int | None,
 SAMPLES = {
     "visit_id": lambda world: world["visit"].id,
     "reference": lambda world: "NOSUCHREF0",
+    "token": lambda world: "no-such-token",
     "report_id": lambda world: world["report"].id,
     # No such bulletin: allowed roles get 404 (ownership is tested in test_bulletins.py).
     "bulletin_id": lambda world: 999999,
@@ -113,6 +116,8 @@ OWNED: dict[str, object] = {
     # no such reply or record: allowed roles get 404.
     "open_days_editor.new_visit": lambda world, enterprise: {"slug": enterprise.slug},
     "open_days_editor.edit_visit": lambda world, enterprise: {
+        "slug": enterprise.slug, "visit_id": world["visits"][enterprise.id].id},
+    "open_days_editor.cancel_visit": lambda world, enterprise: {
         "slug": enterprise.slug, "visit_id": world["visits"][enterprise.id].id},
     "enterprise_admin.new_reply": lambda world, enterprise: {
         "slug": enterprise.slug, "target": "penalty", "target_id": 999999},

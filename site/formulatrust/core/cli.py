@@ -13,9 +13,11 @@ from sqlalchemy import select
 
 from formulatrust.core import db, demo, migrate
 from formulatrust.core.cli_changes import changes_group
+from formulatrust.core.cli_outbox import outbox_group
 from formulatrust.core.config import PROJECT_ROOT
 from formulatrust.enterprises.cli import enterprises_group, ratings_group
 from formulatrust.enterprises.models import Enterprise
+from formulatrust.follow.cli import follow_group
 from formulatrust.learn.cli import content_group
 from formulatrust.open_data.cli import data_group
 from formulatrust.open_days.cli import bookings_group, open_days_group
@@ -36,6 +38,8 @@ def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(db_group)
     app.cli.add_command(changes_group)
+    app.cli.add_command(outbox_group)
+    app.cli.add_command(follow_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(search_group)
     app.cli.add_command(translations_group)

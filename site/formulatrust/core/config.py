@@ -70,6 +70,17 @@ DEFAULTS: dict[str, Any] = {
     "API_MAX_BYTES": 16 * 1024 * 1024,  # largest push-API request body
     "DEMO_ACCOUNTS": False,  # allow `demo-accounts` (local use only; refused for a public host)
     "DATA_LICENCE": data_licences.DEFAULT,  # SPDX id of the licence open data is published under
+    # Outgoing mail; without a server messages are written to instance/outbox-mail/ as .eml.
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 25,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_USE_TLS": False,
+    "MAIL_SENDER": "",  # From: of every message; no-reply@SITE_HOST when empty
+    "TEXT_PROVIDER": "file",  # SMS and WeChat messages: only the file backend exists
+    "FOLLOW_RATE_LIMIT": "10/hour",  # sign-ups to follow a batch or product per client
+    "FOLLOW_ADDRESS_RATE_LIMIT": "3/day",  # confirmation messages per address
+    "FOLLOW_MAX_ITEMS": 50,  # batches and products one address may follow
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Flask,
     Response,
@@ -46,7 +48,7 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > 0
 
 
-def _texts(code: int, detail: str | None) -> dict[str, tuple[str, str]]:
+def _texts(code: int, detail: Any | None) -> dict[str, tuple[str, str]]:
     """Return the title and message in both languages."""
     title, message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
     texts = {}
@@ -56,7 +58,7 @@ def _texts(code: int, detail: str | None) -> dict[str, tuple[str, str]]:
     return texts
 
 
-def render_error(code: int, detail: str | None = None):
+def render_error(code: int, detail: Any | None = None):
     """Render the error page for ``code`` in the active and the other language."""
     texts = _texts(code, detail)
     if wants_json():

@@ -51,6 +51,9 @@ RULES: dict[str, Rule] = {
     # Public forms: anyone may send them; each has its own rate limit and CSRF token.
     "scan.report": PUBLIC,
     "scan.report_status": PUBLIC,
+    "follow.follow": PUBLIC,
+    "follow.confirm": PUBLIC,
+    "follow.stop": PUBLIC,
     "open_days.book": PUBLIC,
     "open_days.cancel": PUBLIC,
     "open_days.manage": PUBLIC,
@@ -105,6 +108,7 @@ RULES: dict[str, Rule] = {
     "open_days_editor.open_days": OwnEnterprise(also=frozenset({ADMIN})),
     "open_days_editor.new_visit": OwnEnterprise(also=frozenset({ADMIN})),
     "open_days_editor.edit_visit": OwnEnterprise(also=frozenset({ADMIN})),
+    "open_days_editor.cancel_visit": OwnEnterprise(also=frozenset({ADMIN})),
     "open_days_editor.attendees_csv": OwnEnterprise(also=frozenset({ADMIN})),
     "enterprise_admin.replies": OwnEnterprise(),
     "enterprise_admin.file_appeal": OwnEnterprise(),

@@ -26,6 +26,7 @@ from formulatrust.domain.booking import (
     party_size,
     to_promote,
 )
+from formulatrust.open_days import notices
 from formulatrust.open_days.models import Booking, OpenDay, aware
 
 ACTIVE = ("booked", "waitlisted", "checked_in")
@@ -39,6 +40,8 @@ class Request:
     phone: str
     adults: int
     children: int = 0
+    email: str = ""  # optional: told by e-mail when promoted from the waiting list
+    language: str = "zh"
 
 
 def now_utc() -> datetime:
@@ -55,7 +58,7 @@ def book(session: Session, visit_id: int, request: Request, now: datetime | None
     now = now or now_utc()
     party = party_size(request.adults, request.children)
     visit = OpenDay.__table__.c
-    open_visit = (visit.id == visit_id) & (visit.starts_at > now)
+    open_visit = (visit.id == visit_id) & (visit.starts_at > now) & visit.cancelled_at.is_(None)
     try:
         taken = session.execute(
             update(OpenDay.__table__)
@@ -87,7 +90,8 @@ def _insert(session: Session, visit_id: int, request: Request, status: str,
     for _attempt in range(5):
         booking = Booking(reference=new_reference(), visit_id=visit_id, name=request.name,
                           phone=request.phone, adults=request.adults, children=request.children,
-                          status=status, created_at=now, consent_at=now)
+                          status=status, created_at=now, consent_at=now,
+                          email=request.email, language=request.language)
         try:
             with session.begin_nested():
                 session.add(booking)
@@ -99,9 +103,12 @@ def _insert(session: Session, visit_id: int, request: Request, status: str,
 
 
 def _why_refused(session: Session, visit_id: int, now: datetime) -> str:
-    row = session.execute(select(OpenDay.starts_at).where(OpenDay.id == visit_id)).first()
+    row = session.execute(select(OpenDay.starts_at, OpenDay.cancelled_at)
+                          .where(OpenDay.id == visit_id)).first()
     if row is None:
         return "unknown"
+    if row.cancelled_at is not None:
+        return "cancelled"
     if not booking_open(aware(row.starts_at), now):
         return "past"
     return "full"
@@ -160,6 +167,35 @@ def cancel(session: Session, booking_id: int, now: datetime | None = None) -> li
     return promoted
 
 
+def cancel_visit(session: Session, visit_id: int, reason: str,
+                 now: datetime | None = None) -> list[Booking]:
+    """Cancel a whole visit with a reason: every booking and waiting place ends, and holders
+    who left an address are told; commit. Returns the bookings ended.
+
+    Raises BookingError ``unknown`` or ``cancelled`` (already cancelled)."""
+    now = now or now_utc()
+    try:
+        _lock_visit(session, visit_id)
+        visit = session.get(OpenDay, visit_id, populate_existing=True)
+        if visit is None:
+            raise BookingError("unknown")
+        if visit.cancelled_at is not None:
+            raise BookingError("cancelled")
+        visit.cancelled_at, visit.cancel_reason = now, reason
+        visit.seats_taken = visit.waitlist_taken = 0
+        ended = list(session.scalars(select(Booking).where(
+            Booking.visit_id == visit_id, Booking.status.in_(("booked", "waitlisted")))))
+        for booking in ended:
+            booking.status, booking.cancelled_at = "cancelled", now
+            if booking.email:
+                session.add(notices.visit_cancelled(booking))
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return ended
+
+
 def _promote(session: Session, visit_id: int) -> list[Booking]:
     """Move waiting parties into free seats, first come first served (visit already locked)."""
     visits = OpenDay.__table__
@@ -180,8 +216,12 @@ def _promote(session: Session, visit_id: int) -> list[Booking]:
     ids = [entry.id for entry in chosen]
     session.execute(update(Booking.__table__).where(Booking.__table__.c.id.in_(ids))
                     .values(status="booked"))
-    return list(session.scalars(select(Booking).where(Booking.id.in_(ids))
-                                .execution_options(populate_existing=True)))
+    promoted = list(session.scalars(select(Booking).where(Booking.id.in_(ids))
+                                    .execution_options(populate_existing=True)))
+    for booking in promoted:
+        if booking.email:
+            session.add(notices.promoted(booking))
+    return promoted
 
 
 def resize(session: Session, visit_id: int, capacity: int) -> list[Booking]:

@@ -103,6 +103,21 @@ def edit(visit_id: int, **values) -> None:
     click.echo(f"Open day {visit_id} updated.")
 
 
+@open_days_group.command("cancel")
+@click.argument("visit_id", type=int)
+@click.option("--reason", required=True, help="Why; every booker sees it (10 characters or more).")
+def cancel(visit_id: int, reason: str) -> None:
+    """Cancel a whole open day; bookers who left an address are told by e-mail."""
+    reason = " ".join(reason.split())[:500]
+    if len(reason) < 10:
+        raise click.ClickException("Give a reason of at least 10 characters.")
+    try:
+        ended = bookings.cancel_visit(db.session(), visit_id, reason)
+    except BookingError as error:
+        raise click.ClickException(f"Open day {visit_id}: {error.code}.") from error
+    click.echo(f"Open day {visit_id} cancelled; {len(ended)} bookings ended.")
+
+
 @open_days_group.command("attendees")
 @click.argument("visit_id", type=int)
 @click.option("--csv", "csv_file", type=click.File("w", encoding="utf-8-sig"),

@@ -19,11 +19,13 @@ from sqlalchemy import select
 from wtforms import SelectField, StringField, TextAreaField
 
 from formulatrust.core import db
+from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import current_language
+from formulatrust.domain.booking import BookingError
 from formulatrust.enterprises.lookup import enterprise_id_of, get_enterprise
 from formulatrust.enterprises.models import Enterprise
 from formulatrust.open_data.downloads import csv_response
-from formulatrust.open_days import editing
+from formulatrust.open_days import bookings, editing
 from formulatrust.open_days.editing import VisitProblems, shanghai_text
 from formulatrust.open_days.models import OpenDay
 from formulatrust.open_days.views import LANGUAGE_NAMES, when
@@ -180,6 +182,28 @@ def edit_visit(slug: str, visit_id: int):
             return redirect(url_for(".open_days", slug=slug, saved=visit_id), 303)
     return page("enterprise_admin/visit_form.html", 400, form=form, enterprise=enterprise,
                 visit=visit)
+
+
+CANCEL_REASON_MIN = 10
+CANCEL_REASON_NEEDED = _l("Write why the visit is cancelled, in at least 10 characters: every "
+                          "booker sees it. Nothing was changed.")
+ALREADY_CANCELLED = _l("This visit is already cancelled. Nothing was changed.")
+
+
+@bp.post("/open-days/<int:visit_id>/cancel")
+@role_required(owner=enterprise_id_of)
+def cancel_visit(slug: str, visit_id: int):
+    """Cancel a whole visit with a reason every booker sees."""
+    enterprise = get_enterprise(slug)
+    visit = get_visit(enterprise, visit_id)
+    reason = " ".join(request.form.get("reason", "").split())[:500]
+    if len(reason) < CANCEL_REASON_MIN:
+        return render_error(400, CANCEL_REASON_NEEDED)
+    try:
+        bookings.cancel_visit(db.session(), visit.id, reason)
+    except BookingError:
+        return render_error(409, ALREADY_CANCELLED)
+    return redirect(url_for(".open_days", slug=slug, saved=visit_id), 303)
 
 
 @bp.get("/open-days/<int:visit_id>/attendees.csv")

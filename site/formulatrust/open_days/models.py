@@ -44,6 +44,9 @@ class OpenDay(Base):
     waitlist_capacity: Mapped[int] = mapped_column(default=20)
     waitlist_taken: Mapped[int] = mapped_column(default=0)
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Set when the enterprise cancels the whole visit; the reason is shown to every booker.
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
@@ -101,6 +104,9 @@ class Booking(Base):
     consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     checked_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Optional: where to say that a place on the waiting list became a seat.
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    language: Mapped[str] = mapped_column(String(5), default="zh", server_default="zh")
 
     visit: Mapped[OpenDay] = relationship()
 

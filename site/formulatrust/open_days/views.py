@@ -23,12 +23,12 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from sqlalchemy import select
-from wtforms import BooleanField, StringField
-from wtforms.validators import ValidationError
+from wtforms import BooleanField, EmailField, StringField
+from wtforms.validators import Email, Length, Optional, ValidationError
 
 from formulatrust.core import db
 from formulatrust.core.extensions import csrf, limiter
-from formulatrust.core.i18n import localized
+from formulatrust.core.i18n import current_language, localized
 from formulatrust.domain.booking import (
     MAX_PARTY,
     BookingError,
@@ -67,6 +67,7 @@ MESSAGES = {
     "party_too_large": _l("A booking is for at most 5 people, children included."),
     "full": _l("This visit and its waiting list are full. Choose another visit."),
     "past": _l("This visit has started or is over, so it can no longer be booked."),
+    "cancelled": _l("The enterprise has cancelled this visit, so it can no longer be booked."),
     "unknown": _l("This visit is no longer on record."),
     "stale": _l("The form had expired. Check your details and send it again."),
     "reference_invalid": _l("Enter the 10-character booking reference, like ABCDE-12345."),
@@ -103,7 +104,8 @@ def helpers() -> dict:
 def index():
     """List upcoming visits, filterable by month and enterprise."""
     session = db.session()
-    upcoming = session.scalars(select(OpenDay).where(OpenDay.starts_at > now_utc())
+    upcoming = session.scalars(select(OpenDay).where(OpenDay.starts_at > now_utc(),
+                                                     OpenDay.cancelled_at.is_(None))
                                .order_by(OpenDay.starts_at, OpenDay.id)).all()
     months = sorted({month_key(v.starts.astimezone(SHANGHAI).date()) for v in upcoming})
     enterprise_ids = {v.enterprise_id for v in upcoming}
@@ -175,13 +177,21 @@ def calendar_response(body: str, name: str) -> Response:
 
 
 class BookingForm(FlaskForm):
-    """Name, mobile number, party size and consent: nothing else."""
+    """Name, mobile number, party size, consent and, if wanted, an address for news of the
+    waiting list: nothing else."""
 
     name = StringField(_l("Full name"), render_kw={"autocomplete": "name", "spellcheck": "false"})
     phone = StringField(_l("Mobile number"),
                         render_kw={"autocomplete": "tel", "inputmode": "tel", "type": "tel"})
     adults = StringField(_l("Adults"), default="1", render_kw={"inputmode": "numeric"})
     children = StringField(_l("Children"), default="0", render_kw={"inputmode": "numeric"})
+    email = EmailField(
+        _l("E-mail address (optional)"),
+        validators=[Optional(), Length(max=254, message=_l("Enter an e-mail address such as "
+                                                           "name@example.cn.")),
+                    Email(_l("Enter an e-mail address such as name@example.cn."),
+                          check_deliverability=False)],
+        render_kw={"autocomplete": "email"})
     consent = BooleanField(_l("I have read the privacy notice and agree to it"))
 
     # The cleaned values go beside the typed ones, so a form sent back shows what was typed.
@@ -241,7 +251,8 @@ def book(visit_id: int):
             problem = "stale"
         if problem is None and form.validate():
             wanted = bookings.Request(form.name.clean, form.phone.clean,
-                                        form.adults.number, form.children.number)
+                                        form.adults.number, form.children.number,
+                                        (form.email.data or "").strip(), current_language())
             try:
                 booking = bookings.book(db.session(), visit.id, wanted)
             except BookingError as error:

@@ -1,0 +1,1 @@
+"""Following a batch or a product: Atom feeds, e-mail subscriptions and the alerts they get."""
