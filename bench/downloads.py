@@ -14,7 +14,6 @@ from __future__ import annotations
 import http.client
 import os
 import tempfile
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
@@ -121,18 +120,8 @@ def download_clients(host: str, port: int, path: str, headers: dict[str, str], c
                      start: float, warm_end: float, end: float) -> load.Outcome:
     """Run ``clients`` downloaders that wait as long as a refusal's ``Retry-After`` says (as
     ``curl --retry`` does) before asking again."""
-    outcomes = [load.Outcome() for _ in range(clients)]
-    threads = [threading.Thread(target=download_loop,
-                                args=(host, port, path, headers, start, warm_end, end, outcome))
-               for outcome in outcomes]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    total = load.Outcome()
-    for outcome in outcomes:
-        total.merge(outcome)
-    return total
+    return load.in_threads(download_loop, clients, host, port, path, headers, start, warm_end,
+                           end)
 
 
 def download_loop(host: str, port: int, path: str, headers: dict[str, str], start: float,

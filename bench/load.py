@@ -39,10 +39,14 @@ def ready() -> bool:
 def hammer(host: str, port: int, path: str, headers: dict[str, str], connections: int,
            start: float, warm_end: float, end: float) -> Outcome:
     """Run ``connections`` keep-alive connections on ``path`` from ``start`` to ``end``."""
-    outcomes = [Outcome() for _ in range(connections)]
-    threads = [threading.Thread(target=_connection_loop,
-                                args=(host, port, path, headers, start, warm_end, end, outcome))
-               for outcome in outcomes]
+    return in_threads(_connection_loop, connections, host, port, path, headers, start,
+                      warm_end, end)
+
+
+def in_threads(loop, count: int, *arguments) -> Outcome:
+    """Run ``loop(*arguments, outcome)`` in ``count`` threads; return their merged outcome."""
+    outcomes = [Outcome() for _ in range(count)]
+    threads = [threading.Thread(target=loop, args=(*arguments, outcome)) for outcome in outcomes]
     for thread in threads:
         thread.start()
     for thread in threads:
