@@ -12,9 +12,11 @@ from openapi_spec_validator import validate
 
 from formulatrust.results.models import Recall, SamplingResult
 
-from . import open_data_world
+from . import open_data_world, test_records_api
 
-open_world = open_data_world.open_world  # the fixture
+open_world = open_data_world.open_world  # the fixtures
+records_world = test_records_api.records_world
+whole_record_world = test_records_api.whole_record_world
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
@@ -105,15 +107,16 @@ def real_answers(client, world) -> dict[str, object]:
         "/api/v1/enterprises": client.get("/api/v1/enterprises"),
         **{f"/api/v1/{slug}": client.get(f"/api/v1/{slug}") for slug in (
             "supervision", "licences", "certifications", "penalties", "inspections",
-            "statistics")},
+            "statistics", "ratings", "bulletins", "products", "batches", "appeals",
+            "replies")},
         "/api/v1/openapi.json": client.get("/api/v1/openapi.json"),
     }
 
 
 @pytest.fixture
-def api_world(session, open_world):
+def api_world(session, whole_record_world):
     recall = session.query(Recall).first()
-    return {**open_world, "recall_ids": [recall.id]}
+    return {**whole_record_world, "recall_ids": [recall.id]}
 
 
 def test_real_answers_match_their_documented_schemas(client, spec, api_world):

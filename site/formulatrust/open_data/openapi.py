@@ -11,12 +11,18 @@ from flask_babel import force_locale
 
 from formulatrust.domain.data_licences import DataLicence
 from formulatrust.open_data.fields import (
+    APPEALS,
+    BATCHES,
+    BULLETINS,
     CERTIFICATIONS,
     ENTERPRISES,
     INSPECTIONS,
     LICENCES,
     PENALTIES,
+    PRODUCTS,
+    RATING_HISTORY,
     RECALLS,
+    REPLIES,
     RESULTS,
     STATISTICS,
     SUPERVISION,
@@ -210,7 +216,16 @@ RECORD_SETS = {
     "inspections": ("Inspection", INSPECTIONS, "Regulators' inspections on record"),
     "statistics": ("Figure", STATISTICS, "The published bulletins' statistics, a figure a row"),
 }
-for _slug, (_name, _dataset, _summary) in RECORD_SETS.items():
+# The record sets of ``record_sets`` (no complete file), ordered by id.
+ID_ORDERED_SETS = {
+    "ratings": ("RatingAssessment", RATING_HISTORY, "Every integrity assessment on record"),
+    "bulletins": ("Bulletin", BULLETINS, "The published bulletins"),
+    "products": ("Product", PRODUCTS, "Every registered product"),
+    "batches": ("Batch", BATCHES, "Public facts of every batch"),
+    "appeals": ("Appeal", APPEALS, "Enterprises' appeals and their decisions"),
+    "replies": ("Reply", REPLIES, "Enterprises' replies to records about them"),
+}
+for _slug, (_name, _dataset, _summary) in (RECORD_SETS | ID_ORDERED_SETS).items():
     PATHS[f"/api/v1/{_slug}"] = _get(
         f"{_summary}, 100 a page", f"list{_slug.title()}", [PAGE, LANG],
         _ok("One page of records.", _ref(f"{_name}Page")), 400)
@@ -235,6 +250,9 @@ def components() -> dict:
         **{name: record_schema(dataset) for name, dataset, _s in RECORD_SETS.values()},
         **{f"{name}Page": _page_of(slug, name, "in the order of the complete data file")
            for slug, (name, _d, _s) in RECORD_SETS.items()},
+        **{name: record_schema(dataset) for name, dataset, _s in ID_ORDERED_SETS.values()},
+        **{f"{name}Page": _page_of(slug, name, "oldest first (by id)")
+           for slug, (name, _d, _s) in ID_ORDERED_SETS.items()},
         "RecallsPage": _page_of("recalls", "Recall"),
         "Links": {"type": "object", "required": ["self", "first", "last"],
                   "description": "Absolute links to pages of the same query; prev and next "

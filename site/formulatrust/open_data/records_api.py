@@ -1,14 +1,16 @@
-"""The key-supervision list, the enterprises' records and the industry statistics in the API,
-paged like ``/api/v1/recalls``, from the same sources as the complete data files."""
+"""The whole record in the API, paged like ``/api/v1/recalls``: the key-supervision list, the
+enterprises' records and the industry statistics from the same sources as the complete data
+files; ratings history, bulletins, products, batches, appeals and replies paged in SQL."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import islice
 
 from flask import Blueprint, request
 
 from formulatrust.core import db
-from formulatrust.open_data import downloads
+from formulatrust.open_data import downloads, record_sets
 from formulatrust.open_data.dump_sources import BY_SLUG
 
 PAGE_SIZE = 100
@@ -17,21 +19,48 @@ RECORD_SETS = ("supervision", "licences", "certifications", "penalties", "inspec
                "statistics")
 
 
-def records_page(slug: str):
-    """One page of the record set ``slug``, in the order of its complete file."""
+def requested_page() -> int | None:
+    """The page number asked for (1 when none), or None when it is not one."""
     number = request.args.get("page") or "1"
     if not number.isdecimal() or not 1 <= int(number) <= downloads.MAX_PAGE:
-        return downloads.api_error(400, downloads.lazy(downloads.page_message),
-                                   parameter="page")
-    records = list(BY_SLUG[slug].records(db.session()))  # small sets: counted as they are read
-    pages = max(1, -(-len(records) // PAGE_SIZE))
-    page = min(int(number), pages)
+        return None
+    return int(number)
+
+
+def answer(slug: str, total: int, page: int, records: Callable[[int], list[dict]]):
+    """The envelope of page ``page`` (at most the last) of ``total`` records."""
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(page, pages)
     return downloads.json_response({
-        "total": len(records), "page": page, "pages": pages,
+        "total": total, "page": page, "pages": pages,
         "links": downloads.page_links(f"open_data_api.api_{slug}", page, pages,
                                       lambda n: {"page": str(n)} if n > 1 else {}),
         "licence": downloads.licence_url(),
-        slug: list(islice(records, (page - 1) * PAGE_SIZE, page * PAGE_SIZE))})
+        slug: records((page - 1) * PAGE_SIZE)})
+
+
+def bad_page():
+    return downloads.api_error(400, downloads.lazy(downloads.page_message), parameter="page")
+
+
+def records_page(slug: str):
+    """One page of the record set ``slug``, in the order of its complete file."""
+    page = requested_page()
+    if page is None:
+        return bad_page()
+    records = list(BY_SLUG[slug].records(db.session()))  # small sets: counted as they are read
+    return answer(slug, len(records), page,
+                  lambda start: list(islice(records, start, start + PAGE_SIZE)))
+
+
+def sql_page(slug: str):
+    """One page of the record set ``slug`` of :mod:`record_sets`, read with offset and limit."""
+    page = requested_page()
+    if page is None:
+        return bad_page()
+    session, record_set = db.session(), record_sets.RECORD_SETS[slug]
+    return answer(slug, record_set.count(session), page,
+                  lambda start: record_set.page(session, start, PAGE_SIZE))
 
 
 def register(api: Blueprint) -> None:
@@ -41,3 +70,8 @@ def register(api: Blueprint) -> None:
             return records_page(slug)
         view.__doc__ = f"{BY_SLUG[slug].dataset.title}, 100 a page."
         api.add_url_rule(f"/{slug}", endpoint=f"api_{slug}", view_func=view)
+    for slug, record_set in record_sets.RECORD_SETS.items():
+        def sql_view(slug: str = slug):
+            return sql_page(slug)
+        sql_view.__doc__ = f"{record_set.dataset.title}, 100 a page."
+        api.add_url_rule(f"/{slug}", endpoint=f"api_{slug}", view_func=sql_view)
