@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import select
 
 from formulatrust.core import db
-from formulatrust.enterprises.models import Enterprise
+from formulatrust.enterprises.models import Appeal, Enterprise, Reply
 from formulatrust.publishing import api_tokens
 from formulatrust.results.models import SamplingResult
 
-from . import factories
+from . import bulletins_factory, factories
 from .liveserver import serving
 
 # Pushes a token may send a minute. The anonymous test sends more than two workers' worth;
@@ -44,7 +44,8 @@ REFUSED = ["400", "401", "403", "404", "405", "406", "409", "414", "415", "422",
 
 @pytest.fixture(scope="module")
 def api_server(database_url, tmp_path_factory):
-    """Serve a small world (results failed and compliant, a recall, ratings) and a token."""
+    """Serve a small world (results failed and compliant, a recall, ratings, a bulletin, an
+    appeal and a reply) and a token."""
     folder = tmp_path_factory.mktemp("contract")
     tokens: dict[str, str] = {}
 
@@ -58,6 +59,12 @@ def api_server(database_url, tmp_path_factory):
             enterprise_name="测试乳业有限公司", compliant=True, announced_on=date(2026, 7, 1),
             announcement_no="2026年第12号", source_url="https://example.gov.cn/notice/12"))
         dairy = session.scalar(select(Enterprise).where(Enterprise.slug == "test-dairy"))
+        session.add_all([
+            Appeal(enterprise_id=dairy.id, target="result", target_id=1, grounds_zh="复检合格。",
+                   filed_on=date(2026, 7, 5), status="upheld", decided_on=date(2026, 8, 1)),
+            Reply(enterprise_id=dairy.id, target="result", target_id=1, body_zh="已复检。",
+                  replied_on=date(2026, 7, 6))])
+        bulletins_factory.bulletin(session)
         tokens["test-dairy"] = api_tokens.issue(session, dairy, "ERP")[1]
 
     env = (f"FORMULATRUST_API_RATE_LIMIT={RATE_LIMIT}/minute",)

@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from formulatrust.open_data.fields import DATASETS, json_keys
+from formulatrust.open_data.fields import API_DATASETS, DATASETS, json_keys
 
 from ..pagecheck import check_page, text_of
 from . import open_data_world
@@ -153,6 +153,18 @@ def test_the_data_dictionary_explains_every_field_of_every_download(client, lang
     assert ("食品安全国家标准" in meaning) if lang == "zh" else ("standards" in meaning)
     assert soup.select_one('a[href="/api/v1/openapi.json"]')
     assert soup.select_one('#licence ~ p a[href="/data-licence"]')
+
+
+def test_the_data_dictionary_explains_the_record_sets_of_the_api_only(client):
+    soup = check_page(client.get("/data?lang=en").get_data(as_text=True), "en")
+    for path, dataset in API_DATASETS.items():
+        section = soup.find(id=f"{dataset.slug}-caption").find_parent("section")
+        rows = [[td.get_text(strip=True) for td in tr.find_all("td")]
+                for tr in section.table.tbody.find_all("tr")]
+        assert {row[1] for row in rows} == dataset.keys()
+        assert {row[0] for row in rows} == {"—"}, "no complete file, so no CSV column"
+        assert section.select_one(f'a[href="/api/v1/{path}"]')
+        assert not section.select_one('a[href^="/data/"]')
 
 
 def test_the_data_licence_page_and_results_lead_to_the_dictionary(client, open_world):

@@ -29,7 +29,7 @@ from formulatrust.open_data import (
     openapi,
     records_api,
 )
-from formulatrust.open_data.fields import DATASETS, TYPES
+from formulatrust.open_data.fields import API_DATASETS, DATASETS, TYPES
 from formulatrust.results.query import MAX_DOWNLOAD
 
 bp = Blueprint("open_data", __name__)
@@ -65,6 +65,7 @@ def dictionary():
                                      {slug: where["page"] for slug, where in PUBLISHED.items()},
                                      licence, list(dumps.entries(manifest).values()))
     return render_template("open_data/dictionary.html", datasets=DATASETS.values(),
+                           api_datasets=API_DATASETS.items(),
                            published={slug: PUBLISHED.get(slug, NOT_LISTED)
                                       for slug in DATASETS},
                            files=[shown_file(e) for e in dumps.entries(manifest).values()],
