@@ -297,7 +297,8 @@ def document(server: str, licence: DataLicence, dictionary_url: str) -> dict:
             "description": (
                 "Reading needs no key, CORS open to every site; only the push endpoints "
                 "(/api/v1/trace…) need an enterprise's API token. Lists are paged 100 "
-                "records at a time, newest first; follow links.next until it is absent. Ids "
+                "records at a time, newest first (the whole-record sets in the order of their "
+                "complete files, or oldest first by id); follow links.next until it is absent. Ids "
                 "are stable: a result or recall keeps its id and permanent page when it is "
                 "corrected. Errors are JSON with the message in Chinese and English. The same "
                 "records download as CSV (UTF-8 with BOM) and JSON from the pages themselves "
