@@ -87,11 +87,7 @@ def prepare(url: str, folder: Path, rounds: int) -> list[tuple[int, str]]:
 
 def publish(regulator: Browser, base: str, product_id: int, page: str, reason_en: str) -> None:
     lot = page.split("/10/", 1)[1].split("?", 1)[0]
-    status, answer = regulator.submit(f"{base}/publish/recalls/new?lang=en", {
-        "product": str(product_id), "lots": lot, "announced_on": "2026-07-01",
-        "reason_zh": "基准测试召回。", "reason_en": reason_en,
-        "action_zh": "停止食用。", "action_en": "Stop using it.",
-        "source_url": "https://example.com/notice"})
+    status, answer = regulator.publish_recall(base, product_id, lot, reason_en)
     if status != 200 or reason_en not in answer:
         raise RuntimeError(f"publishing a recall on node A failed ({status})")
 

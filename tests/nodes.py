@@ -57,6 +57,15 @@ class Browser:
     def sign_in(self, base: str, email: str, password: str) -> tuple[int, str]:
         return self.submit(f"{base}/sign-in?lang=en", {"email": email, "password": password})
 
+    def publish_recall(self, base: str, product_id: int, lot: str,
+                       reason_en: str) -> tuple[int, str]:
+        """As a signed-in regulator, publish a recall of ``lot`` through node ``base``'s form."""
+        return self.submit(f"{base}/publish/recalls/new?lang=en", {
+            "product": str(product_id), "lots": lot, "announced_on": "2026-07-01",
+            "reason_zh": "测试召回。", "reason_en": reason_en,
+            "action_zh": "停止食用并联系企业。", "action_en": "Stop using it and call the maker.",
+            "source_url": "https://example.com/notice"})
+
     def copy(self) -> Browser:
         """Another browser holding copies of this one's cookies (a stolen cookie)."""
         jar = CookieJar()

@@ -21,13 +21,13 @@ from .waiting import eventually
 CAN = "/01/09521234500018/10/20260301A1/21/REG0001?lang=en"
 
 
-def publish_recall(app, batch_id: int) -> int:
+def publish_recall(app, batch_id: int, reason_en: str = "Test recall.") -> int:
     with app.app_context():
         session = db.session()
         batch = session.get(Batch, batch_id)
         recall = Recall(product_id=batch.product_id, lots=[batch.lot],
                         announced_on=date(2026, 7, 1), reason_zh="测试召回。",
-                        reason_en="Test recall.", action_zh="停止食用。",
+                        reason_en=reason_en, action_zh="停止食用。",
                         action_en="Stop using it.")
         session.add(recall)
         session.commit()
@@ -137,24 +137,10 @@ def test_changes_purge_keeps_the_stated_period(runner, session):
 def test_another_nodes_search_finds_a_recall_published_on_the_first(make_app, app_overrides,
                                                                      trace):
     """Each node has its own index folder; the recall reaches B's index through the feed."""
-    folder = Path(app_overrides["INSTANCE_PATH"])
-    nodes = [make_app({**app_overrides, "INSTANCE_PATH": str(folder.with_name(f"node-{n}")),
-                       "SEARCH_INDEX_DIR": str(folder.with_name(f"index-{n}"))})
-             for n in "ab"]
-    for node in nodes:
-        result = node.test_cli_runner().invoke(args=["search", "reindex"])
-        assert result.exit_code == 0, result.output
-    node_a, node_b = nodes
+    node_a, node_b = two_indexed_nodes(make_app, app_overrides)
     search = "/search?q=Zanzibarquake&lang=en"
     assert "/recalls/" not in node_b.test_client().get(search).get_data(as_text=True)
-    with node_a.app_context():
-        session = db.session()
-        batch = session.get(Batch, trace["ordinary"].id)
-        session.add(Recall(product_id=batch.product_id, lots=[batch.lot],
-                           announced_on=date(2026, 7, 1), reason_zh="测试召回。",
-                           reason_en="Zanzibarquake contamination.", action_zh="停止食用。",
-                           action_en="Stop using it."))
-        session.commit()
+    publish_recall(node_a, trace["ordinary"].id, "Zanzibarquake contamination.")
     page = node_b.test_client().get(search).get_data(as_text=True)
     assert 'href="/recalls/' in page
 

@@ -64,11 +64,7 @@ def publish_recall(base: str, product_id: int, lot: str, reason_en: str) -> None
     regulator = Browser()
     status, _page = regulator.sign_in(base, "regulator@example.com", PASSWORD)
     assert status == 200, "the regulator could not sign in"
-    status, page = regulator.submit(f"{base}/publish/recalls/new?lang=en", {
-        "product": str(product_id), "lots": lot, "announced_on": "2026-07-01",
-        "reason_zh": "两节点测试召回。", "reason_en": reason_en,
-        "action_zh": "停止食用并联系企业。", "action_en": "Stop using it and call the maker.",
-        "source_url": "https://example.com/notice"})
+    status, page = regulator.publish_recall(base, product_id, lot, reason_en)
     assert status == 200 and reason_en in page, page[:500]
 
 
