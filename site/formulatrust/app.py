@@ -42,6 +42,7 @@ class SiteApp(Flask):
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application: defaults, then the environment, then ``overrides``."""
     from formulatrust.core import (
+        bilingual,
         chrome,
         cli,
         config,
@@ -75,6 +76,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     i18n.init_app(app)
+    bilingual.init_app(app)
     security.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -1,0 +1,49 @@
+"""Data in the reader's language: vocabulary terms, names and lists, for templates.
+
+Templates show a bilingual value through the macros of ``components/bilingual.html``: the
+reader's language, else the Chinese marked ``lang="zh-Hans"`` with a visible "(Chinese only)"
+note, never both halves joined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+
+from formulatrust.core.i18n import current_language
+from formulatrust.domain.transliteration import has_chinese, pinyin
+from formulatrust.search.vocabularies import vocabulary
+
+LIST_SEPARATORS = {"zh": "、", "en": ", "}
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A value in both languages; ``en`` is empty when no English is known."""
+
+    zh: str
+    en: str = ""
+
+    def in_language(self, language: str) -> str:
+        return self.en if language == "en" else self.zh
+
+
+def term(raw: str | None, kind: str) -> Pair:
+    """Return the vocabulary entry of ``kind`` that ``raw`` names, as a pair; text that names
+    no entry comes back as it is (Chinese, unless it holds no Chinese at all)."""
+    text = (raw or "").strip()
+    entry = vocabulary().match(text, kind) if text else None
+    if entry is not None:
+        return Pair(entry.zh, entry.en)
+    return Pair(text, "" if has_chinese(text) else text)
+
+
+def joined(values, language: str | None = None) -> str:
+    """Join ``values`` as a list is written in the reader's language."""
+    return LIST_SEPARATORS[language or current_language()].join(str(v) for v in values if v)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(vocabulary_term=term)
+    app.jinja_env.filters.update(pinyin=pinyin, joined=joined, has_chinese=has_chinese)
