@@ -56,6 +56,11 @@ class Recall(Base):
         """A recall the regulator withdrew: shown as a note, not as danger."""
         return self.status == "withdrawn"
 
+    @property
+    def english_complete(self) -> bool:
+        """Tell whether the regulator gave both the reason and the advice in English."""
+        return bool(self.reason_en and self.action_en)
+
     def covers(self, lot: str | None) -> bool:
         """Tell whether this recall covers ``lot`` (a recall without lots covers all)."""
         return not self.lots or lot in self.lots
