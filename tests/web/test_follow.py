@@ -58,7 +58,8 @@ def test_can_pages_link_to_the_feeds_and_the_follow_page_without_cookies(client,
     soup = check_page(response.get_data(as_text=True), "en")
     atom = 'link[rel=alternate][type="application/atom+xml"]'
     feeds = {link["href"] for link in soup.select(atom)}
-    assert feeds == {f"/feeds/batches/{GTIN}/{LOT}.atom", f"/feeds/products/{GTIN}.atom"}
+    assert feeds == {f"/feeds/batches/{GTIN}/{LOT}.atom?lang=en",  # the reader's language
+                     f"/feeds/products/{GTIN}.atom?lang=en"}
     follow = soup.find("a", string="Follow this batch")["href"]
     page = client.get(follow + "&lang=en")
     assert page.status_code == 200 and "csrf_token" in page.get_data(as_text=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, get_translations
 
 from formulatrust.core.config import PROJECT_ROOT
@@ -16,9 +18,40 @@ LANG_COOKIE = "lang"
 # Stand-ins for the language-switch links in HTML rendered once and reused (site/chrome.py).
 SWITCH_PLACEHOLDERS = {code: f"\x00switch-{code}\x00" for code in LANGUAGES}
 
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def atom_feed(view: View) -> View:
+    """Mark ``view`` as a feed in the language its address names (``?lang=en``, else Chinese).
+
+    A subscription then never changes language with the cookie or Accept-Language of whoever
+    fetches it, links to the feed from an English page carry ``lang=en``, and so do the links
+    inside an English feed (its ``rel="self"`` and the pages it points to).
+    """
+    view.feed_language_in_address = True  # type: ignore[attr-defined]
+    return view
+
+
+def is_feed(endpoint: str | None) -> bool:
+    """Tell whether ``endpoint`` is an Atom feed marked with :func:`atom_feed`."""
+    view = current_app.view_functions.get(endpoint or "")
+    return bool(getattr(view, "feed_language_in_address", False))
+
+
+def keep_feed_language(endpoint: str, values: dict[str, Any]) -> None:
+    """Add ``lang=en`` to a feed's address on English pages and to every link of an English
+    feed; Chinese, the default, leaves addresses as they always were."""
+    if "lang" in values or not has_request_context():
+        return
+    if (is_feed(endpoint) or is_feed(request.endpoint)) and current_language() == "en":
+        values["lang"] = "en"
+
 
 def select_language() -> str:
     """Return the language for this request."""
+    if is_feed(request.endpoint):
+        asked = request.args.get("lang")
+        return asked if asked in LANGUAGES else DEFAULT_LANGUAGE
     chosen = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
     if chosen in LANGUAGES:
         return chosen
@@ -104,6 +137,7 @@ def init_app(app: Flask) -> None:
         newstyle=True,
     )
     app.after_request(remember_choice)
+    app.url_defaults(keep_feed_language)
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES,
         HTML_LANG=HTML_LANG,

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from formulatrust.core import db
+from formulatrust.core.i18n import atom_feed
 from formulatrust.domain import rating
 from formulatrust.enterprises.models import Enterprise, Rating, StandardCommitment
 from formulatrust.open_data import downloads
@@ -127,6 +128,7 @@ def as_json():
 
 
 @bp.get("/ratings/feed.atom")
+@atom_feed
 def feed():
     """Atom feed of rating changes, newest first."""
     ratings = db.session().scalars(

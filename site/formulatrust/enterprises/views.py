@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from formulatrust.core import db
-from formulatrust.core.i18n import localized
+from formulatrust.core.i18n import atom_feed, localized
 from formulatrust.enterprises import appeals, integrity
 from formulatrust.enterprises.models import Brand, Enterprise, Penalty, Rating
 from formulatrust.enterprises.ratings import current_ratings, enterprise_json, filtered, read_args
@@ -73,6 +73,7 @@ def detail(slug: str):
 
 
 @bp.get("/<slug>/results.atom")
+@atom_feed
 def results_feed(slug: str):
     """Atom feed of one enterprise's newest results; the /results filters apply too.
 

@@ -14,7 +14,7 @@ from formulatrust.core import db
 from formulatrust.core.config import site_origin
 from formulatrust.core.errors import render_error
 from formulatrust.core.extensions import csrf, limiter
-from formulatrust.core.i18n import current_language
+from formulatrust.core.i18n import atom_feed, current_language
 from formulatrust.domain.gs1 import is_valid_gtin
 from formulatrust.enterprises.models import Product
 from formulatrust.follow import events, messages, subscriptions
@@ -41,6 +41,7 @@ def product_or_404(gtin: str) -> Product:
 
 
 @bp.get("/feeds/batches/<gtin>/<lot>.atom")
+@atom_feed
 def batch_feed(gtin: str, lot: str) -> Response:
     """The recalls and non-compliant results concerning one batch, as Atom."""
     product = product_or_404(gtin)
@@ -49,6 +50,7 @@ def batch_feed(gtin: str, lot: str) -> Response:
 
 
 @bp.get("/feeds/products/<gtin>.atom")
+@atom_feed
 def product_feed(gtin: str) -> Response:
     """The recalls and non-compliant results concerning a product, as Atom."""
     product = product_or_404(gtin)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from formulatrust.core import db
+from formulatrust.core.i18n import atom_feed
 from formulatrust.enterprises.models import Brand, Product
 from formulatrust.open_data import downloads
 from formulatrust.open_data.downloads import MAX_PAGE, page_links, page_message
@@ -80,6 +81,7 @@ def detail(recall_id: int):
 
 
 @bp.get("/feed.atom")
+@atom_feed
 def feed():
     """Atom feed of recalls."""
     entries = feeds.recall_entries(db.session(), recent_recalls(50))

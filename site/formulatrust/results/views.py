@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from formulatrust.core import chrome, db
 from formulatrust.core.demo_banner import demo_data_shown
-from formulatrust.core.i18n import current_language
+from formulatrust.core.i18n import atom_feed, current_language
 from formulatrust.enterprises import appeals
 from formulatrust.enterprises.models import Reply
 from formulatrust.open_data import downloads
@@ -219,6 +219,7 @@ def full_json(result: SamplingResult) -> dict:
 
 
 @bp.get("/results/feed.atom")
+@atom_feed
 def feed():
     """Atom feed of the newest results; filters apply (``?compliant=no``: failures only)."""
     filters = requested_filters()

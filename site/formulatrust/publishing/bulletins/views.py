@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from formulatrust.core import charts, db
 from formulatrust.core.content import render_markdown
 from formulatrust.core.errors import render_error
-from formulatrust.core.i18n import current_language
+from formulatrust.core.i18n import atom_feed, current_language
 from formulatrust.domain.feed_times import entry_times
 from formulatrust.open_data import downloads
 from formulatrust.publishing.accounts import current_user, private, role_required
@@ -193,6 +193,7 @@ def index():
 
 
 @bp.get("/bulletins/feed.atom")
+@atom_feed
 def feed():
     """Atom feed of visible bulletins."""
     items = service.latest(db.session(), 50)
