@@ -104,6 +104,12 @@ class CodesForm(FlaskForm):
         _choice(field, _l("Choose Chinese or English."))
 
 
+MISSING_ENGLISH = _l(
+    "The English reason or advice is empty: English readers would see the Chinese, with the "
+    "site's general advice on what to do. Add the English, or tick “Publish without English” "
+    "to publish now.")
+
+
 class RecallForm(FlaskForm):
     """A recall: product, lots (none: every lot), date, reason and advice in both languages."""
 
@@ -120,6 +126,9 @@ class RecallForm(FlaskForm):
                               render_kw={"rows": 3, "lang": "en"})
     source_url = StringField(_l("Source (web address of the announcement)"),
                              render_kw={"type": "url", "spellcheck": "false"})
+    # Asked for only once the English turns out to be missing: English is nudged for, never
+    # required, so that no recall waits for a translation.
+    publish_without_english = BooleanField(_l("Publish without English"))
 
     def validate_product(self, field) -> None:
         _choice(field, _l("Choose the recalled product."))
@@ -153,6 +162,15 @@ class RecallForm(FlaskForm):
 
     def validate_source_url(self, field) -> None:
         _source_url(field)
+
+    @property
+    def english_missing(self) -> bool:
+        """Tell whether the English reason or advice is empty."""
+        return not ((self.reason_en.data or "").strip() and (self.action_en.data or "").strip())
+
+    def validate_publish_without_english(self, field) -> None:
+        if self.english_missing and not field.data:
+            raise ValidationError(MISSING_ENGLISH)
 
 
 class PenaltyForm(FlaskForm):

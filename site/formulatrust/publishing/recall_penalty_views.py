@@ -19,8 +19,7 @@ from formulatrust.core.clock import utcnow
 from formulatrust.core.i18n import current_language
 from formulatrust.enterprises.models import Brand, Enterprise, Penalty, Product
 from formulatrust.enterprises.ratings import STATUSES
-from formulatrust.pages.search_documents import recall_document
-from formulatrust.publishing import audit
+from formulatrust.publishing import audit, new_recalls
 from formulatrust.publishing.accounts import current_user, role_required
 from formulatrust.publishing.forms import (
     PENALTY_STATUSES,
@@ -28,7 +27,7 @@ from formulatrust.publishing.forms import (
     RecallForm,
     RecallLifecycleForm,
 )
-from formulatrust.publishing.views import bp, get_enterprise, page, update_index
+from formulatrust.publishing.views import bp, get_enterprise, page
 from formulatrust.results import recall_changes
 from formulatrust.results.models import RECALL_LEVELS, RECALL_STATUSES, Recall
 
@@ -53,21 +52,7 @@ def new_recall():
     form = recall_form(request.form if request.method == "POST" else None)
     if request.method == "GET" or not form.validate():
         return page("publish/recall.html", 400 if request.method == "POST" else 200, form=form)
-    session = db.session()
-    user = current_user()
-    recall = Recall(product_id=int(form.product.data), lots=form.lot_list,
-                    announced_on=form.announced_on.data, reason_zh=form.reason_zh.data,
-                    reason_en=form.reason_en.data, action_zh=form.action_zh.data,
-                    action_en=form.action_en.data, source_url=form.source_url.data,
-                    published_at=utcnow(), published_by_id=user.id)
-    session.add(recall)
-    session.flush()
-    audit.record(session, user, "publish", "recall", recall.id, {
-        "product": recall.product.gtin, "lots": recall.lots or "all",
-        "announced_on": recall.announced_on, "reason_zh": recall.reason_zh,
-        "source_url": recall.source_url})
-    session.commit()  # every worker drops its cached pages of the product (see freshness)
-    update_index([recall_document(recall)])
+    recall = new_recalls.publish(db.session(), current_user(), form)
     return redirect(url_for("recalls.detail", recall_id=recall.id), 303)
 
 

@@ -7,12 +7,18 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from formulatrust.core import db
+from formulatrust.domain.gs1 import to_gtin14
 from formulatrust.domain.results_import import ImportFileError, parse_file
+from formulatrust.enterprises.models import Product
 from formulatrust.pages.search_documents import result_document
-from formulatrust.publishing import audit
+from formulatrust.publishing import audit, new_recalls
 from formulatrust.publishing.cli_users import acting_account, by_option
+from formulatrust.publishing.forms import RecallForm
 from formulatrust.results import recall_changes, store
 from formulatrust.results.models import RECALL_STATUSES, Recall
 from formulatrust.search import add_to_index
@@ -89,3 +95,76 @@ RECALL_PROBLEMS = {
     "status": "未知状态 / unknown status", "level": "级别须为 1、2 或 3 / level must be 1, 2 or 3",
     "quantity": "数量不能为负 / quantities cannot be negative",
 }
+
+
+@recalls_group.command("publish")
+@click.argument("gtin")
+@click.option("--lot", "lots", multiple=True,
+              help="A recalled lot; repeat for several. Without any, every lot is recalled.")
+@click.option("--announced", required=True, metavar="YYYY-MM-DD", help="The announcement's date.")
+@click.option("--reason-zh", required=True, help="Why, in Chinese.")
+@click.option("--action-zh", required=True, help="What parents should do, in Chinese.")
+@click.option("--reason-en", default="", help="Why, in English.")
+@click.option("--action-en", default="", help="What parents should do, in English.")
+@click.option("--source-url", default="", help="The official announcement (https://…).")
+@click.option("--no-english-ok", is_flag=True,
+              help="Publish now without the English reason or advice: English readers then see "
+                   "the Chinese with the site's general advice.")
+@by_option("regulator")
+def publish_recall(gtin: str, lots: tuple[str, ...], announced: str, reason_zh: str,
+                   action_zh: str, reason_en: str, action_en: str, source_url: str,
+                   no_english_ok: bool, by_email: str) -> None:
+    """Publish a recall of the product GTIN, as the recall form does."""
+    session = db.session()
+    user = acting_account(session, by_email, "regulator")
+    product = session.scalar(select(Product).where(Product.gtin == gtin14_or_empty(gtin)))
+    if product is None:
+        raise click.ClickException(f"没有 GTIN 为 {gtin} 的产品 / no product with GTIN {gtin}")
+    form = RecallForm(formdata=MultiDict({
+        "product": str(product.id), "lots": "\n".join(lots), "announced_on": announced,
+        "reason_zh": reason_zh, "reason_en": reason_en, "action_zh": action_zh,
+        "action_en": action_en, "source_url": source_url,
+        "publish_without_english": "y" if no_english_ok else ""}), meta={"csrf": False})
+    form.product.choices = [(str(product.id), product.gtin)]
+    with force_locale("en"):  # no request to choose a language from
+        valid = form.validate()
+    if not valid:
+        for problem in form_problems(form):
+            click.echo(problem, err=True)
+        raise click.ClickException("没有发布召回 / nothing was published")
+    recall = new_recalls.publish(session, user, form)
+    english = "" if recall.english_complete else " without English"
+    click.echo(f"Recall {recall.id} of {product.gtin} published{english}.")
+
+
+def gtin14_or_empty(text: str) -> str:
+    try:
+        return to_gtin14(text.strip())
+    except ValueError:
+        return ""
+
+
+def form_problems(form: RecallForm) -> list[str]:
+    """Return the form's errors in Chinese and English, the English one worded for options."""
+    problems = []
+    for name, errors in form.errors.items():
+        if name == "publish_without_english":
+            problems.append(MISSING_ENGLISH_OPTION)
+            continue
+        for error in errors:
+            with force_locale("zh"):
+                zh = str(error)
+            with force_locale("en"):
+                en = str(error)
+            problems.append(f"{OPTION_NAMES.get(name, '--' + name.replace('_', '-'))}: "
+                            f"{zh} / {en}")
+    return problems
+
+
+# The form's fields whose option is named otherwise.
+OPTION_NAMES = {"product": "GTIN", "lots": "--lot", "announced_on": "--announced"}
+MISSING_ENGLISH_OPTION = (
+    "英文原因或建议为空：英文读者将看到中文原文和本站的通用建议。请用 --reason-en 和 --action-en "
+    "补上英文，或加上 --no-english-ok 立即发布。 / The English reason or advice is empty: English "
+    "readers would see the Chinese with the site's general advice. Add it with --reason-en and "
+    "--action-en, or pass --no-english-ok to publish now.")

@@ -1,0 +1,40 @@
+"""Publishing a recall, shared by the publishing form and ``flask --app wsgi recalls publish``:
+the recall is written at once with the time and its author, audited and put in site search."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from formulatrust.core.clock import utcnow
+from formulatrust.pages.search_documents import recall_document
+from formulatrust.publishing import audit
+from formulatrust.publishing.forms import RecallForm
+from formulatrust.publishing.models import User
+from formulatrust.results.models import Recall
+from formulatrust.search import add_to_index
+
+log = logging.getLogger(__name__)
+
+
+def publish(session: Session, user: User, form: RecallForm) -> Recall:
+    """Write the recall a validated ``form`` describes, commit it and add it to site search."""
+    recall = Recall(product_id=int(form.product.data), lots=form.lot_list,
+                    announced_on=form.announced_on.data, reason_zh=form.reason_zh.data,
+                    reason_en=form.reason_en.data, action_zh=form.action_zh.data,
+                    action_en=form.action_en.data, source_url=form.source_url.data,
+                    published_at=utcnow(), published_by_id=user.id)
+    session.add(recall)
+    session.flush()
+    audit.record(session, user, "publish", "recall", recall.id, {
+        "product": recall.product.gtin, "lots": recall.lots or "all",
+        "announced_on": recall.announced_on, "reason_zh": recall.reason_zh,
+        "english": recall.english_complete, "source_url": recall.source_url})
+    session.commit()  # every worker drops its cached pages of the product (see freshness)
+    try:
+        add_to_index(current_app.config["SEARCH_INDEX_DIR"], [recall_document(recall)])
+    except Exception:  # the recall is published; the nightly rebuild will pick it up
+        log.exception("search index update failed; run `flask --app wsgi search rebuild`")
+    return recall
