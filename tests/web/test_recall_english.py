@@ -11,7 +11,10 @@ from sqlalchemy import select
 
 from formulatrust.results.models import Recall
 
+from ..accounts_factory import csrf_token, make_user, sign_in_as
 from ..pagecheck import check_page
+from ..smtp_server import body, work_once
+from .test_follow import follow_and_confirm
 
 RECALL_LOT = "20260402B2"
 PAGES = ["/recalls", "/recall", f"/01/09521234500025/10/{RECALL_LOT}"]
@@ -88,3 +91,22 @@ def test_the_regulators_english_is_shown_without_a_note(client, session, trace, 
     text = " ".join(shown.get_text().split())
     assert "Vitamin A below the label." in text and MISSING not in text
     assert GENERIC_ADVICE not in text and unmarked_chinese(shown) == ""
+
+
+def test_an_english_alert_says_the_english_is_missing_and_still_says_what_to_do(
+        web, mail_app, inbox, session, trace):
+    handler, _port = inbox
+    work_once(mail_app)  # the fan-out starts after what is already in the feed
+    follow_and_confirm(web, mail_app, handler, "parent@example.com", "en")
+    sign_in_as(web, make_user(session, "regulator"))
+    form = "/publish/recalls/new"
+    response = web.post(form, data={
+        "csrf_token": csrf_token(web, form), "product": str(trace["ordinary"].product.id),
+        "lots": "20260301A1", "announced_on": "2026-07-01", "reason_zh": "检出异物。",
+        "action_zh": "停止食用。", "publish_without_english": "y"})
+    assert response.status_code == 303
+    work_once(mail_app)
+    [alert] = handler.take()
+    text = " ".join(body(alert).split())
+    assert MISSING in text and GENERIC_ADVICE in text and "Test Dairy Co., Ltd." in text
+    assert "检出异物。" in text and "停止食用。" in text
