@@ -81,6 +81,13 @@ def test_english_queries_find_what_their_chinese_equivalents_find(client, demo_i
         assert [r["id"] for r in pages[0]["results"]] == [r["id"] for r in pages[1]["results"]]
 
 
+def site_search(client, query: str, kind: str) -> list[str]:
+    soup = check_page(client.get("/search", query_string={"q": query, "type": kind,
+                                                          "lang": "zh"})
+                      .get_data(as_text=True))
+    return [" ".join(a.get_text().split()) for a in soup.select(".hits li > a")]
+
+
 def test_chinese_queries_find_results_stored_in_english(client, demo_index):
     assert demo_index["item"] in found_ids(client, "阪崎肠杆菌")
     assert demo_index["item"] in found_ids(client, "江苏")
@@ -91,6 +98,12 @@ def test_chinese_queries_find_results_stored_in_english(client, demo_index):
         soup = check_page(client.get(f"/results?q={query}&lang=en").get_data(as_text=True))
         count = text_of(soup, ".result-count")
         assert soup.select(".result-rows li") and not count.startswith("0 "), (query, count)
+    # Recalls by the test items their reason names, bulletins by their tables' stages,
+    # enterprises by their district, in site search.
+    assert site_search(client, "retinol", "recall") == site_search(client, "维生素A", "recall")
+    assert site_search(client, "retinol", "recall") != []
+    assert "2026年第三季度婴幼儿配方乳粉质量通报（示例）" in site_search(client, "一段", "bulletin")
+    assert site_search(client, "Pudong", "enterprise") == ["浦江晨露乳业有限公司（示例）"]
     # What is searched but not the record's own text never shows in an excerpt.
     soup = check_page(client.get("/search?q=retinol&type=result").get_data(as_text=True))
     assert soup.select(".hits li")

@@ -130,16 +130,19 @@ def article_documents(library) -> Iterator[Document]:
 
 
 def bulletin_document(bulletin: Bulletin) -> Document:
-    """Index a bulletin in both languages, with its organisation and its tables' headings."""
+    """Index a bulletin in both languages, with its organisation and its tables' headings
+    (a stage or category heading also by the vocabulary's names for it)."""
     tables = " ".join(" ".join((table.get("title_zh", ""), table.get("title_en", ""),
                                 table.get("period", ""), *table.get("series", [])))
                       for table in bulletin.statistics or [])
     body = " ".join((bulletin.organisation_zh, bulletin.organisation_en, bulletin.summary_zh,
                      bulletin.summary_en, bulletin.body_zh, bulletin.body_en, tables))
-    series = [name for table in bulletin.statistics or [] for name in table.get("series", [])]
+    headings = [name for table in bulletin.statistics or []
+                for name in (*table.get("series", []),
+                             *(row.get("period", "") for row in table.get("rows", [])))]
     return Document("bulletin", bulletin.slug, bulletin.title_zh,
                     bulletin.title_en or bulletin.title_zh, body,
-                    aliases=joined(value_terms(vocabulary(), series, "stages", "categories",
+                    aliases=joined(value_terms(vocabulary(), headings, "stages", "categories",
                                                scan=False)))
 
 
