@@ -3,8 +3,12 @@ older format is rebuilt by ``upgrade``."""
 
 from __future__ import annotations
 
+from datetime import date
+from types import SimpleNamespace
+
 import pytest
 
+from formulatrust.pages.search_documents import result_document
 from formulatrust.search import (
     INDEX_FORMAT,
     Document,
@@ -61,3 +65,32 @@ def test_an_index_of_an_older_format_is_rebuilt_once(index_dir):
 def test_a_missing_index_is_not_outdated(tmp_path):
     assert not outdated(tmp_path / "none")
     assert not upgrade(tmp_path / "none", DOCUMENTS)
+
+
+def imported_result(**fields) -> SimpleNamespace:
+    """A result as the import stores it once raw text and English names have columns."""
+    values = {"id": 7, "product_name": "示例婴儿配方乳粉", "enterprise_name": "示例乳业有限公司",
+              "trademark": "", "sampled_unit": "示例母婴店", "province": "江苏",
+              "lab": "示例检验所",
+              "announcement_no": "", "task_source": "", "lot": "", "sample_no": "",
+              "category": "婴幼儿配方食品", "subcategory": "", "compliant": False,
+              "announced_on": date(2026, 3, 1), "product": None, "enterprise": None,
+              "failed_items": [SimpleNamespace(item="阪崎肠杆菌", item_raw="克罗诺杆菌属",
+                                               measured="检出", limit="不得检出")]}
+    return SimpleNamespace(**(values | fields))
+
+
+def test_a_result_is_searched_by_its_raw_text_and_the_english_names_it_is_given():
+    document = result_document(imported_result(
+        lab_en="Demo Testing Institute", sampled_unit_en="Demo Baby Shop",
+        province_raw="江苏省", category_raw="婴幼儿配方乳粉"))
+    aliases = document.aliases.split("\n")
+    assert {"Demo Testing Institute", "Demo Baby Shop", "克罗诺杆菌属", "Cronobacter",
+            "Enterobacter sakazakii", "detected", "Jiangsu",
+            "infant and young child formula foods"} <= set(aliases)
+    assert "Cronobacter" not in document.body and document.title_en == "示例婴儿配方乳粉"
+
+
+def test_a_result_without_those_columns_is_still_indexed():
+    document = result_document(imported_result())
+    assert {"Cronobacter", "Jiangsu"} <= set(document.aliases.split("\n"))
