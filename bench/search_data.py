@@ -125,6 +125,7 @@ def document(record: Record) -> Document:
     row = SimpleNamespace(**{name: getattr(record, name) for name in Record.__dataclass_fields__})
     row.failed_items = [SimpleNamespace(item=item, measured=measured)
                         for item, measured in record.failed_items]
+    row.product = row.enterprise = None  # names only: no linked product or enterprise rows
     return result_document(row)
 
 

@@ -7,19 +7,36 @@ from collections.abc import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from formulatrust.domain.aliases import mentioned_terms, value_terms
 from formulatrust.enterprises.models import Brand, Enterprise, Product
 from formulatrust.publishing.bulletins.models import Bulletin
 from formulatrust.results.models import Recall, SamplingResult
 from formulatrust.search import Document
+from formulatrust.search.vocabularies import vocabulary
 
 ID_BITS = 40  # result ids below 2**40 leave the day above them in one sortable number
 
 
 def enterprise_document(enterprise: Enterprise) -> Document:
-    """Index an enterprise by its names, address, licence and credit code."""
+    """Index an enterprise by its names, address, licence and credit code, and its district
+    by every name the vocabulary gives it."""
     return Document("enterprise", enterprise.slug, enterprise.name_zh, enterprise.name_en,
                     " ".join((enterprise.address_zh, enterprise.address_en,
-                              enterprise.licence_no, enterprise.credit_code)))
+                              enterprise.licence_no, enterprise.credit_code)),
+                    aliases=joined(district_terms(enterprise)))
+
+
+def district_terms(enterprise: Enterprise | None) -> list[str]:
+    """Return the enterprise's district in both languages with the vocabulary's other names."""
+    if enterprise is None:
+        return []
+    names = [enterprise.district_zh, enterprise.district_en]
+    return list(dict.fromkeys(names + value_terms(vocabulary(), names, "places")))
+
+
+def joined(terms) -> str:
+    """Return searched-only terms as one text (a line each, so no term runs into the next)."""
+    return "\n".join(dict.fromkeys(term for term in terms if term))
 
 
 def brand_document(brand: Brand, showcase: str = "") -> Document:
@@ -46,14 +63,42 @@ def brand_showcase_text(session: Session, brand: Brand, library=None) -> str:
 
 def result_document(result: SamplingResult) -> Document:
     """Index a sampling result by product, brand, enterprise, unit, failed item, lab, notice,
-    with the values /results filters and counts by and its place in the newest-first order."""
+    with the values /results filters and counts by and its place in the newest-first order;
+    English names and the vocabulary's terms for what it names are searched too."""
     items = " ".join(f"{f.item} {f.measured}" for f in result.failed_items)
     body = " ".join(filter(None, (
         result.enterprise_name, result.trademark, result.sampled_unit, result.province, items,
         result.lab, result.announcement_no, result.task_source, result.lot, result.sample_no,
         result.category, "不合格 non-compliant" if not result.compliant else "合格 compliant")))
-    return Document("result", str(result.id), result.product_name, "", body,
-                    filters=result_filters(result), order=newest_first(result))
+    product = result.product
+    return Document("result", str(result.id), result.product_name,
+                    product.name_en if product and product.name_en else result.product_name,
+                    body, filters=result_filters(result), order=newest_first(result),
+                    aliases=joined(result_aliases(result)))
+
+
+def result_aliases(result: SamplingResult) -> list[str]:
+    """Return what else a result is found by: the English names of its product, brand,
+    enterprise, lab and sampled unit, its enterprise's district, and every term of the
+    vocabulary entries its failed items, measured phrases, province and categories name."""
+    known = vocabulary()
+    product, enterprise = result.product, result.enterprise
+    names = [product.name_en if product else "", product.brand.name_en if product else "",
+             enterprise.name_en if enterprise else "", getattr(result, "lab_en", ""),
+             getattr(result, "sampled_unit_en", "")]
+    items = [value for failed in result.failed_items
+             for value in (failed.item, getattr(failed, "item_raw", ""))]
+    measured = [failed.measured for failed in result.failed_items]
+    return (names + district_terms(enterprise) + value_terms(known, items, "test_items")
+            + value_terms(known, measured, "phrases", scan=False)
+            + value_terms(known, raw_and_canonical(result, "province"), "places")
+            + value_terms(known, raw_and_canonical(result, "category")
+                          + raw_and_canonical(result, "subcategory"), "categories", "stages"))
+
+
+def raw_and_canonical(record, name: str) -> list[str]:
+    """Return a field's value and, where the record keeps it apart, the text as published."""
+    return [getattr(record, name, ""), getattr(record, f"{name}_raw", "")]
 
 
 def result_filters(result: SamplingResult) -> tuple[tuple[str, str], ...]:
@@ -85,14 +130,20 @@ def article_documents(library) -> Iterator[Document]:
 
 
 def bulletin_document(bulletin: Bulletin) -> Document:
-    """Index a bulletin in both languages, with its organisation and its tables' headings."""
+    """Index a bulletin in both languages, with its organisation and its tables' headings
+    (a stage or category heading also by the vocabulary's names for it)."""
     tables = " ".join(" ".join((table.get("title_zh", ""), table.get("title_en", ""),
                                 table.get("period", ""), *table.get("series", [])))
                       for table in bulletin.statistics or [])
     body = " ".join((bulletin.organisation_zh, bulletin.organisation_en, bulletin.summary_zh,
                      bulletin.summary_en, bulletin.body_zh, bulletin.body_en, tables))
+    headings = [name for table in bulletin.statistics or []
+                for name in (*table.get("series", []),
+                             *(row.get("period", "") for row in table.get("rows", [])))]
     return Document("bulletin", bulletin.slug, bulletin.title_zh,
-                    bulletin.title_en or bulletin.title_zh, body)
+                    bulletin.title_en or bulletin.title_zh, body,
+                    aliases=joined(value_terms(vocabulary(), headings, "stages", "categories",
+                                               scan=False)))
 
 
 def recall_document(recall: Recall) -> Document:
@@ -103,8 +154,11 @@ def recall_document(recall: Recall) -> Document:
                      enterprise.name_zh, enterprise.name_en, " ".join(recall.lots or []),
                      recall.reason_zh, recall.reason_en, recall.action_zh, recall.action_en,
                      "召回 recall"))
+    mentioned = mentioned_terms(vocabulary(), (recall.reason_zh, recall.reason_en),
+                                "test_items")
     return Document("recall", str(recall.id), f"召回：{product.name_zh}",
-                    f"Recall: {product.name_en}", body)
+                    f"Recall: {product.name_en}", body,
+                    aliases=joined(mentioned + district_terms(enterprise)))
 
 
 def all_documents(session: Session, library=None) -> Iterator[Document]:
@@ -116,7 +170,9 @@ def all_documents(session: Session, library=None) -> Iterator[Document]:
     brands = select(Brand).options(selectinload(Brand.products), selectinload(Brand.enterprise))
     for brand in session.scalars(brands.order_by(Brand.id)):
         yield brand_document(brand, brand_showcase_text(session, brand, library))
-    results = select(SamplingResult).options(selectinload(SamplingResult.failed_items))
+    results = select(SamplingResult).options(
+        selectinload(SamplingResult.failed_items), selectinload(SamplingResult.enterprise),
+        selectinload(SamplingResult.product).selectinload(Product.brand))
     for result in session.scalars(results.order_by(SamplingResult.id)):
         yield result_document(result)
     recalls = select(Recall).options(

@@ -32,7 +32,15 @@ from formulatrust.pages.search_documents import (
 )
 from formulatrust.publishing.bulletins.models import Bulletin
 from formulatrust.results.models import Recall, SamplingResult
-from formulatrust.search import Document, add_to_index, rebuild, remove_from_index
+from formulatrust.search import (
+    Document,
+    SearchError,
+    add_to_index,
+    outdated,
+    rebuild,
+    remove_from_index,
+    upgrade,
+)
 
 log = logging.getLogger(__name__)
 Entry = tuple[tuple[str, str], Document | None]  # an index key and its document (None: remove)
@@ -72,8 +80,14 @@ def follow() -> None:
 
 
 def catch_up(session: Session, index_dir: str | Path, library=None) -> int:
-    """Apply the feed's changes since the index's last one; return how many were applied."""
+    """Apply the feed's changes since the index's last one; return how many were applied.
+
+    An index written in an older format than this code's is rebuilt instead (once, by the
+    first worker to search after an upgrade; meanwhile the others search what is there).
+    """
     done, latest = applied(index_dir), newest(session)
+    if outdated(index_dir) and _upgraded(session, index_dir, library, latest):
+        return 0
     if done is None or latest <= done:
         if done is None:
             mark_applied(index_dir, latest)
@@ -91,6 +105,20 @@ def catch_up(session: Session, index_dir: str | Path, library=None) -> int:
             remove_from_index(index_dir, kind, key)
     mark_applied(index_dir, latest)
     return len(rows)
+
+
+def _upgraded(session: Session, index_dir: str | Path, library, latest: int) -> bool:
+    """Rebuild an index of an older format; tell whether it was rebuilt, here or (still
+    being rebuilt) by another worker."""
+    try:
+        rebuilt = upgrade(index_dir, all_documents(session, library), wait=0)
+    except SearchError as error:
+        if error.code != "busy":
+            raise
+        return True
+    if rebuilt:
+        mark_applied(index_dir, latest)
+    return rebuilt
 
 
 def _rows_purged(session: Session, done: int) -> bool:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-import re
 import shutil
 import threading
 import time
@@ -30,6 +29,14 @@ from types import ModuleType
 
 from formulatrust.search.analysis import query_terms
 from formulatrust.search.excerpts import excerpt
+from formulatrust.search.folders import (
+    bump,
+    current_generation,
+    generation_version,
+    point_at,
+    remove_stale_generations,
+    unused_generation,
+)
 
 logger = logging.getLogger(__name__)
 ENGINES = ("tantivy", "whoosh")
@@ -43,10 +50,10 @@ MAX_LIMIT = 1_000  # keys in one page of ``search``
 MAX_OFFSET = 100_000  # pages further than this come back empty (engines allocate offset+limit)
 LOCK_TIMEOUT = 600.0  # seconds a writer waits for another (a full rebuild) to finish
 ENGINE_FILE = "ENGINE"
-GENERATION_FILE = "GENERATION"
 FORMAT_FILE = "FORMAT"
-# Raised when what the index holds changes: format 2 added result filters and date order.
-INDEX_FORMAT = 2
+# Raised when what the index holds changes: format 2 added result filters and date order,
+# format 3 the English names and vocabulary terms of each record (``Document.aliases``).
+INDEX_FORMAT = 3
 SORTS = ("relevance", "newest")
 OPEN_ATTEMPTS = 3  # tries to open a reader while rebuilds keep swapping the index
 
@@ -66,7 +73,9 @@ class Document:
 
     ``filters`` are ``(name, value)`` pairs from ``FILTERS`` (a name may repeat) that
     ``search`` can filter and count by; ``order`` is what ``sort="newest"`` sorts by, highest
-    first (0: last).
+    first (0: last). ``aliases`` are other names of what the record holds (English names,
+    every term of the vocabulary entries it names): searched, never stored nor shown, so
+    excerpts stay the record's own text.
     """
 
     kind: str
@@ -76,6 +85,7 @@ class Document:
     body: str = ""
     filters: tuple[tuple[str, str], ...] = ()
     order: int = 0
+    aliases: str = ""
 
     @property
     def uid(self) -> str:
@@ -84,7 +94,7 @@ class Document:
     @property
     def text(self) -> str:
         """Return everything that is searched, in one string."""
-        return "\n".join((self.title_zh, self.title_en, self.body))
+        return "\n".join((self.title_zh, self.title_en, self.body, self.aliases))
 
 
 @dataclass(frozen=True)
@@ -169,13 +179,13 @@ def valid_text(text: str) -> str:
 def _valid(documents: Iterable[Document]) -> Iterator[Document]:
     for document in documents:
         fields = (document.kind, document.key, document.title_zh, document.title_en,
-                  document.body, *(value for _, value in document.filters))
+                  document.body, document.aliases, *(value for _, value in document.filters))
         if all(valid_text(value) is value for value in fields):
             yield document
         else:
             yield Document(*(valid_text(value) for value in fields[:5]), filters=tuple(
                 (name, valid_text(value)) for name, value in document.filters),
-                order=document.order)
+                order=document.order, aliases=valid_text(document.aliases))
 
 
 # --- Writing -------------------------------------------------------------------------------
@@ -195,6 +205,22 @@ def rebuild(index_dir: str | Path, documents: Iterable[Document],
     return count
 
 
+def upgrade(index_dir: str | Path, documents: Iterable[Document],
+            wait: float = LOCK_TIMEOUT) -> bool:
+    """Rebuild the index from ``documents`` when it was written in an older format than
+    ``INDEX_FORMAT``; return whether it was. The check is made again under the writer lock,
+    so of several workers that find it outdated one rebuilds it (``documents`` may be a
+    generator: it is read only then). SearchError ``busy`` when another writer holds the
+    lock for ``wait`` seconds."""
+    target = Path(index_dir)
+    with _write_lock(target, wait):
+        if not outdated(target):
+            return False
+        _build(target, configured_engine(), documents)
+    _Readers.forget(target)
+    return True
+
+
 def add_to_index(index_dir: str | Path, documents: Iterable[Document]) -> None:
     """Add or replace ``documents``, creating the index if there is none yet."""
     target = Path(index_dir)
@@ -204,7 +230,7 @@ def add_to_index(index_dir: str | Path, documents: Iterable[Document]) -> None:
             _build(target, configured_engine(), documents)
         else:
             engine_module(name).update(target, _valid(documents), ())
-            _bump(target)
+            bump(target)
 
 
 def remove_from_index(index_dir: str | Path, kind: str, key: str) -> None:
@@ -214,72 +240,24 @@ def remove_from_index(index_dir: str | Path, kind: str, key: str) -> None:
         name = index_engine(target)
         if name is not None:
             engine_module(name).update(target, (), (valid_text(f"{kind}:{key}"),))
-            _bump(target)
+            bump(target)
 
 
 def _build(index: Path, name: str, documents: Iterable[Document]) -> int:
     """Write a complete index into a new generation folder, then point the index path at it."""
-    generation = _unused_generation(index)
+    generation = unused_generation(index)
     generation.mkdir(parents=True)
     try:
         count = engine_module(name).build(generation, _valid(documents))
         (generation / ENGINE_FILE).write_text(name + "\n", encoding="ascii")
         (generation / FORMAT_FILE).write_text(f"{INDEX_FORMAT}\n", encoding="ascii")
-        _bump(generation)
+        bump(generation)
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
         raise
-    previous = _point_at(index, generation)
-    _remove_stale_generations(index, keep={generation.name, previous})
+    previous = point_at(index, generation)
+    remove_stale_generations(index, keep={generation.name, previous})
     return count
-
-
-def _unused_generation(index: Path) -> Path:
-    while True:
-        candidate = index.with_name(f"{index.name}.g{time.time_ns()}")
-        if not os.path.lexists(candidate):
-            return candidate
-
-
-def _point_at(index: Path, generation: Path) -> str | None:
-    """Switch the index path to ``generation`` with one rename; return the name it had before.
-
-    A folder left at the index path by earlier versions is first moved aside, as a generation
-    of its own: the only moment without an index, once per installation.
-    """
-    link = index.with_name(index.name + ".swap")
-    link.unlink(missing_ok=True)
-    link.symlink_to(generation.name)  # relative, so the instance folder can move
-    previous = _link_target(index)
-    if previous is None and index.is_dir():
-        aside = _unused_generation(index)
-        index.rename(aside)
-        previous = aside.name
-    os.replace(link, index)
-    return previous
-
-
-def _link_target(index: Path) -> str | None:
-    try:
-        return Path(os.readlink(index)).name
-    except OSError:  # missing, or a folder from before the link
-        return None
-
-
-def _remove_stale_generations(index: Path, keep: set[str | None]) -> None:
-    """Remove the folders beside the index that are not in ``keep``: older generations,
-    half-built ones, and the ``.building`` and ``.old`` folders of earlier versions."""
-    stale = re.compile(re.escape(index.name) + r"\.(g\d+|building|old)")
-    for path in index.parent.iterdir():
-        if stale.fullmatch(path.name) and path.name not in keep and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _bump(folder: Path) -> None:
-    """Replace the generation file, so every reader sees a new inode and reopens."""
-    temporary = folder / f"{GENERATION_FILE}.{os.getpid()}.{threading.get_ident()}"
-    temporary.write_text(f"{time.time_ns()}\n", encoding="ascii")
-    os.replace(temporary, folder / GENERATION_FILE)
 
 
 @contextmanager
@@ -311,6 +289,13 @@ def index_format(index_dir: str | Path) -> int:
         return int((Path(index_dir) / FORMAT_FILE).read_text(encoding="ascii").strip())
     except (OSError, ValueError):
         return 1
+
+
+def outdated(index_dir: str | Path) -> bool:
+    """Tell whether there is an index at ``index_dir`` written in an older format: it cannot
+    answer what this code asks of it (``search(required=True)`` refuses it)."""
+    generation = current_generation(Path(index_dir))
+    return index_engine(generation) is not None and index_format(generation) < INDEX_FORMAT
 
 
 def parse(text: str, kind: str | None = None, filters: Mapping[str, str] | None = None,
@@ -447,25 +432,13 @@ class _Readers:
             cached[1].close()
 
 
-def _current_generation(index: Path) -> Path:
-    """Return the folder the index path points at (the path itself for an earlier layout).
-
-    Readers open this folder rather than the path, so a swap while they open it, or while they
-    are open, never mixes the files of two generations.
-    """
-    try:
-        return index.parent / os.readlink(index)
-    except OSError:
-        return index
-
-
 def _open_current(index: Path, cached: tuple[tuple, object] | None):
     """Open the generation the index points at; when a rebuild swaps another one in
     meanwhile (and may remove the first), open that one instead."""
     for _ in range(OPEN_ATTEMPTS):
-        generation = _current_generation(index)
+        generation = current_generation(index)
         opened = _open_reader(generation, cached)
-        if opened is not None or _current_generation(index) == generation:
+        if opened is not None or current_generation(index) == generation:
             return opened
     return None
 
@@ -474,7 +447,7 @@ def _open_reader(generation: Path, cached: tuple[tuple, object] | None):
     """Return ``cached`` when ``generation`` is what it read, else a new (version, reader);
     None when there is no index there or it cannot be opened."""
     try:
-        version = _version(generation)
+        version = generation_version(generation)
     except OSError:
         return None
     if cached and cached[0] == version:
@@ -489,10 +462,3 @@ def _open_reader(generation: Path, cached: tuple[tuple, object] | None):
     except Exception:
         logger.exception("cannot open the search index in %s", generation)
         return None
-
-
-def _version(folder: Path) -> tuple:
-    """Return what changes whenever the index at ``folder`` is rebuilt or written (each
-    generation has its own generation file, so a swap changes it too)."""
-    state = os.stat(folder / GENERATION_FILE)
-    return (state.st_dev, state.st_ino, state.st_mtime_ns)
