@@ -22,6 +22,10 @@ OLD_STRINGS = [
     "\"limit\" = 'n=5, c=0, m=0/100g 不得检出 / not detectable' WHERE measured = '检出'",
     "UPDATE batch SET source = '企业追溯数据（示例） / enterprise trace data (demo)'",
     "UPDATE rating SET assessor = '示例评定机构（虚构） / Demo assessor (fictional)'",
+    "INSERT INTO problem_report (reference, gtin, lot, serial, category, description, contact, "
+    "status, created_at) VALUES ('PURGED01', '09521234500018', '', '', 'other', "
+    "'（已按保留期限删除 / deleted after the retention period）', '', 'closed', "
+    "'2026-01-01 00:00:00+00:00')",
 ]
 # Published terms as a regulator may write them (each names a vocabulary entry).
 RAW_TERMS = [
@@ -79,6 +83,7 @@ def test_migration_0019_maps_stored_terms_and_splits_old_demo_strings(database_u
                 ("示例评定机构（虚构）", "Demo assessor (fictional)")}
             assert connection.scalar(sa.text(
                 "SELECT COUNT(*) FROM sampling_result WHERE sampled_unit_en = ''")) == 0
+            assert connection.scalar(sa.text("SELECT description FROM problem_report")) == ""
         downgrade(engine, "0018")
         with engine.connect() as connection:
             assert grouped(connection, "SELECT DISTINCT category FROM sampling_result") == {

@@ -42,6 +42,8 @@ DEMO_ASSESSOR = ("示例评定机构（虚构） / Demo assessor (fictional)", "
                  "Demo assessor (fictional)")
 JOINED_SOURCE = re.compile(r"^(企业追溯数据.*?（.*）) / (enterprise trace .*)$")
 JOINED_INDICATOR = {"未检出 / not detected": "未检出"}
+# What purged problem reports said instead of the reporter's words; now they are left empty.
+PURGED_REPORT = "（已按保留期限删除 / deleted after the retention period）"
 
 result = sa.table("sampling_result", sa.column("id"), sa.column("is_demo"), sa.column("lab"),
                   sa.column("sampled_unit"), sa.column("category"), sa.column("subcategory"),
@@ -51,6 +53,7 @@ failed = sa.table("failed_item", sa.column("id"), sa.column("item"), sa.column("
 batch = sa.table("batch", sa.column("id"), sa.column("source"), sa.column("source_en"),
                  sa.column("release_inspection", sa.JSON))
 rating = sa.table("rating", sa.column("assessor"), sa.column("assessor_en"))
+report = sa.table("problem_report", sa.column("description"))
 
 
 def upgrade() -> None:
@@ -71,6 +74,8 @@ def upgrade() -> None:
     _map_terms(connection)
     _split_demo_results(connection)
     _split_sources_and_assessors(connection)
+    connection.execute(report.update().where(report.c.description == PURGED_REPORT).values(
+        description=""))
 
 
 def _map_terms(connection) -> None:
