@@ -158,3 +158,18 @@ def test_terms_added_to_the_vocabulary_later_are_mapped_by_a_command(
     remapped = stored(session, "乙乳业").failed_items
     assert [(f.item, f.item_raw) for f in remapped] == [("新项目", "新项目甲")]
     assert stored(session, "甲乳业").failed_items[0].item_raw == "维生素 A"
+
+
+def test_the_api_and_downloads_give_both_the_entry_and_the_published_text(
+        client, runner, session, tmp_path):
+    assert runner.invoke(args=["results", "import", str(noncompliant_table(tmp_path))]
+                         ).exit_code == 0
+    known = stored(session, "甲乳业")
+    body = client.get(f"/api/v1/results/{known.id}").get_json()
+    assert (body["category"], body["category_raw"]) == ("婴儿配方食品", "婴儿配方乳粉")
+    assert (body["province"], body["province_raw"]) == ("上海", "上海市")
+    item = body["failed_items"][0]
+    assert (item["item"], item["item_raw"]) == ("维生素A", "维生素 A")
+    download = client.get("/results.csv?enterprise=甲乳业").get_data(as_text=True)
+    rows = list(csv.DictReader(download.lstrip("\ufeff").splitlines()))
+    assert (rows[0]["category"], rows[0]["category_raw"]) == ("婴儿配方食品", "婴儿配方乳粉")
