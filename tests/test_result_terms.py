@@ -16,7 +16,13 @@ from formulatrust.results.models import FailedItem, SamplingResult
 from formulatrust.search.vocabularies import vocabulary
 
 from .accounts_factory import ActingRunner, acting_as
-from .domain.test_results_import import NONCOMPLIANT_HEADER, WORKBOOK_HEADER, row_for, write_xlsx
+from .domain.test_results_import import (
+    COMPLIANT_HEADER,
+    NONCOMPLIANT_HEADER,
+    WORKBOOK_HEADER,
+    row_for,
+    write_xlsx,
+)
 
 SAMPLE = Path(__file__).parent / "domain/data/results/samr_rows_sample.csv"
 
@@ -116,6 +122,19 @@ def test_a_category_written_as_a_subcategory_is_found_and_an_unknown_one_listed(
     assert "食品细类 / subcategories: 四段" in again.output.split("1 corrected")[1]
     assert (stored(session, "丙乳业").subcategory, stored(session, "丙乳业").subcategory_raw) \
         == ("四段", "")
+
+
+def test_a_table_of_compliant_results_maps_its_category_and_province(
+        runner, session, tmp_path):
+    path = write_csv(tmp_path / "compliant.csv", [COMPLIANT_HEADER, row_for(
+        COMPLIANT_HEADER, 抽样编号="DBJ25310000009", 标称生产企业名称="戊乳业",
+        食品名称="幼儿配方奶粉", 分类="婴幼儿配方奶粉", 被抽样单位所在省份="江苏省")])
+    result = runner.invoke(args=["results", "import", str(path)])
+    assert result.exit_code == 0 and "in the compliant layout" in result.output, result.output
+    sample = stored(session, "戊乳业")
+    assert sample.compliant
+    assert (sample.category, sample.category_raw) == ("婴幼儿配方食品", "婴幼儿配方奶粉")
+    assert (sample.province, sample.province_raw) == ("江苏", "江苏省")
 
 
 def test_reimporting_the_same_text_changes_nothing(runner, session, tmp_path):
