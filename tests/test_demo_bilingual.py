@@ -98,3 +98,8 @@ def test_release_inspection_values_and_trace_sources_are_in_the_readers_language
     assert "not detected" in english and "enterprise trace data (demo)" in english
     assert "未检出" in chinese and "企业追溯数据（示例）" in chinese
     assert "not detected" not in chinese and "enterprise trace data" not in chinese
+    record = client.get(f"{path}?format=json").get_json()
+    assert (record["batch"]["source"], record["batch"]["source_en"]) == (
+        "企业追溯数据（示例）", "enterprise trace data (demo)")
+    assert (record["integrity_rating"]["assessor"], record["integrity_rating"]["assessor_en"]) \
+        == ("示例评定机构（虚构）", "Demo assessor (fictional)")
