@@ -192,3 +192,16 @@ def test_the_api_and_downloads_give_both_the_entry_and_the_published_text(
     download = client.get("/results.csv?enterprise=甲乳业").get_data(as_text=True)
     rows = list(csv.DictReader(download.lstrip("\ufeff").splitlines()))
     assert (rows[0]["category"], rows[0]["category_raw"]) == ("婴儿配方食品", "婴儿配方乳粉")
+
+
+def test_a_lab_already_named_in_english_keeps_its_english_name_on_new_results(
+        runner, session, tmp_path):
+    session.add(SamplingResult(sample_no="OLD1", lab="某检验所", lab_en="Some Test Institute",
+                               compliant=True))
+    session.commit()
+    path = workbook(tmp_path, 检验机构="某检验所")
+    assert runner.invoke(args=["results", "import", str(path)]).exit_code == 0
+    assert stored(session, "丙乳业").lab_en == "Some Test Institute"
+    other = workbook(tmp_path, 检验机构="另一检验所")
+    assert "1 corrected" in runner.invoke(args=["results", "import", str(other)]).output
+    assert (stored(session, "丙乳业").lab, stored(session, "丙乳业").lab_en) == ("另一检验所", "")

@@ -94,8 +94,7 @@ class Matcher:
             for p in session.scalars(select(Product).join(Brand)
                                      .options(selectinload(Product.brand)))
         }
-
-        self.english = terms.KnownEnglish(session)
+        self.english = terms.KnownEnglish(session)  # lab and shop names in English
 
     def link(self, result: SamplingResult) -> None:
         enterprise = self.enterprises.get(result.enterprise_name)
