@@ -84,6 +84,18 @@ def test_regulators_see_the_contact_in_full(client, session, regulator, lang):
     assert soup.find("select", id="status")
 
 
+@pytest.mark.parametrize(("lang", "said"), [("en", "Deleted after the retention period."),
+                                            ("zh", "已按保留期限删除。")])
+def test_a_purged_report_says_in_the_readers_language_that_its_text_was_deleted(
+        client, session, regulator, runner, lang, said):
+    report = add_report(session, status="closed", days=200)
+    assert runner.invoke(args=["reports", "purge"]).exit_code == 0
+    soup = check_page(client.get(f"/admin/reports/{report.id}?lang={lang}")
+                      .get_data(as_text=True), lang)
+    assert said in soup.main.get_text()
+    assert "/" not in soup.select_one("h2 + p").get_text()
+
+
 def test_administrators_see_the_queue_with_contacts_masked_and_cannot_triage(client, session):
     report = add_report(session, contact="alice@example.com")
     sign_in_as(client, make_user(session, "admin"))

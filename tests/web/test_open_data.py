@@ -72,7 +72,7 @@ def test_failed_items_and_lists_flatten_into_one_csv_cell(client, open_world):
     assert rows[0]["compliant"] == "no" and rows[0]["lot"] == "20250301X1"
     record = client.get("/results?format=json&q=维生素A").get_json()["results"][0]
     assert record["compliant"] is False
-    assert record["failed_items"][0] == {"item": "维生素A", "measured": "9.8",
+    assert record["failed_items"][0] == {"item": "维生素A", "item_raw": "", "measured": "9.8",
                                          "limit": "14–43", "label_requirement": "≥14"}
     _, enterprises = csv_rows(client.get("/enterprises?format=csv"))
     assert {r["slug"]: r["brands"] for r in enterprises} == {"test-dairy": "测试牌",

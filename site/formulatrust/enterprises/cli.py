@@ -41,11 +41,14 @@ def import_records(path: Path, by_email: str) -> None:
 
 
 @ratings_group.command("assess")
-@click.option("--assessor", required=True, help="Who is assessing (recorded with the rating).")
+@click.option("--assessor", required=True,
+              help="Who is assessing, in Chinese (recorded with the rating).")
+@click.option("--assessor-en", default="", help="The assessor's English name, where known.")
 @click.option("--on", "on", default=None, help="Assessment date (YYYY-MM-DD), default today.")
 @click.argument("slugs", nargs=-1)
 @by_option("regulator")
-def assess(assessor: str, on: str | None, slugs: tuple[str, ...], by_email: str) -> None:
+def assess(assessor: str, assessor_en: str, on: str | None, slugs: tuple[str, ...],
+           by_email: str) -> None:
     """Rate enterprises (all, or SLUGS) by the published methodology; history is kept."""
     day = date.fromisoformat(on) if on else date.today()
     session = db.session()
@@ -59,7 +62,7 @@ def assess(assessor: str, on: str | None, slugs: tuple[str, ...], by_email: str)
     grades = {}
     for enterprise in enterprises:
         result = rating.assess(integrity.evidence(session, enterprise, day), day)
-        integrity.record_assessment(session, enterprise, result, assessor)
+        integrity.record_assessment(session, enterprise, result, assessor, assessor_en)
         grades[enterprise.slug] = result.grade
         click.echo(f"{enterprise.slug}: {result.grade} ({result.score})")
     audit.record(session, user, "assess", "ratings", day.isoformat(),

@@ -19,7 +19,7 @@ from formulatrust.enterprises.models import (
     StandardCommitment,
 )
 
-ASSESSOR = "示例评定机构（虚构） / Demo assessor (fictional)"
+ASSESSOR = ("示例评定机构（虚构）", "Demo assessor (fictional)")
 FIRST, SECOND = date(2026, 3, 1), date(2026, 9, 1)
 
 
@@ -48,7 +48,8 @@ def build(session: Session, enterprises: list[Enterprise]) -> dict[str, int]:
 def _assess(session: Session, enterprise: Enterprise, on: date) -> None:
     evidence = integrity.evidence(session, enterprise, on, self_inspections=(4, 4),
                                   complaints=(3, 3))
-    integrity.record_assessment(session, enterprise, rating.assess(evidence, on), ASSESSOR)
+    integrity.record_assessment(session, enterprise, rating.assess(evidence, on),
+                                *ASSESSOR)
 
 
 def _records(session: Session, enterprise: Enterprise, number: int) -> None:

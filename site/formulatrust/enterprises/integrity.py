@@ -111,11 +111,12 @@ def evidence(session: Session, enterprise: Enterprise, on: date,
 
 
 def record_assessment(session: Session, enterprise: Enterprise, result: rating.Assessment,
-                      assessor: str) -> Rating:
-    """Store an assessment as the enterprise's newest rating; earlier ones stay as history."""
+                      assessor: str, assessor_en: str = "") -> Rating:
+    """Store an assessment as the enterprise's newest rating; earlier ones stay as history.
+    ``assessor`` is the assessor's Chinese name, ``assessor_en`` its English one where known."""
     row = Rating(enterprise_id=enterprise.id, grade=result.grade, score=result.score,
                  assessed_on=result.assessed_on, valid_until=result.valid_until,
-                 assessor=assessor, methodology=result.methodology,
+                 assessor=assessor, assessor_en=assessor_en, methodology=result.methodology,
                  criteria=[[c.name, c.weight, c.score, c.basis] for c in result.criteria],
                  capped_by=list(result.capped_by))
     session.add(row)

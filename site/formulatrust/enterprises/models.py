@@ -106,6 +106,7 @@ class Rating(Base):
     assessed_on: Mapped[date]
     valid_until: Mapped[date]
     assessor: Mapped[str] = mapped_column(String(200))
+    assessor_en: Mapped[str] = mapped_column(String(200), default="")  # where known
     score: Mapped[float | None]
     criteria: Mapped[list | None] = mapped_column(JSON)  # [[name, weight, score, basis], …]
     capped_by: Mapped[list | None] = mapped_column(JSON)

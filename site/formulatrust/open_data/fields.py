@@ -159,24 +159,33 @@ RESULTS = Dataset("results", _l("Sampling results"), _l(
     flat("lot", "text", _l("Lot number read from the production date or lot, where possible."),
          "20260301A1"),
     flat("category", "text", _l("Food category."), "婴幼儿配方食品"),
+    flat("category_raw", "text", _l("Food category as announced, where it differs from the "
+                                    "vocabulary's form in category."), "婴幼儿配方乳粉"),
     flat("subcategory", "text", _l("Food subcategory (食品细类), where given."),
          "婴儿配方食品"),
+    flat("subcategory_raw", "text", _l("Food subcategory as announced, where it differs from "
+                                       "the vocabulary's form in subcategory."), "婴儿配方乳粉"),
     flat("shelf_life", "text", _l("Shelf life, where given."), "24个月"),
     flat("sampled_unit", "text", _l("Shop or business where the sample was taken."),
          "示例母婴店"),
+    flat("sampled_unit_en", "text", _l("The shop's English name, where known."), "Demo Shop"),
     flat("sampled_unit_address", "text", _l("Address of the sampled shop or business."),
          "上海市示例路2号"),
     flat("province", "text", _l("Province of the sampled shop or business."), "上海"),
+    flat("province_raw", "text", _l("Province as announced, where it differs."), "上海市"),
     flat("failed_items", "list", _l("Items that failed. In CSV: item║measured║limit, several "
                                     "joined by “；”."), "阪崎肠杆菌║检出║不得检出",
          flatten=failed_items_cell),
     Field("failed_items[].item", "text", _l("Name of the failed item."), "阪崎肠杆菌"),
+    Field("failed_items[].item_raw", "text", _l("The failed item as announced, where it differs "
+                                                "from the vocabulary's form."), "克罗诺杆菌"),
     Field("failed_items[].measured", "text", _l("Value the laboratory measured."), "检出"),
     Field("failed_items[].limit", "text", _l("Limit or requirement in the standard."),
           "不得检出"),
     Field("failed_items[].label_requirement", "text", _l(
         "Value the label claims, for items checked against the label."), "≥14"),
     flat("lab", "text", _l("Laboratory that tested the sample."), "示例食品检验所"),
+    flat("lab_en", "text", _l("The laboratory's English name, where known."), "Demo Lab"),
     flat("task_source", "text", _l("Sampling programme or task (任务来源)."),
          "上海市市场监督管理局"),
     flat("note", "text", _l("The regulator's note."), ""),

@@ -153,9 +153,6 @@ def list_users() -> None:
         click.echo(f"{user.id}\t{user.email}\t{user.role}\t{slug or '-'}\t{state}")
 
 
-DELETED = "（已按保留期限删除 / deleted after the retention period）"
-
-
 @reports_group.command("purge")
 @click.option("--days", type=click.IntRange(min=0), default=None,
               help="Retention in days (default: REPORT_RETENTION_DAYS, 180).")
@@ -173,8 +170,8 @@ def purge(days: int | None) -> None:
         count = session.execute(
             update(ProblemReport)
             .where(ProblemReport.status == "closed", ProblemReport.created_at < cutoff,
-                   or_(ProblemReport.contact != "", ProblemReport.description != DELETED))
-            .values(contact="", description=DELETED)).rowcount
+                   or_(ProblemReport.contact != "", ProblemReport.description != ""))
+            .values(contact="", description="")).rowcount
         if count:
             audit.record(session, None, "purge", "problem_report", "",
                          {"contacts_deleted": count, "days": days})

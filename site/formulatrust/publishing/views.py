@@ -96,6 +96,9 @@ SECTION_NAMES = {"licences": _l("Licence events"), "certifications": _l("Certifi
 LAYOUT_NAMES = {"compliant": _l("table of compliant results"),
                 "noncompliant": _l("table of non-compliant results"),
                 "workbook": _l("workbook with one row per failed item")}
+# The fields whose terms an import lists when they name no vocabulary entry.
+TERM_FIELDS = {"failed_item": _l("Failed items"), "category": _l("Category"),
+               "subcategory": _l("Subcategory"), "province": _l("Province")}
 
 
 @dataclass(frozen=True)
@@ -197,7 +200,8 @@ def upload_page(kind: str, form: UploadForm, status: int = 200, enterprise=None,
     max_mb = f"{current_app.config['MAX_CONTENT_LENGTH'] / 2**20:g}"
     return page("publish/upload.html", status, upload=upload, kind=kind, form=form,
                 enterprise=enterprise, shown=PROBLEMS_SHOWN, max_mb=max_mb,
-                section_names=SECTION_NAMES, layout_names=LAYOUT_NAMES, **context)
+                section_names=SECTION_NAMES, layout_names=LAYOUT_NAMES,
+                term_fields=TERM_FIELDS, **context)
 
 
 def refused_page(kind: str, form, name: str, rows: list[ProblemRow], enterprise=None):
@@ -233,7 +237,8 @@ def results():
     stored = store.apply(db.session(), parsed, name)
     summary = {"layout": parsed.layout, "created": len(stored.created),
                "corrected": len(stored.corrected), "unchanged": stored.unchanged,
-               "ignored_columns": parsed.ignored_columns}
+               "ignored_columns": parsed.ignored_columns,
+               "unknown_terms": stored.unknown_terms}
     response = finish_import("results", form, name, summary)
     if not form.dry_run.data:
         update_index([result_document(result) for result in stored.changed])

@@ -13,15 +13,17 @@ from werkzeug.datastructures import MultiDict
 
 from formulatrust.core import db
 from formulatrust.domain.gs1 import to_gtin14
+from formulatrust.domain.result_terms import unknown_in
 from formulatrust.domain.results_import import ImportFileError, parse_file
 from formulatrust.enterprises.models import Product
 from formulatrust.pages.search_documents import result_document
 from formulatrust.publishing import audit, new_recalls
 from formulatrust.publishing.cli_users import acting_account, by_option
 from formulatrust.publishing.forms import RecallForm
-from formulatrust.results import recall_changes, store
+from formulatrust.results import recall_changes, store, terms
 from formulatrust.results.models import RECALL_STATUSES, Recall
 from formulatrust.search import add_to_index
+from formulatrust.search.vocabularies import vocabulary
 
 results_group = AppGroup("results", help="Sampling results.")
 
@@ -47,6 +49,7 @@ def import_results(path: Path, dry_run: bool, by_email: str) -> None:
         click.echo("Columns not imported: " + ", ".join(parsed.ignored_columns))
     if dry_run:
         click.echo("Dry run: nothing written.")
+        echo_unknown_terms(unknown_in(vocabulary(), parsed.records))
         return
     session = db.session()
     with click.progressbar(length=len(parsed.records), label="Importing") as bar:
@@ -59,6 +62,41 @@ def import_results(path: Path, dry_run: bool, by_email: str) -> None:
                  [result_document(result) for result in summary.changed])
     click.echo(f"{len(summary.created)} created, {len(summary.corrected)} corrected, "
                f"{summary.unchanged} unchanged.")
+    echo_unknown_terms(summary.unknown_terms)
+
+
+UNKNOWN_FIELDS = {"failed_item": ("不合格项目", "failed items"), "category": ("分类", "categories"),
+                  "subcategory": ("食品细类", "subcategories"),
+                  "province": ("省份", "provinces")}
+
+
+def echo_unknown_terms(unknown: dict[str, list[str]]) -> None:
+    """List the terms that name no vocabulary entry: imported as published, to be added."""
+    if not unknown:
+        return
+    click.echo("以下词语不在词表中，已按原文导入；请将其加入 search/vocabulary/ 后运行 "
+               "results map-vocabulary / These terms are not in the vocabulary and were "
+               "imported as published; add them to search/vocabulary/, then run "
+               "results map-vocabulary:")
+    for name, found in unknown.items():
+        zh, en = UNKNOWN_FIELDS[name]
+        click.echo(f"  {zh} / {en}: " + "、".join(found))
+
+
+@results_group.command("map-vocabulary")
+@by_option("regulator")
+def map_vocabulary(by_email: str) -> None:
+    """Map the terms of every stored result to the vocabulary again (after adding entries)."""
+    session = db.session()
+    user = acting_account(session, by_email, "regulator")
+    results = store.all_results(session)
+    with click.progressbar(length=len(results), label="Mapping") as bar:
+        changed = terms.remap(results, progress=bar.update)
+    audit.record(session, user, "change", "results", "vocabulary", {"changed": len(changed)})
+    session.commit()
+    add_to_index(current_app.config["SEARCH_INDEX_DIR"],
+                 [result_document(result) for result in changed])
+    click.echo(f"{len(changed)} of {len(results)} results mapped anew.")
 
 
 recalls_group = AppGroup("recalls", help="Recalls.")

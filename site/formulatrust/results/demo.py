@@ -23,8 +23,13 @@ FAIL_RATE = 0.05  # of the results of a product in FAILING_PRODUCTS
 FAILING_PRODUCTS = (13, 19, 26)  # indexes in the demo's product list
 END = date(2026, 11, 1)
 PROVINCES = ["上海"] * 8 + ["江苏", "浙江", "安徽", "山东"]
-SHOPS = ["示例母婴店", "示例超市", "示例便利店", "示例电商仓", "示例药房"]
-LABS = ["示例食品检验所（虚构）", "示例质量检测中心（虚构）", "示例检测研究院（虚构）"]
+# Names in Chinese and English, each clearly fictional; a shop's number is added to both.
+SHOPS = [("示例母婴店", "Demo Mother and Baby Shop"), ("示例超市", "Demo Supermarket"),
+         ("示例便利店", "Demo Convenience Store"), ("示例电商仓", "Demo Online Shop Warehouse"),
+         ("示例药房", "Demo Pharmacy")]
+LABS = [("示例食品检验所（虚构）", "Demo Food Inspection Institute (fictional)"),
+        ("示例质量检测中心（虚构）", "Demo Quality Testing Centre (fictional)"),
+        ("示例检测研究院（虚构）", "Demo Testing Institute (fictional)")]
 FAILURES = [
     ("阪崎肠杆菌", "检出", "n=5, c=0, m=0/100g"),
     ("维生素A", "9.8 μg RE/100kJ", "14–43 μg RE/100kJ"),
@@ -57,21 +62,32 @@ def build(session: Session, products: list[Product], seed: int) -> int:
     return len(rows)
 
 
+def shop_names(shop: tuple[str, str], number: int) -> dict[str, str]:
+    """The sampled unit's fictional names: shop ``number`` of a chain in ``SHOPS``."""
+    return {"sampled_unit": f"{shop[0]}{number}号（虚构）",
+            "sampled_unit_en": f"{shop[1]} No. {number} (fictional)"}
+
+
+def lab_names(lab: tuple[str, str]) -> dict[str, str]:
+    """A lab of ``LABS`` as the result's two name fields."""
+    return {"lab": lab[0], "lab_en": lab[1]}
+
+
 def _row(rng: random.Random, number: int, product: Product, announced: date, produced: date,
          lot: str, compliant: bool) -> dict:
     enterprise = product.brand.enterprise
+    shop = shop_names(rng.choice(SHOPS), rng.randrange(1, 200))
     return {
         "sample_no": f"DEMO{announced:%Y}{number:06d}", "product_id": product.id,
         "enterprise_id": enterprise.id, "enterprise_name": enterprise.name_zh,
         "enterprise_address": enterprise.address_zh,
-        "sampled_unit": f"{rng.choice(SHOPS)}{rng.randrange(1, 200)}号（虚构）",
-        "province": rng.choice(PROVINCES), "product_name": product.name_zh,
+        **shop, "province": rng.choice(PROVINCES), "product_name": product.name_zh,
         "specification": f"{product.net_content_g}克/罐", "trademark": product.brand.name_zh,
         "production_date_or_lot": lot, "lot": lot, "produced_on": produced,
         "category": "婴幼儿配方食品", "subcategory": f"{product.stage}段",
         "announcement_no": f"示例公告{announced:%Y}年第{announced.month * 3 + rng.randrange(3)}号",
         "announced_on": announced, "task_source": "市场监督管理局食品安全监督抽检（示例）",
-        "lab": rng.choice(LABS), "compliant": compliant, "is_demo": True,
+        **lab_names(rng.choice(LABS)), "compliant": compliant, "is_demo": True,
         "source_file": "demo",
     }
 

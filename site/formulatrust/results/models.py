@@ -94,8 +94,13 @@ class SamplingResult(Base):
     enterprise_name: Mapped[str] = mapped_column(String(200), default="")
     enterprise_address: Mapped[str] = mapped_column(String(300), default="")
     sampled_unit: Mapped[str] = mapped_column(String(200), default="")
+    sampled_unit_en: Mapped[str] = mapped_column(String(200), default="")  # where known
     sampled_unit_address: Mapped[str] = mapped_column(String(300), default="")
+    # Category, subcategory and province hold the vocabulary entry's Chinese form when the
+    # published text names one (so facets group one entry under one value), else the text as
+    # published; the *_raw column keeps the published text when it differs.
     province: Mapped[str] = mapped_column(String(20), default="")
+    province_raw: Mapped[str] = mapped_column(String(20), default="")
     product_name: Mapped[str] = mapped_column(String(200), default="")
     specification: Mapped[str] = mapped_column(String(100), default="")
     trademark: Mapped[str] = mapped_column(String(100), default="")
@@ -103,16 +108,19 @@ class SamplingResult(Base):
     lot: Mapped[str] = mapped_column(String(20), default="", index=True)
     produced_on: Mapped[date | None]
     category: Mapped[str] = mapped_column(String(100), default="")
+    category_raw: Mapped[str] = mapped_column(String(100), default="")
     announcement_no: Mapped[str] = mapped_column(String(100), default="")
     announced_on: Mapped[date | None] = mapped_column(index=True)
     task_source: Mapped[str] = mapped_column(String(300), default="")
     lab: Mapped[str] = mapped_column(String(200), default="")
+    lab_en: Mapped[str] = mapped_column(String(200), default="")  # where known
     note: Mapped[str] = mapped_column(Text, default="")
     source_url: Mapped[str] = mapped_column(String(500), default="")  # "a ; b" for several
     compliant: Mapped[bool] = mapped_column(index=True)
     overturned_on: Mapped[date | None]  # the day an appeal overturned a non-compliant finding
     shelf_life: Mapped[str] = mapped_column(String(60), default="")
     subcategory: Mapped[str] = mapped_column(String(100), default="")
+    subcategory_raw: Mapped[str] = mapped_column(String(100), default="")
     source_file: Mapped[str] = mapped_column(String(300), default="")
     is_demo: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(
@@ -139,7 +147,8 @@ class FailedItem(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     result_id: Mapped[int] = mapped_column(ForeignKey("sampling_result.id"), index=True)
-    item: Mapped[str] = mapped_column(String(200))
+    item: Mapped[str] = mapped_column(String(200))  # the vocabulary entry's Chinese form
+    item_raw: Mapped[str] = mapped_column(String(200), default="")  # as published, if different
     measured: Mapped[str] = mapped_column(String(200), default="")
     limit: Mapped[str] = mapped_column(String(300), default="")
     label_requirement: Mapped[str] = mapped_column(String(300), default="")

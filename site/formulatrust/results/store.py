@@ -8,10 +8,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from formulatrust.domain.result_terms import FIELD_VOCABULARIES, unknown_in
 from formulatrust.domain.results_import import ParsedFile, ResultRecord
 from formulatrust.enterprises.models import Brand, Enterprise, Product
-from formulatrust.results import review
-from formulatrust.results.models import FailedItem, ResultRevision, SamplingResult
+from formulatrust.results import review, terms
+from formulatrust.results.models import ResultRevision, SamplingResult
+from formulatrust.search.vocabularies import vocabulary
 
 COPIED = ("sample_no", "enterprise_name", "enterprise_address", "sampled_unit",
           "sampled_unit_address", "province", "product_name", "specification", "trademark",
@@ -27,6 +29,9 @@ class Summary:
     created: list[SamplingResult] = field(default_factory=list)
     corrected: list[SamplingResult] = field(default_factory=list)
     unchanged: int = 0
+    # Terms of the file that name no vocabulary entry, per field: stored as published and
+    # listed so that a person can add them to the vocabulary.
+    unknown_terms: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def changed(self) -> list[SamplingResult]:
@@ -37,12 +42,17 @@ class Summary:
 def snapshot(result: SamplingResult | ResultRecord) -> dict:
     """Return a result's published fields as JSON-ready data, failed items included.
 
-    Stored results and parsed records share the field names, so both compare this way.
+    Stored results and parsed records share the field names, so both compare this way; terms
+    mapped to the vocabulary are compared (and kept in revisions) as they were published.
     """
-    data = {name: _plain(getattr(result, name)) for name in COPIED}
-    data["failed_items"] = [[f.item, f.measured, f.limit, f.label_requirement]
+    data = {name: _plain(_published(result, name)) for name in COPIED}
+    data["failed_items"] = [[_published(f, "item"), f.measured, f.limit, f.label_requirement]
                             for f in result.failed_items]
     return data
+
+
+def _published(thing: object, name: str):
+    return getattr(thing, f"{name}_raw", "") or getattr(thing, name)
 
 
 def _plain(value):
@@ -68,6 +78,12 @@ def _existing(session: Session, records: list[ResultRecord]) -> dict:
     return {_key(result): result for result in found}
 
 
+def all_results(session: Session) -> list[SamplingResult]:
+    """Every stored result with its failed items."""
+    return list(session.scalars(
+        select(SamplingResult).options(selectinload(SamplingResult.failed_items))))
+
+
 class Matcher:
     """Link results to enterprises and products on record by their published names."""
 
@@ -78,6 +94,7 @@ class Matcher:
             for p in session.scalars(select(Product).join(Brand)
                                      .options(selectinload(Product.brand)))
         }
+        self.english = terms.KnownEnglish(session)  # lab and shop names in English
 
     def link(self, result: SamplingResult) -> None:
         enterprise = self.enterprises.get(result.enterprise_name)
@@ -93,7 +110,7 @@ def apply(session: Session, parsed: ParsedFile, source: str,
         raise ValueError("refusing to write a file with problems")
     existing = _existing(session, parsed.records)
     matcher = Matcher(session)
-    summary = Summary()
+    summary = Summary(unknown_terms=unknown_in(vocabulary(), parsed.records))
     for record in parsed.records:
         result = existing.get(record.key())
         if result is None:
@@ -109,6 +126,7 @@ def apply(session: Session, parsed: ParsedFile, source: str,
             summary.corrected.append(result)
         _fill(result, record, source)
         matcher.link(result)
+        matcher.english.name(result, stated(record))
         progress(1)
     session.flush()
     review.propose(session, summary.changed)  # failures go to the regulators' review queue
@@ -138,11 +156,14 @@ def _unchanged_by(result: SamplingResult, record: ResultRecord) -> bool:
 
 def _fill(result: SamplingResult, record: ResultRecord, source: str) -> None:
     for name, value in stated(record).items():
-        setattr(result, name, value)
+        if name in FIELD_VOCABULARIES:
+            terms.set_field(result, name, value)
+        else:
+            setattr(result, name, value)
     result.source_file = source
     if _states_failed_items(record):
-        result.failed_items = [FailedItem(item=f.item, measured=f.measured, limit=f.limit,
-                                          label_requirement=f.label_requirement)
+        result.failed_items = [terms.failed_item(f.item, measured=f.measured, limit=f.limit,
+                                                 label_requirement=f.label_requirement)
                                for f in record.failed_items]
 
 

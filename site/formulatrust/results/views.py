@@ -210,7 +210,8 @@ def full_json(result: SamplingResult) -> dict:
     body.update(
         announced_on=result.announced_on.isoformat() if result.announced_on else None,
         updated_at=rfc3339(result.updated_at) if result.updated_at else None,
-        failed_items=[{"item": f.item, "measured": f.measured, "limit": f.limit,
+        failed_items=[{"item": f.item, "item_raw": f.item_raw, "measured": f.measured,
+                       "limit": f.limit,
                        "label_requirement": f.label_requirement}
                       for f in result.failed_items],
         permalink=url_for("results.detail", result_id=result.id, _external=True),

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from formulatrust.enterprises.models import Enterprise, Factory, Product
+from formulatrust.results.demo import LABS, lab_names
 from formulatrust.results.models import FailedItem, Recall, SamplingResult, SupervisionListing
 from formulatrust.scan.models import Batch, CanQuery, RegisteredSerial
 
@@ -23,9 +24,12 @@ MATERIALS = [("乳清蛋白粉", "Whey protein powder", "新西兰", "New Zealan
              ("低聚半乳糖", "Galacto-oligosaccharides", "中国", "China")]
 INDICATORS = [("蛋白质", "Protein", "0.52 g/100kJ", "0.43–0.72 g/100kJ"),
               ("脂肪", "Fat", "1.15 g/100kJ", "1.05–1.40 g/100kJ"),
-              ("阪崎肠杆菌", "Cronobacter", "未检出 / not detected", "n=5, c=0, m=0/100g"),
-              ("三聚氰胺", "Melamine", "未检出 / not detected", "≤1 mg/kg")]
-LAB = "示例检测研究院（虚构） / Demo Testing Institute (fictional)"
+              ("阪崎肠杆菌", "Cronobacter", "未检出", "n=5, c=0, m=0/100g"),
+              ("三聚氰胺", "Melamine", "未检出", "≤1 mg/kg")]  # 未检出: a vocabulary phrase
+LAB = LABS[2]
+# The sampling plan of GB 10765-2021 for Cronobacter: none of five 100 g samples may have any.
+CRONOBACTER = {"item": "阪崎肠杆菌", "measured": "检出", "limit": "n=5, c=0, m=0/100g"}
+SOURCE = {"source": "企业追溯数据（示例）", "source_en": "enterprise trace data (demo)"}
 DEMO_SERIALS = {"normal": "DEMO0001", "recalled": "DEMO0002", "failed": "DEMO0003",
                 "suspicious": "DEMO0004"}
 SAMPLED_ONLY = (33, "20260608A6")  # a product's lot known only from a failed sample
@@ -60,14 +64,18 @@ def _sampled_only(products: list[Product]) -> SamplingResult:
     return SamplingResult(
         sample_no="DEMO2609SAMPLED", product_id=product.id, enterprise_id=enterprise.id,
         enterprise_name=enterprise.name_zh, enterprise_address=enterprise.address_zh,
-        sampled_unit="示例母婴用品店88号（虚构）", province="上海", product_name=product.name_zh,
+        **_shop(88), province="上海", product_name=product.name_zh,
         specification=f"{product.net_content_g}克/罐", trademark=product.brand.name_zh,
         production_date_or_lot=lot, lot=lot, produced_on=date(2026, 6, 8),
         category="婴幼儿配方食品", announcement_no="示例公告2026年第31号",
         announced_on=date(2026, 9, 18), task_source="上海市市场监督管理局监督抽检（示例）",
-        lab=LAB, compliant=False, is_demo=True,
-        failed_items=[FailedItem(item="阪崎肠杆菌", measured="检出 / detected",
-                                 limit="n=5, c=0, m=0/100g 不得检出 / not detectable")])
+        **lab_names(LAB), compliant=False, is_demo=True,
+        failed_items=[FailedItem(**CRONOBACTER)])
+
+
+def _shop(number: int) -> dict[str, str]:
+    return {"sampled_unit": f"示例母婴用品店{number}号（虚构）",
+            "sampled_unit_en": f"Demo Baby Products Shop No. {number} (fictional)"}
 
 
 def _factory(enterprise: Enterprise) -> Factory:
@@ -95,7 +103,7 @@ def _batch(rng: random.Random, product: Product, factory: Factory, number: int) 
         release_inspection={"date": f"{produced + timedelta(days=7):%Y-%m-%d}", "passed": True,
                             "indicators": [{"name_zh": i[0], "name_en": i[1], "value": i[2],
                                             "limit": i[3]} for i in INDICATORS]},
-        source="企业追溯数据（示例） / enterprise trace data (demo)",
+        **SOURCE,
         issued_count=ISSUED_PER_BATCH,
     )
 
@@ -107,13 +115,13 @@ def _result(rng: random.Random, batch: Batch, compliant: bool = True) -> Samplin
         sample_no=f"DEMO{announced:%y%m}{batch.id:05d}", product_id=product.id,
         enterprise_id=enterprise.id, enterprise_name=enterprise.name_zh,
         enterprise_address=enterprise.address_zh,
-        sampled_unit=f"示例母婴用品店{rng.randrange(1, 60)}号（虚构）", province="上海",
+        **_shop(rng.randrange(1, 60)), province="上海",
         product_name=product.name_zh, specification=f"{product.net_content_g}克/罐",
         trademark=product.brand.name_zh, production_date_or_lot=batch.lot, lot=batch.lot,
         produced_on=batch.produced_on, category="婴幼儿配方食品",
         announcement_no=f"示例公告{announced.year}年第{rng.randrange(1, 40)}号",
         announced_on=min(announced, ANCHOR), task_source="上海市市场监督管理局监督抽检（示例）",
-        lab=LAB, compliant=compliant, is_demo=True,
+        **lab_names(LAB), compliant=compliant, is_demo=True,
     )
 
 
@@ -135,8 +143,7 @@ def _specials(session: Session, batches: list[Batch]) -> list[RegisteredSerial]:
                   "or call the maker's helpline.", is_demo=True))
     failed = picks["failed"]
     result = _result(random.Random(7), failed, compliant=False)
-    result.failed_items = [FailedItem(item="阪崎肠杆菌", measured="检出 / detected",
-                                      limit="n=5, c=0, m=0/100g 不得检出 / not detectable")]
+    result.failed_items = [FailedItem(**CRONOBACTER)]
     session.add(result)
     session.add(SupervisionListing(
         enterprise_id=failed.product.brand.enterprise_id, product_id=failed.product_id,

@@ -31,6 +31,7 @@ class Batch(Base):
     raw_materials: Mapped[list] = mapped_column(JSON, default=list)
     release_inspection: Mapped[dict] = mapped_column(JSON, default=dict)
     source: Mapped[str] = mapped_column(String(200), default="")
+    source_en: Mapped[str] = mapped_column(String(200), default="")
     issued_count: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[datetime] = mapped_column(

@@ -50,7 +50,8 @@ def batch_json(batch: Batch) -> dict:
                     "address": _both(batch.factory, "address")},
         "milk_source": batch.milk_source, "raw_materials": batch.raw_materials,
         "release_inspection": batch.release_inspection, "source": batch.source,
-        "version": batch.version, "updated_at": batch.updated_at.isoformat(),
+        "source_en": batch.source_en, "version": batch.version,
+        "updated_at": batch.updated_at.isoformat(),
         "history": url_for("scan.batch_history", gtin=batch.product.gtin, lot=batch.lot,
                            _external=True),
     }
@@ -122,7 +123,8 @@ def shared_json(facts: Facts) -> dict:
                              "product": [result_json(r) for r in facts.product_results]},
         "integrity_rating": None if facts.rating is None else {
             "grade": facts.rating.grade, "assessed_on": _day(facts.rating.assessed_on),
-            "valid_until": _day(facts.rating.valid_until), "assessor": facts.rating.assessor},
+            "valid_until": _day(facts.rating.valid_until), "assessor": facts.rating.assessor,
+            "assessor_en": facts.rating.assessor_en},
         "supervision_listings": [{"listed_on": _day(x.listed_on), "reason": _both(x, "reason")}
                                  for x in facts.listings],
     }

@@ -258,7 +258,8 @@ def write(session: Session, plan: Plan, source_name: str,
     factories = _write_factories(session, plan, summary)
     products = _write_products(session, plan, summary)
     session.flush()
-    source = f"企业追溯数据导入（{source_name}） / enterprise trace import ({source_name})"[:200]
+    source = (f"企业追溯数据导入（{source_name}）"[:200],
+              f"enterprise trace import ({source_name})"[:200])
     fresh = _write_batches(session, plan, factories, products, source, summary)
     session.flush()
     _write_serials(session, plan, fresh, summary, progress)
@@ -313,7 +314,7 @@ def _write_products(session: Session, plan: Plan, summary: ImportSummary) -> dic
 
 
 def _write_batches(session: Session, plan: Plan, factories: dict[str, Factory],
-                   products: dict[str, Product], source: str,
+                   products: dict[str, Product], source: tuple[str, str],
                    summary: ImportSummary) -> dict[BatchKey, tuple[Batch, bool]]:
     """Create, correct or keep each batch; return them by key, flagged True when new."""
     batches: dict[BatchKey, tuple[Batch, bool]] = {k: (b, False) for k, b in plan.batches.items()}
@@ -322,8 +323,8 @@ def _write_batches(session: Session, plan: Plan, factories: dict[str, Factory],
         values = _batch_values(record, factories[record.factory])
         batch = plan.batches.get(key)
         if batch is None:
-            batch = Batch(product=products[record.gtin], lot=record.lot, source=source,
-                          version=1, **values)
+            batch = Batch(product=products[record.gtin], lot=record.lot, source=source[0],
+                          source_en=source[1], version=1, **values)
             session.add(batch)
             batches[key] = (batch, True)
             summary.batches_created += 1
@@ -338,14 +339,14 @@ def _batch_values(record: BatchRecord, factory: Factory) -> dict:
     return {"factory": factory, **{name: getattr(record, name) for name in BATCH_FIELDS}}
 
 
-def _correct(session: Session, batch: Batch, values: dict, source: str) -> bool:
+def _correct(session: Session, batch: Batch, values: dict, source: tuple[str, str]) -> bool:
     """Keep the batch's current values as a revision and apply ``values``, if they differ."""
     values = stated(values)
     if all(getattr(batch, name) == value for name, value in values.items()):
         return False
     session.add(BatchRevision(batch_id=batch.id, version=batch.version, data=snapshot(batch)))
     _changed(batch, values)
-    batch.source = source
+    batch.source, batch.source_en = source
     batch.version += 1
     return True
 
@@ -361,6 +362,7 @@ def snapshot(batch: Batch) -> dict:
         "best_before": batch.best_before.isoformat(),
         "milk_source": batch.milk_source, "raw_materials": batch.raw_materials,
         "release_inspection": batch.release_inspection, "source": batch.source,
+        "source_en": batch.source_en,
         "updated_at": batch.updated_at.isoformat() if batch.updated_at else None,
     }
 
