@@ -98,7 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from formulatrust.follow import views as follow
     from formulatrust.learn import views as learn
     from formulatrust.open_data import views as open_data
-    from formulatrust.open_days import checkin
+    from formulatrust.open_days import checkin, events_views
     from formulatrust.open_days import editor_views as open_days_editor
     from formulatrust.open_days import views as open_days
     from formulatrust.pages import discovery, landing, search
@@ -124,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in landing.blueprints:
         app.register_blueprint(blueprint)
     app.register_blueprint(bulletins.bp)
+    app.register_blueprint(events_views.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(admin.bp)
     for module in (tokens, api_push, checkin):
