@@ -93,7 +93,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from formulatrust.brands import showcase_views
     from formulatrust.brands import views as brands
-    from formulatrust.enterprises import appeal_views, editor_views, ratings
+    from formulatrust.enterprises import appeal_views, assess_views, editor_views, ratings
     from formulatrust.enterprises import views as enterprises
     from formulatrust.follow import views as follow
     from formulatrust.learn import views as learn
@@ -137,3 +137,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(open_days_editor.bp)
     app.register_blueprint(review_views.bp)
     app.register_blueprint(appeal_views.bp)
+    app.register_blueprint(assess_views.bp)

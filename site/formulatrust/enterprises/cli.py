@@ -10,8 +10,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from formulatrust.core import db
-from formulatrust.domain import rating
-from formulatrust.enterprises import integrity, integrity_import
+from formulatrust.enterprises import assessment, integrity_import
 from formulatrust.enterprises.models import Enterprise
 from formulatrust.publishing import audit
 from formulatrust.publishing.cli_users import acting_account, by_option
@@ -56,12 +55,6 @@ def assess(assessor: str, on: str | None, slugs: tuple[str, ...], by_email: str)
     enterprises = session.scalars(query).all()
     if slugs and len(enterprises) != len(set(slugs)):
         raise click.ClickException("unknown enterprise slug")
-    grades = {}
-    for enterprise in enterprises:
-        result = rating.assess(integrity.evidence(session, enterprise, day), day)
-        integrity.record_assessment(session, enterprise, result, assessor)
-        grades[enterprise.slug] = result.grade
-        click.echo(f"{enterprise.slug}: {result.grade} ({result.score})")
-    audit.record(session, user, "assess", "ratings", day.isoformat(),
-                 {"assessor": assessor, "grades": grades})
+    for slug, made in assessment.assess(session, user, enterprises, day, assessor).items():
+        click.echo(f"{slug}: {made.grade} ({made.score})")
     session.commit()
