@@ -93,12 +93,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from formulatrust.brands import showcase_views
     from formulatrust.brands import views as brands
-    from formulatrust.enterprises import appeal_views, editor_views, ratings
+    from formulatrust.enterprises import appeal_views, assess_views, editor_views, ratings
     from formulatrust.enterprises import views as enterprises
     from formulatrust.follow import views as follow
     from formulatrust.learn import views as learn
     from formulatrust.open_data import views as open_data
-    from formulatrust.open_days import checkin
+    from formulatrust.open_days import checkin, events_views
     from formulatrust.open_days import editor_views as open_days_editor
     from formulatrust.open_days import views as open_days
     from formulatrust.pages import discovery, landing, search
@@ -124,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in landing.blueprints:
         app.register_blueprint(blueprint)
     app.register_blueprint(bulletins.bp)
+    app.register_blueprint(events_views.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(admin.bp)
     for module in (tokens, api_push, checkin):
@@ -136,3 +137,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(open_days_editor.bp)
     app.register_blueprint(review_views.bp)
     app.register_blueprint(appeal_views.bp)
+    app.register_blueprint(assess_views.bp)

@@ -1,4 +1,4 @@
-"""Booking rules: phone numbers, party sizes, references, waiting-list order, iCalendar."""
+"""Booking rules: phone numbers, party sizes, references, waiting-list order."""
 
 from __future__ import annotations
 
@@ -9,12 +9,9 @@ import pytest
 from formulatrust.domain.booking import (
     REFERENCE_ALPHABET,
     BookingError,
-    CalendarEvent,
     Waiting,
     clean_name,
     format_reference,
-    ics_calendar,
-    ics_fold,
     last_four_only,
     mask_phone,
     matches_last_four,
@@ -106,18 +103,3 @@ def test_retention_and_months():
     for bad in ("2026-13", "2026-1", "dec", ""):
         with pytest.raises(BookingError):
             parse_month(bad)
-
-
-def test_icalendar_escapes_and_folds():
-    event = CalendarEvent(uid="open-day-1@example.org", starts_at=T0,
-                          ends_at=T0 + timedelta(minutes=90), summary="开放日; 参观, 工厂",
-                          location="上海市" * 30, description="line one\nline two")
-    body = ics_calendar([event], "Open days", T0)
-    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
-    assert "SUMMARY:开放日\\; 参观\\, 工厂" in body
-    assert "DESCRIPTION:line one\\nline two" in body
-    assert "DTSTART:20261201T000000Z" in body and "DTEND:20261201T013000Z" in body
-    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
-    unfolded = body.replace("\r\n ", "")
-    assert "LOCATION:" + "上海市" * 30 in unfolded
-    assert ics_fold("short") == "short"

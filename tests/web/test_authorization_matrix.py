@@ -54,7 +54,7 @@ EXPECTED: dict[str, object] = {
     "checkin.visit": own(ADMIN),
     "enterprise_admin.new_reply": own(), "enterprise_admin.edit_reply": own(),
     "enterprise_admin.withdraw_reply": own(), "enterprise_admin.file_appeal": own(),
-    "appeals.decide": {REGULATOR},
+    "appeals.decide": {REGULATOR}, "assess.enterprise": {REGULATOR},
     "open_days_editor.new_visit": own(ADMIN), "open_days_editor.edit_visit": own(ADMIN),
     "open_days_editor.cancel_visit": own(ADMIN),
     "publish.results": {REGULATOR}, "publish.records": {REGULATOR},
@@ -97,6 +97,7 @@ SAMPLES = {
     "proposal_id": lambda world: 999999,
     "recall_id": lambda world: 999999,
     "appeal_id": lambda world: 999999,
+    "slug": lambda world: world["enterprises"][0].slug,
 }
 # For routes whose rule depends on the owning enterprise: URL arguments naming a record of
 # ``enterprise``. The matrix tries each such route on the user's enterprise and on another.

@@ -105,7 +105,7 @@ def test_the_sitemap_lists_every_permalink_of_the_demo_data(client, runner, sess
     expected |= {f"{site}{path}" for path in (
         "/", "/results", "/recalls", "/supervision", "/enterprises", "/ratings",
         "/ratings/methodology", "/brands", "/learn", "/learn/recalls", "/bulletins",
-        "/open-days", "/data", "/data-licence", "/results/statistics")}
+        "/open-days", "/events", "/data", "/data-licence", "/results/statistics")}
     assert expected - set(urls) == set()
     first = min(session.scalars(select(SamplingResult.id)))  # ids go on across tests on PostgreSQL
     assert urls[f"{site}/results/{first}"].findtext("s:lastmod", namespaces=NS)

@@ -21,6 +21,7 @@ from formulatrust.follow.cli import follow_group
 from formulatrust.learn.cli import content_group
 from formulatrust.open_data.cli import data_group
 from formulatrust.open_days.cli import bookings_group, open_days_group
+from formulatrust.open_days.events_cli import events_group
 from formulatrust.pages import search_follower
 from formulatrust.pages.search_documents import all_documents
 from formulatrust.publishing.cli_organisations import organisations_group
@@ -51,6 +52,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(trace_group)
     app.cli.add_command(open_days_group)
     app.cli.add_command(bookings_group)
+    app.cli.add_command(events_group)
     app.cli.add_command(enterprises_group)
     app.cli.add_command(ratings_group)
     app.cli.add_command(users_group)

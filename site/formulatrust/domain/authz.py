@@ -89,6 +89,7 @@ RULES: dict[str, Rule] = {
     "publish.edit_recall": frozenset({REGULATOR}),
     "review.index": frozenset({ADMIN, REGULATOR}),
     "review.decide": frozenset({REGULATOR}),
+    "assess.enterprise": frozenset({REGULATOR}),
     "publish.penalty": frozenset({REGULATOR}),
     "publish.trace": OwnEnterprise(also=frozenset({ADMIN, REGULATOR})),
     "publish.serials": OwnEnterprise(also=frozenset({ADMIN, REGULATOR})),

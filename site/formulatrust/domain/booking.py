@@ -9,7 +9,7 @@ import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 MIN_PARTY = 1
@@ -164,65 +164,6 @@ def to_promote(entries: Sequence[Waiting], free_seats: int) -> list[Waiting]:
         promoted.append(entry)
         free_seats -= entry.party
     return promoted
-
-
-def ics_escape(text: str) -> str:
-    """Escape a text value for iCalendar (RFC 5545 §3.3.11)."""
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
-
-
-def ics_fold(line: str) -> str:
-    """Fold a content line at 75 octets without splitting a UTF-8 character."""
-    parts, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > (75 if not parts else 74):
-            parts.append(current)
-            current, size = "", 0
-        current += char
-        size += width
-    parts.append(current)
-    return "\r\n ".join(parts)
-
-
-def ics_time(moment: datetime) -> str:
-    """Format an aware datetime as an iCalendar UTC time."""
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-@dataclass(frozen=True)
-class CalendarEvent:
-    """One event of an iCalendar file."""
-
-    uid: str
-    starts_at: datetime
-    ends_at: datetime
-    summary: str
-    location: str = ""
-    description: str = ""
-    url: str = ""
-    status: str = "CONFIRMED"
-
-
-def ics_calendar(events: Iterable[CalendarEvent], name: str, stamp: datetime) -> str:
-    """Return an iCalendar (RFC 5545) document with ``events``."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0",
-             "PRODID:-//Shanghai Infant Formula Trust//Open days//EN", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH", f"X-WR-CALNAME:{ics_escape(name)}"]
-    for event in events:
-        lines += ["BEGIN:VEVENT", f"UID:{event.uid}", f"DTSTAMP:{ics_time(stamp)}",
-                  f"DTSTART:{ics_time(event.starts_at)}", f"DTEND:{ics_time(event.ends_at)}",
-                  f"SUMMARY:{ics_escape(event.summary)}", f"STATUS:{event.status}"]
-        if event.location:
-            lines.append(f"LOCATION:{ics_escape(event.location)}")
-        if event.description:
-            lines.append(f"DESCRIPTION:{ics_escape(event.description)}")
-        if event.url:
-            lines.append(f"URL:{event.url}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "".join(ics_fold(line) + "\r\n" for line in lines)
 
 
 def month_key(day: date) -> str:

@@ -10,8 +10,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from formulatrust.core import db
-from formulatrust.domain import rating
-from formulatrust.enterprises import integrity, integrity_import
+from formulatrust.enterprises import assessment, integrity_import
 from formulatrust.enterprises.models import Enterprise
 from formulatrust.publishing import audit
 from formulatrust.publishing.cli_users import acting_account, by_option
@@ -59,12 +58,7 @@ def assess(assessor: str, assessor_en: str, on: str | None, slugs: tuple[str, ..
     enterprises = session.scalars(query).all()
     if slugs and len(enterprises) != len(set(slugs)):
         raise click.ClickException("unknown enterprise slug")
-    grades = {}
-    for enterprise in enterprises:
-        result = rating.assess(integrity.evidence(session, enterprise, day), day)
-        integrity.record_assessment(session, enterprise, result, assessor, assessor_en)
-        grades[enterprise.slug] = result.grade
-        click.echo(f"{enterprise.slug}: {result.grade} ({result.score})")
-    audit.record(session, user, "assess", "ratings", day.isoformat(),
-                 {"assessor": assessor, "grades": grades})
+    made = assessment.assess(session, user, enterprises, day, assessor, assessor_en)
+    for slug, row in made.items():
+        click.echo(f"{slug}: {row.grade} ({row.score})")
     session.commit()

@@ -16,7 +16,7 @@ from flask import (
     url_for,
 )
 from flask import session as cookie
-from flask_babel import format_date, format_time
+from flask_babel import format_date, format_time, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -32,11 +32,9 @@ from formulatrust.core.i18n import current_language, localized
 from formulatrust.domain.booking import (
     MAX_PARTY,
     BookingError,
-    CalendarEvent,
     booking_open,
     clean_name,
     format_reference,
-    ics_calendar,
     mask_phone,
     matches_last_four,
     month_key,
@@ -45,6 +43,7 @@ from formulatrust.domain.booking import (
     parse_month,
     party_size,
 )
+from formulatrust.domain.calendar import CalendarEvent, ics_calendar
 from formulatrust.domain.labels import qr_svg
 from formulatrust.enterprises.models import Enterprise
 from formulatrust.open_days import bookings
@@ -158,10 +157,12 @@ def feed():
 
 
 def visit_event(visit: OpenDay, summary: str | None = None, description: str = "",
-                url: str | None = None) -> CalendarEvent:
+                url: str | None = None, uid: str | None = None) -> CalendarEvent:
+    """Return the visit as a calendar entry (the events calendar gives it the same UID)."""
     host = current_app.config["SITE_HOST"]
     return CalendarEvent(
-        uid=f"open-day-{visit.id}@{host}", starts_at=visit.starts, ends_at=visit.ends,
+        uid=uid or f"open-day-{visit.id}@{host}", starts_at=visit.starts, ends_at=visit.ends,
+        status="CANCELLED" if visit.cancelled_at is not None else "CONFIRMED",
         summary=summary or _("Factory open day: %(name)s",
                              name=localized(visit.enterprise, "name")),
         location=localized(visit, "address"), description=description,
@@ -298,12 +299,16 @@ def ticket(reference: str):
     if found is None or found.status == "cancelled":
         abort(404)
     visit = found.visit
-    description = _("Booking reference %(reference)s, %(count)d people. Show the QR ticket at "
-                    "the entrance.", reference=format_reference(found.reference),
-                    count=found.party)
-    url = f"https://{current_app.config['SITE_HOST']}" + url_for(
-        "open_days.booking", reference=found.reference)
+    description = ngettext("Booking reference %(reference)s, %(num)d person. Show the QR ticket "
+                           "at the entrance.",
+                           "Booking reference %(reference)s, %(num)d people. Show the QR ticket "
+                           "at the entrance.", found.party,
+                           reference=format_reference(found.reference))
+    host = current_app.config["SITE_HOST"]
+    url = f"https://{host}" + url_for("open_days.booking", reference=found.reference)
+    # Its own UID: a calendar that also subscribes to the visit keeps both entries.
     event = visit_event(visit, description=description, url=url,
+                        uid=f"open-day-{visit.id}-booking-{found.id}@{host}",
                         summary=_("Factory visit: %(name)s",
                                   name=localized(visit.enterprise, "name")))
     return calendar_response(ics_calendar([event], _("Factory open days"), now_utc()),

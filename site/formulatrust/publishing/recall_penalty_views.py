@@ -28,7 +28,7 @@ from formulatrust.publishing.forms import (
     RecallLifecycleForm,
 )
 from formulatrust.publishing.views import bp, get_enterprise, page
-from formulatrust.results import recall_changes
+from formulatrust.results import recall_changes, review
 from formulatrust.results.models import RECALL_LEVELS, RECALL_STATUSES, Recall
 
 # --- recalls and penalties ---------------------------------------------------------------------
@@ -131,6 +131,7 @@ def new_penalty():
     session.flush()
     audit.record(session, user, "publish", "penalty", penalty.id,
                  {"enterprise": enterprise.slug, **values})
+    review.propose_reassessment(session, enterprise.id, penalty=penalty)
     session.commit()
     return redirect(url_for("enterprises.detail", slug=enterprise.slug) + "#record-heading",
                     303)

@@ -13,7 +13,7 @@ from formulatrust.core.models import Base, timestamp_column
 from formulatrust.domain.web_address import is_web_address, web_addresses
 
 if TYPE_CHECKING:
-    from formulatrust.enterprises.models import Enterprise, Product
+    from formulatrust.enterprises.models import Enterprise, Penalty, Product, Rating
     from formulatrust.publishing.models import User
 
 
@@ -191,14 +191,17 @@ REVIEW_STATUSES = ("pending", "confirmed", "declined")
 
 class ReviewProposal(Base):
     """Something the site proposes and a regulator must confirm or decline with a reason:
-    for now, listing a product on the key-supervision list after a non-compliant result."""
+    listing a product on the key-supervision list after a non-compliant result
+    (``supervision_listing``), or re-assessing an enterprise's rating after a non-compliant
+    result or a published penalty (``reassessment``, naming the one or the other)."""
 
     __tablename__ = "review_proposal"
     __table_args__ = (UniqueConstraint("kind", "result_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30), default="supervision_listing")
-    result_id: Mapped[int] = mapped_column(ForeignKey("sampling_result.id"), index=True)
+    result_id: Mapped[int | None] = mapped_column(ForeignKey("sampling_result.id"), index=True)
+    penalty_id: Mapped[int | None] = mapped_column(ForeignKey("penalty.id"))
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
     product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"))
     status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
@@ -207,8 +210,11 @@ class ReviewProposal(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     listing_id: Mapped[int | None] = mapped_column(ForeignKey("supervision_listing.id"))
+    rating_id: Mapped[int | None] = mapped_column(ForeignKey("rating.id"))  # a re-assessment's
 
-    result: Mapped[SamplingResult] = relationship()
+    result: Mapped[SamplingResult | None] = relationship()
+    penalty: Mapped[Penalty | None] = relationship()
+    rating: Mapped[Rating | None] = relationship()
     enterprise: Mapped[Enterprise] = relationship()
     product: Mapped[Product | None] = relationship()
     decided_by: Mapped[User | None] = relationship()

@@ -3,6 +3,10 @@
 A non-compliant result proposes listing its product on the key-supervision list. A regulator
 confirms (the listing is made, dated, with the reason) or declines with a reason; each decision
 is audited. A product with an active listing is not proposed again.
+
+A non-compliant result, or a penalty published on the web, also proposes re-assessing the
+enterprise's rating (one waiting proposal per enterprise). Confirming runs the same rules as
+``ratings assess`` and keeps the new rating; declining keeps the reason.
 """
 
 from __future__ import annotations
@@ -10,15 +14,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from formulatrust.core.clock import utcnow
+from formulatrust.enterprises import assessment
+from formulatrust.enterprises.models import Penalty
 from formulatrust.publishing import audit
 from formulatrust.publishing.models import User
 from formulatrust.results.models import ReviewProposal, SamplingResult, SupervisionListing
 
 MIN_REASON = 10
+REASSESSMENT = "reassessment"
+DEFAULT_ASSESSOR = "监管部门"  # a rating names who assessed it; an account may have no name
 
 
 class ReviewError(ValueError):
@@ -39,11 +47,13 @@ def _listed(session: Session, result: SamplingResult) -> bool:
 
 def propose(session: Session, results: Iterable[SamplingResult]) -> list[ReviewProposal]:
     """Propose a listing for each non-compliant result of a known enterprise not yet proposed
-    or listed; return the new proposals (the caller commits)."""
+    or listed, and a re-assessment of its enterprise; return the new listing proposals (the
+    caller commits)."""
     made = []
     for result in results:
         if result.compliant or result.enterprise_id is None or result.overturned_on:
             continue
+        propose_reassessment(session, result.enterprise_id, result=result)
         exists = session.scalar(select(ReviewProposal.id).where(
             ReviewProposal.kind == "supervision_listing", ReviewProposal.result_id == result.id))
         if exists is not None or _listed(session, result):
@@ -54,6 +64,27 @@ def propose(session: Session, results: Iterable[SamplingResult]) -> list[ReviewP
         made.append(proposal)
     session.flush()
     return made
+
+
+def propose_reassessment(session: Session, enterprise_id: int, *,
+                         result: SamplingResult | None = None,
+                         penalty: Penalty | None = None) -> ReviewProposal | None:
+    """Propose re-assessing an enterprise's rating because of ``result`` or ``penalty``,
+    unless a re-assessment already waits for it or this record already proposed one."""
+    proposal = ReviewProposal(kind=REASSESSMENT, enterprise_id=enterprise_id,
+                              result_id=result.id if result else None,
+                              penalty_id=penalty.id if penalty else None)
+    same_record = (ReviewProposal.result_id == proposal.result_id if result else
+                   ReviewProposal.penalty_id == proposal.penalty_id)
+    exists = session.scalar(select(ReviewProposal.id).where(
+        ReviewProposal.kind == REASSESSMENT,
+        or_(and_(ReviewProposal.enterprise_id == enterprise_id,
+                 ReviewProposal.status == "pending"), same_record)))
+    if exists is not None:
+        return None
+    session.add(proposal)
+    session.flush()
+    return proposal
 
 
 def pending(session: Session) -> list[ReviewProposal]:
@@ -74,7 +105,11 @@ def decide(session: Session, user: User | None, proposal: ReviewProposal, confir
     proposal.status = "confirmed" if confirm else "declined"
     proposal.reason, proposal.decided_at = reason, utcnow()
     proposal.decided_by_id = user.id if user else None
-    if confirm:
+    if confirm and proposal.kind == REASSESSMENT:
+        assessor = (assessment.assessor_name(user) if user else "") or DEFAULT_ASSESSOR
+        made = assessment.assess(session, user, [proposal.enterprise], today, assessor)
+        proposal.rating_id = made[proposal.enterprise.slug].id
+    elif confirm:
         result = proposal.result
         items = "、".join(item.item for item in result.failed_items) or "不合格"
         listing = SupervisionListing(

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired
 
 from formulatrust.core import db
 from formulatrust.core.clock import shanghai_now
+from formulatrust.enterprises import assessment
 from formulatrust.publishing.accounts import current_user, private, role_required
 from formulatrust.publishing.decisions import record_decision
 from formulatrust.results import review
@@ -34,6 +35,20 @@ class DecisionForm(FlaskForm):
                            render_kw={"rows": 3})
 
 
+class ReassessmentForm(DecisionForm):
+    """Confirm (re-assess the rating now, by the published rules) or decline, with a reason."""
+
+    decision = RadioField(_l("Decision"), choices=[
+        SelectChoice("confirm", _l("Confirm: re-assess the rating now")),
+        SelectChoice("decline", _l("Decline"))],
+        validators=[DataRequired(_l("Choose confirm or decline."))])
+
+
+def decision_form(proposal: ReviewProposal, formdata=None) -> DecisionForm:
+    kind = ReassessmentForm if proposal.kind == review.REASSESSMENT else DecisionForm
+    return kind(formdata=formdata, prefix=f"p{proposal.id}")
+
+
 def page(status: int = 200, forms: dict | None = None):
     session = db.session()
     waiting = review.pending(session)
@@ -42,9 +57,12 @@ def page(status: int = 200, forms: dict | None = None):
         .limit(RECENT)))
     forms = forms or {}
     for proposal in waiting:
-        forms.setdefault(proposal.id, DecisionForm(formdata=None, prefix=f"p{proposal.id}"))
+        forms.setdefault(proposal.id, decision_form(proposal))
+    today = shanghai_now().date()
+    previews = {proposal.id: assessment.preview(session, proposal.enterprise, today)
+                for proposal in waiting if proposal.kind == review.REASSESSMENT}
     body = render_template("publish/review.html", waiting=waiting, decided=decided, forms=forms,
-                           may_decide=current_user().role == "regulator")
+                           previews=previews, may_decide=current_user().role == "regulator")
     return private(current_app.make_response((body, status)))
 
 
@@ -63,7 +81,7 @@ def decide(proposal_id: int):
     proposal = session.get(ReviewProposal, proposal_id)
     if proposal is None:
         abort(404)
-    form = DecisionForm(request.form, prefix=f"p{proposal_id}")
+    form = decision_form(proposal, request.form)
     if record_decision(form, lambda: review.decide(
             session, current_user(), proposal, form.decision.data == "confirm",
             form.reason.data or "", shanghai_now().date()),

@@ -1,0 +1,45 @@
+"""Assessing integrity ratings: the one path the command line, the regulator's "assess"
+button and the review queue's re-assessments take, so each applies the same rules.
+
+Functions take the session and the acting user, add the audit entry in the same transaction,
+and leave the commit to the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from formulatrust.domain import rating
+from formulatrust.enterprises import integrity
+from formulatrust.enterprises.models import Enterprise, Rating
+from formulatrust.publishing import audit
+from formulatrust.publishing.models import User
+
+
+def preview(session: Session, enterprise: Enterprise, day: date) -> rating.Assessment:
+    """Return the grade the published methodology gives ``enterprise`` on ``day`` (not kept)."""
+    return rating.assess(integrity.evidence(session, enterprise, day), day)
+
+
+def assess(session: Session, user: User | None, enterprises: Sequence[Enterprise], day: date,
+           assessor: str, assessor_en: str = "") -> dict[str, Rating]:
+    """Grade each enterprise on ``day`` and keep it as its newest rating; earlier ones stay.
+    ``assessor_en`` is the assessor's English name, where known."""
+    made = {}
+    for enterprise in enterprises:
+        made[enterprise.slug] = integrity.record_assessment(
+            session, enterprise, preview(session, enterprise, day), assessor, assessor_en)
+    audit.record(session, user, "assess", "ratings", day.isoformat(),
+                 {"assessor": assessor, "grades": {slug: row.grade for slug, row in made.items()}})
+    return made
+
+
+def assessor_name(user: User) -> str:
+    """Suggest who assesses as the rating shows it: the account's organisation, else its name
+    (never its e-mail address, which ratings would make public)."""
+    if user.organisation is not None:
+        return user.organisation.name_zh
+    return user.display_name
