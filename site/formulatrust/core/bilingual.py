@@ -7,15 +7,18 @@ note, never both halves joined.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask import Flask
+from markupsafe import Markup, escape
 
 from formulatrust.core.i18n import current_language
 from formulatrust.domain.transliteration import has_chinese, pinyin
 from formulatrust.search.vocabularies import vocabulary
 
 LIST_SEPARATORS = {"zh": "、", "en": ", "}
+CHINESE_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff][\u3400-\u9fff\uf900-\ufaffA-Z0-9]*")
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,16 @@ def joined(values, language: str | None = None) -> str:
     return LIST_SEPARATORS[language or current_language()].join(str(v) for v in values if v)
 
 
+def quoted_chinese(text: str | None) -> Markup:
+    """Mark each Chinese word quoted in ``text`` as Chinese on English pages ("公告号")."""
+    escaped = escape(text or "")
+    if current_language() != "en":
+        return escaped
+    return Markup(CHINESE_RUN.sub(lambda word: f'<span lang="zh-Hans">{word.group(0)}</span>',
+                                  str(escaped)))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(vocabulary_term=term)
-    app.jinja_env.filters.update(pinyin=pinyin, joined=joined, has_chinese=has_chinese)
+    app.jinja_env.filters.update(pinyin=pinyin, joined=joined, has_chinese=has_chinese,
+                                 quoted_chinese=quoted_chinese)
