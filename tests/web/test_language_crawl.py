@@ -27,6 +27,7 @@ from formulatrust.enterprises.models import Enterprise, Reply
 from formulatrust.publishing import api_tokens
 from formulatrust.scan.models import Batch, ProblemReport
 
+from .. import factories
 from ..accounts_factory import make_user, sign_in_as
 from ..language_check import bilingual_joins, chinese_outside_zh
 
@@ -124,9 +125,23 @@ class Crawl:
         return "\n".join(lines)
 
 
+IMPORTED = ["/enterprises/imported-dairy", "/brands/imported-brand", "/01/09521234500018"]
+
+
+def imported_without_english(session) -> None:
+    """Add an enterprise, brand and product as an import gives them: Chinese names only."""
+    enterprise = factories.enterprise(session, "imported-dairy", name_zh="示例进口乳业有限公司",
+                                      name_en="", district_zh="金山区", district_en="",
+                                      address_zh="上海市金山区示例路9号", address_en="")
+    brand = factories.brand(session, enterprise, "imported-brand", name_zh="示例牌", name_en="")
+    product = factories.product(session, brand, name_zh="示例婴儿配方乳粉（1段）", name_en="")
+    factories.batch(session, product, "IMPORT01")
+
+
 @pytest.fixture
 def demo_data(session, runner):
     demo.build(session)
+    imported_without_english(session)
     session.commit()
     assert runner.invoke(args=["search", "rebuild"]).exit_code == 0  # search pages show hits
 
@@ -138,10 +153,11 @@ SEARCHES = {"en": ["/search?q=dairy", "/search?q=vitamin"],
 
 def starting_points(session, lang: str) -> list[str]:
     """The home page, the pages no link leads to on the demo data (the design page for people
-    who work on the site, a batch's history, linked once a batch is corrected) and searches."""
+    who work on the site, a batch's history, linked once a batch is corrected), the records
+    without English (else the per-route cap may pass them by) and searches."""
     batch = session.scalars(select(Batch).order_by(Batch.version.desc(), Batch.id)).first()
     return ["/", "/design", f"/scan/history/01/{batch.product.gtin}/10/{batch.lot}",
-            *SEARCHES[lang]]
+            *IMPORTED, *SEARCHES[lang]]
 
 
 def public_pages(app) -> set[str]:
