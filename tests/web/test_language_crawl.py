@@ -39,9 +39,11 @@ DOWNLOAD_ENDINGS = (".atom", ".ics", ".csv", ".json", ".xml", ".txt")
 # Pages reached only through a form or a message sent to the reader, not through a link; their
 # templates are shared with pages the crawl reaches or are checked by their own tests.
 REACHED_BY_A_FORM = {
-    "follow.confirm", "follow.manage", "follow.stop", "open_days.booking", "open_days.manage",
-    "scan.report_received", "scan.report_status", "account.sign_in_code",
+    "follow.manage", "follow.stop", "open_days.booking", "scan.report_received",
+    "account.sign_in_code",
 }
+# Pages that open from a message sent to the reader or a printed ticket, not from a link.
+FROM_A_MESSAGE = ["/open-days/manage", "/scan/report/status", "/follow/confirm/not-a-token"]
 CHECKS: dict[str, Callable[[str], list[str]]] = {"en": chinese_outside_zh, "zh": bilingual_joins}
 
 
@@ -157,7 +159,7 @@ def starting_points(session, lang: str) -> list[str]:
     without English (else the per-route cap may pass them by) and searches."""
     batch = session.scalars(select(Batch).order_by(Batch.version.desc(), Batch.id)).first()
     return ["/", "/design", f"/scan/history/01/{batch.product.gtin}/10/{batch.lot}",
-            *IMPORTED, *SEARCHES[lang]]
+            *IMPORTED, *FROM_A_MESSAGE, *SEARCHES[lang]]
 
 
 def public_pages(app) -> set[str]:
