@@ -45,3 +45,33 @@ def test_a_name_without_english_gets_a_marked_pinyin(app):
 def test_lists_are_joined_as_each_language_writes_them(app):
     assert render(app, "zh", "{{ ['甲', '乙']|joined }}") == "甲、乙"
     assert render(app, "en", "{{ ['a', 'b']|joined }}") == "a, b"
+
+
+def test_chinese_quoted_in_english_text_is_marked(app):
+    html = render(app, "en", "{{ text|quoted_chinese }}", text="Announcement number (公告号) <x>")
+    assert html == 'Announcement number (<span lang="zh-Hans">公告号</span>) &lt;x&gt;'
+    assert render(app, "zh", "{{ text|quoted_chinese }}", text="公告号") == "公告号"
+
+
+def test_an_option_names_a_term_in_the_readers_language_or_says_it_is_chinese(app):
+    known = render(app, "en", "{{ bi.term_option('嘉定区', 'places', True) }}")
+    assert known == '<option value="嘉定区" selected>Jiading District</option>'
+    unknown = render(app, "en", "{{ bi.term_option('某某区', 'places') }}")
+    assert unknown == '<option value="某某区" lang="zh-Hans">某某区</option>'
+    assert render(app, "zh", "{{ bi.term_option('嘉定区', 'places') }}") == \
+        '<option value="嘉定区">嘉定区</option>'
+
+
+def test_names_and_terms_listed_as_markup_keep_their_marks(app):
+    class Brand:
+        def __init__(self, zh: str, en: str) -> None:
+            self.name_zh, self.name_en = zh, en
+
+    brands = [Brand("晨曦", "Dawnlight"), Brand("示例母婴店", "")]
+    html = render(app, "en", "{{ brands|map('name_of')|joined }}", brands=brands)
+    assert html.startswith("Dawnlight, <i class=\"transliteration\"")
+    chinese = render(app, "zh", "{{ brands|map('name_of')|joined }}", brands=brands)
+    assert chinese == "晨曦、示例母婴店"
+    terms = render(app, "en", "{{ items|map('term_of', 'test_items')|joined }}",
+                   items=["阪崎肠杆菌", "A & B"])
+    assert terms.startswith("Cronobacter") and terms.endswith(", A &amp; B")

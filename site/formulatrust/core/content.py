@@ -30,14 +30,15 @@ LANGUAGES = ("zh", "en")
 RULES_FOLDER = "rules"  # content/rules/: the advertising rules and regulators' waivers
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "dl", "dt", "em", "h2", "h3", "h4", "hr",
-    "img", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead",
-    "tr", "ul",
+    "img", "li", "ol", "p", "pre", "span", "strong", "sub", "sup", "table", "tbody", "td", "th",
+    "thead", "tr", "ul",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "hreflang"},
     "img": {"src", "alt", "width", "height"},
     "h2": {"id"}, "h3": {"id"}, "h4": {"id"},
     "th": {"scope"}, "td": {"colspan"}, "abbr": {"title"},
+    "span": {"lang"},  # Chinese quoted in English text is marked <span lang="zh-Hans">
 }
 
 

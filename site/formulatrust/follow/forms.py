@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, SelectChoice, SelectField
 from wtforms.validators import AnyOf, DataRequired, Email, Length
 
-from formulatrust.core.i18n import LANGUAGES
+from formulatrust.core.i18n import HTML_LANG, LANGUAGES
 
 
 class FollowForm(FlaskForm):
@@ -20,6 +20,7 @@ class FollowForm(FlaskForm):
                     Email(_l("Enter an e-mail address such as name@example.cn."),
                           check_deliverability=False)])
     language = SelectField(_l("Language of the messages"),
-                           choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
+                           choices=[SelectChoice(code, name, render_kw={"lang": HTML_LANG[code]})
+                                    for code, name in LANGUAGES.items()],
                            validate_choice=False,  # AnyOf says it, without a bare "required"
                            validators=[AnyOf(list(LANGUAGES), _l("Choose a language."))])

@@ -31,7 +31,9 @@ def home():
 
 def render_home() -> str:
     latest = db.session().scalars(
-        select(SamplingResult).options(selectinload(SamplingResult.failed_items))
+        select(SamplingResult).options(selectinload(SamplingResult.failed_items),
+                                     selectinload(SamplingResult.product),
+                                     selectinload(SamplingResult.enterprise))
         .order_by(SamplingResult.announced_on.desc(), SamplingResult.id.desc()).limit(5)).all()
     bulletins = [(each, headline(each)) for each in latest_bulletins(db.session(), 3)]
     return render_template("main/home.html", recalls=recent_recalls(3), results=latest,

@@ -84,7 +84,9 @@ class TableForm(Form):
     chart = RadioField(_l("Chart"), choices=CHART_CHOICES, default="line",
                        validators=[Optional()])
     figures = TextAreaField(_l("Figures"), validators=[Length(max=20000, message=TOO_LONG)],
-                         render_kw={"rows": 8, "spellcheck": "false"})
+                         # Headings are written in Chinese; pages take their English from the
+                         # vocabulary.
+                         render_kw={"rows": 8, "spellcheck": "false", "lang": "zh-Hans"})
 
 
 def _required(message: str) -> list:

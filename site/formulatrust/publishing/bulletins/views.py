@@ -28,6 +28,7 @@ from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
 from formulatrust.core import charts, db
+from formulatrust.core.bilingual import Pair, term
 from formulatrust.core.content import render_markdown
 from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import atom_feed, current_language
@@ -67,9 +68,9 @@ class ShownTable:
     """A statistics table ready for the page: caption, headings, formatted rows, charts."""
 
     caption: str
-    period: str
-    series: list[str]
-    rows: list[tuple[str, list[str]]]
+    period: Pair
+    series: list[Pair]
+    rows: list[tuple[Pair, list[str]]]
     charts: list[Markup]
 
 
@@ -113,31 +114,48 @@ def present(record, lang: str | None = None, chart_prefix: str = "b", full: bool
                  if full else [])
 
 
+def heading(raw: str, kind: str = "phrases") -> Pair:
+    """Return a table heading as written, with its English from the vocabulary when known."""
+    return Pair(raw, term(raw, kind).en)
+
+
+def in_language(pair: Pair, lang: str, label: bool = True) -> str:
+    """Return ``pair`` in ``lang`` (a ``label`` starts with a capital), else the Chinese."""
+    text = pair.in_language(lang) or pair.zh
+    return text[:1].upper() + text[1:] if label else text
+
+
 def shown_table(table: dict, lang: str, ident: str) -> ShownTable:
-    """Prepare a stored table and draw its charts."""
+    """Prepare a stored table and draw its charts; headings in ``lang`` where known."""
     caption = (table.get("title_en") if lang == "en" else "") or table.get("title_zh", "")
-    periods = [row["period"] for row in table["rows"]]
-    series = list(table["series"])
+    period_pairs = [heading(row["period"], "stages") for row in table["rows"]]
+    series_pairs = [heading(name) for name in table["series"]]
+    period_heading = heading(table["period"])
+    periods = [in_language(pair, lang) for pair in period_pairs]
+    series = [in_language(pair, lang) for pair in series_pairs]
     values = [[row["values"][index] for row in table["rows"]] for index in range(len(series))]
-    span = {"period": table["period"], "first": periods[0], "last": periods[-1]}
+    span = {"period": in_language(period_heading, lang, label=False), "first": periods[0],
+            "last": periods[-1]}
     drawn: list[Markup] = []
     if table.get("chart") == "column":
         for index, name in enumerate(series):
             drawn.append(Markup(charts.column_chart(
                 list(zip(periods, values[index], strict=True)), title=f"{caption}: {name}",
                 description=_("Column chart of %(series)s for each %(period)s, %(first)s to "
-                              "%(last)s. The same figures are in the table.", series=name,
+                              "%(last)s. The same figures are in the table.",
+                              series=in_language(series_pairs[index], lang, label=False),
                               **span),
                 value_label=number_text, chart_id=f"chart-{ident}-{index}")))
     else:
         drawn.append(Markup(charts.line_chart(
             list(zip(series, values, strict=True)), periods, title=caption,
             description=_("Line chart of %(series)s by %(period)s, %(first)s to %(last)s. The "
-                          "same figures are in the table.", series=", ".join(series), **span),
+                          "same figures are in the table.", series=", ".join(
+                in_language(pair, lang, label=False) for pair in series_pairs), **span),
             value_label=number_text, chart_id=f"chart-{ident}")))
-    rows = [(row["period"], [number_text(value) for value in row["values"]])
-            for row in table["rows"]]
-    return ShownTable(caption=caption, period=table["period"], series=series, rows=rows,
+    rows = [(pair, [number_text(value) for value in row["values"]])
+            for pair, row in zip(period_pairs, table["rows"], strict=True)]
+    return ShownTable(caption=caption, period=period_heading, series=series_pairs, rows=rows,
                       charts=drawn)
 
 
@@ -301,10 +319,9 @@ def render_editor(form: BulletinForm, bulletin: Bulletin | None, status: int = 2
     attachment_form = attachment_form or AttachmentForm()
     problems = form.error_links() + [(attachment_form.file.id, error)
                                      for error in attachment_form.file.errors]
-    speaks_for = names["organisation_zh"] if current_language() == "zh" else (
-        names["organisation_en"] or names["organisation_zh"])
+    speaks_for = Pair(names["organisation_zh"], names["organisation_en"])
     body = render_template("bulletins/edit.html", form=form, bulletin=bulletin,
-                           speaks_for=speaks_for,
+                           speaks_for=speaks_for, current=bulletin and headline(bulletin),
                            previews=previews, done=done_message(), problems=problems,
                            attachment_form=attachment_form,
                            max_size=size_text(max_attachment()))
