@@ -185,7 +185,10 @@ def signed_in_world(session) -> Enterprise:
 def test_the_signed_in_pages_of_every_role_stay_in_english(app, client, session, demo_data):
     enterprise = signed_in_world(session)
     recall = session.scalars(select(Recall.id)).first()  # its editor is linked from its page
-    start = ["/account", "/publish", f"/publish/recalls/{recall}/edit"]
+    # The recall editor and the "assess" page are linked from public pages, which this crawl
+    # does not follow.
+    start = ["/account", "/publish", f"/publish/recalls/{recall}/edit",
+             f"/publish/enterprises/{enterprise.slug}/assess"]
     reports, reached = [], set()
     for role in ROLES:
         sign_in_as(client, make_user(session, role, enterprise if role == "enterprise" else None))

@@ -27,6 +27,9 @@ class AssessForm(FlaskForm):
         _l("Assessed by (shown with the rating)"),
         validators=[DataRequired(_l("Say who assesses, such as your organisation.")),
                     Length(max=200, message=_l("Use at most 200 characters."))])
+    assessor_en = StringField(
+        _l("Assessed by, in English (optional)"),
+        validators=[Length(max=200, message=_l("Use at most 200 characters."))])
 
 
 def newest_rating(enterprise_id: int) -> Rating | None:
@@ -41,11 +44,12 @@ def enterprise(slug: str):
     found = get_enterprise(slug)
     session = db.session()
     today = shanghai_now().date()
-    form = AssessForm(data={"assessor": assessment.assessor_name(current_user())}
+    form = AssessForm(data=assessment.assessor_names(current_user())
                       if request.method == "GET" else None)
     if request.method == "POST" and form.validate():
         made = assessment.assess(session, current_user(), [found], today,
-                                 form.assessor.data.strip())[found.slug]
+                                 form.assessor.data.strip(),
+                                 (form.assessor_en.data or "").strip())[found.slug]
         session.commit()
         return redirect(url_for(".enterprise", slug=slug, done=made.id), 303)
     done = request.args.get("done", type=int)

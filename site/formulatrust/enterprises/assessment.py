@@ -37,9 +37,10 @@ def assess(session: Session, user: User | None, enterprises: Sequence[Enterprise
     return made
 
 
-def assessor_name(user: User) -> str:
-    """Suggest who assesses as the rating shows it: the account's organisation, else its name
-    (never its e-mail address, which ratings would make public)."""
+def assessor_names(user: User) -> dict[str, str]:
+    """Suggest who assesses as the rating shows it, in Chinese and English: the account's
+    organisation, else its name (never its e-mail address, which ratings would make public)."""
     if user.organisation is not None:
-        return user.organisation.name_zh
-    return user.display_name
+        return {"assessor": user.organisation.name_zh,
+                "assessor_en": user.organisation.name_en or ""}
+    return {"assessor": user.display_name, "assessor_en": ""}

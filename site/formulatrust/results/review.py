@@ -23,10 +23,12 @@ from formulatrust.enterprises.models import Penalty
 from formulatrust.publishing import audit
 from formulatrust.publishing.models import User
 from formulatrust.results.models import ReviewProposal, SamplingResult, SupervisionListing
+from formulatrust.search.vocabularies import vocabulary
 
 MIN_REASON = 10
 REASSESSMENT = "reassessment"
-DEFAULT_ASSESSOR = "监管部门"  # a rating names who assessed it; an account may have no name
+# A rating names who assessed it; an account may have no name.
+DEFAULT_ASSESSOR = {"assessor": "监管部门", "assessor_en": "the market regulator"}
 
 
 class ReviewError(ValueError):
@@ -106,16 +108,21 @@ def decide(session: Session, user: User | None, proposal: ReviewProposal, confir
     proposal.reason, proposal.decided_at = reason, utcnow()
     proposal.decided_by_id = user.id if user else None
     if confirm and proposal.kind == REASSESSMENT:
-        assessor = (assessment.assessor_name(user) if user else "") or DEFAULT_ASSESSOR
-        made = assessment.assess(session, user, [proposal.enterprise], today, assessor)
+        names = assessment.assessor_names(user) if user else {}
+        if not names.get("assessor"):
+            names = DEFAULT_ASSESSOR
+        made = assessment.assess(session, user, [proposal.enterprise], today, names["assessor"],
+                                 names["assessor_en"])
         proposal.rating_id = made[proposal.enterprise.slug].id
     elif confirm:
         result = proposal.result
         items = "、".join(item.item for item in result.failed_items) or "不合格"
+        items_en = ", ".join(_english_item(item.item) for item in result.failed_items) or \
+            "not compliant"
         listing = SupervisionListing(
             enterprise_id=proposal.enterprise_id, product_id=proposal.product_id,
             listed_on=today, reason_zh=f"抽检不合格（{items}）。{reason}",
-            reason_en=f"Failed sampling ({items}). {reason}",
+            reason_en=f"Failed sampling ({items_en}). {reason}",
             is_demo=result.is_demo)
         session.add(listing)
         session.flush()
@@ -123,3 +130,9 @@ def decide(session: Session, user: User | None, proposal: ReviewProposal, confir
     audit.record(session, user, "change", "review_proposal", proposal.id,
                  {"status": proposal.status, "reason": reason, "result": proposal.result_id})
     return proposal
+
+
+def _english_item(item: str) -> str:
+    """The failed item's English name from the vocabulary, else as published."""
+    entry = vocabulary().match(item, "test_items")
+    return entry.en if entry is not None else item
