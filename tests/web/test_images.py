@@ -194,6 +194,19 @@ def publish_with_photo(client, src: str):
                              "photos-0-alt_en": ALT_EN})
 
 
+def test_an_uploaded_photo_in_a_showcase_needs_its_english_description(client, session, world,
+                                                                      editor):
+    assert upload(client, picture_bytes("JPEG")).status_code == 303
+    [image] = stored_images(session)
+    from .test_showcases import submit
+    response = submit(client, **{"photos-0-src": image.address, "photos-0-alt_zh": ALT_ZH,
+                                 "photos-0-alt_en": ""})
+    assert response.status_code == 400
+    summary = check_page(response.get_data(as_text=True)).select_one(".error-summary")
+    assert summary.find("a", href="#photos-0-alt_en").get_text() == (
+        "Photo 1: describe what it shows, in English.")
+
+
 def test_the_showcase_page_serves_every_width_with_its_size_reserved(app, client, session,
                                                                      world, editor):
     assert upload(client, picture_bytes("JPEG", (2400, 1600))).status_code == 303

@@ -118,6 +118,10 @@ class ShowcaseForm(FlaskForm):
                 slot.alt_zh.errors = [*slot.alt_zh.errors, _(
                     "Photo %(number)d: describe what it shows, in Chinese.", number=number)]
                 ok = False
+            if key_of(src) and not _line(slot.alt_en.data):  # uploads: both languages
+                slot.alt_en.errors = [*slot.alt_en.errors, _(
+                    "Photo %(number)d: describe what it shows, in English.", number=number)]
+                ok = False
         return ok
 
     def check_events(self) -> bool:
