@@ -1,4 +1,5 @@
-"""An enterprise editor on a phone uploads a photo and publishes a showcase with it."""
+"""An enterprise editor on a phone uploads a photo and publishes a showcase; a regulator approves
+the photo in the review queue."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from ..liveserver import gunicorn, sibling_database
 from .conftest import check_accessible, new_phone_page
 
 EMAIL = "photos@example.com"
+REGULATOR = "regulator-photos@example.com"
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +37,8 @@ def photo_server(database_url, tmp_path_factory):
         world = factories.small_world(session)
         session.add(User(email=EMAIL, display_name="Photo editor", password_hash=PASSWORD_HASH,
                          role="enterprise", enterprise_id=world["enterprises"][0].id))
+        session.add(User(email=REGULATOR, display_name="Regulator", password_hash=PASSWORD_HASH,
+                         role="regulator"))
         session.commit()
     db.dispose(app)
     env = {"DATABASE_URL": url, "FORMULATRUST_SECRET_KEY": overrides["SECRET_KEY"],
@@ -103,5 +107,22 @@ def test_an_enterprise_uploads_a_photo_and_publishes_a_showcase(browser, photo_s
     # At phone width the browser picks a width from srcset and the box keeps the proportions.
     box = image.bounding_box()
     assert box is not None and abs(box["width"] / box["height"] - 4 / 3) < 0.02
+    check_accessible(page, axe_source)
+    context.close()
+
+    # The regulator sees the photo in the review queue and approves it.
+    context, page = new_phone_page(browser, photo_server, locale="en-US", bypass_csp=True)
+    page.goto("/sign-in?lang=en")
+    page.get_by_label("Email address").fill(REGULATOR)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/publish/showcases/review?lang=en")
+    queued = page.locator("#images-review-heading ~ .uploaded-images li")
+    expect(queued).to_have_count(1)
+    expect(queued).to_contain_text("Photo of the filling hall")
+    check_accessible(page, axe_source)
+    page.get_by_role("button", name="Approve the photo").click()
+    expect(page.locator("[role=status]")).to_contain_text("decision on the photo is recorded")
+    expect(queued).to_have_count(0)
     check_accessible(page, axe_source)
     context.close()
