@@ -148,6 +148,8 @@ def register_user(users: KeyUsers) -> None:
 
 
 def used_keys(session: Session) -> set[str]:
+    if not _users:  # without them every image would look unused
+        raise RuntimeError("no user of images is registered; import the areas that use them")
     keys: set[str] = set()
     for users in _users:
         keys |= users(session)
