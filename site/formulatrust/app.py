@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from formulatrust.enterprises import appeal_views, assess_views, editor_views, ratings
     from formulatrust.enterprises import views as enterprises
     from formulatrust.follow import views as follow
+    from formulatrust.images import views as images
     from formulatrust.learn import views as learn
     from formulatrust.open_data import views as open_data
     from formulatrust.open_days import checkin, events_views
@@ -133,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     assert recall_penalty_views.bp is publish.bp
     app.register_blueprint(publish.bp)
     app.register_blueprint(showcase_views.bp)
+    app.register_blueprint(images.bp)
     app.register_blueprint(editor_views.bp)
     app.register_blueprint(open_days_editor.bp)
     app.register_blueprint(review_views.bp)

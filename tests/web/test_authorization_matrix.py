@@ -64,6 +64,7 @@ EXPECTED: dict[str, object] = {
     "publish.codes": own(),
     "showcases.edit": own(ADMIN), "showcases.unpublish": own(ADMIN),
     "showcases.waive": {REGULATOR},
+    "showcases.upload_image": own(ADMIN), "showcases.review_image": {REGULATOR},
     "tokens.create": {ADMIN, ENTERPRISE}, "tokens.revoke": own(ADMIN),
 }
 
@@ -93,6 +94,8 @@ SAMPLES = {
     "attachment_id": lambda world: 999999,
     # No such showcase: regulators get 404 (waivers are tested in test_showcases.py).
     "showcase_id": lambda world: 999999,
+    # No such image: regulators get 404 (reviews are tested in test_images.py).
+    "image_id": lambda world: 999999,
     # No such proposal: regulators get 404 (decisions are tested in test_review.py).
     "proposal_id": lambda world: 999999,
     "recall_id": lambda world: 999999,
@@ -112,6 +115,8 @@ OWNED: dict[str, object] = {
     "showcases.edit": lambda world, enterprise: {"slug": next(
         brand.slug for brand in world["brands"] if brand.enterprise_id == enterprise.id)},
     "showcases.unpublish": lambda world, enterprise: {"slug": next(
+        brand.slug for brand in world["brands"] if brand.enterprise_id == enterprise.id)},
+    "showcases.upload_image": lambda world, enterprise: {"slug": next(
         brand.slug for brand in world["brands"] if brand.enterprise_id == enterprise.id)},
     # An enterprise's open days and replies (test_enterprise_admin.py checks them in detail);
     # no such reply or record: allowed roles get 404.

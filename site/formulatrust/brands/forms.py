@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length
 
 from formulatrust.brands.models import ShowcaseRevision
 from formulatrust.brands.showcases import REASON_MAX, REASON_MIN, image_problems, static_file
+from formulatrust.images.store import key_of
 from formulatrust.publishing.bulletins.forms import TOO_LONG, clean_text, english_all_or_none
 
 SLOTS = 3
@@ -23,7 +24,7 @@ def _line(text: str | None) -> str:
 
 
 class PhotoForm(Form):
-    """One photo from the site's ``static/`` folder, described in both languages."""
+    """One photo, uploaded for the brand or from ``static/``, described in both languages."""
 
     src = StringField(_l("Photo address"), validators=[Length(max=300, message=TOO_LONG)],
                       render_kw={"spellcheck": "false", "autocomplete": "off"})
@@ -73,6 +74,8 @@ class ShowcaseForm(FlaskForm):
                             render_kw={"rows": 14})
     photos = FieldList(FormField(PhotoForm), min_entries=SLOTS, max_entries=SLOTS)
     events = FieldList(FormField(EventForm), min_entries=SLOTS, max_entries=SLOTS)
+    # Keys of the brand's uploaded images a photo slot may use (the view fills it in).
+    image_keys: frozenset[str] = frozenset()
 
     def validate_all(self) -> bool:
         """Validate every field, keeping every message."""
@@ -105,14 +108,19 @@ class ShowcaseForm(FlaskForm):
                         number=number)]
                     ok = False
                 continue
-            if not static_file(src):
+            if not (static_file(src) or key_of(src) in self.image_keys):
                 slot.src.errors = [*slot.src.errors, _(
-                    "Photo %(number)d: “%(src)s” is not a file of this site. Use an address "
+                    "Photo %(number)d: “%(src)s” is neither a photo uploaded for this brand "
+                    "nor a file of this site. Upload the photo below, or use an address "
                     "starting with /static/.", number=number, src=src[:100])]
                 ok = False
             if not _line(slot.alt_zh.data):
                 slot.alt_zh.errors = [*slot.alt_zh.errors, _(
                     "Photo %(number)d: describe what it shows, in Chinese.", number=number)]
+                ok = False
+            if key_of(src) and not _line(slot.alt_en.data):  # uploads: both languages
+                slot.alt_en.errors = [*slot.alt_en.errors, _(
+                    "Photo %(number)d: describe what it shows, in English.", number=number)]
                 ok = False
         return ok
 

@@ -25,6 +25,9 @@ from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import current_language
 from formulatrust.domain.compliance import Finding, RuleSet
 from formulatrust.enterprises.models import Brand
+from formulatrust.images import store as image_store
+from formulatrust.images import views as image_views
+from formulatrust.images.models import StoredImage
 from formulatrust.publishing.accounts import current_user, private, role_required
 
 bp = Blueprint("showcases", __name__, url_prefix="/publish")
@@ -32,13 +35,18 @@ bp = Blueprint("showcases", __name__, url_prefix="/publish")
 DONE = {"saved": _l("Saved as a draft. Readers still see the published version, if any."),
         "published": _l("Published: readers can see it now."),
         "unpublished": _l("Unpublished: readers no longer see it."),
-        "waived": _l("The waiver is recorded. The editor can now publish with this phrase.")}
+        "waived": _l("The waiver is recorded. The editor can now publish with this phrase."),
+        "uploaded": _l("The photo is uploaded and put in the first free photo slot below. "
+                       "Save or publish the showcase to use it."),
+        "reviewed": _l("Your decision on the photo is recorded.")}
 PLACES = {"title_zh": _l("Title (Chinese)"), "summary_zh": _l("Summary (Chinese)"),
           "body_zh": _l("Brand story (Chinese, Markdown)"), "title_en": _l("Title (English)"),
           "summary_en": _l("Summary (English)"),
           "body_en": _l("Brand story (English, Markdown)")}
 SAVED_MEANWHILE = _l("Someone saved this showcase at the same moment, so your changes were not "
                      "saved. Go back, reload the showcase and make your changes again.")
+REJECT_REASON = _l("Say why the photo is rejected (at most 500 characters).")
+OWNER_KIND = "brand"
 WAIVER_PROBLEMS = {
     "reason": _l("Write the reason in %(min)d to %(max)d characters."),
     "no_finding": _l("The newest version no longer contains this phrase for this rule, or it "
@@ -114,11 +122,26 @@ def done_message() -> str | None:
     return str(message) if message else None
 
 
+def brand_images(brand: Brand) -> list[StoredImage]:
+    """Return the photos uploaded for the brand, newest first."""
+    return image_store.for_owner(db.session(), OWNER_KIND, brand.slug)
+
+
+def editor_form(brand: Brand, formdata: bool = True, **data) -> ShowcaseForm:
+    """The showcase form, knowing which uploaded photos its slots may use."""
+    form = ShowcaseForm(**data) if formdata else ShowcaseForm(formdata=None, **data)
+    form.image_keys = frozenset(image.key for image in brand_images(brand) if image.shown)
+    return form
+
+
 def render_editor(form: ShowcaseForm, brand: Brand, showcase: Showcase | None, status: int = 200,
-                  preview: bool = False, refused: list[Finding] | None = None):
-    """The editor page: the form, the checker's findings for the newest version, versions."""
+                  preview: bool = False, refused: list[Finding] | None = None,
+                  upload: image_views.Upload | None = None):
+    """The editor page: the form, the checker's findings for the newest version, versions,
+    the brand's uploaded photos and the upload form."""
     content = form.content() if preview else None
-    previews = [service.present(content, lang)[0] for lang in ("zh", "en")
+    pictures = image_views.pictures(service.image_keys(content)) if content else {}
+    previews = [service.present(content, lang, pictures)[0] for lang in ("zh", "en")
                 if lang == "zh" or content["title_en"]] if content else []
     preview_findings = service.blocking(showcase, content, brand, rules()) if content else []
     latest = showcase.draft if showcase else None
@@ -129,7 +152,9 @@ def render_editor(form: ShowcaseForm, brand: Brand, showcase: Showcase | None, s
                 previews=previews, preview_findings=shown(preview_findings),
                 findings=shown(draft_findings), refused=refused is not None,
                 problems=form.error_links(), done=done_message(),
-                revisions=list(reversed(showcase.revisions)) if showcase else [])
+                revisions=list(reversed(showcase.revisions)) if showcase else [],
+                images=[(image, image_views.picture(image)) for image in brand_images(brand)],
+                upload=upload or image_views.Upload(), image_limits=image_views.limits_text())
 
 
 @bp.route("/brands/<slug>/showcase", methods=["GET", "POST"])
@@ -140,9 +165,12 @@ def edit(slug: str):
     session = db.session()
     showcase = service.for_brand(session, brand)
     if request.method == "GET":
-        return render_editor(ShowcaseForm(data=form_data(showcase.draft if showcase else None)),
-                             brand, showcase)
-    form = ShowcaseForm()
+        data = form_data(showcase.draft if showcase else None)
+        added = image_store.by_key(session, request.args.get("add", ""))
+        if added is not None and added.owner_ref == brand.slug and added.shown:
+            data = with_photo(data, added)
+        return render_editor(editor_form(brand, data=data), brand, showcase)
+    form = editor_form(brand)
     action = request.form.get("action", "")
     if action not in ("preview", "save", "publish"):
         action = "save"
@@ -166,6 +194,35 @@ def edit(slug: str):
                              current_app.extensions["formulatrust.content"])
     done = "published" if action == "publish" else "saved"
     return redirect(url_for("showcases.edit", slug=brand.slug, done=done), 303)
+
+
+def with_photo(data: dict, image: StoredImage) -> dict:
+    """Put a just-uploaded photo in the first free photo slot (unless it is already in one)."""
+    photos = list(data["photos"])
+    if any((photo or {}).get("src") == image.address for photo in photos):
+        return data
+    free = next((number for number, photo in enumerate(photos)
+                 if not (photo or {}).get("src")), None)
+    if free is not None:
+        photos[free] = {"src": image.address, "alt_zh": image.alt_zh, "alt_en": image.alt_en}
+    return {**data, "photos": photos}
+
+
+@bp.post("/brands/<slug>/showcase/images")
+@role_required(owner=brand_owner)
+def upload_image(slug: str):
+    """Upload a photo for the brand: checked, re-encoded without metadata, stored."""
+    brand = get_brand(slug)
+    session = db.session()
+    with db.transaction():
+        upload = image_views.receive(OWNER_KIND, brand.slug, brand.enterprise_id)
+    if upload.image is None:
+        showcase = service.for_brand(session, brand)
+        form = editor_form(brand, formdata=False,
+                           data=form_data(showcase.draft if showcase else None))
+        return render_editor(form, brand, showcase, upload.status, upload=upload)
+    return redirect(url_for("showcases.edit", slug=brand.slug, add=upload.image.key,
+                            done="uploaded", _anchor="photos-heading"), 303)
 
 
 @bp.post("/brands/<slug>/showcase/unpublish")
@@ -204,8 +261,35 @@ def render_review(status: int = 200, failed: tuple[int, str, str, WaiverForm] | 
     if current_user() is not None and current_user().role == "admin":
         brands = db.session().scalars(select(Brand).options(selectinload(Brand.enterprise))
                                       .order_by(Brand.slug)).all()
+    images = [(image, image_views.picture(image), brand_of(image))
+              for image in image_store.to_review(db.session())]
     return page("showcases/review.html", status, items=items, done=done_message(),
-                problem=problem, brands=brands, has_error=status >= 400)
+                problem=problem, brands=brands, has_error=status >= 400, images=images)
+
+
+def brand_of(image: StoredImage) -> Brand | None:
+    if image.owner_kind != OWNER_KIND:
+        return None
+    return service.brand_by_slug(db.session(), image.owner_ref)
+
+
+@bp.post("/showcases/images/<int:image_id>/review")
+@role_required()
+def review_image(image_id: int):
+    """Approve an uploaded photo, or reject it (with a reason): it leaves every page."""
+    session = db.session()
+    image = session.get(StoredImage, image_id)
+    if image is None:
+        abort(404)
+    decision = request.form.get("decision", "")
+    reason = " ".join(request.form.get("reason", "").split())
+    if decision not in ("approve", "reject"):
+        return render_review(400, problem=_("Choose whether to approve or reject the photo."))
+    if decision == "reject" and not 0 < len(reason) <= image_store.REASON_MAX:
+        return render_review(400, problem=str(REJECT_REASON))
+    with db.transaction():
+        image_store.review(session, current_user(), image, decision == "approve", reason)
+    return redirect(url_for("showcases.review", done="reviewed"), 303)
 
 
 @bp.get("/showcases/review")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePosixPath
@@ -25,6 +26,7 @@ from formulatrust.core.config import PROJECT_ROOT
 from formulatrust.core.content import render_markdown
 from formulatrust.domain.compliance import Finding, RuleSet, Waiver, check_parts, split_waived
 from formulatrust.enterprises.models import Brand
+from formulatrust.images import store as images
 from formulatrust.publishing import audit
 from formulatrust.publishing.models import User
 from formulatrust.search import add_to_index
@@ -126,6 +128,23 @@ def image_problems(content: dict) -> list[str]:
             if not (src and static_file(src.group(1))) and "src" not in problems:
                 problems.append("src")
     return problems
+
+
+def image_keys(content: dict) -> list[str]:
+    """Return the keys of the uploaded images a version's photos use."""
+    keys = (images.key_of(str(photo.get("src") or "")) for photo in content.get("photos") or [])
+    return [key for key in keys if key]
+
+
+def referenced_image_keys(session: Session) -> set[str]:
+    """Return every uploaded image any saved version of any showcase uses."""
+    keys: set[str] = set()
+    for photos in session.scalars(select(ShowcaseRevision.photos)):
+        keys.update(image_keys({"photos": photos}))
+    return keys
+
+
+images.register_user(referenced_image_keys)
 
 
 def static_file(src: str) -> bool:
@@ -253,8 +272,13 @@ class Shown:
     events: list[dict]
 
 
-def present(revision: ShowcaseRevision | dict, lang: str) -> tuple[Shown, bool]:
-    """Return the version in ``lang`` (English falls back to Chinese) and whether it fell back."""
+def present(revision: ShowcaseRevision | dict, lang: str,
+            pictures: Mapping[str, object] | None = None) -> tuple[Shown, bool]:
+    """Return the version in ``lang`` (English falls back to Chinese) and whether it fell back.
+
+    ``pictures`` maps the key of each uploaded image still shown to its ``<img>`` attributes;
+    a photo of an uploaded image missing from it (rejected by a regulator) is left out.
+    """
     content = revision if isinstance(revision, dict) else revision.content()
     use = "en" if lang == "en" and content.get("title_en") else "zh"
 
@@ -270,8 +294,13 @@ def present(revision: ShowcaseRevision | dict, lang: str) -> tuple[Shown, bool]:
         events.append({"date": when, "title": pick(event, "title"),
                        "description": pick(event, "description")})
     events.sort(key=lambda event: event["date"], reverse=True)
-    photos = [{"src": photo["src"], "alt": pick(photo, "alt")}
-              for photo in content.get("photos") or [] if photo.get("src")]
+    photos = []
+    for photo in content.get("photos") or []:
+        key = images.key_of(str(photo.get("src") or ""))
+        if not photo.get("src") or (key and key not in (pictures or {})):
+            continue
+        photos.append({"src": photo["src"], "alt": pick(photo, "alt"),
+                       "picture": (pictures or {}).get(key) if key else None})
     shown = Shown(lang=use, title=pick(content, "title"), summary=pick(content, "summary"),
                   html=render_markdown(pick(content, "body")), text=pick(content, "body"),
                   photos=photos, events=events)

@@ -10,6 +10,7 @@ from formulatrust.brands import showcases
 from formulatrust.core import db
 from formulatrust.core.i18n import current_language
 from formulatrust.enterprises.models import Brand, Certification, Rating
+from formulatrust.images import views as image_views
 from formulatrust.open_days.models import OpenDay
 from formulatrust.open_days.views import now_utc, when
 
@@ -40,7 +41,8 @@ def detail(slug: str):
     # A showcase published from the editor takes the place of the brand's file.
     published = showcases.published_for(session, brand.id)
     if published is not None:
-        showcase = showcases.present(published, current_language())
+        pictures = image_views.pictures(showcases.image_keys(published.content()))
+        showcase = showcases.present(published, current_language(), pictures)
         events = showcase[0].events
     else:
         library = current_app.extensions["formulatrust.content"]

@@ -63,6 +63,10 @@ DEFAULTS: dict[str, Any] = {
     "TOTP_ENROLMENT_GRACE_DAYS": 7,
     "REPORT_RETENTION_DAYS": 180,  # contacts of closed problem reports are deleted after this
     "BULLETIN_ATTACHMENT_MAX_BYTES": 5 * 1024 * 1024,  # largest PDF attached to a bulletin
+    "IMAGE_MAX_BYTES": 5 * 1024 * 1024,  # largest photo upload (showcases, articles)
+    "IMAGE_MIN_SIDE": 320,  # shortest side of an uploaded photo, in pixels
+    "IMAGE_MAX_SIDE": 8000,  # longest side of an uploaded photo, in pixels
+    "IMAGE_MAX_PIXELS": 40_000_000,  # pixels in all, checked before decoding (bombs)
     "API_RATE_LIMIT": "60/minute",  # push-API requests per token
     "DOWNLOAD_RATE_LIMIT": "20/hour",  # filtered CSV and JSON downloads per client
     "HEAVY_REQUESTS": 2,  # filtered downloads and data-file builds at once, per worker process

@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from formulatrust.brands import demo as demo_showcases
 from formulatrust.enterprises import demo as demo_integrity
 from formulatrust.enterprises.models import Brand, Enterprise, Product
 from formulatrust.open_days import demo as demo_open_days
@@ -94,6 +95,7 @@ def build(session: Session, progress: Callable[[int], None] = lambda _n: None) -
     counts.update(demo_integrity.build(session, enterprises))
     counts["open days"] = demo_open_days.build_open_days(session, enterprises)
     counts["bulletins"] = demo_bulletins.build(session)
+    counts["showcases"] = demo_showcases.build(session)
     counts["key-supervision listings"] = demo_results.review_failures(session, ANCHOR_DAY)
     return counts
 

@@ -122,6 +122,10 @@ RULES: dict[str, Rule] = {
     # only regulators waive a finding of the advertising-compliance checker.
     "showcases.edit": OwnEnterprise(also=frozenset({ADMIN})),
     "showcases.unpublish": OwnEnterprise(also=frozenset({ADMIN})),
+    # Photos for a brand: its enterprise's editors and administrators upload; regulators
+    # review every upload (approve, or reject and take it off every page).
+    "showcases.upload_image": OwnEnterprise(also=frozenset({ADMIN})),
+    "showcases.review_image": frozenset({REGULATOR}),
     "showcases.review": frozenset({ADMIN, REGULATOR}),
     "showcases.waive": frozenset({REGULATOR}),
 }
