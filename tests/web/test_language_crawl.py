@@ -34,7 +34,7 @@ from ..language_check import bilingual_joins, chinese_outside_zh
 PER_ROUTE = 3
 SIGNED_IN_PREFIXES = ("/account", "/publish", "/admin")
 NOT_PAGES = {"static", "open_data.data_file", "bulletins.attachment", "main.healthz",
-             "resolver.description", "open_data.manifest_file"}
+             "resolver.description", "open_data.manifest_file", "images.served"}
 DOWNLOAD_ENDINGS = (".atom", ".ics", ".csv", ".json", ".xml", ".txt")
 # Pages that need what only a sent form gives the reader's session (a booking, a report, a
 # sign-in under way, a follow's token): no link leads there and the crawl sends no forms.

@@ -16,9 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from formulatrust.brands import showcases
+from formulatrust.core.config import PROJECT_ROOT
+from formulatrust.core.content import Library
 from formulatrust.enterprises.models import Brand
 from formulatrust.images import store as images
 from formulatrust.images.processing import Limits
+from formulatrust.open_days.events import file_events
 
 SIZE = (1200, 800)
 PALETTE = [(46, 94, 140), (176, 96, 40), (52, 120, 84), (120, 72, 140), (150, 60, 60),
@@ -74,8 +77,9 @@ def encoded(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def content(brand: Brand, photos: list[dict]) -> dict:
-    """The brand's showcase text in both languages: facts only, no claims."""
+def content(brand: Brand, photos: list[dict], events: list[dict]) -> dict:
+    """The brand's showcase text in both languages: facts only, no claims; ``events`` are
+    those of the brand's showcase file, which this showcase replaces."""
     word_zh, word_en = plain(brand.name_zh, DEMO_ZH), plain(brand.name_en, DEMO_EN)
     maker_zh = plain(brand.enterprise.name_zh, DEMO_ZH)
     maker_en = plain(brand.enterprise.name_en, DEMO_EN)
@@ -97,7 +101,7 @@ def content(brand: Brand, photos: list[dict]) -> dict:
                     "enterprise follows its enterprise standard (see the standards commitments "
                     "page) and files its self-inspection reports as required."),
         "photos": photos,
-        "events": [],
+        "events": events,
     }
 
 
@@ -113,6 +117,7 @@ def build(session: Session) -> int:
     brands = session.scalars(select(Brand).where(Brand.is_demo.is_(True)).order_by(Brand.slug)
                              .options(selectinload(Brand.enterprise),
                                       selectinload(Brand.products))).all()
+    library = Library(PROJECT_ROOT / "content")
     for brand in brands:
         word_zh, word_en = plain(brand.name_zh, DEMO_ZH), plain(brand.name_en, DEMO_EN)
         colour = PALETTE[zlib.crc32(brand.slug.encode()) % len(PALETTE)]
@@ -123,7 +128,8 @@ def build(session: Session) -> int:
                   f"{word_zh}质检实验室的示意图",
                   f"Drawing of the {word_en} quality laboratory bench"),
         ]
-        showcase = showcases.save(session, None, brand, content(brand, photos))
+        showcase = showcases.save(session, None, brand,
+                                  content(brand, photos, file_events(library, brand.slug)))
         blocked = showcases.publish(session, None, showcase, brand)
         if blocked:
             raise ValueError(f"demo showcase of {brand.slug} breaks {blocked[0].rule}: "
