@@ -18,6 +18,7 @@ from formulatrust.core.config import PROJECT_ROOT
 from formulatrust.enterprises.cli import enterprises_group, ratings_group
 from formulatrust.enterprises.models import Enterprise
 from formulatrust.follow.cli import follow_group
+from formulatrust.industry.cli import industry_group
 from formulatrust.learn.cli import content_group
 from formulatrust.open_data.cli import data_group
 from formulatrust.open_days.cli import bookings_group, open_days_group
@@ -59,6 +60,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(organisations_group)
     app.cli.add_command(demo_accounts_command)
     app.cli.add_command(data_group)
+    app.cli.add_command(industry_group)
 
 
 @click.group("db", cls=AppGroup)

@@ -123,6 +123,9 @@ RULES: dict[str, Rule] = {
     "showcases.unpublish": OwnEnterprise(also=frozenset({ADMIN})),
     "showcases.review": frozenset({ADMIN, REGULATOR}),
     "showcases.waive": frozenset({REGULATOR}),
+    # Industry statistics: association editors publish and correct their association's figures.
+    "industry_publish.index": frozenset({ASSOCIATION}),
+    "industry_publish.upload": frozenset({ASSOCIATION}),
 }
 
 
