@@ -65,6 +65,8 @@ EXPECTED: dict[str, object] = {
     "showcases.edit": own(ADMIN), "showcases.unpublish": own(ADMIN),
     "showcases.waive": {REGULATOR},
     "tokens.create": {ADMIN, ENTERPRISE}, "tokens.revoke": own(ADMIN),
+    # Industry statistics: association editors publish their association's figures.
+    "industry_publish.index": {ASSOCIATION}, "industry_publish.upload": {ASSOCIATION},
 }
 
 
