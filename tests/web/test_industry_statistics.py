@@ -185,3 +185,19 @@ def test_the_feed_has_an_entry_for_each_release(client, session, association):
     assert [e.find(f"{atom}title").text for e in entries] == [
         "Test organisation dairy-fed: figures for 2026-01 – 2026-02"]
     assert entries[0].find(f"{atom}summary").text == "3 new figures, 0 corrected."
+
+
+def test_the_demo_has_two_years_of_monthly_figures_from_an_invented_association(
+        client, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    soup = check_page(client.get("/industry-statistics?lang=en").get_data(as_text=True))
+    tables = soup.select("table.numbers")
+    assert [t.caption.get_text(" ", strip=True) for t in tables] == [
+        "Production volume (tonnes) · monthly", "Sales volume (tonnes) · monthly",
+        "Sales value (yuan) · monthly"]
+    periods = [row.th.get_text() for row in tables[0].tbody.find_all("tr")]
+    assert (len(periods), periods[0], periods[-1]) == (24, "2024-11", "2026-10")
+    assert len(tables[0].thead.find_all("th")) == 4  # the period and three stages
+    assert len(soup.select(".corrected")) == 1
+    assert "invented demo data" in soup.get_text()
+    assert "Published by Hubin Infant Dairy Federation (demo)." in " ".join(soup.get_text().split())
