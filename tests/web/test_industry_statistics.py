@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from formulatrust.industry.models import IndustryFigure, IndustryFigureVersion
 
+from .. import bulletins_factory
 from ..accounts_factory import csrf_token, make_user, sign_in_as
 from ..pagecheck import check_page
 
@@ -201,3 +202,22 @@ def test_the_demo_has_two_years_of_monthly_figures_from_an_invented_association(
     assert len(soup.select(".corrected")) == 1
     assert "invented demo data" in soup.get_text()
     assert "Published by Hubin Infant Dairy Federation (demo)." in " ".join(soup.get_text().split())
+
+
+def test_a_bulletin_embeds_a_series_table_that_follows_corrections(client, session, association):
+    sign_in_as(client, association)
+    upload(client, GOOD)
+    line = "[[industry-statistics?measure=production_volume&from=2026-01&to=2026-02]]"
+    bulletins_factory.bulletin(session, body_en=f"Production this year:\n\n{line}\n\nMore soon.",
+                               statistics=[])
+    upload(client, HEADER + f"2026-02,{STAGE_1},production_volume,1300,t,{RETURNS}\n")
+    sign_in_as(client, None)
+    soup = check_page(client.get("/bulletins/q3-quality?lang=en").get_data(as_text=True))
+    prose = soup.select_one(".prose")
+    assert line not in prose.get_text()
+    [table] = prose.select(".embedded-statistics table")
+    assert [[" ".join(c.get_text().split()) for c in row.find_all(["th", "td"])]
+            for row in table.tbody.find_all("tr")] == [["2026-01", "1,250"],
+                                                       ["2026-02", "1,300 (corrected)"]]
+    texts = [p.get_text() for p in prose.find_all("p", recursive=False)]
+    assert texts[0] == "Production this year:" and texts[-1] == "More soon."

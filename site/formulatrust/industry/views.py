@@ -4,21 +4,19 @@ figure's versions, the Atom feed and the API."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
-from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 
-from formulatrust.core import charts, db
+from formulatrust.core import db
 from formulatrust.core.config import site_origin
 from formulatrust.core.errors import render_error
-from formulatrust.core.i18n import atom_feed, current_language
+from formulatrust.core.i18n import atom_feed
 from formulatrust.domain.industry_figures import MEASURES, template_csv
 from formulatrust.industry import query, services
 from formulatrust.industry.dataset import INDUSTRY_STATISTICS
-from formulatrust.industry.query import BadFilter, Filters, Group
+from formulatrust.industry.display import HELPERS, draw, pick
+from formulatrust.industry.query import BadFilter, Filters
 from formulatrust.open_data import downloads
 from formulatrust.results.views import atom_response
 
@@ -32,65 +30,11 @@ FILTER_MESSAGES = {
     "choice": _l("“%(field)s” has a value this page does not offer."),
     "period": _l("“%(field)s” must be a month such as 2026-03 or a quarter such as 2026-Q1."),
 }
-MEASURE_LABELS = {"production_volume": _l("Production volume (tonnes)"),
-                  "sales_volume": _l("Sales volume (tonnes)"),
-                  "sales_value": _l("Sales value (yuan)")}
-KIND_LABELS = {"month": _l("monthly"), "quarter": _l("quarterly")}
 
 
 def filter_message(error: BadFilter) -> str:
     """Say what is wrong with a filter, in the active language."""
     return str(FILTER_MESSAGES[error.code]) % {"field": FILTER_LABELS[error.name]}
-
-
-def value_text(value: str | None) -> str:
-    """Format a stored value for the reader."""
-    return "—" if value is None else format_decimal(Decimal(value), "#,##0.###")
-
-
-def pick(zh: str, en: str) -> str:
-    """The reader's language where it is given, else the Chinese (charts are plain text)."""
-    return en if current_language() == "en" and en else zh
-
-
-def series_name(series: query.Series) -> str:
-    """Name a series for a chart's legend: category and stage."""
-    figure = series.figure
-    stage = pick(figure.stage_zh, figure.stage_en) or gettext("all stages")
-    return f"{pick(figure.category_zh, figure.category_en)} · {stage}"
-
-
-def measure_label(measure: str) -> str:
-    return str(MEASURE_LABELS[measure])
-
-
-def group_title(group: Group) -> str:
-    return f"{measure_label(group.measure)} · {KIND_LABELS[group.kind]}"
-
-
-def draw(group: Group, ident: str) -> Markup:
-    """Draw a group's series as lines over its periods (the table beside gives the numbers)."""
-    lines = [(series_name(s), [float(s.values[p].value) if p in s.values else None
-                               for p in group.periods]) for s in group.series]
-    description = gettext(
-        "Line chart of %(measure)s from %(first)s to %(last)s, one line for each of: "
-        "%(series)s. The table beside it gives every figure.",
-        measure=measure_label(group.measure), first=group.periods[0], last=group.periods[-1],
-        series=", ".join(name for name, _values in lines))
-    # The chart module escapes every text it writes.
-    return Markup(charts.line_chart(lines, short_periods(group.periods), title=group_title(group),
-                                    description=description,
-                                    value_label=lambda v: format_decimal(v, "#,##0.#"),
-                                    chart_id=ident))
-
-
-def short_periods(periods: list[str]) -> list[str]:
-    """Label periods briefly on a chart: the year only where it changes."""
-    labels, year = [], ""
-    for period in periods:
-        labels.append(period if period[:4] != year else period[5:])
-        year = period[:4]
-    return labels
 
 
 def read_filters() -> Filters | Response:
@@ -101,10 +45,6 @@ def read_filters() -> Filters | Response:
         if downloads.data_requested():
             return downloads.api_error(400, message, parameter=error.name)
         return render_error(400, message)
-
-
-HELPERS = {"value_text": value_text, "series_name": series_name, "group_title": group_title,
-           "measure_label": measure_label, "pick": pick, "series_key": query.series_key}
 
 
 @bp.get("/industry-statistics")
