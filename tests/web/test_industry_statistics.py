@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 from sqlalchemy import func, select
@@ -221,3 +222,20 @@ def test_a_bulletin_embeds_a_series_table_that_follows_corrections(client, sessi
                                                        ["2026-02", "1,300 (corrected)"]]
     texts = [p.get_text() for p in prose.find_all("p", recursive=False)]
     assert texts[0] == "Production this year:" and texts[-1] == "More soon."
+
+
+def test_the_complete_data_files_hold_every_figure(client, session, association, runner, app):
+    import gzip
+
+    from formulatrust.open_data import dumps
+
+    sign_in_as(client, association)
+    upload(client, GOOD)
+    assert runner.invoke(args=["data", "build"]).exit_code == 0
+    entries = dumps.entries(dumps.read_manifest(dumps.folder(app)))
+    [entry] = [e for e in entries.values() if e["name"] == "industry_statistics.jsonl.gz"]
+    lines = gzip.decompress(dumps.stored_path(dumps.folder(app), entry).read_bytes()).decode()
+    records = [json.loads(line) for line in lines.splitlines()]
+    assert [(r["period"], r["measure"], r["value"]) for r in records] == [
+        ("2026-01", "production_volume", 1250), ("2026-02", "production_volume", 1310.5),
+        ("2026-01", "sales_value", 98000000)]

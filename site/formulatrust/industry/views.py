@@ -14,10 +14,10 @@ from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import atom_feed
 from formulatrust.domain.industry_figures import MEASURES, template_csv
 from formulatrust.industry import query, services
-from formulatrust.industry.dataset import INDUSTRY_STATISTICS
 from formulatrust.industry.display import HELPERS, draw, pick
 from formulatrust.industry.query import BadFilter, Filters
 from formulatrust.open_data import downloads
+from formulatrust.open_data.fields import INDUSTRY_STATISTICS
 from formulatrust.results.views import atom_response
 
 bp = Blueprint("industry", __name__)

@@ -10,13 +10,13 @@ from __future__ import annotations
 from flask_babel import force_locale
 
 from formulatrust.domain.data_licences import DataLicence
-from formulatrust.industry.dataset import INDUSTRY_STATISTICS
 from formulatrust.open_data.fields import (
     APPEALS,
     BATCHES,
     BULLETINS,
     CERTIFICATIONS,
     ENTERPRISES,
+    INDUSTRY_STATISTICS,
     INSPECTIONS,
     LICENCES,
     PENALTIES,
