@@ -239,3 +239,22 @@ def test_the_complete_data_files_hold_every_figure(client, session, association,
     assert [(r["period"], r["measure"], r["value"]) for r in records] == [
         ("2026-01", "production_volume", 1250), ("2026-02", "production_volume", 1310.5),
         ("2026-01", "sales_value", 98000000)]
+
+
+def test_a_bad_period_on_the_page_says_what_to_write_in_both_languages(client):
+    answer = client.get("/industry-statistics?to=next+year&lang=en")
+    assert answer.status_code == 400
+    soup = check_page(answer.get_data(as_text=True))
+    assert "“To period” must be a month such as 2026-03" in soup.main.get_text()
+    assert soup.select_one('main [lang="zh-Hans"]') is not None  # the Chinese beside it
+
+
+def test_a_series_named_only_in_chinese_is_marked_chinese_on_english_pages(
+        client, session, association):
+    sign_in_as(client, association)
+    upload(client, HEADER + "2026-01,幼儿配方乳粉,,3段,,sales_volume,12,t,月报,\n")
+    soup = check_page(client.get("/industry-statistics?lang=en").get_data(as_text=True))
+    [option] = soup.select("#industry-series option[value]:not([value=''])")
+    assert option["lang"] == "zh-Hans"
+    header = soup.select("table.numbers thead th")[1]
+    assert header.select_one('[lang="zh-Hans"]').get_text() == "幼儿配方乳粉"
