@@ -211,7 +211,11 @@ def check_file(data: bytes) -> Checked:
     if text is None or "\x00" in (text or ""):
         return Checked(problems=[Problem(1, "", "文件应为 UTF-8 或 GB18030 编码的 CSV 文件。",
                                          "The file must be CSV text in UTF-8 or GB18030.")])
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error:  # such as a cell longer than the csv module allows
+        return Checked(problems=[Problem(1, "", "文件不是可读的 CSV 表格。",
+                                         "The file is not a CSV table we can read.")])
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()
     if not rows:
