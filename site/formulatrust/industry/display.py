@@ -52,21 +52,12 @@ def draw(group: Group, ident: str) -> Markup:
         "Line chart of %(measure)s from %(first)s to %(last)s, one line for each of: "
         "%(series)s. The table beside it gives every figure.",
         measure=measure_label(group.measure), first=group.periods[0], last=group.periods[-1],
-        series=", ".join(name for name, _values in lines))
+        series=("、" if current_language() == "zh" else ", ").join(name for name, _v in lines))
     # The chart module escapes every text it writes.
-    return Markup(charts.line_chart(lines, short_periods(group.periods), title=group_title(group),
+    return Markup(charts.line_chart(lines, group.periods, title=group_title(group),
                                     description=description,
                                     value_label=lambda v: format_decimal(v, "#,##0.#"),
                                     chart_id=ident))
-
-
-def short_periods(periods: list[str]) -> list[str]:
-    """Label periods briefly on a chart: the year only where it changes."""
-    labels, year = [], ""
-    for period in periods:
-        labels.append(period if period[:4] != year else period[5:])
-        year = period[:4]
-    return labels
 
 
 HELPERS = {"value_text": value_text, "series_name": series_name, "group_title": group_title,

@@ -171,7 +171,8 @@ def series_choices(session: Session) -> list[IndustryFigure]:
     seen: dict[str, IndustryFigure] = {}
     for figure in session.scalars(figures_query(Filters())):
         seen.setdefault(series_key(figure), figure)
-    return list(seen.values())
+    order = list(MEASURES)
+    return sorted(seen.values(), key=lambda figure: order.index(figure.measure))
 
 
 def count_query(filters: Filters) -> Select:
