@@ -97,6 +97,8 @@ def _register_blueprints(app: Flask) -> None:
     from formulatrust.enterprises import views as enterprises
     from formulatrust.follow import views as follow
     from formulatrust.images import views as images
+    from formulatrust.industry import publish_views as industry_publish
+    from formulatrust.industry import views as industry
     from formulatrust.learn import views as learn
     from formulatrust.open_data import views as open_data
     from formulatrust.open_days import checkin, events_views
@@ -140,3 +142,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(review_views.bp)
     app.register_blueprint(appeal_views.bp)
     app.register_blueprint(assess_views.bp)
+    for blueprint in (industry.bp, industry.api, industry_publish.bp):
+        app.register_blueprint(blueprint)

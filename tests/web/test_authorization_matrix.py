@@ -66,6 +66,8 @@ EXPECTED: dict[str, object] = {
     "showcases.waive": {REGULATOR},
     "showcases.upload_image": own(ADMIN), "showcases.review_image": {REGULATOR},
     "tokens.create": {ADMIN, ENTERPRISE}, "tokens.revoke": own(ADMIN),
+    # Industry statistics: association editors publish their association's figures.
+    "industry_publish.index": {ASSOCIATION}, "industry_publish.upload": {ASSOCIATION},
 }
 
 

@@ -60,7 +60,8 @@ def test_each_published_dataset_is_described_in_the_page_language(client, built,
 
 def test_each_distribution_is_a_working_download_of_its_format(client, built):
     described = json_ld(client.get("/data").get_data(as_text=True))
-    with_page = {"results", "recalls", "supervision", "ratings", "enterprises"}
+    with_page = {"results", "recalls", "supervision", "ratings", "enterprises",
+                 "industry_statistics"}
     for dataset in described:
         slug = urlsplit(dataset["@id"]).fragment
         formats = [d["encodingFormat"] for d in dataset["distribution"]]

@@ -110,6 +110,8 @@ def real_answers(client, world) -> dict[str, object]:
             "statistics", "ratings", "bulletins", "products", "batches", "appeals",
             "replies")},
         "/api/v1/openapi.json": client.get("/api/v1/openapi.json"),
+        "/api/v1/industry-statistics": client.get(
+            "/api/v1/industry-statistics?measure=sales_value&from=2026-Q1"),
     }
 
 

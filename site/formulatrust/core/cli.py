@@ -19,6 +19,7 @@ from formulatrust.enterprises.cli import enterprises_group, ratings_group
 from formulatrust.enterprises.models import Enterprise
 from formulatrust.follow.cli import follow_group
 from formulatrust.images.cli import images_group
+from formulatrust.industry.cli import industry_group
 from formulatrust.learn.cli import content_group
 from formulatrust.open_data.cli import data_group
 from formulatrust.open_days.cli import bookings_group, open_days_group
@@ -63,6 +64,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_accounts_command)
     app.cli.add_command(data_group)
     app.cli.add_command(images_group)
+    app.cli.add_command(industry_group)
 
 
 @click.group("db", cls=AppGroup)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from formulatrust.brands import demo as demo_showcases
 from formulatrust.enterprises import demo as demo_integrity
 from formulatrust.enterprises.models import Brand, Enterprise, Product
+from formulatrust.industry import demo as demo_industry
 from formulatrust.open_days import demo as demo_open_days
 from formulatrust.publishing.bulletins import demo as demo_bulletins
 from formulatrust.results import demo as demo_results
@@ -96,6 +97,7 @@ def build(session: Session, progress: Callable[[int], None] = lambda _n: None) -
     counts["open days"] = demo_open_days.build_open_days(session, enterprises)
     counts["bulletins"] = demo_bulletins.build(session)
     counts["showcases"] = demo_showcases.build(session)
+    counts["industry figures"] = demo_industry.build(session)
     counts["key-supervision listings"] = demo_results.review_failures(session, ANCHOR_DAY)
     return counts
 

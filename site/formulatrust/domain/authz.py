@@ -128,6 +128,9 @@ RULES: dict[str, Rule] = {
     "showcases.review_image": frozenset({REGULATOR}),
     "showcases.review": frozenset({ADMIN, REGULATOR}),
     "showcases.waive": frozenset({REGULATOR}),
+    # Industry statistics: association editors publish and correct their association's figures.
+    "industry_publish.index": frozenset({ASSOCIATION}),
+    "industry_publish.upload": frozenset({ASSOCIATION}),
 }
 
 

@@ -23,6 +23,7 @@ from formulatrust.enterprises.models import (
     Penalty,
     Rating,
 )
+from formulatrust.industry.models import IndustryFigure
 from formulatrust.open_data.fields import Dataset
 from formulatrust.publishing.bulletins.models import Bulletin
 from formulatrust.results.models import (
@@ -44,6 +45,7 @@ COVERAGE = {
     "penalties": (Penalty.decided_on, None),
     "inspections": (Inspection.inspected_on, None),
     "statistics": (None, Bulletin.publish_at),
+    "industry_statistics": (None, IndustryFigure.updated_at),
 }
 FORMATS = {"csv": "text/csv", "json": "application/json"}
 # The complete data files: gzipped CSV and gzipped JSON Lines.

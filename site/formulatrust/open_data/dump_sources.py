@@ -20,6 +20,7 @@ from formulatrust.enterprises.models import (
 )
 from formulatrust.enterprises.ratings import current_ratings, enterprise_json
 from formulatrust.enterprises.views import register
+from formulatrust.industry import query as industry
 from formulatrust.open_data import fields
 from formulatrust.open_data.fields import Dataset
 from formulatrust.publishing.bulletins.models import Bulletin
@@ -118,6 +119,11 @@ def statistics(session: Session) -> Iterator[dict]:
                            "series": series, "value": value}
 
 
+def industry_statistics(session: Session) -> Iterator[dict]:
+    """Every industry figure at its current value (each record's page lists the earlier ones)."""
+    return map(industry.figure_json, session.scalars(industry.figures_query(industry.Filters())))
+
+
 OF_ENTERPRISE = frozenset({"enterprise"})
 SOURCES = (
     Source(fields.RESULTS, results, frozenset({"sampling_result", "failed_item"})),
@@ -136,5 +142,7 @@ SOURCES = (
     Source(fields.CERTIFICATIONS, enterprise_records(Certification, fields.CERTIFICATIONS),
            OF_ENTERPRISE | {"certification"}),
     Source(fields.STATISTICS, statistics, frozenset({"bulletin"})),
+    Source(fields.INDUSTRY_STATISTICS, industry_statistics,
+           frozenset({"industry_figure", "organisation"})),
 )
 BY_SLUG = {source.slug: source for source in SOURCES}

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from formulatrust.industry import dataset as industry
+
 LIST_SEPARATOR = "；"
 TYPES = {
     "integer": _l("integer"),
@@ -401,8 +403,11 @@ STATISTICS = Dataset("statistics", _l("Industry statistics"), _l(
          "https://example.org/bulletins/2026-q1-quality"),
 ))
 
+INDUSTRY_STATISTICS = Dataset("industry_statistics", industry.TITLE, industry.DESCRIPTION,
+                              tuple(flat(*field) for field in industry.FIELDS))
 DATASETS = {d.slug: d for d in (RESULTS, RECALLS, SUPERVISION, RATINGS, ENTERPRISES, LICENCES,
-                                PENALTIES, INSPECTIONS, CERTIFICATIONS, STATISTICS)}
+                                PENALTIES, INSPECTIONS, CERTIFICATIONS, STATISTICS,
+                                INDUSTRY_STATISTICS)}
 
 RATING_HISTORY = Dataset("rating_history", _l("Integrity ratings history"), _l(
     "Every integrity assessment on record, not only the current one, oldest first."),

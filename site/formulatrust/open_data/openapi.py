@@ -16,6 +16,7 @@ from formulatrust.open_data.fields import (
     BULLETINS,
     CERTIFICATIONS,
     ENTERPRISES,
+    INDUSTRY_STATISTICS,
     INSPECTIONS,
     LICENCES,
     PENALTIES,
@@ -230,6 +231,18 @@ for _slug, (_name, _dataset, _summary) in (RECORD_SETS | ID_ORDERED_SETS).items(
         f"{_summary}, 100 a page", f"list{_slug.title()}", [PAGE, LANG],
         _ok("One page of records.", _ref(f"{_name}Page")), 400)
 
+PERIOD = {"type": "string", "pattern": "^(20[0-9][0-9]|2100)-(0[1-9]|1[0-2]|Q[1-4])$"}
+PATHS["/api/v1/industry-statistics"] = _get(
+    "Industry statistics published by associations, filtered like /industry-statistics, "
+    "100 a page", "listIndustryStatistics",
+    [_query("measure", "Only this measure.", {"type": "string", "enum": [
+        "production_volume", "sales_volume", "sales_value"]}),
+     _query("series", "Only one series: organisation|measure|category_zh|stage_zh (stage "
+            "empty for all stages).", {"type": "string", "maxLength": 300,
+                                       "pattern": "^[^|]*[|][^|]*[|][^|]*[|][^|]*$"}),
+     _query("from", "From this period on: a month (2026-03) or a quarter (2026-Q1).", PERIOD),
+     _query("to", "Up to this period.", PERIOD), PAGE, LANG],
+    _ok("One page of figures.", _ref("IndustryFiguresPage")), 400)
 PATHS.update(PUSH_PATHS)  # the push API (publishing/api_push.py)
 PATHS.update(RESOLVER_PATHS)  # the resolver's JSON answers (scan/openapi_resolver.py)
 # gunicorn refuses a request line over about 4 KB before the site sees it, with its own page.
@@ -254,6 +267,9 @@ def components() -> dict:
         **{f"{name}Page": _page_of(slug, name, "oldest first (by id)")
            for slug, (name, _d, _s) in ID_ORDERED_SETS.items()},
         "RecallsPage": _page_of("recalls", "Recall"),
+        "IndustryFigure": record_schema(INDUSTRY_STATISTICS),
+        "IndustryFiguresPage": _page_of("figures", "IndustryFigure",
+                                        "by measure, series and period"),
         "Links": {"type": "object", "required": ["self", "first", "last"],
                   "description": "Absolute links to pages of the same query; prev and next "
                                  "only where those pages exist.",

@@ -51,6 +51,8 @@ PUBLISHED = {
     "ratings": {"page": "ratings.index", "api": None, "feeds": [("ratings.feed", {})]},
     "enterprises": {"page": "enterprises.index", "api": "enterprises_api.api_enterprises",
                     "feeds": []},
+    "industry_statistics": {"page": "industry.index", "api": "industry_api.api_figures",
+                            "feeds": [("industry.feed", {})]},
 }
 NOT_LISTED = {"page": None, "api": None, "feeds": []}
 

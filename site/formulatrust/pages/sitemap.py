@@ -35,7 +35,7 @@ READ_BATCH = 2_000  # rows fetched from the database at a time
 LIST_PAGES = ("main.home", "scan.index", "results.index", "statistics.index", "recalls.index",
               "supervision.index", "enterprises.index", "ratings.index", "ratings.methodology",
               "ratings.standards", "brands.index", "learn.index", "bulletins.index",
-              "open_days.index", "events.index", "open_data.dictionary")
+              "industry.index", "open_days.index", "events.index", "open_data.dictionary")
 
 Row = tuple[str, "date | datetime | None"]  # an absolute URL and when it last changed
 # Files are written after the view has returned, when its session is closed: their rows are

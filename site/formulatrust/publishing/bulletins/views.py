@@ -29,10 +29,10 @@ from sqlalchemy.exc import IntegrityError
 
 from formulatrust.core import charts, db
 from formulatrust.core.bilingual import Pair, term
-from formulatrust.core.content import render_markdown
 from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import atom_feed, current_language
 from formulatrust.domain.feed_times import entry_times
+from formulatrust.industry.embed import render_with_statistics
 from formulatrust.open_data import downloads
 from formulatrust.publishing.accounts import current_user, private, role_required
 from formulatrust.publishing.bulletins import store as service
@@ -108,7 +108,8 @@ def present(record, lang: str | None = None, chart_prefix: str = "b", full: bool
 
     return Shown(lang=use, is_fallback=use != wanted, organisation=pick("organisation"),
                  title=pick("title"), summary=pick("summary"),
-                 html=render_markdown(getattr(record, f"body_{use}")) if full else Markup(""),
+                 html=render_with_statistics(getattr(record, f"body_{use}")) if full
+                 else Markup(""),
                  tables=[shown_table(table, use, f"{chart_prefix}-{use}-{number}")
                          for number, table in enumerate(record.statistics or [], 1)]
                  if full else [])

@@ -1,0 +1,1 @@
+"""Industry statistics as data: associations publish monthly and quarterly figures."""
