@@ -10,7 +10,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from formulatrust.open_data.fields import API_DATASETS, DATASETS, json_keys
+from formulatrust.open_data.api_fields import API_DATASETS
+from formulatrust.open_data.fields import DATASETS, json_keys
 
 from ..pagecheck import check_page, text_of
 from . import open_data_world

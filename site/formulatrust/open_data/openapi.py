@@ -10,20 +10,22 @@ from __future__ import annotations
 from flask_babel import force_locale
 
 from formulatrust.domain.data_licences import DataLicence
-from formulatrust.open_data.fields import (
+from formulatrust.open_data.api_fields import (
     APPEALS,
     BATCHES,
     BULLETINS,
+    PRODUCTS,
+    RATING_HISTORY,
+    REPLIES,
+)
+from formulatrust.open_data.fields import (
     CERTIFICATIONS,
     ENTERPRISES,
     INDUSTRY_STATISTICS,
     INSPECTIONS,
     LICENCES,
     PENALTIES,
-    PRODUCTS,
-    RATING_HISTORY,
     RECALLS,
-    REPLIES,
     RESULTS,
     STATISTICS,
     SUPERVISION,

@@ -21,7 +21,7 @@ from formulatrust.enterprises.models import (
     Rating,
     Reply,
 )
-from formulatrust.open_data import fields
+from formulatrust.open_data import api_fields
 from formulatrust.open_data.dump_sources import plain
 from formulatrust.open_data.fields import Dataset
 from formulatrust.publishing.bulletins.models import Bulletin
@@ -72,13 +72,13 @@ def page_link(*elements: str) -> str:
 
 def bulletin_record(row: tuple) -> dict:
     bulletin = row[0]
-    return {**columns(bulletin, fields.BULLETINS),
+    return {**columns(bulletin, api_fields.BULLETINS),
             "permalink": url_for("bulletins.detail", slug=bulletin.slug, _external=True)}
 
 
 def product_record(row: tuple) -> dict:
     product, brand, enterprise = row
-    return {**columns(product, fields.PRODUCTS), "brand_slug": brand.slug,
+    return {**columns(product, api_fields.PRODUCTS), "brand_slug": brand.slug,
             "brand_name_zh": brand.name_zh, "brand_name_en": brand.name_en,
             "enterprise_slug": enterprise.slug, "permalink": page_link(product.gtin)}
 
@@ -93,20 +93,20 @@ def batch_record(row: tuple) -> dict:
 
 
 RECORD_SETS = {
-    "ratings": of_enterprise(Rating, fields.RATING_HISTORY),
+    "ratings": of_enterprise(Rating, api_fields.RATING_HISTORY),
     "bulletins": RecordSet(
-        fields.BULLETINS, lambda: select(Bulletin).where(visible()).order_by(Bulletin.id),
+        api_fields.BULLETINS, lambda: select(Bulletin).where(visible()).order_by(Bulletin.id),
         bulletin_record),
     "products": RecordSet(
-        fields.PRODUCTS, lambda: select(Product, Brand, Enterprise)
+        api_fields.PRODUCTS, lambda: select(Product, Brand, Enterprise)
         .join(Brand, Brand.id == Product.brand_id)
         .join(Enterprise, Enterprise.id == Brand.enterprise_id).order_by(Product.id),
         product_record),
     "batches": RecordSet(
-        fields.BATCHES, lambda: select(Batch, Product.gtin, Factory)
+        api_fields.BATCHES, lambda: select(Batch, Product.gtin, Factory)
         .join(Product, Product.id == Batch.product_id)
         .join(Factory, Factory.id == Batch.factory_id).order_by(Batch.id),
         batch_record),
-    "appeals": of_enterprise(Appeal, fields.APPEALS),
-    "replies": of_enterprise(Reply, fields.REPLIES),
+    "appeals": of_enterprise(Appeal, api_fields.APPEALS),
+    "replies": of_enterprise(Reply, api_fields.REPLIES),
 }

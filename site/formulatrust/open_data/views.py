@@ -29,7 +29,8 @@ from formulatrust.open_data import (
     openapi,
     records_api,
 )
-from formulatrust.open_data.fields import API_DATASETS, DATASETS, TYPES
+from formulatrust.open_data.api_fields import API_DATASETS
+from formulatrust.open_data.fields import DATASETS, TYPES
 from formulatrust.results.query import MAX_DOWNLOAD
 
 bp = Blueprint("open_data", __name__)
