@@ -186,10 +186,14 @@ def titles(feed: ElementTree.Element) -> list[str]:
 def test_non_compliant_feed_lists_only_failures_and_escapes_what_it_quotes(client, open_world):
     feed = feed_of(client.get("/results/feed.atom?compliant=no&lang=en"))
     assert feed.findtext("a:title", namespaces=ATOM).startswith("Non-compliant sampling results")
-    assert sorted(titles(feed)) == ["A&B <配方> · Not compliant",
-                                    "河畔幼儿配方乳粉（3段） · Not compliant"]
+    # English names where the product has one, else a pinyin transliteration; the raw "<"
+    # and "&" of a published name survive as text.
+    assert sorted(titles(feed)) == ["A&B <Pei Fang> · Not compliant",
+                                    "Riverside young child formula (stage 3) · Not compliant"]
     self_link = feed.find("a:link[@rel='self']", ATOM).get("href")
-    assert self_link.endswith("/results/feed.atom?compliant=no")
+    assert self_link.endswith("/results/feed.atom?compliant=no&lang=en")
+    chinese = feed_of(client.get("/results/feed.atom?compliant=no"))
+    assert sorted(titles(chinese)) == ["A&B <配方> · 不合格", "河畔幼儿配方乳粉（3段） · 不合格"]
     assert feed.find("a:link[@rel='license']", ATOM) is not None
 
 
