@@ -79,6 +79,8 @@ def measure(url: str, folder: Path, paths: list[str], seconds: float, rounds: in
            "FORMULATRUST_SESSION_COOKIE_SECURE": "false"}
     with (ProcessPoolExecutor(client_processes, mp_context=get_context("spawn")) as pool,
           gunicorn(env, workers=2, log=folder / "gunicorn.log") as base):
+        for started in [pool.submit(time.sleep, 0.5) for _ in range(client_processes)]:
+            started.result()  # as many waits at once as processes: every client is up
         address = urlsplit(base)
         host, port = address.hostname or "127.0.0.1", address.port or 80
         rounds_seconds = latency(host, port, paths, LATENCY_ROUNDS)
