@@ -1,6 +1,7 @@
 """``make bench``: page throughput against ``/healthz`` under gunicorn, serial lookup scaling,
-the search index at 100,000 results (``bench.search``) and ``/results`` searched at 100,000
-results (``bench.results_page``).
+the search index at 100,000 results (``bench.search``), ``/results`` searched at 100,000
+imported results (``bench.results_page``) and the can page beside downloads
+(``bench.downloads``).
 
 Run from the checkout: ``.venv/bin/python -m bench.run``. Prints a table and writes
 ``bench-results/latest.json``. Goals that are missed are reported, not raised: the exit status
@@ -25,7 +26,7 @@ from urllib.parse import quote, urlsplit
 
 from sqlalchemy import func, select
 
-from bench import load, propagation, results_page, serials
+from bench import downloads, load, propagation, results_page, serials
 from bench import search as search_bench
 from formulatrust import create_app
 from formulatrust.core import db, demo
@@ -70,6 +71,9 @@ class Settings:
     search_whoosh_records: int
     propagation_rounds: int
     results_records: int
+    results_large_records: int
+    download_seconds: float
+    download_results: int
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -88,7 +92,11 @@ class Settings:
                    propagation_rounds=int(env.get("BENCH_PROPAGATION_ROUNDS",
                                                   propagation.ROUNDS)),
                    results_records=int(env.get("BENCH_RESULTS_RECORDS",
-                                               results_page.RECORDS)))
+                                               results_page.RECORDS)),
+                   results_large_records=int(env.get("BENCH_RESULTS_LARGE_RECORDS", 0)),
+                   download_seconds=float(env.get("BENCH_DOWNLOAD_SECONDS",
+                                                  downloads.SECONDS)),
+                   download_results=int(env.get("BENCH_DOWNLOAD_RESULTS", downloads.RESULTS)))
 
 
 def main() -> int:
@@ -105,12 +113,13 @@ def main() -> int:
         if settings.propagation_rounds > 0:
             print("\nPropagation: a recall published on node A, seen on node B", flush=True)
             spread = propagation.run(folder / "propagation", settings.propagation_rounds)
-        searched = None
-        if settings.results_records > 0:
-            print(f"\n/results searched at {settings.results_records:,} results", flush=True)
-            searched = results_page.run(folder / "results", settings.results_records,
-                                        settings.seconds, settings.rounds,
-                                        settings.connections, settings.client_processes)
+        searched = search_results_page(settings, folder)
+        isolation = None
+        if settings.download_seconds > 0:
+            print(f"\nThe can page beside downloads ({settings.download_results:,} extra "
+                  "results)", flush=True)
+            isolation = downloads.run(folder / "downloads", settings.download_seconds,
+                                      settings.download_results)
         if settings.serials > SMALL_SERIALS:
             print(f"\nSerial lookups: {SMALL_SERIALS:,} vs {settings.serials:,} rows "
                   "(separate SQLite file)", flush=True)
@@ -127,8 +136,8 @@ def main() -> int:
         print("\nSearch index skipped (BENCH_SEARCH_RECORDS=0)")
         search = None
     goals = judge(pages["results"], serial) + (search["goals"] if search else []) + (
-        propagation.goals(spread) if spread else []) + (
-        results_page.goals(searched) if searched else [])
+        propagation.goals(spread) if spread else []) + results_page_goals(searched) + (
+        downloads.goals(isolation) if isolation else [])
     print()
     print_http(pages["results"])
     if serial:
@@ -137,9 +146,12 @@ def main() -> int:
     if spread:
         print()
         propagation.print_result(spread)
-    if searched:
+    for result in searched:
         print()
-        results_page.print_result(searched)
+        results_page.print_result(result)
+    if isolation:
+        print()
+        downloads.print_result(isolation)
     print()
     print_goals(goals)
     report = {"started": started.isoformat(timespec="seconds"),
@@ -148,12 +160,35 @@ def main() -> int:
                           "platform": platform.platform()},
               "settings": settings.__dict__, "database": pages["database"],
               "http": pages["results"], "query_history": pages["query_history"],
-              "serials": serial, "search": search, "propagation": spread, "results_page": searched,
+              "serials": serial, "search": search, "propagation": spread,
+              "results_page": searched[0] if searched else None,
+              "results_page_large": searched[1] if len(searched) > 1 else None,
+              "downloads": isolation,
               "goals": goals}
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nWrote {RESULTS.relative_to(PROJECT_ROOT)}")
     return 0
+
+
+def search_results_page(settings: Settings, folder: Path) -> list[dict]:
+    """Run the /results part at its size, then at the large size when one is set."""
+    found = []
+    for name, records in (("results", settings.results_records),
+                          ("results-large", settings.results_large_records)):
+        if records <= 0 or (name == "results-large" and not found):
+            continue
+        print(f"\n/results searched at {records:,} imported results", flush=True)
+        found.append(results_page.run(folder / name, records, settings.seconds,
+                                      settings.rounds, settings.connections,
+                                      settings.client_processes))
+        shutil.rmtree(folder / name, ignore_errors=True)  # a million results take gigabytes
+    return found
+
+
+def results_page_goals(searched: list[dict]) -> list[dict]:
+    found = [goal for result in searched for goal in results_page.goals(result)]
+    return found + (results_page.scaling_goals(*searched) if len(searched) == 2 else [])
 
 
 # --- HTTP ----------------------------------------------------------------------------------

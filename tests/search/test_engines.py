@@ -67,6 +67,19 @@ def test_counts_are_taken_over_every_match_after_filtering(index_dir):
     assert found.counts["lab"] == []
 
 
+def test_counts_are_the_same_on_every_page_and_follow_each_change(index_dir):
+    first = search(index_dir, "配方乳粉", "result", counts=("province",), limit=1)
+    assert first.counts["province"] == [("上海", 3), ("江苏", 1)]
+    later = search(index_dir, "配方乳粉", "result", counts=("province",), limit=1, offset=2,
+                   sort="newest")
+    assert later.counts == first.counts and len(later.keys) == 1
+    add_to_index(index_dir, [result("5", "澄湖婴儿配方乳粉", "澄湖乳业有限公司 合格",
+                                    year="2024", compliant="yes", province="江苏")])
+    again = search(index_dir, "配方乳粉", "result", counts=("province",), limit=1)
+    assert again.counts["province"] == [("上海", 3), ("江苏", 2)]
+    assert again.total == 5
+
+
 def test_pages_do_not_overlap_and_cover_every_match(index_dir):
     pages = [search(index_dir, "配方乳粉", "result", limit=2, offset=offset).keys
              for offset in (0, 2, 4)]

@@ -63,6 +63,7 @@ def test_every_filtered_download_waits_when_the_workers_heavy_slots_are_taken(ap
     size = app.config["HEAVY_REQUESTS"]
     taken = [heavy.try_slot(app) for _ in range(size)]
     assert all(taken) and heavy.try_slot(app) is None
+    assert [slot.sharers() for slot in taken] == [size] * size  # each paces for all of them
     try:
         for path in DOWNLOADS:
             busy = client.get(path, headers={"Accept-Language": "en"})
@@ -118,3 +119,19 @@ def test_a_download_reads_its_results_a_chunk_at_a_time(app, client, session, op
     assert len(rows) == failures >= 8
     # The failed items are read for each chunk of two results, never for all at once.
     assert len(item_queries) >= failures // 2
+
+
+
+@pytest.mark.parametrize("running", [1, 2, 3])
+def test_heavy_work_of_a_process_takes_at_most_half_its_time_however_many_run(running):
+    now, pauses = [0.0], []
+    pace = heavy.Pace(lambda: running, clock=lambda: now[0], sleep=pauses.append)
+    now[0] += 0.001
+    pace(1)
+    assert pauses == []  # short work goes on without a pause
+    now[0] += 0.03
+    pace(1)
+    # Taking turns, the running requests work 0.031 s each in every cycle of one request's
+    # work and pause: the process is busy at most half of that cycle.
+    [pause] = pauses
+    assert running * 0.031 / (0.031 + pause) == pytest.approx(0.5)

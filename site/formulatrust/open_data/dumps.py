@@ -248,7 +248,8 @@ def refresh(app: Flask) -> None:
                     session = db.session()
                     checked = newest_change(session)
                     wanted = stale(session, read_manifest(where), checked)
-                    build(session, where, wanted, progress=heavy.Pace(), checked=checked)
+                    build(session, where, wanted, progress=heavy.Pace(slot.sharers),
+                          checked=checked)
     except Exception:  # noqa: BLE001  (a failed build leaves the previous files serving)
         log.exception("the data files could not be rebuilt")
     finally:

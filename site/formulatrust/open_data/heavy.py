@@ -32,11 +32,33 @@ BUSY = _l("The site is preparing other downloads at this moment. Try again in a 
           "or download the complete files at %(url)s.")
 
 
+class Pool:
+    """The ``HEAVY_REQUESTS`` places of one process, and how many of them are taken."""
+
+    def __init__(self, size: int) -> None:
+        self._free = threading.BoundedSemaphore(size)
+        self._lock = threading.Lock()
+        self.taken = 0
+
+    def take(self) -> Slot | None:
+        """Take a free place, or return None at once when there is none."""
+        if not self._free.acquire(blocking=False):
+            return None
+        with self._lock:
+            self.taken += 1
+        return Slot(self)
+
+    def give_back(self) -> None:
+        with self._lock:
+            self.taken -= 1
+        self._free.release()
+
+
 class Slot:
     """One taken place in the pool; releasing it twice is harmless."""
 
-    def __init__(self, semaphore: threading.BoundedSemaphore) -> None:
-        self._semaphore = semaphore
+    def __init__(self, owner: Pool) -> None:
+        self._owner = owner
         self._lock = threading.Lock()
         self._held = True
 
@@ -44,22 +66,24 @@ class Slot:
         with self._lock:
             if self._held:
                 self._held = False
-                self._semaphore.release()
+                self._owner.give_back()
+
+    def sharers(self) -> int:
+        """How many heavy requests this process runs now, this one included."""
+        return max(1, self._owner.taken)
 
 
-def pool(app: Flask) -> threading.BoundedSemaphore:
+def pool(app: Flask) -> Pool:
     """Return this process's pool of heavy-request slots (``HEAVY_REQUESTS`` of them)."""
     with _pool_lock:
         if POOL_KEY not in app.extensions:
-            size = max(1, int(app.config["HEAVY_REQUESTS"]))
-            app.extensions[POOL_KEY] = threading.BoundedSemaphore(size)
+            app.extensions[POOL_KEY] = Pool(max(1, int(app.config["HEAVY_REQUESTS"])))
         return app.extensions[POOL_KEY]
 
 
 def try_slot(app: Flask) -> Slot | None:
     """Take a free slot, or return None at once when there is none."""
-    semaphore = pool(app)
-    return Slot(semaphore) if semaphore.acquire(blocking=False) else None
+    return pool(app).take()
 
 
 def files_url() -> str:
@@ -96,7 +120,7 @@ def holding(slot: Slot, first: str, body: Callable[[], Iterator[str]]) -> Iterat
         try:
             yield first
             with context:
-                pace = Pace()
+                pace = Pace(slot.sharers)
                 for chunk in body():
                     yield chunk
                     pace()
@@ -106,22 +130,28 @@ def holding(slot: Slot, first: str, body: Callable[[], Iterator[str]]) -> Iterat
 
 
 class Pace:
-    """Make heavy work pause as long as it has worked (every ``EVERY_SECONDS`` or so).
+    """Make heavy work pause often, so that the heavy work of a process together takes at most
+    half of its time: each of ``sharers()`` running heavy requests pauses ``2 × sharers - 1``
+    times as long as it has worked (every ``EVERY_SECONDS`` or so).
 
-    Python runs one thread of a process at a time; a download or build that never pauses
-    would leave a page view in the same worker waiting its turn over and over.
+    Python runs one thread of a process at a time; heavy work that never pauses would leave a
+    page view in the same worker waiting its turn over and over, and two downloads pausing
+    only as long as they work would still keep the process busy all the time.
     """
 
     EVERY_SECONDS = 0.02
 
-    def __init__(self) -> None:
-        self._since = time.perf_counter()
+    def __init__(self, sharers: Callable[[], int] = lambda: 1,
+                 clock: Callable[[], float] = time.perf_counter,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self._sharers, self._clock, self._sleep = sharers, clock, sleep
+        self._since = clock()
 
     def __call__(self, _done: int = 0) -> None:
-        worked = time.perf_counter() - self._since
+        worked = self._clock() - self._since
         if worked >= self.EVERY_SECONDS:
-            time.sleep(worked)
-            self._since = time.perf_counter()
+            self._sleep(worked * (2 * max(1, self._sharers()) - 1))
+            self._since = self._clock()
 
 
 def is_download() -> bool:

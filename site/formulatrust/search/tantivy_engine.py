@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 import tantivy
@@ -22,6 +24,7 @@ BUILD_HEAP = 256_000_000
 UPDATE_HEAP = 32_000_000
 AGGREGATION_SIZE = 10_000  # distinct values read per filter name before keeping the top ones
 MAX_KEY_NUMBER = 2**63
+COUNTS_KEPT = 256  # searches whose counts one reader keeps, for their other pages and orders
 
 
 def schema() -> tantivy.Schema:
@@ -108,6 +111,10 @@ class Reader:
         self.index.config_reader("Manual", 0)
         self.schema = self.index.schema
         self.searcher = self.index.searcher()
+        # Counting reads every match, the page only the best ones. Counts depend on the
+        # terms, kind and filters, not on the page or the order, and a changed index is read
+        # by a new reader: kept counts are never stale.
+        self._kept_counts = lru_cache(COUNTS_KEPT)(self._count_matches)
 
     def close(self) -> None:
         """Nothing to release: the index files are freed with the last reference."""
@@ -119,9 +126,15 @@ class Reader:
         found = self.searcher.search(compiled, limit=limit, offset=offset, count=True, **order)
         counted = {name: [] for name in counts}
         if counts and found.count:
-            counted = self._count(compiled, counts)
+            kept = self._kept_counts(replace(query, sort="relevance"), counts)
+            counted = {name: list(pairs) for name, pairs in kept.items()}
         return Matches(self._keys([address for _, address in found.hits]), found.count,
                        counted)
+
+    def _count_matches(self, query: Query, counts: tuple[str, ...]
+                       ) -> dict[str, tuple[tuple[str, int], ...]]:
+        return {name: tuple(pairs) for name, pairs in self._count(self._compile(query),
+                                                                   counts).items()}
 
     def all_keys(self, query: Query) -> list[str]:
         compiled = self._compile(query)
