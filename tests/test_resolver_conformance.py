@@ -160,3 +160,15 @@ def test_the_resolver_description_file(resolver):
     assert {"name", "resolverRoot", "supportedPrimaryKeys", "supportedLinkType"} <= set(
         description)
     assert description["supportedPrimaryKeys"] == ["01"]
+
+
+def test_the_can_json_is_answered_every_time_from_the_page_cache(resolver):
+    """A can's JSON shares its batch facts with the page through the page cache: asked after
+    the page (so that workers answer from facts an earlier request cached), it is the record."""
+    for _attempt in range(6):
+        assert resolver(CAN, Accept="text/html")[0] == 200
+        status, _headers, body = resolver(f"{CAN}?format=json")
+        assert status == 200
+        batch = json.loads(body)["batch"]
+        assert batch["lot"] == "20260301A1"
+        assert batch["history"].endswith(f"/scan/history/01/{GTIN}/10/20260301A1")

@@ -41,8 +41,10 @@ def product_json(product: Product) -> dict:
     }
 
 
-def batch_json(batch: Batch) -> dict:
-    """Return the batch record as published, with its version."""
+def batch_json(batch: Batch, gtin: str) -> dict:
+    """Return the batch record as published, with its version (``gtin``: its product's; the
+    batch may come from the page cache, detached from any session, so its product is not
+    loaded from it)."""
     return {
         "lot": batch.lot, "produced_on": _day(batch.produced_on),
         "best_before": _day(batch.best_before),
@@ -52,7 +54,7 @@ def batch_json(batch: Batch) -> dict:
         "release_inspection": batch.release_inspection, "source": batch.source,
         "source_en": batch.source_en, "version": batch.version,
         "updated_at": batch.updated_at.isoformat(),
-        "history": url_for("scan.batch_history", gtin=batch.product.gtin, lot=batch.lot,
+        "history": url_for("scan.batch_history", gtin=gtin, lot=batch.lot,
                            _external=True),
     }
 
@@ -117,7 +119,7 @@ def shared_json(facts: Facts) -> dict:
     """Return the part of the JSON that every can of the batch shares."""
     return {
         "product": product_json(facts.product),
-        "batch": batch_json(facts.batch) if facts.batch else None,
+        "batch": batch_json(facts.batch, facts.product.gtin) if facts.batch else None,
         "recalls": [recall_json(r) for r in facts.recalls],
         "sampling_results": {"batch": [result_json(r) for r in facts.batch_results],
                              "product": [result_json(r) for r in facts.product_results]},
