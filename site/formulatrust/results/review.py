@@ -14,9 +14,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from formulatrust.core.clock import utcnow
+from formulatrust.domain.transliteration import has_chinese, pinyin
 from formulatrust.publishing import audit
 from formulatrust.publishing.models import User
 from formulatrust.results.models import ReviewProposal, SamplingResult, SupervisionListing
+from formulatrust.search.vocabularies import vocabulary
 
 MIN_REASON = 10
 
@@ -63,6 +65,22 @@ def pending(session: Session) -> list[ReviewProposal]:
                                                       ReviewProposal.id)))
 
 
+def listing_reasons(result: SamplingResult, reason: str) -> tuple[str, str]:
+    """Word a listing's reason in Chinese and in English: the failed items, each in its own
+    language, then the regulator's reason (in the English only when written without Chinese,
+    so an English reader never gets Chinese unmarked)."""
+    items = [item.item for item in result.failed_items]
+    items_en = [_english_item(item) for item in items]
+    reason_zh = f"抽检不合格（{'、'.join(items)}）。{reason}" if items else f"抽检不合格。{reason}"
+    reason_en = f"Failed sampling ({', '.join(items_en)})." if items else "Failed sampling."
+    return reason_zh, reason_en if has_chinese(reason) else f"{reason_en} {reason}"
+
+
+def _english_item(item: str) -> str:
+    entry = vocabulary().match(item, "test_items")
+    return entry.en if entry is not None and entry.en else pinyin(item)
+
+
 def decide(session: Session, user: User | None, proposal: ReviewProposal, confirm: bool,
            reason: str, today: date) -> ReviewProposal:
     """Confirm (list the product) or decline a pending proposal, with a reason; audited."""
@@ -76,12 +94,10 @@ def decide(session: Session, user: User | None, proposal: ReviewProposal, confir
     proposal.decided_by_id = user.id if user else None
     if confirm:
         result = proposal.result
-        items = "、".join(item.item for item in result.failed_items) or "不合格"
+        reason_zh, reason_en = listing_reasons(result, reason)
         listing = SupervisionListing(
             enterprise_id=proposal.enterprise_id, product_id=proposal.product_id,
-            listed_on=today, reason_zh=f"抽检不合格（{items}）。{reason}",
-            reason_en=f"Failed sampling ({items}). {reason}",
-            is_demo=result.is_demo)
+            listed_on=today, reason_zh=reason_zh, reason_en=reason_en, is_demo=result.is_demo)
         session.add(listing)
         session.flush()
         proposal.listing_id = listing.id

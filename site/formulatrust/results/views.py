@@ -31,7 +31,7 @@ from formulatrust.open_data.downloads import (
 from formulatrust.open_data.fields import RESULTS
 from formulatrust.open_data.heavy import download_limit
 from formulatrust.pages import search_follower
-from formulatrust.results import feeds
+from formulatrust.results import display, feeds
 from formulatrust.results.indexed import searched_download, searched_page
 from formulatrust.results.models import SamplingResult
 from formulatrust.results.query import (
@@ -125,7 +125,8 @@ def index():
 
 def render_results(filters: Filters) -> str:
     page, counted = results_page(filters, PAGE_SIZE, counts=True)
-    return render_template("results/index.html", filters=filters, page=page, facets=counted)
+    return render_template("results/index.html", filters=filters, page=page,
+                           facets=display.facet_options(db.session(), counted))
 
 
 def results_download(fmt: str, filters: Filters) -> Response:
@@ -294,6 +295,10 @@ def api_result(result_id: int):
     if result is None:
         abort(404)
     return json_response(full_json(result))
+
+
+bp.add_app_template_global(display.names_of, "result_names")
+bp.add_app_template_global(display.plain_name, "plain_name")
 
 
 @bp.app_template_filter("highlight")
