@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from formulatrust.core.bilingual import Pair
 from formulatrust.enterprises.models import Product
+from formulatrust.results.demo import DEMO_REASON
 from formulatrust.results.models import FailedItem, SamplingResult, SupervisionListing
 from formulatrust.results.review import listing_reasons
 from formulatrust.scan.models import Batch, RegisteredSerial
@@ -46,11 +47,11 @@ def demo_world(runner, session):
 def test_english_results_pages_show_the_data_in_english(client, demo_world):
     paths = ["/results", "/results?compliant=no", demo_world["result"], "/supervision",
              "/results/statistics", "/results?compliant=no&province=上海&item=阪崎肠杆菌"]
-    seen = {}
+    seen, soups = {}, {}
     for path in paths:
-        html, soup = page(client, path, "en")
+        html, soups[path] = page(client, path, "en")
         assert chinese_outside_zh(html) == [], path
-        seen[path] = soup.get_text(" ")
+        seen[path] = soups[path].get_text(" ")
     assert "Cronobacter" in seen["/results?compliant=no"]
     assert "Pujiang Morning Dew Dairy Co., Ltd. (demo)" in seen["/results"]
     assert "Cronobacter" in seen["/results/statistics"]
@@ -59,6 +60,9 @@ def test_english_results_pages_show_the_data_in_english(client, demo_world):
     assert "infant and young child formula" in detail
     assert " g/can" in detail  # the specification, published as "900克/罐"
     assert "Failed sampling (" in seen["/supervision"]
+    # The regulator wrote the demo's reason in Chinese: shown, marked as Chinese.
+    marked = soups["/supervision"].select(".card p span[lang=zh-Hans]")
+    assert marked and all(span.get_text() == DEMO_REASON for span in marked)
 
 
 def test_facet_labels_are_english_and_their_values_what_the_filters_compare(client, demo_world):
