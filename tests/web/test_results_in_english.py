@@ -14,7 +14,12 @@ from sqlalchemy import select
 from formulatrust.core.bilingual import Pair
 from formulatrust.enterprises.models import Product
 from formulatrust.results.demo import DEMO_REASON
-from formulatrust.results.models import FailedItem, SamplingResult, SupervisionListing
+from formulatrust.results.models import (
+    FailedItem,
+    ResultRevision,
+    SamplingResult,
+    SupervisionListing,
+)
 from formulatrust.results.review import listing_reasons
 from formulatrust.scan.models import Batch, RegisteredSerial
 
@@ -163,3 +168,22 @@ def test_plain_names_for_titles_and_options(app):
         assert plain_name(Pair("示例母婴店", "Demo Baby Shop")) == "Demo Baby Shop"
     with app.test_request_context("/?lang=zh"):
         assert plain_name(Pair("示例母婴店", "Demo Baby Shop")) == "示例母婴店"
+
+
+def test_a_corrected_failed_item_is_named_in_the_readers_language(client, session):
+    failed = SamplingResult(product_name="测试婴儿配方乳粉", compliant=False, failed_items=[
+        FailedItem(item="阪崎肠杆菌", measured="检出", limit="不得检出")])
+    session.add(failed)
+    session.flush()
+    session.add(ResultRevision(result_id=failed.id, source="first.xlsx", data={
+        "failed_items": [["维生素A", "9.8", "14–43", ""]]}))
+    session.commit()
+    html, soup = page(client, f"/results/{failed.id}", "en")
+    corrections = " ".join(soup.select_one(".revisions").get_text().split())
+    assert ("Failed items: vitamin A: 9.8 (limit 14–43) → Cronobacter: detected "
+            "(limit must not be detected)") in corrections
+    assert chinese_outside_zh(html) == []
+    _, chinese = page(client, f"/results/{failed.id}", "zh")
+    corrections = chinese.select_one(".revisions").get_text()
+    assert "维生素A: 9.8" in corrections and "阪崎肠杆菌: 检出" in corrections
+    assert "║" not in corrections

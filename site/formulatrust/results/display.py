@@ -81,6 +81,25 @@ def plain_name(pair: Pair, language: str | None = None) -> str:
     return gettext("%(pinyin)s (pinyin)", pinyin=pinyin(pair.zh))
 
 
+def failed_items_text(items: Iterable[Iterable[str]], language: str | None = None) -> str:
+    """Write failed items ([item, measured, limit, label requirement] each, as a correction
+    keeps them) as one line in the reader's language; terms without English stay Chinese."""
+    language = language or current_language()
+
+    def word(raw: str, kind: str) -> str:
+        pair = term(raw, kind)
+        return pair.in_language(language) or pair.zh
+
+    lines = []
+    for parts in items:
+        name, measured, limit, _label = ([*parts, "", "", ""])[:4]
+        line = word(name, "test_items")
+        line += f": {word(measured, 'phrases')}" if measured else ""
+        line += f" ({gettext('limit %(value)s', value=word(limit, 'phrases'))})" if limit else ""
+        lines.append(line)
+    return ("；" if language == "zh" else "; ").join(lines)
+
+
 @dataclass(frozen=True)
 class Option:
     """One option of a facet: the value its filter compares, and its label for the reader
