@@ -76,3 +76,6 @@ def _snippet(text: str, tag: Tag | None) -> str:
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 90 else text[:87] + "…"
+
+
+slash_joined = bilingual_joins  # the name the results pages' tests use

@@ -40,10 +40,10 @@ def test_readme_demo_cans_resolve_as_described(client, runner):
     assert "The maker registered this serial number" in text["an ordinary can"]
     assert verdicts["a recalled batch"].select_one(".recall-banner")
     failed = verdicts["a batch with a failed sampling result"].select_one(".banner-danger")
-    assert "阪崎肠杆菌" in failed.get_text()
+    assert "Cronobacter" in failed.get_text()
     assert "query history is unusual" in text["a can with a suspicious query history"]
     sampled = verdicts["a lot known only from a failed sampling result"]
-    assert "阪崎肠杆菌" in sampled.select_one(".banner-danger").get_text()
+    assert "Cronobacter" in sampled.select_one(".banner-danger").get_text()
     assert "may not be genuine" not in text["a lot known only from a failed sampling result"]
 
 

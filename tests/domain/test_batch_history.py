@@ -40,3 +40,18 @@ def test_changed_fields_results_and_verdicts_are_each_reported():
     assert found.added_items == ("三聚氰胺",)
     assert [c.key for c in found.changed_items] == ["蛋白质"]
     assert found.inspection_passed == ("True", "False")
+
+
+def test_bilingual_values_are_written_in_one_language():
+    newer = version(milk_source={"farms_zh": "青禾牧场", "farms_en": "Qinghe Farm",
+                                 "collected": "2026-02-25"},
+                    factory={"name_zh": "新工厂", "name_en": "New Factory",
+                             "licence_no": "SC10631010000002"})
+    english = {c.key: c.after for c in differences(version(), newer, "en").changes}
+    assert english == {"milk_source": "farms: Qinghe Farm; collected: 2026-02-25",
+                       "factory": "New Factory SC10631010000002"}
+    chinese = {c.key: c.after for c in differences(version(), newer, "zh").changes}
+    assert chinese == {"milk_source": "farms: 青禾牧场; collected: 2026-02-25",
+                       "factory": "新工厂 SC10631010000002"}
+    # English is missing for the older version's farm: its Chinese is shown.
+    assert differences(version(), newer, "en").changes[1].before == "farms: 测试牧场"

@@ -90,7 +90,8 @@ def test_recalled_batch_shows_the_banner_first(client, trace):
 
 def test_failed_result_shows_on_its_batch(client, trace):
     text = page_text(client.get(f"/01/{GTIN3}/10/20260503C3?lang=en"))
-    assert "Not compliant" in text and "阪崎肠杆菌" in text
+    assert "Not compliant" in text and "Cronobacter" in text
+    assert "阪崎肠杆菌" in page_text(client.get(f"/01/{GTIN3}/10/20260503C3?lang=zh"))
 
 
 def test_unknown_gtin_is_404(client, trace):

@@ -38,16 +38,35 @@ class Differences:
                     or self.inspection_passed)
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, language: str = "zh") -> str:
+    """Write a field's value as text, its bilingual parts (``name_zh``/``name_en``,
+    ``farms_zh``/``farms_en`` …) in ``language`` only, falling back to the other."""
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, dict):
-        if "name_zh" in value:  # a factory
-            return " ".join(str(value.get(k) or "") for k in ("name_zh", "licence_no")).strip()
-        return "; ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, ""))
+        if "name_zh" in value:  # a factory, a raw material
+            name = _in_language(value, "name", language)
+            return " ".join(str(part) for part in (name, value.get("licence_no")) if part)
+        return "; ".join(f"{key}: {text}" for key, text in _fields(value, language)
+                         if text not in (None, ""))
     if isinstance(value, list):
-        return "; ".join(_text(item) for item in value)
+        return "; ".join(_text(item, language) for item in value)
     return str(value)
+
+
+def _in_language(value: dict, field: str, language: str) -> Any:
+    other = "en" if language == "zh" else "zh"
+    return value.get(f"{field}_{language}") or value.get(f"{field}_{other}")
+
+
+def _fields(value: dict, language: str) -> list[tuple[str, Any]]:
+    """The fields of a dict once each: a bilingual pair as one field in ``language``."""
+    seen: dict[str, Any] = {}
+    for key in value:
+        base = key[:-3] if key.endswith(("_zh", "_en")) else key
+        if base not in seen:
+            seen[base] = _in_language(value, base, language) if base != key else value[key]
+    return list(seen.items())
 
 
 def _items(inspection: dict | None) -> dict[str, dict]:
@@ -74,9 +93,10 @@ def _inspection(older: dict | None, newer: dict | None) -> dict[str, Any]:
     }
 
 
-def differences(older: dict, newer: dict) -> Differences:
-    """Compare two snapshots of a batch (the older first)."""
-    changes = tuple(Change(key, _text(older.get(key)), _text(newer.get(key)))
+def differences(older: dict, newer: dict, language: str = "zh") -> Differences:
+    """Compare two snapshots of a batch (the older first); values in ``language``."""
+    changes = tuple(Change(key, _text(older.get(key), language),
+                           _text(newer.get(key), language))
                     for key in FIELDS if older.get(key) != newer.get(key))
     inspection_date = (older.get("release_inspection") or {}).get("date"), (
         newer.get("release_inspection") or {}).get("date")

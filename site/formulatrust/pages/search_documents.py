@@ -84,10 +84,10 @@ def result_aliases(result: SamplingResult) -> list[str]:
     known = vocabulary()
     product, enterprise = result.product, result.enterprise
     names = [product.name_en if product else "", product.brand.name_en if product else "",
-             enterprise.name_en if enterprise else "", getattr(result, "lab_en", ""),
-             getattr(result, "sampled_unit_en", "")]
+             enterprise.name_en if enterprise else "", result.lab_en,
+             result.sampled_unit_en]
     items = [value for failed in result.failed_items
-             for value in (failed.item, getattr(failed, "item_raw", ""))]
+             for value in (failed.item, failed.item_raw)]
     measured = [failed.measured for failed in result.failed_items]
     return (names + district_terms(enterprise) + value_terms(known, items, "test_items")
             + value_terms(known, measured, "phrases", scan=False)

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from formulatrust.results.models import SamplingResult
-from formulatrust.results.query import FACETS, Filters, Page
+from formulatrust.results.query import FACETS, WITH_NAMES, Filters, Page
 from formulatrust.search import MAX_LIMIT, SearchError, search
 
 INDEX_SORTS = {"relevance": "relevance", "date": "newest"}
@@ -94,5 +94,5 @@ def rows_in_order(session: Session, ids: list[int]) -> list[SamplingResult]:
         return []
     found = {row.id: row for row in session.scalars(
         select(SamplingResult).where(SamplingResult.id.in_(ids))
-        .options(selectinload(SamplingResult.failed_items)))}
+        .options(*WITH_NAMES))}
     return [found[number] for number in ids if number in found]

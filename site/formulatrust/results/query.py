@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, extract, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from formulatrust.enterprises.models import Product
 from formulatrust.results.models import FailedItem, SamplingResult
 
 PAGE_SIZE = 25
@@ -25,6 +26,13 @@ TEXT_COLUMNS = (SamplingResult.product_name, SamplingResult.enterprise_name,
                 SamplingResult.trademark, SamplingResult.sampled_unit, SamplingResult.province,
                 SamplingResult.lab, SamplingResult.announcement_no, SamplingResult.task_source,
                 SamplingResult.lot, SamplingResult.sample_no, SamplingResult.category)
+
+
+# What a list of results shows besides the row: its failed items and the English names of
+# what it links to, each loaded in one query for the whole page.
+WITH_NAMES = (selectinload(SamplingResult.failed_items),
+              selectinload(SamplingResult.product).selectinload(Product.brand),
+              selectinload(SamplingResult.enterprise))
 
 
 class FilterError(ValueError):
@@ -143,8 +151,7 @@ def page_of(session: Session, filters: Filters, matching_ids: list[int] | None,
     total = count_matching(session, filters, matching_ids)
     pages = max(1, -(-total // size))
     page = min(filters.page, pages)
-    query = select(SamplingResult).where(*where).options(
-        selectinload(SamplingResult.failed_items))
+    query = select(SamplingResult).where(*where).options(*WITH_NAMES)
     if filters.sort == "relevance" and matching_ids is not None:
         kept = set(session.scalars(select(SamplingResult.id).where(*where)))
         wanted = [i for i in matching_ids if i in kept][(page - 1) * size:page * size]

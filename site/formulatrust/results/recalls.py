@@ -16,7 +16,7 @@ from formulatrust.open_data.downloads import MAX_PAGE, page_links, page_message
 from formulatrust.open_data.fields import RECALLS, SUPERVISION
 from formulatrust.open_data.heavy import download_limit
 from formulatrust.results import feeds, recall_changes
-from formulatrust.results.models import Recall, SupervisionListing
+from formulatrust.results.models import Recall, ReviewProposal, SupervisionListing
 from formulatrust.results.views import API_PAGE_SIZE, atom_response
 
 bp = Blueprint("recalls", __name__, url_prefix="/recalls")
@@ -142,7 +142,19 @@ def supervision_list() -> Response | str:
     if fmt != "html":
         return downloads.download(SUPERVISION, lambda: map(listing_json, supervision_listings()),
                                   fmt, "key-supervision-list")
-    return render_template("recalls/supervision.html", listings=supervision_listings())
+    listings = supervision_listings()
+    return render_template("recalls/supervision.html", listings=listings,
+                           regulator_reasons=regulator_reasons([x.id for x in listings]))
+
+
+def regulator_reasons(listing_ids: list[int]) -> dict[int, str]:
+    """Return the reason each regulator gave when confirming a listing, by listing: its
+    English wording leaves out a reason written in Chinese, which English pages then show
+    marked as Chinese."""
+    if not listing_ids:
+        return {}
+    return dict(db.session().execute(select(ReviewProposal.listing_id, ReviewProposal.reason)
+                                     .where(ReviewProposal.listing_id.in_(listing_ids))).all())
 
 
 def supervision_listings() -> list[SupervisionListing]:

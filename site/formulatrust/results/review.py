@@ -18,6 +18,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from formulatrust.core.clock import utcnow
+from formulatrust.domain.transliteration import has_chinese, pinyin
 from formulatrust.enterprises import assessment
 from formulatrust.enterprises.models import Penalty
 from formulatrust.publishing import audit
@@ -96,6 +97,22 @@ def pending(session: Session) -> list[ReviewProposal]:
                                                       ReviewProposal.id)))
 
 
+def listing_reasons(result: SamplingResult, reason: str) -> tuple[str, str]:
+    """Word a listing's reason in Chinese and in English: the failed items, each in its own
+    language, then the regulator's reason (in the English only when written without Chinese,
+    so an English reader never gets Chinese unmarked)."""
+    items = [item.item for item in result.failed_items]
+    items_en = [_english_item(item) for item in items]
+    reason_zh = f"抽检不合格（{'、'.join(items)}）。{reason}" if items else f"抽检不合格。{reason}"
+    reason_en = f"Failed sampling ({', '.join(items_en)})." if items else "Failed sampling."
+    return reason_zh, reason_en if has_chinese(reason) else f"{reason_en} {reason}"
+
+
+def _english_item(item: str) -> str:
+    entry = vocabulary().match(item, "test_items")
+    return entry.en if entry is not None and entry.en else pinyin(item)
+
+
 def decide(session: Session, user: User | None, proposal: ReviewProposal, confirm: bool,
            reason: str, today: date) -> ReviewProposal:
     """Confirm (list the product) or decline a pending proposal, with a reason; audited."""
@@ -116,23 +133,13 @@ def decide(session: Session, user: User | None, proposal: ReviewProposal, confir
         proposal.rating_id = made[proposal.enterprise.slug].id
     elif confirm:
         result = proposal.result
-        items = "、".join(item.item for item in result.failed_items) or "不合格"
-        items_en = ", ".join(_english_item(item.item) for item in result.failed_items) or \
-            "not compliant"
+        reason_zh, reason_en = listing_reasons(result, reason)
         listing = SupervisionListing(
             enterprise_id=proposal.enterprise_id, product_id=proposal.product_id,
-            listed_on=today, reason_zh=f"抽检不合格（{items}）。{reason}",
-            reason_en=f"Failed sampling ({items_en}). {reason}",
-            is_demo=result.is_demo)
+            listed_on=today, reason_zh=reason_zh, reason_en=reason_en, is_demo=result.is_demo)
         session.add(listing)
         session.flush()
         proposal.listing_id = listing.id
     audit.record(session, user, "change", "review_proposal", proposal.id,
                  {"status": proposal.status, "reason": reason, "result": proposal.result_id})
     return proposal
-
-
-def _english_item(item: str) -> str:
-    """The failed item's English name from the vocabulary, else as published."""
-    entry = vocabulary().match(item, "test_items")
-    return entry.en if entry is not None else item

@@ -8,7 +8,10 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from formulatrust.core import charts, db
+from formulatrust.core.bilingual import Pair, term
+from formulatrust.core.i18n import current_language
 from formulatrust.open_data.downloads import csv_response
+from formulatrust.results import display
 from formulatrust.results.query import FilterError
 from formulatrust.results.stats import (
     FIRST_YEAR,
@@ -63,10 +66,19 @@ def index():
                            charts=draw(stats), **choices(filters), **HELPERS)
 
 
-def choices(filters: StatsFilters) -> dict[str, list]:
-    """Return the options of the filter form."""
+def choices(filters: StatsFilters) -> dict[str, object]:
+    """Return the options of the filter form, labelled in the reader's language, and the
+    label of the chosen enterprise."""
     session = db.session()
-    return {"enterprises": enterprise_choices(session, filters.enterprise),
+    names = enterprise_choices(session, filters.enterprise)
+    english = (display.enterprise_english_names(session, names)
+               if current_language() == "en" else {})
+
+    def label(name: str) -> str:
+        return display.plain_name(Pair(name, english.get(name, "")))
+
+    return {"enterprises": [(name, label(name)) for name in names],
+            "enterprise_label": label(filters.enterprise),
             "years": year_choices(session)}
 
 
@@ -101,6 +113,13 @@ def stage_label(group: Group) -> str:
     return gettext("Stage %(stage)s", stage=group.key)
 
 
+def item_label(item: str) -> str:
+    """Name a failed item in plain text (a chart label): in the reader's language when the
+    vocabulary knows it, else as published."""
+    pair = term(item, "test_items")
+    return pair.in_language(current_language()) or pair.zh
+
+
 def draw(stats: Statistics) -> dict[str, Markup]:
     """Draw the page's charts, with titles and descriptions in the reader's language."""
     drawn = {}
@@ -122,9 +141,9 @@ def draw(stats: Statistics) -> dict[str, Markup]:
         description = gettext(
             "Number of non-compliant results failing on each item, most frequent first. "
             "The most frequent is %(item)s, in %(count)s results. The table gives every number.",
-            item=first.item, count=number(first.results))
+            item=item_label(first.item), count=number(first.results))
         drawn["items"] = charts.bar_chart(
-            [(i.item, i.results) for i in stats.items],
+            [(item_label(i.item), i.results) for i in stats.items],
             title=gettext("Most frequent failed items"), description=description,
             value_label=number, chart_id="chart-items")
     if stats.has_stages and stats.not_compliant:

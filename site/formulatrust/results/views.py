@@ -31,9 +31,9 @@ from formulatrust.open_data.downloads import (
 from formulatrust.open_data.fields import RESULTS
 from formulatrust.open_data.heavy import download_limit
 from formulatrust.pages import search_follower
-from formulatrust.results import feeds
+from formulatrust.results import display, feeds
 from formulatrust.results.indexed import searched_download, searched_page
-from formulatrust.results.models import SamplingResult
+from formulatrust.results.models import ResultRevision, SamplingResult
 from formulatrust.results.query import (
     MAX_DOWNLOAD,
     PAGE_SIZE,
@@ -125,7 +125,8 @@ def index():
 
 def render_results(filters: Filters) -> str:
     page, counted = results_page(filters, PAGE_SIZE, counts=True)
-    return render_template("results/index.html", filters=filters, page=page, facets=counted)
+    return render_template("results/index.html", filters=filters, page=page,
+                           facets=display.facet_options(db.session(), counted))
 
 
 def results_download(fmt: str, filters: Filters) -> Response:
@@ -179,15 +180,25 @@ def detail(result_id: int):
     if result.product_id and result.lot:
         batch = db.session().scalar(select(Batch).where(Batch.product_id == result.product_id,
                                                         Batch.lot == result.lot))
-    history = [(revision, [(str(FIELD_LABELS.get(name, name)), before, after)
-                           for name, before, after in differences(revision.data, result)])
-               for revision in result.revisions]
+    history = [(revision, corrections(revision, result)) for revision in result.revisions]
     replies = db.session().scalars(select(Reply).where(
         Reply.target == "result", Reply.target_id == result.id).order_by(Reply.replied_on)).all()
     return render_template("results/detail.html", result=result, batch=batch,
                            history=list(reversed(history)),
                            replies={("result", result.id): list(replies)},
                            appeals=appeals.for_targets(db.session(), "result", [result.id]))
+
+
+def corrections(revision: ResultRevision, result: SamplingResult) -> list[tuple[str, str, str]]:
+    """What a correction changed: (field in the reader's language, before, now)."""
+    rows = []
+    for name, before, after in differences(revision.data, result):
+        if name == "failed_items":
+            before = display.failed_items_text(revision.data.get("failed_items") or [])
+            after = display.failed_items_text([f.item, f.measured, f.limit, f.label_requirement]
+                                              for f in result.failed_items)
+        rows.append((str(FIELD_LABELS.get(name, name)), before, after))
+    return rows
 
 
 @bp.get("/results.csv")
@@ -296,6 +307,10 @@ def api_result(result_id: int):
     if result is None:
         abort(404)
     return json_response(full_json(result))
+
+
+bp.add_app_template_global(display.names_of, "result_names")
+bp.add_app_template_global(display.plain_name, "plain_name")
 
 
 @bp.app_template_filter("highlight")

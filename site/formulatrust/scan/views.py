@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from formulatrust.core import db, signing
 from formulatrust.core.extensions import limiter
+from formulatrust.core.i18n import current_language
 from formulatrust.domain.batch_history import differences
 from formulatrust.domain.gs1 import DigitalLink, Gs1Error, is_valid_gtin, parse_scan
 from formulatrust.domain.shortcode import ShortCodeError, normalise
@@ -147,7 +148,7 @@ def batch_history(gtin: str, lot: str):
     versions = [(revision.version, revision.data, revision.replaced_at)
                 for revision in sorted(batch.revisions, key=lambda r: r.version)]
     versions.append((batch.version, trace_import.snapshot(batch), None))
-    changes = [(newer, differences(older[1], newer[1]))
+    changes = [(newer, differences(older[1], newer[1], current_language()))
                for older, newer in zip(versions, versions[1:], strict=False)]
     return render_template("scan/history.html", batch=batch, product=batch.product,
                            versions=list(reversed(versions)), changes=list(reversed(changes)))
