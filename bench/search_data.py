@@ -123,7 +123,8 @@ def generate(count: int, seed: int = SEED) -> list[Record]:
 def document(record: Record) -> Document:
     """Return the search document the site would index for ``record``, with its filters."""
     row = SimpleNamespace(**{name: getattr(record, name) for name in Record.__dataclass_fields__})
-    row.failed_items = [SimpleNamespace(item=item, measured=measured)
+    row.lab_en = row.sampled_unit_en = ""  # English names are not generated
+    row.failed_items = [SimpleNamespace(item=item, item_raw="", measured=measured)
                         for item, measured in record.failed_items]
     row.product = row.enterprise = None  # names only: no linked product or enterprise rows
     return result_document(row)

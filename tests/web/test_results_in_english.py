@@ -139,7 +139,7 @@ def listed_result(**names) -> SimpleNamespace:
         compliant=False, announced_on=date(2026, 6, 1), lot="20260601A1",
         announcement_no="示例公告2026年第3号", product=None, enterprise=None,
         product_name="", enterprise_name="", enterprise_address="", trademark="",
-        sampled_unit="", specification="", shelf_life="",
+        sampled_unit="", sampled_unit_en="", specification="", shelf_life="",
         failed_items=[FailedItem(item="维生素A", measured="9.8 μg RE/100kJ", limit="不得检出")],
         **names)
 
