@@ -8,12 +8,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from formulatrust import create_app
 from formulatrust.core import db
-from formulatrust.core.migrate import upgrade
 
 from ..accounts_factory import PASSWORD, make_user
-from ..liveserver import gunicorn, sibling_database
+from ..liveserver import serving
 from .conftest import check_accessible, new_phone_page
 
 EMAIL = "figures@association.example.org"
@@ -28,19 +26,8 @@ GOOD = HEADER + ROW.format(period="2026-01", value="1250") + ROW.format(period="
 @pytest.fixture(scope="module")
 def figures_server(database_url, tmp_path_factory):
     """Gunicorn on its own database with one association editor and no figures."""
-    folder = tmp_path_factory.mktemp("industry-live")
-    url = sibling_database(database_url, "industry_browser", folder)
-    overrides = {"DATABASE_URL": url, "SECRET_KEY": "industry-browser-" + "i" * 20,
-                 "INSTANCE_PATH": str(folder / "instance")}
-    app = create_app(dict(overrides))
-    with app.app_context():
-        upgrade(db.engine())
-        make_user(db.session(), "association", email=EMAIL)
-    db.dispose(app)
-    env = {"DATABASE_URL": url, "FORMULATRUST_SECRET_KEY": overrides["SECRET_KEY"],
-           "FORMULATRUST_INSTANCE_PATH": overrides["INSTANCE_PATH"],
-           "FORMULATRUST_SEARCH_INDEX_DIR": str(folder / "index")}
-    with gunicorn(env, log=folder / "gunicorn.log") as base:
+    with serving(database_url, tmp_path_factory.mktemp("industry-live"), "industry_browser",
+                 lambda _app: make_user(db.session(), "association", email=EMAIL)) as base:
         yield base
 
 

@@ -9,14 +9,12 @@ import pytest
 from PIL import ExifTags, Image
 from playwright.sync_api import expect
 
-from formulatrust import create_app
 from formulatrust.core import db
-from formulatrust.core.migrate import upgrade
 from formulatrust.publishing.models import User
 
 from .. import factories
 from ..accounts_factory import PASSWORD, PASSWORD_HASH
-from ..liveserver import gunicorn, sibling_database
+from ..liveserver import serving
 from .conftest import check_accessible, new_phone_page
 
 EMAIL = "photos@example.com"
@@ -26,25 +24,16 @@ REGULATOR = "regulator-photos@example.com"
 @pytest.fixture(scope="module")
 def photo_server(database_url, tmp_path_factory):
     """Gunicorn with an enterprise editor of the test brand's enterprise."""
-    folder = tmp_path_factory.mktemp("photos-live")
-    url = sibling_database(database_url, "photos_browser", folder)
-    overrides = {"DATABASE_URL": url, "SECRET_KEY": "photos-browser-" + "p" * 24,
-                 "INSTANCE_PATH": str(folder / "instance")}
-    app = create_app(dict(overrides))
-    with app.app_context():
-        upgrade(db.engine())
+    def fill(_app) -> None:
         session = db.session()
         world = factories.small_world(session)
         session.add(User(email=EMAIL, display_name="Photo editor", password_hash=PASSWORD_HASH,
                          role="enterprise", enterprise_id=world["enterprises"][0].id))
         session.add(User(email=REGULATOR, display_name="Regulator", password_hash=PASSWORD_HASH,
                          role="regulator"))
-        session.commit()
-    db.dispose(app)
-    env = {"DATABASE_URL": url, "FORMULATRUST_SECRET_KEY": overrides["SECRET_KEY"],
-           "FORMULATRUST_INSTANCE_PATH": overrides["INSTANCE_PATH"],
-           "FORMULATRUST_SEARCH_INDEX_DIR": str(folder / "index")}
-    with gunicorn(env, log=folder / "gunicorn.log") as base:
+
+    with serving(database_url, tmp_path_factory.mktemp("photos-live"), "photos_browser",
+                 fill) as base:
         yield base
 
 
