@@ -75,3 +75,8 @@ def test_names_and_terms_listed_as_markup_keep_their_marks(app):
     terms = render(app, "en", "{{ items|map('term_of', 'test_items')|joined }}",
                    items=["阪崎肠杆菌", "A & B"])
     assert terms.startswith("Cronobacter") and terms.endswith(", A &amp; B")
+
+
+def test_a_value_written_without_chinese_is_shown_as_it_is(app):
+    assert render(app, "en", "{{ bi.text(zh, '') }}", zh="Okapi Dairy Co., Ltd.") == \
+        "Okapi Dairy Co., Ltd."

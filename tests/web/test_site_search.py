@@ -73,3 +73,12 @@ def test_an_unknown_kind_or_page_gets_a_clear_answer(client, okapi, args, englis
         response = client.get(f"/search?q={WORD}&{args}&lang={lang}")
         assert response.status_code == 400
         assert message in words(check_page(response.get_data(as_text=True), lang))
+
+
+def test_a_result_hit_says_its_verdict_maker_date_and_lot_not_the_indexed_text(client, okapi):
+    soup = check_page(client.get(f"/search?q={WORD}&type=result&lang=en").get_data(
+        as_text=True))
+    first = words(soup.select_one(".hits .hit-excerpt"))
+    assert first.startswith(f"Compliant {WORD} Dairy Co., Ltd. · ")
+    assert "测试检验所" not in first and "compliant 合格" not in first.lower()
+    assert f"<mark>{WORD}</mark>" in str(soup.select_one(".hits .hit-excerpt"))

@@ -9,7 +9,14 @@ from formulatrust.core import db
 from formulatrust.core.extensions import limiter
 from formulatrust.open_data.downloads import clean_text
 from formulatrust.pages import search_follower
-from formulatrust.pages.site_search import KINDS, BadSearch, Found, SearchRequest, find
+from formulatrust.pages.site_search import (
+    KINDS,
+    BadSearch,
+    Found,
+    SearchRequest,
+    find,
+    result_summaries,
+)
 from formulatrust.search import SearchError
 
 bp = Blueprint("search", __name__, url_prefix="/search")
@@ -53,6 +60,7 @@ def index():
             error = exc.code
     links = [(hit, hit_url(hit)) for hit in found.hits]
     return render_template("search/index.html", query=query, links=links, found=found,
+                           results=result_summaries(db.session(), found.hits),
                            search=search_request, kinds=KINDS, kind_labels=KIND_LABELS,
                            kind_tabs=KIND_TABS, error=error), \
         400 if error else 200

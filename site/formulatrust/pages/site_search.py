@@ -10,6 +10,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from formulatrust.publishing.bulletins.store import visible_slugs
+from formulatrust.results.display import ResultNames, names_of
+from formulatrust.results.indexed import rows_in_order
+from formulatrust.results.models import SamplingResult
 from formulatrust.search import Hit, matching_keys, query_index, search
 
 # Kinds of record in the order a reader meets them; the keys of the index's ``kind`` field.
@@ -90,3 +93,19 @@ def without_hidden_bulletins(session: Session, hits: list[Hit]) -> list[Hit]:
         return hits
     shown = visible_slugs(session, (hit.key for hit in hits if hit.kind == "bulletin"))
     return [hit for hit in hits if hit.kind != "bulletin" or hit.key in shown]
+
+
+@dataclass(frozen=True)
+class ResultSummary:
+    """What tells one sampling result from another in a list: its verdict, maker, date, lot."""
+
+    result: SamplingResult
+    names: ResultNames
+
+
+def result_summaries(session: Session, hits: list[Hit]) -> dict[str, ResultSummary]:
+    """The summary of each sampling result among ``hits``, by key (shown instead of an excerpt
+    of the indexed text, which lists every field of a result and reads as noise)."""
+    keys = [int(hit.key) for hit in hits if hit.kind == "result" and hit.key.isdigit()]
+    return {str(row.id): ResultSummary(row, names_of(row))
+            for row in rows_in_order(session, keys)}
