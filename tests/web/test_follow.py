@@ -234,8 +234,9 @@ def test_a_compliant_result_and_another_lot_send_nothing(web, mail_app, inbox, s
     sign_in_as(web, make_user(session, "regulator"))
     token = csrf_token(web, "/publish/recalls/new")
     response = web.post("/publish/recalls/new", data={
-        "csrf_token": token, "product": str(trace["ordinary"].product.id), "lots": "OTHERLOT1",
-        "announced_on": "2026-07-01", "reason_zh": "检出异物。", "reason_en": "Found.",
+        "csrf_token": token, "product": str(trace["ordinary"].product.id),
+        "lots": "OTHERLOT1", "lots_confirmed": "y", "announced_on": "2026-07-01",
+        "reason_zh": "检出异物。", "reason_en": "Found.",
         "action_zh": "停止食用。", "action_en": "Stop using it.", "source_url": ""})
     assert response.status_code == 303
     assert work_once(mail_app).startswith("0 alerts written")

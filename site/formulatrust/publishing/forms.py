@@ -7,6 +7,8 @@ and handed to the views ready to store.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -17,6 +19,7 @@ from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from formulatrust.core.clock import shanghai_now
 from formulatrust.domain.gs1 import is_cset82
 from formulatrust.domain.labels import FORMATS
 from formulatrust.domain.web_address import is_web_address
@@ -46,6 +49,20 @@ def _date(field) -> None:
         field.data = date.fromisoformat(text)
     except ValueError:
         raise ValidationError(_l("Enter a real date as YYYY-MM-DD, like 2026-05-01.")) from None
+
+
+def _confirmation(field, needed: bool, message) -> None:
+    """Refuse until ``field``, a box shown only once it is ``needed``, is ticked: a nudge that
+    never blocks, since ticking it publishes at once."""
+    if needed and not field.data:
+        raise ValidationError(message)
+
+
+def lot_list(text: str | None) -> list[str]:
+    """Split the lots box into lots, in order and once each; full-width characters typed with
+    a Chinese keyboard become half-width. Case is kept: GS1 lots are case-sensitive."""
+    folded = unicodedata.normalize("NFKC", text or "")
+    return list(dict.fromkeys(lot for lot in _LOT_SEPARATORS.split(folded) if lot))
 
 
 def _source_url(field) -> None:
@@ -110,10 +127,26 @@ MISSING_ENGLISH = _l(
     "to publish now.")
 
 
+def unknown_lots_message(lots: list[str]):
+    """The nudge shown when the site has no record of some recalled lots for the product."""
+    return _l(
+        "No batch or sampling result of this product has these lots: %(lots)s. Parents scanning "
+        "a can see the recall only if its lot matches exactly. Check the lots, or tick “These "
+        "lots are correct” to publish now.", lots=", ".join(lots))
+
+# Returns which of the lots the site knows for a product (a batch or a sampling result).
+LotLookup = Callable[[int, Iterable[str]], set[str]]
+
+
 class RecallForm(FlaskForm):
-    """A recall: product, lots (none: every lot), date, reason and advice in both languages."""
+    """A recall: product, lots (none: every lot), date, reason and advice in both languages.
+
+    ``known_lots`` tells which lots the site has heard of for a product; lots it has not are
+    nudged for, like the English, never refused: a regulator may recall any lot."""
 
     lot_list: list[str]
+    unknown_lots: list[str]
+    known_lots: LotLookup | None = None
 
     product = SelectField(_l("Product"), choices=[], validate_choice=False)
     lots = TextAreaField(_l("Lots"), render_kw={"rows": 2, "spellcheck": "false"})
@@ -129,12 +162,15 @@ class RecallForm(FlaskForm):
     # Asked for only once the English turns out to be missing: English is nudged for, never
     # required, so that no recall waits for a translation.
     publish_without_english = BooleanField(_l("Publish without English"))
+    # Asked for only once a lot turns out to be unknown for the product: likely a typo, which
+    # would leave parents scanning the real lot without the recall.
+    lots_confirmed = BooleanField(_l("These lots are correct"))
 
     def validate_product(self, field) -> None:
         _choice(field, _l("Choose the recalled product."))
 
     def validate_lots(self, field) -> None:
-        lots = list(dict.fromkeys(lot for lot in _LOT_SEPARATORS.split(field.data or "") if lot))
+        lots = lot_list(field.data)
         for lot in lots:
             if len(lot) > 20 or not is_cset82(lot):
                 raise ValidationError(_l(
@@ -147,6 +183,11 @@ class RecallForm(FlaskForm):
 
     def validate_announced_on(self, field) -> None:
         _date(field)
+        today = shanghai_now().date()
+        if field.data > today:
+            raise ValidationError(_l(
+                "“Announced on” cannot be after today, %(today)s (Shanghai time).",
+                today=today.isoformat()))
 
     def validate_reason_zh(self, field) -> None:
         _text(field, 2000, True, _l("Enter the reason in Chinese."))
@@ -169,8 +210,20 @@ class RecallForm(FlaskForm):
         return not ((self.reason_en.data or "").strip() and (self.action_en.data or "").strip())
 
     def validate_publish_without_english(self, field) -> None:
-        if self.english_missing and not field.data:
-            raise ValidationError(MISSING_ENGLISH)
+        _confirmation(field, self.english_missing, MISSING_ENGLISH)
+
+    def validate_lots_confirmed(self, field) -> None:
+        self.unknown_lots = self._unknown_lots()
+        _confirmation(field, bool(self.unknown_lots),
+                      unknown_lots_message(self.unknown_lots))
+
+    def _unknown_lots(self) -> list[str]:
+        """The valid lots the site has no record of for the chosen product, in typed order."""
+        lots = getattr(self, "lot_list", [])
+        if self.known_lots is None or not lots or self.product.errors:
+            return []
+        known = self.known_lots(int(self.product.data), lots)
+        return [lot for lot in lots if lot not in known]
 
 
 class PenaltyForm(FlaskForm):

@@ -4,8 +4,11 @@ the recall is written at once with the time and its author, audited and put in s
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from functools import partial
 
 from flask import current_app
+from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from formulatrust.core.clock import utcnow
@@ -13,10 +16,27 @@ from formulatrust.pages.search_documents import recall_document
 from formulatrust.publishing import audit
 from formulatrust.publishing.forms import RecallForm
 from formulatrust.publishing.models import User
-from formulatrust.results.models import Recall
+from formulatrust.results.models import Recall, SamplingResult
+from formulatrust.scan.models import Batch
 from formulatrust.search import add_to_index
 
 log = logging.getLogger(__name__)
+
+
+def known_lots(session: Session, product_id: int, lots: Iterable[str]) -> set[str]:
+    """Return which of ``lots`` the site knows for the product: a batch on record or a sampling
+    result naming the lot."""
+    wanted = list(lots)
+    batches = select(Batch.lot).where(Batch.product_id == product_id, Batch.lot.in_(wanted))
+    sampled = select(SamplingResult.lot).where(SamplingResult.product_id == product_id,
+                                               SamplingResult.lot.in_(wanted))
+    return set(session.scalars(union(batches, sampled)))
+
+
+def checked_against_records(session: Session, form: RecallForm) -> RecallForm:
+    """Let ``form`` tell the lots the site has no record of, to ask for a confirmation."""
+    form.known_lots = partial(known_lots, session)
+    return form
 
 
 def publish(session: Session, user: User, form: RecallForm) -> Recall:
@@ -31,7 +51,8 @@ def publish(session: Session, user: User, form: RecallForm) -> Recall:
     audit.record(session, user, "publish", "recall", recall.id, {
         "product": recall.product.gtin, "lots": recall.lots or "all",
         "announced_on": recall.announced_on, "reason_zh": recall.reason_zh,
-        "english": recall.english_complete, "source_url": recall.source_url})
+        "english": recall.english_complete,
+        "unknown_lots_confirmed": form.unknown_lots, "source_url": recall.source_url})
     session.commit()  # every worker drops its cached pages of the product (see freshness)
     try:
         add_to_index(current_app.config["SEARCH_INDEX_DIR"], [recall_document(recall)])

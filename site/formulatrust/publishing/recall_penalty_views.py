@@ -35,7 +35,7 @@ from formulatrust.results.models import RECALL_LEVELS, RECALL_STATUSES, Recall
 
 
 def recall_form(formdata=None) -> RecallForm:
-    form = RecallForm(formdata=formdata)
+    form = new_recalls.checked_against_records(db.session(), RecallForm(formdata=formdata))
     products = db.session().scalars(
         select(Product).options(joinedload(Product.brand).joinedload(Brand.enterprise))
         .order_by(Product.gtin)).all()

@@ -148,10 +148,13 @@ RECALL_PROBLEMS = {
 @click.option("--no-english-ok", is_flag=True,
               help="Publish now without the English reason or advice: English readers then see "
                    "the Chinese with the site's general advice.")
+@click.option("--unknown-lots-ok", is_flag=True,
+              help="Publish now even if the site has no batch or sampling result of the product "
+                   "with some of the lots (check them first: a mistyped lot hides the recall).")
 @by_option("regulator")
 def publish_recall(gtin: str, lots: tuple[str, ...], announced: str, reason_zh: str,
                    action_zh: str, reason_en: str, action_en: str, source_url: str,
-                   no_english_ok: bool, by_email: str) -> None:
+                   no_english_ok: bool, unknown_lots_ok: bool, by_email: str) -> None:
     """Publish a recall of the product GTIN, as the recall form does."""
     session = db.session()
     user = acting_account(session, by_email, "regulator")
@@ -162,7 +165,9 @@ def publish_recall(gtin: str, lots: tuple[str, ...], announced: str, reason_zh: 
         "product": str(product.id), "lots": "\n".join(lots), "announced_on": announced,
         "reason_zh": reason_zh, "reason_en": reason_en, "action_zh": action_zh,
         "action_en": action_en, "source_url": source_url,
-        "publish_without_english": "y" if no_english_ok else ""}), meta={"csrf": False})
+        "publish_without_english": "y" if no_english_ok else "",
+        "lots_confirmed": "y" if unknown_lots_ok else ""}), meta={"csrf": False})
+    new_recalls.checked_against_records(session, form)
     form.product.choices = [(str(product.id), product.gtin)]
     with force_locale("en"):  # no request to choose a language from
         valid = form.validate()
@@ -186,8 +191,8 @@ def form_problems(form: RecallForm) -> list[str]:
     """Return the form's errors in Chinese and English, the English one worded for options."""
     problems = []
     for name, errors in form.errors.items():
-        if name == "publish_without_english":
-            problems.append(MISSING_ENGLISH_OPTION)
+        if name in CONFIRMATION_OPTIONS:
+            problems.append(CONFIRMATION_OPTIONS[name](form))
             continue
         for error in errors:
             with force_locale("zh"):
@@ -201,8 +206,23 @@ def form_problems(form: RecallForm) -> list[str]:
 
 # The form's fields whose option is named otherwise.
 OPTION_NAMES = {"product": "GTIN", "lots": "--lot", "announced_on": "--announced"}
+
+
+def unknown_lots_option(form: RecallForm) -> str:
+    lots = ", ".join(form.unknown_lots)
+    return (f"--lot: 本站没有该产品批号为 {lots} 的批次或抽检结果；扫描罐子的家长只有在批号"
+            "完全一致时才会看到召回。请核对批号，或加上 --unknown-lots-ok 立即发布。 / "
+            f"No batch or sampling result of this product has these lots: {lots}. Parents "
+            "scanning a can see the recall only if its lot matches exactly. Check the lots, or "
+            "pass --unknown-lots-ok to publish now.")
+
+
 MISSING_ENGLISH_OPTION = (
     "英文原因或建议为空：英文读者将看到中文原文和本站的通用建议。请用 --reason-en 和 --action-en "
     "补上英文，或加上 --no-english-ok 立即发布。 / The English reason or advice is empty: English "
     "readers would see the Chinese with the site's general advice. Add it with --reason-en and "
     "--action-en, or pass --no-english-ok to publish now.")
+
+# The form's confirmation boxes, worded for the options that tick them.
+CONFIRMATION_OPTIONS = {"publish_without_english": lambda _form: MISSING_ENGLISH_OPTION,
+                        "lots_confirmed": unknown_lots_option}
