@@ -21,6 +21,7 @@ DEMO = demo_urls()
 RECALLED = DEMO["a recalled batch"]
 FAILED = DEMO["a batch with a failed sampling result"]
 SAMPLED_ONLY = DEMO["a lot known only from a failed sampling result"]
+SUSPICIOUS = DEMO["a can with a suspicious query history"]
 NOT_GENUINE = re.compile(r"可能不是正品|may not be genuine")
 
 # Text of <main> that is inside the first screen (the viewport before any scrolling).
@@ -87,6 +88,19 @@ def test_a_failed_sample_is_named_in_the_first_screen_and_the_can_is_not_doubted
     first_screen = page.evaluate(FIRST_SCREEN_TEXT)
     assert item in first_screen
     assert not NOT_GENUINE.search(page.locator("main").inner_text())
+    context.close()
+
+
+@pytest.mark.parametrize(("locale", "lang", "warning", "no_warnings"), [
+    ("zh-CN", "zh", "这个码可能被复制到了其他罐上", "无警示"),
+    ("en-US", "en", "This code may have been copied onto other cans", "No warnings")])
+def test_a_code_that_may_be_copied_is_warned_of_in_the_first_screen(
+        browser, demo_server, locale, lang, warning, no_warnings):
+    context, page = new_phone_page(browser, demo_server, locale=locale)
+    page.goto(f"{SUSPICIOUS}?lang={lang}")
+    first_screen = page.evaluate(FIRST_SCREEN_TEXT)
+    assert warning in first_screen
+    assert no_warnings not in page.locator("main").inner_text()
     context.close()
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
-from formulatrust.domain.verdict import judge
+from formulatrust.domain.verdict import Burst, judge
 
 TODAY = date(2026, 12, 1)
 
@@ -80,3 +80,14 @@ def test_product_failures_count_only_within_24_months_and_not_when_overturned():
     assert judge(product_results=[old, overturned], today=TODAY).level == "ok"
     verdict = judge(product_results=[old, recent, Result(True)], today=TODAY)
     assert verdict.level == "warning" and verdict.reasons[0].record == (recent,)
+
+
+def test_a_burst_of_devices_warns_that_the_code_may_be_copied_below_the_regulator():
+    burst = Burst(at=datetime(2026, 9, 23, tzinfo=UTC), devices=23)
+    alone = judge(serial_status="registered", lot_given=True, lot_on_record=True, rating="A",
+                  burst=burst, today=TODAY)
+    assert alone.level == "warning" and kinds(alone) == ["code_copied", "rating"]
+    recalled = judge(recalls=[Recall()], lot_results=[Result(False)], serial_status="registered",
+                     lot_given=True, lot_on_record=True, burst=burst, today=TODAY)
+    assert recalled.level == "danger"
+    assert kinds(recalled) == ["recall", "lot_failure", "code_copied"]

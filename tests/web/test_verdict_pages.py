@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from formulatrust.results.models import FailedItem, Recall, SamplingResult
-from formulatrust.scan.models import RegisteredSerial
+from formulatrust.scan.models import CanQuery, RegisteredSerial
 
 from ..pagecheck import check_page
+from ..test_readme import demo_urls
 
 GTIN1, GTIN2, GTIN3 = "09521234500018", "09521234500025", "09521234500032"
 NOT_GENUINE = ("may not be genuine", "可能不是正品")
@@ -136,3 +137,71 @@ def test_an_invalid_attribute_is_a_400_that_names_it(client, trace):
     assert "3103" in text and "format GS1 defines" in text
     assert client.get(f"/01/{GTIN1}//10/20260301A1").status_code == 400
     assert client.get(f"/01//{GTIN1}").status_code == 400
+
+
+COPIED = {"en": ("This code may have been copied onto other cans", "No warnings"),
+          "zh": ("这个码可能被复制到了其他罐上", "无警示")}
+
+
+def mark_burst(session, gtin: str, lot: str, serial: str) -> None:
+    """Record that more devices than one household has checked this can within a week."""
+    moment = datetime(2026, 9, 23, 10, tzinfo=UTC)
+    session.add(CanQuery(gtin=gtin, lot=lot, serial=serial, first_at=moment, last_at=moment,
+                         count=30, burst_at=moment, burst_devices=23))
+    session.commit()
+
+
+def assert_warns_of_a_copied_code(verdict, lang: str) -> None:
+    warning, no_warnings = COPIED[lang]
+    assert no_warnings not in verdict.get_text()
+    assert "verdict-ok" not in verdict["class"]
+    section = next(s for s in verdict.find_all("section") if warning in s.get_text())
+    assert "banner-warning" in section["class"]
+    assert "23" in section.get_text()
+    assert section.find("a", href=lambda href: href and href.startswith("/scan/report"))
+
+
+def test_a_can_with_an_unusual_query_history_warns_in_the_verdict(client, session, trace):
+    mark_burst(session, GTIN1, "20260301A1", "REG0001")
+    path = f"/01/{GTIN1}/10/20260301A1/21/REG0001"
+    for lang in ("zh", "en"):
+        verdict, _ = opening(client, f"{path}?lang={lang}")
+        assert_warns_of_a_copied_code(verdict, lang)
+        assert "seal" in verdict.get_text() or "封口" in verdict.get_text()
+    body = client.get(path, headers={"Accept": "application/json"}).get_json()
+    assert body["verdict"]["level"] == "warning"
+    assert [r["kind"] for r in body["verdict"]["reasons"]] == ["code_copied", "rating"]
+    other_can, _ = opening(client, f"/01/{GTIN1}/10/20260301A1/21/REG0002?lang=en")
+    assert COPIED["en"][0] not in other_can.get_text()
+
+
+def test_the_warning_stands_when_scans_are_no_longer_counted(app, client, session, trace):
+    mark_burst(session, GTIN1, "20260301A1", "REG0001")
+    app.config["QUERY_LOG_ENABLED"] = False
+    verdict, _ = opening(client, f"/01/{GTIN1}/10/20260301A1/21/REG0001?lang=en")
+    assert_warns_of_a_copied_code(verdict, "en")
+
+
+def test_a_recall_still_comes_before_the_copied_code(client, session, trace):
+    mark_burst(session, GTIN2, "20260402B2", "ANY1")
+    verdict, _ = opening(client, f"/01/{GTIN2}/10/20260402B2/21/ANY1?lang=en")
+    sections = verdict.find_all("section")
+    assert "recall-banner" in sections[0]["class"]
+    assert any(COPIED["en"][0] in s.get_text() for s in sections[1:])
+    body = client.get(f"/01/{GTIN2}/10/20260402B2/21/ANY1",
+                      headers={"Accept": "application/json"}).get_json()
+    assert [r["kind"] for r in body["verdict"]["reasons"]][0] == "recall"
+    assert "code_copied" in [r["kind"] for r in body["verdict"]["reasons"]]
+
+
+def test_the_demo_can_with_a_suspicious_history_opens_with_the_warning(client, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    path = demo_urls()["a can with a suspicious query history"]
+    for lang in ("zh", "en"):
+        verdict, _ = opening(client, f"{path}?lang={lang}")
+        assert_warns_of_a_copied_code(verdict, lang)
+    body = client.get(path, headers={"Accept": "application/json"}).get_json()
+    assert body["verdict"]["level"] == "warning"
+    assert "code_copied" in [r["kind"] for r in body["verdict"]["reasons"]]
+    ordinary, _ = opening(client, demo_urls()["an ordinary can"] + "?lang=zh")
+    assert "无警示" in ordinary.get_text()

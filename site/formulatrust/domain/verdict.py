@@ -3,8 +3,10 @@
 1. a recall covering the lot (ongoing or completed: a can from a recalled lot stays recalled;
    a withdrawn recall is only a note);
 2. the regulator's non-compliant result for this lot (overturned on appeal: a note);
-3. the code check: a serial that fails its signature or is not on record, and an expiry date
-   in the code (GS1 AI 17) that has passed or differs from the batch's best-before on record;
+3. the code check: a serial that fails its signature or is not on record, a code whose query
+   history shows a burst of devices (domain/genuine.py: it may be copied onto other cans), and
+   an expiry date in the code (GS1 AI 17) that has passed or differs from the batch's
+   best-before on record;
 4. non-compliant results for the product in the last 24 months (a warning);
 5. the maker's rating (information).
 
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 LEVELS = ("danger", "warning", "note", "ok")  # most severe first
@@ -32,6 +34,14 @@ class ResultLike(Protocol):
     compliant: bool
     overturned_on: date | None
     announced_on: date | None
+
+
+@dataclass(frozen=True)
+class Burst:
+    """When more devices than one household has checked a can's code, and how many."""
+
+    at: datetime
+    devices: int
 
 
 @dataclass(frozen=True)
@@ -60,7 +70,8 @@ def judge(*, recalls: Sequence[RecallLike] = (), lot_results: Sequence[ResultLik
           serial_status: str | None = None, lot_given: bool = False,
           lot_on_record: bool = False, product_results: Sequence[ResultLike] = (),
           rating: Any = None, code_expiry: date | None = None,
-          best_before: date | None = None, today: date) -> Verdict:
+          best_before: date | None = None, burst: Burst | None = None,
+          today: date) -> Verdict:
     """Weigh the evidence about one product, lot and serial."""
     reasons: list[Reason] = []
     for recall in recalls:
@@ -79,6 +90,8 @@ def judge(*, recalls: Sequence[RecallLike] = (), lot_results: Sequence[ResultLik
         reasons.append(Reason("lot_not_registered", "note" if sampled else "warning"))
     elif serial_status == "unknown":
         reasons.append(Reason("serial_unknown", "warning"))
+    if burst is not None:
+        reasons.append(Reason("code_copied", "warning", burst))
     if code_expiry is not None and code_expiry < today:
         reasons.append(Reason("code_expired", "warning", code_expiry))
     elif code_expiry is not None and best_before is not None and code_expiry != best_before:

@@ -17,7 +17,8 @@ _REASON = {
     "properties": {
         "kind": {"type": "string", "enum": [
             "recall", "recall_withdrawn", "lot_failure", "lot_failure_overturned",
-            "serial_unknown", "code_expired", "code_expiry_mismatch", "lot_not_registered",
+            "serial_unknown", "code_copied", "code_expired", "code_expiry_mismatch",
+            "lot_not_registered",
             "product_failures", "rating"],
             "description": "What the reason rests on."},
         "level": {"type": "string", "enum": ["danger", "warning", "note", "ok"]},

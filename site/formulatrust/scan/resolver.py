@@ -110,6 +110,8 @@ def resolve(_rest: str):
         return link_type_response(fmt.removeprefix("redirect:"), facts)
     new_cookie = note_query(facts) if counts_query else None
     if fmt == "json":
+        if link.serial is not None:
+            facts.burst = trace.stored_burst(db.session(), facts)
         # Every fact about the key as JSON (documented in the README); the batch-level part is
         # serialised once per batch and joined to the part about this key.
         dumps = current_app.json.dumps
@@ -198,9 +200,11 @@ def note_query(facts: trace.Facts) -> str | None:
     can = trace.can_key(facts)
     facts.serial_status, history = trace.status_and_history(
         db.session(), signing.signer(), facts, device, now, alias=daily)
+    facts.burst = trace.burst_of(history.burst_at, history.burst_devices)
     if not current_app.config["QUERY_LOG_ENABLED"]:
         return None
     facts.history = outcome = genuine.assess(history, now, daily=genuine.is_daily(device))
+    facts.burst = trace.burst_of(outcome.burst_at, outcome.burst_devices)
     if not outcome.counted or accounts.current_user() is not None:
         return new_cookie  # a quick reload, or a signed-in publisher checking stock
     engine = db.engine()

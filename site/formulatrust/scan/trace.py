@@ -17,7 +17,7 @@ from formulatrust.domain import genuine
 from formulatrust.domain.genuine import History, Outcome
 from formulatrust.domain.gs1 import DigitalLink, parse_date
 from formulatrust.domain.serials import SerialSigner, parse
-from formulatrust.domain.verdict import PRODUCT_WINDOW, Verdict, judge
+from formulatrust.domain.verdict import PRODUCT_WINDOW, Burst, Verdict, judge
 from formulatrust.enterprises.models import Brand, Product, Rating
 from formulatrust.results.models import Recall, SamplingResult, SupervisionListing
 from formulatrust.scan.models import (
@@ -47,6 +47,7 @@ class Facts:
     listings: list[SupervisionListing] = field(default_factory=list)
     product_failures: list[SamplingResult] = field(default_factory=list)  # other lots, 24 months
     history: Outcome | None = None
+    burst: Burst | None = None  # the can's code was checked by a burst of devices
 
     def verdict(self, today: date) -> Verdict:
         """Weigh everything known about this product, lot and serial (domain/verdict.py)."""
@@ -55,7 +56,8 @@ class Facts:
                      lot_on_record=self.batch is not None,
                      product_results=self.product_failures, rating=self.rating,
                      code_expiry=self.code_expiry(today),
-                     best_before=self.batch.best_before if self.batch else None, today=today)
+                     best_before=self.batch.best_before if self.batch else None,
+                     burst=self.burst, today=today)
 
     def code_expiry(self, today: date) -> date | None:
         """Return the expiry date (GS1 AI 17) the scanned code carries, if any."""
@@ -286,6 +288,19 @@ def status_and_history(session: Session, signer: SerialSigner, facts: Facts,
         daily_devices_today=row.daily_devices_today,
         burst_at=_aware(row.burst_at) if row.burst_at else None,
         burst_devices=row.burst_devices)
+
+
+def burst_of(burst_at: datetime | None, devices: int) -> Burst | None:
+    """Return the burst a can's history records, if any."""
+    return Burst(at=_aware(burst_at), devices=devices) if burst_at is not None else None
+
+
+def stored_burst(session: Session, facts: Facts) -> Burst | None:
+    """Return the burst recorded for this can, read without counting a query."""
+    gtin, lot, serial = can_key(facts)
+    row = session.execute(select(CanQuery.burst_at, CanQuery.burst_devices).where(
+        CanQuery.gtin == gtin, CanQuery.lot == lot, CanQuery.serial == serial)).first()
+    return burst_of(row.burst_at, row.burst_devices) if row is not None else None
 
 
 def record_query(engine: Engine, key: tuple[str, str, str], device: str, outcome: Outcome,
