@@ -225,3 +225,28 @@ def test_the_reviewer_flag_is_set_by_the_users_command(runner, session, editors)
     session.expire_all()
     session.refresh(author)
     assert author.reviewer and author.reviewer_qualification == "Paediatric nurse"
+
+
+def test_search_finds_an_article_once_approved_never_its_draft(client, runner, session,
+                                                              editors):
+    author, reviewer = editors
+    assert runner.invoke(args=["search", "reindex"]).exit_code == 0
+    sign_in_as(client, author)
+    token = csrf_token(client, "/publish/articles/new")
+    form = article_form(token) | {"body_en": "Okapidrops are a made-up word for this test."}
+    client.post("/publish/articles/new", data=form)
+    hits = check_page(client.get("/search?q=okapidrops&lang=en").get_data(as_text=True))
+    assert not hits.select(".hits a")
+    sign_in_as(client, reviewer)
+    token = csrf_token(client, "/publish/articles/vitamin-d")
+    client.post("/publish/articles/vitamin-d/versions/1/approve", data={"csrf_token": token})
+    hits = check_page(client.get("/search?q=okapidrops&lang=en").get_data(as_text=True))
+    assert [a["href"] for a in hits.select(".hits a")][:1] == ["/learn/vitamin-d"]
+
+
+def test_search_finds_imported_articles_once_each(client, runner):
+    assert runner.invoke(args=["learn", "import"]).exit_code == 0
+    assert runner.invoke(args=["search", "reindex"]).exit_code == 0
+    hits = check_page(client.get("/search?q=阪崎肠杆菌&kind=article").get_data(as_text=True))
+    links = [a["href"] for a in hits.select(".hits a")]
+    assert "/learn/sampling-results" in links and len(links) == len(set(links))

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from formulatrust.core import db, demo, migrate
 from formulatrust.core.cli_changes import changes_group
 from formulatrust.core.cli_outbox import outbox_group
+from formulatrust.core.clock import shanghai_now
 from formulatrust.core.config import PROJECT_ROOT
 from formulatrust.enterprises.cli import enterprises_group, ratings_group
 from formulatrust.enterprises.models import Enterprise
@@ -112,7 +113,8 @@ def demo_command(if_empty: bool) -> None:
     with click.progressbar(length=len(demo.ENTERPRISES), label="Demo data") as bar:
         counts = demo.build(session, progress=bar.update)
     counts["articles"] = demo_articles.build(session, current_app.extensions[
-        "formulatrust.content"], int(current_app.config["ARTICLE_REVIEW_MONTHS"]))
+        "formulatrust.content"], int(current_app.config["ARTICLE_REVIEW_MONTHS"]),
+        shanghai_now().date())
     session.commit()
     click.echo(", ".join(f"{count} {name}" for name, count in counts.items()) + " created.")
 

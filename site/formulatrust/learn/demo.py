@@ -3,7 +3,7 @@ clearly fictional reviewers; one review is overdue."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -15,12 +15,13 @@ REVIEWERS = (
     ("Demo Zhou (fictional reviewer)", "Registered dietitian, invented for the demo"),
     ("Demo Wang, RN (fictional reviewer)", "Lactation consultant, invented for the demo"),
 )
-REVIEW_DAYS = (date(2026, 11, 28), date(2026, 10, 15), date(2026, 9, 2))
+# Days before the demo is loaded: reviews stay recent however late the demo is loaded.
+REVIEWED_DAYS_AGO = (9, 53, 97)
 OVERDUE_SLUG = "cross-border-and-counterfeits"
-OVERDUE_REVIEW = date(2025, 10, 20)  # twelve months on, the next review fell due
+OVERDUE_DAYS_AGO = 430  # over fourteen months: the next review fell due weeks ago
 
 
-def build(session: Session, library: Library, months: int) -> int:
+def build(session: Session, library: Library, months: int, today: date) -> int:
     """Import the articles and give each a fictional reviewer; return how many were imported."""
     imported, _ = articles.import_library(session, library, months)
     for number, article in enumerate(articles.every_article(session)):
@@ -28,8 +29,9 @@ def build(session: Session, library: Library, months: int) -> int:
         if version is None or version.reviewer_id is not None:
             continue
         name, qualification = REVIEWERS[number % len(REVIEWERS)]
-        day = OVERDUE_REVIEW if article.slug == OVERDUE_SLUG else \
-            REVIEW_DAYS[number % len(REVIEW_DAYS)]
+        days_ago = OVERDUE_DAYS_AGO if article.slug == OVERDUE_SLUG else \
+            REVIEWED_DAYS_AGO[number % len(REVIEWED_DAYS_AGO)]
+        day = today - timedelta(days=days_ago)
         articles.record_review(version, name, qualification, day, months)
     session.flush()
     return imported
