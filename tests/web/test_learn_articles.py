@@ -15,6 +15,7 @@ from formulatrust.learn.models import Article, ArticleVersion
 
 from ..accounts_factory import csrf_token, make_user, sign_in_as
 from ..pagecheck import check_page
+from .test_discovery import NS, sitemap_urls
 
 CLAIM = "Our formula is as close to breast milk as you can get."
 FIXED = "Breast milk is the best food for babies; formula is for when it is not possible."
@@ -250,3 +251,21 @@ def test_search_finds_imported_articles_once_each(client, runner):
     hits = check_page(client.get("/search?q=阪崎肠杆菌&kind=article").get_data(as_text=True))
     links = [a["href"] for a in hits.select(".hits a")]
     assert "/learn/sampling-results" in links and len(links) == len(set(links))
+
+
+def test_the_sitemap_lists_published_articles_with_their_review_day_not_drafts(
+        client, session, editors):
+    author, reviewer = editors
+    sign_in_as(client, author)
+    token = csrf_token(client, "/publish/articles/new")
+    client.post("/publish/articles/new", data=article_form(token))
+    client.post("/publish/articles/new", data=article_form(token, slug="draft-only"))
+    sign_in_as(client, reviewer)
+    token = csrf_token(client, "/publish/articles/vitamin-d")
+    client.post("/publish/articles/vitamin-d/versions/1/approve", data={"csrf_token": token})
+    urls = sitemap_urls(client)
+    entry = next(value for loc, value in urls.items() if loc.endswith("/learn/vitamin-d"))
+    assert entry.findtext("s:lastmod", namespaces=NS).startswith(
+        shanghai_now().date().isoformat())
+    assert not [loc for loc in urls if loc.endswith("/learn/draft-only")]
+    assert [loc for loc in urls if loc.endswith("/learn/preparing-a-bottle")]  # a file's
