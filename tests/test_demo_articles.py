@@ -32,6 +32,9 @@ def test_demo_articles_have_fictional_reviewers_dates_and_one_overdue(app, runne
                       .get_data(as_text=True))
     assert "has not been done yet" in page.select_one(".review-overdue").get_text()
     assert "(fictional reviewer)" in page.select_one(".article-sources").get_text()
+    listed = runner.invoke(args=["learn", "overdue"])
+    assert listed.output.splitlines()[0].startswith("cross-border-and-counterfeits\tdue ")
+    assert "1 articles overdue for review." in listed.output
     again = runner.invoke(args=["learn", "import"])
     assert "0 articles imported, 12 already" in again.output
     with app.app_context():

@@ -226,6 +226,9 @@ def test_the_reviewer_flag_is_set_by_the_users_command(runner, session, editors)
     session.expire_all()
     session.refresh(author)
     assert author.reviewer and author.reviewer_qualification == "Paediatric nurse"
+    assert runner.invoke(args=["users", "reviewer", author.email, "--remove"]).exit_code == 0
+    session.refresh(author)
+    assert not author.reviewer and author.reviewer_qualification == ""
 
 
 def test_search_finds_an_article_once_approved_never_its_draft(client, runner, session,
@@ -269,3 +272,22 @@ def test_the_sitemap_lists_published_articles_with_their_review_day_not_drafts(
         shanghai_now().date().isoformat())
     assert not [loc for loc in urls if loc.endswith("/learn/draft-only")]
     assert [loc for loc in urls if loc.endswith("/learn/preparing-a-bottle")]  # a file's
+
+
+def test_an_empty_form_or_an_unknown_article_gets_a_clear_answer(client, session, editors):
+    sign_in_as(client, editors[0])
+    token = csrf_token(client, "/publish/articles/new")
+    empty = client.post("/publish/articles/new?lang=en", data={"csrf_token": token})
+    assert empty.status_code == 400
+    assert "Fill this in." in text_of(empty)
+    chinese = client.post("/publish/articles/new?lang=zh", data={"csrf_token": token})
+    assert chinese.status_code == 400
+    assert client.get("/publish/articles/no-such-article").status_code == 404
+    assert client.post("/publish/articles/no-such-article/edit",
+                       data={"csrf_token": token}).status_code == 404
+    assert client.post("/publish/articles/no-such-article/versions/1/approve",
+                       data={"csrf_token": token}).status_code == 404
+    taken = article_form(token)
+    client.post("/publish/articles/new", data=taken)
+    again = client.post("/publish/articles/new?lang=en", data=taken)
+    assert again.status_code == 400 and "already has this address" in text_of(again)
