@@ -35,9 +35,10 @@ install-test: venv ## Install the site and the test tools
 translations: ## Compile the message catalogues
 	@$(BIN)/pybabel -q compile -d translations
 
-data: ## Migrate, load demo data if empty, rebuild the search index and the data files
+data: ## Migrate, load demo data if empty, import the articles, rebuild the search index and the data files
 	@$(FLASK) db upgrade
 	@$(FLASK) demo --if-empty
+	@$(FLASK) learn import
 	@# Local only: refused for a public SITE_HOST.
 	@-FORMULATRUST_DEMO_ACCOUNTS=true $(FLASK) demo-accounts
 	@$(FLASK) search reindex

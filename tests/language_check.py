@@ -19,11 +19,18 @@ CHINESE = r"[\u3400-\u9fff\uf900-\ufaff（）】」]"
 JOINED_HALVES = re.compile(rf"{CHINESE}\s+/\s+[A-Za-z]{{2}}|[A-Za-z)]\s+/\s+[\u3400-\u9fff]")
 
 
+# What an editor is writing, given back in its field: their Markdown may quote Chinese terms
+# (marked on the page it makes, never inside the field), and it is not the page's own words.
+BEING_EDITED = {"textarea"}
+
+
 def chinese_outside_zh(html: str) -> list[str]:
     """Return the texts (and seen attributes) holding Chinese outside a ``lang="zh…"`` element."""
     soup = BeautifulSoup(html, "html.parser")
     found: list[str] = []
     for text in _texts(soup):
+        if text.parent.name in BEING_EDITED:
+            continue
         if has_chinese(text) and not _in_chinese(text.parent):
             found.append(_snippet(text, text.parent))
     for tag in soup.find_all(True):

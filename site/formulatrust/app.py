@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from formulatrust.images import views as images
     from formulatrust.industry import publish_views as industry_publish
     from formulatrust.industry import views as industry
+    from formulatrust.learn import editor_views as learn_editor
     from formulatrust.learn import views as learn
     from formulatrust.open_data import views as open_data
     from formulatrust.open_days import checkin, events_views
@@ -142,5 +143,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(review_views.bp)
     app.register_blueprint(appeal_views.bp)
     app.register_blueprint(assess_views.bp)
-    for blueprint in (industry.bp, industry.api, industry_publish.bp):
+    for blueprint in (industry.bp, industry.api, industry_publish.bp, learn_editor.bp):
         app.register_blueprint(blueprint)

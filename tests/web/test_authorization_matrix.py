@@ -28,6 +28,7 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 EVERYONE = [None, *ROLES]
 
 ADMIN, REGULATOR, ASSOCIATION, ENTERPRISE = "admin", "regulator", "association", "enterprise"
+SCIENCE = "science"
 ANYONE, SIGNED_IN, TOKEN = "anyone", "signed in", "API token"
 
 
@@ -68,6 +69,10 @@ EXPECTED: dict[str, object] = {
     "tokens.create": {ADMIN, ENTERPRISE}, "tokens.revoke": own(ADMIN),
     # Industry statistics: association editors publish their association's figures.
     "industry_publish.index": {ASSOCIATION}, "industry_publish.upload": {ASSOCIATION},
+    # Learn articles: science editors write; reviewers among them approve (the view checks
+    # the reviewer flag and the author: test_learn_articles.py).
+    "learn_editor.new": {SCIENCE}, "learn_editor.edit": {SCIENCE},
+    "learn_editor.approve": {SCIENCE},
 }
 
 
@@ -103,6 +108,8 @@ SAMPLES = {
     "recall_id": lambda world: 999999,
     "appeal_id": lambda world: 999999,
     "slug": lambda world: world["enterprises"][0].slug,
+    # No such article version: science editors get 404.
+    "number": lambda world: 1,
 }
 # For routes whose rule depends on the owning enterprise: URL arguments naming a record of
 # ``enterprise``. The matrix tries each such route on the user's enterprise and on another.

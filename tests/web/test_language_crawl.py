@@ -138,6 +138,7 @@ def demo_data(session, runner):
     demo.build(session)
     imported_without_english(session)
     session.commit()
+    assert runner.invoke(args=["learn", "import"]).exit_code == 0  # articles editors change
     assert runner.invoke(args=["search", "rebuild"]).exit_code == 0  # search pages show hits
 
 

@@ -6,6 +6,7 @@ from formulatrust.core.models import Base
 from formulatrust.enterprises import models as enterprises
 from formulatrust.follow import models as follow
 from formulatrust.industry import models as industry
+from formulatrust.learn import models as learn
 from formulatrust.open_days import models as open_days
 from formulatrust.publishing import models as publishing
 from formulatrust.publishing.bulletins import models as bulletins
@@ -13,5 +14,5 @@ from formulatrust.results import models as results
 from formulatrust.scan import models as scan
 
 AREAS = (change_feed, outbox, follow, brands, enterprises,
-         open_days, publishing, bulletins, results, scan, industry)
+         open_days, publishing, bulletins, results, scan, industry, learn)
 metadata = Base.metadata

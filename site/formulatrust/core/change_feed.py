@@ -44,7 +44,7 @@ FACT_TABLES = frozenset({
     "enterprise", "brand", "product", "factory", "batch", "batch_revision", "recall",
     "sampling_result", "failed_item", "result_revision", "rating", "supervision_listing",
     "licence", "certification", "penalty", "inspection", "standard_commitment", "reply",
-    "bulletin", "appeal", "recall_revision", "showcase",
+    "bulletin", "appeal", "recall_revision", "showcase", "learn_article",
 })
 # The attributes that name what a change is about, kept with it when a record has them.
 KEY_ATTRIBUTES = ("id", "slug", "gtin", "lot", "lots", "enterprise_id", "brand_id", "product_id",

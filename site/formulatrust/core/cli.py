@@ -14,12 +14,15 @@ from sqlalchemy import select
 from formulatrust.core import db, demo, migrate
 from formulatrust.core.cli_changes import changes_group
 from formulatrust.core.cli_outbox import outbox_group
+from formulatrust.core.clock import shanghai_now
 from formulatrust.core.config import PROJECT_ROOT
 from formulatrust.enterprises.cli import enterprises_group, ratings_group
 from formulatrust.enterprises.models import Enterprise
 from formulatrust.follow.cli import follow_group
 from formulatrust.images.cli import images_group
 from formulatrust.industry.cli import industry_group
+from formulatrust.learn import demo as demo_articles
+from formulatrust.learn.articles_cli import learn_group
 from formulatrust.learn.cli import content_group
 from formulatrust.open_data.cli import data_group
 from formulatrust.open_days.cli import bookings_group, open_days_group
@@ -65,6 +68,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(data_group)
     app.cli.add_command(images_group)
     app.cli.add_command(industry_group)
+    app.cli.add_command(learn_group)
 
 
 @click.group("db", cls=AppGroup)
@@ -108,6 +112,9 @@ def demo_command(if_empty: bool) -> None:
         raise click.ClickException("The database already has enterprises; demo data not loaded.")
     with click.progressbar(length=len(demo.ENTERPRISES), label="Demo data") as bar:
         counts = demo.build(session, progress=bar.update)
+    counts["articles"] = demo_articles.build(session, current_app.extensions[
+        "formulatrust.content"], int(current_app.config["ARTICLE_REVIEW_MONTHS"]),
+        shanghai_now().date())
     session.commit()
     click.echo(", ".join(f"{count} {name}" for name, count in counts.items()) + " created.")
 

@@ -61,6 +61,7 @@ DEFAULTS: dict[str, Any] = {
     # Regulators and administrators must set up a security code within this many days of
     # their account's creation; after that they can do nothing else until they have.
     "TOTP_ENROLMENT_GRACE_DAYS": 7,
+    "ARTICLE_REVIEW_MONTHS": 12,  # a learn article's next review is due this long after one
     "REPORT_RETENTION_DAYS": 180,  # contacts of closed problem reports are deleted after this
     "BULLETIN_ATTACHMENT_MAX_BYTES": 5 * 1024 * 1024,  # largest PDF attached to a bulletin
     "IMAGE_MAX_BYTES": 5 * 1024 * 1024,  # largest photo upload (showcases, articles)

@@ -224,3 +224,8 @@ def init_app(app: Flask) -> None:
             app.logger.warning("Not published, %s:%d breaks rule %s: %r", path, finding.line,
                                finding.rule, finding.phrase)
     app.extensions["formulatrust.content"] = library
+
+
+def render_with_contents(text: str) -> tuple[Markup, tuple[tuple[str, str], ...]]:
+    """Render Markdown as ``render_markdown`` does, with the (id, text) of its headings."""
+    return _render(text)

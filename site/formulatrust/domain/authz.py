@@ -131,6 +131,13 @@ RULES: dict[str, Rule] = {
     # Industry statistics: association editors publish and correct their association's figures.
     "industry_publish.index": frozenset({ASSOCIATION}),
     "industry_publish.upload": frozenset({ASSOCIATION}),
+    # Learn articles: science editors write; those an administrator made reviewers approve
+    # others' versions (the view checks the flag and the author).
+    "learn_editor.index": frozenset({SCIENCE}),
+    "learn_editor.new": frozenset({SCIENCE}),
+    "learn_editor.edit": frozenset({SCIENCE}),
+    "learn_editor.versions": frozenset({SCIENCE}),
+    "learn_editor.approve": frozenset({SCIENCE}),
 }
 
 

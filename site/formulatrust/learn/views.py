@@ -1,30 +1,25 @@
-"""Science education articles from ``content/learn``: topics, articles, related reading."""
+"""Science education articles: topics, articles, related reading. Published articles come from
+the database (where science editors write them); files of ``content/learn`` not yet imported
+are shown as they are."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
-from flask_babel import lazy_gettext as _l
 
-from formulatrust.core.content import Page
+from formulatrust.core import db
+from formulatrust.core.clock import shanghai_now
 from formulatrust.core.i18n import current_language
+from formulatrust.learn import articles as store
+from formulatrust.learn.topics import TOPICS, topic_label
 
 bp = Blueprint("learn", __name__, url_prefix="/learn")
-TOPICS = {"feeding": _l("Feeding your baby"), "choosing": _l("Choosing formula"),
-          "safety": _l("Safety and recalls"), "checking": _l("Checking cans and results")}
+bp.add_app_template_global(topic_label, "topic_label")
 
 
-def articles() -> list[tuple[Page, bool]]:
-    """Every article in the reader's language where available, flagged when it is not."""
-    library = current_app.extensions["formulatrust.content"]
-    found = (library.get("learn", slug, current_language())
-             for slug in sorted(library.folders.get("learn", {})))
-    return [item for item in found if item is not None]
-
-
-@bp.app_template_global()
-def topic_label(topic: str) -> str:
-    """Return the reader-facing name of a topic."""
-    return str(TOPICS.get(topic, topic))
+def articles() -> list[tuple[store.ReaderPage, bool]]:
+    """Every published article in the reader's language where available, flagged when not."""
+    return store.published(db.session(), current_app.extensions["formulatrust.content"],
+                           current_language(), shanghai_now().date())
 
 
 @bp.get("")
@@ -42,9 +37,9 @@ def index():
 
 @bp.get("/<slug>")
 def article(slug: str):
-    """Show one article with its contents, sources, review date and related articles."""
-    found = current_app.extensions["formulatrust.content"].get("learn", slug,
-                                                               current_language())
+    """Show one article with its contents, sources, review dates and related articles."""
+    found = store.one(db.session(), current_app.extensions["formulatrust.content"], slug,
+                      current_language(), shanghai_now().date())
     if found is None:
         abort(404)
     page, is_fallback = found

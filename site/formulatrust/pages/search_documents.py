@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from formulatrust.domain.aliases import mentioned_terms, value_terms
 from formulatrust.enterprises.models import Brand, Enterprise, Product
+from formulatrust.learn.models import Article
 from formulatrust.publishing.bulletins.models import Bulletin
 from formulatrust.results.models import Recall, SamplingResult
 from formulatrust.search import Document
@@ -120,13 +121,35 @@ def newest_first(result: SamplingResult) -> int:
 
 
 
-def article_documents(library) -> Iterator[Document]:
-    """Index each learn article, both languages in one document."""
+def article_documents(library, session: Session | None = None) -> Iterator[Document]:
+    """Index each published learn article, both languages in one document: the database's,
+    then the files' the database does not have yet."""
+    stored = [] if session is None else session.scalars(
+        select(Article).where(Article.published_version_id.is_not(None))
+        .options(selectinload(Article.versions)).order_by(Article.slug)).all()
+    for article in stored:
+        yield stored_article_document(article)
+    known = {article.slug for article in stored}
     for slug, versions in sorted(library.folders.get("learn", {}).items()):
+        if slug in known or (session is not None and has_draft(session, slug)):
+            continue
         zh, en = versions.get("zh"), versions.get("en")
         body = " ".join(f"{page.summary} {page.text}" for page in versions.values())
         yield Document("article", slug, zh.title if zh else en.title,
                        en.title if en else zh.title, body)
+
+
+def stored_article_document(article: Article) -> Document:
+    """The published version of an article kept in the database, both languages."""
+    version = article.published
+    body = " ".join((version.summary_zh, version.body_zh, version.summary_en, version.body_en))
+    return Document("article", article.slug, version.title_zh or version.title_en,
+                    version.title_en or version.title_zh, body)
+
+
+def has_draft(session: Session, slug: str) -> bool:
+    """An article in the database, not yet published: its file is no longer shown either."""
+    return session.scalar(select(Article.id).where(Article.slug == slug)) is not None
 
 
 def bulletin_document(bulletin: Bulletin) -> Document:
@@ -164,7 +187,7 @@ def recall_document(recall: Recall) -> Document:
 def all_documents(session: Session, library=None) -> Iterator[Document]:
     """Yield a document for every indexed record (and every article, given the library)."""
     if library is not None:
-        yield from article_documents(library)
+        yield from article_documents(library, session)
     for enterprise in session.scalars(select(Enterprise).order_by(Enterprise.id)):
         yield enterprise_document(enterprise)
     brands = select(Brand).options(selectinload(Brand.products), selectinload(Brand.enterprise))

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from formulatrust.core import db
 from formulatrust.core.change_feed import Change
 from formulatrust.enterprises.models import Brand, Enterprise
+from formulatrust.learn.models import Article
 from formulatrust.pages.search_documents import (
     all_documents,
     brand_document,
@@ -29,6 +30,7 @@ from formulatrust.pages.search_documents import (
     enterprise_document,
     recall_document,
     result_document,
+    stored_article_document,
 )
 from formulatrust.publishing.bulletins.models import Bulletin
 from formulatrust.results.models import Recall, SamplingResult
@@ -198,8 +200,15 @@ def _bulletin(session: Session, keys: dict, _library) -> Iterator[Entry]:
 
 
 # What each kind of change does to the index.
+def _article(session: Session, keys: dict, _library) -> Iterator[Entry]:
+    """A learn article: indexed once a version is published (never a draft)."""
+    article = _by_id(session, Article, keys)
+    if article is not None and article.published is not None:
+        yield ("article", article.slug), stored_article_document(article)
+
+
 HANDLERS: dict[str, Callable[[Session, dict, object], Iterator[Entry]]] = {
     "recall": _recall, "sampling_result": _result, "failed_item": _failed_item,
     "enterprise": _enterprise, "brand": _brand, "product": _of_brand, "showcase": _of_brand,
-    "bulletin": _bulletin,
+    "bulletin": _bulletin, "learn_article": _article,
 }

@@ -18,10 +18,12 @@ from flask import current_app, url_for
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from formulatrust.core import db
 from formulatrust.core.i18n import HTML_LANG, LANGUAGES
 from formulatrust.domain import discovery
 from formulatrust.domain.feed_times import as_moment
 from formulatrust.enterprises.models import Brand, Enterprise, Product
+from formulatrust.learn.models import Article
 from formulatrust.open_days.models import OpenDay
 from formulatrust.pages.views import FOOTER_PAGES
 from formulatrust.publishing.bulletins.models import Bulletin
@@ -74,10 +76,14 @@ def _content_pages() -> list[Row]:
     library = current_app.extensions["formulatrust.content"]
     rows: list[Row] = [(url_for(endpoint, _external=True), None) for endpoint in LIST_PAGES]
     rows += [(url_for("main.page", slug=slug, _external=True), None) for slug in FOOTER_PAGES]
-    for slug in sorted(library.folders.get("learn", {})):
-        page = library.get("learn", slug, "zh")[0]
-        rows.append((url_for("learn.article", slug=slug, _external=True),
-                     page.meta.get("reviewed_on")))
+    stored = dict(db.session().execute(select(Article.slug, Article.last_reviewed_on)
+                                       .where(Article.published_version_id.is_not(None))).all())
+    drafts = set(db.session().scalars(select(Article.slug))) - set(stored)
+    reviewed = {slug: library.get("learn", slug, "zh")[0].meta.get("reviewed_on")
+                for slug in library.folders.get("learn", {}) if slug not in drafts}
+    reviewed.update(stored)  # the database's review date wins over the file's
+    rows += [(url_for("learn.article", slug=slug, _external=True), day)
+             for slug, day in sorted(reviewed.items())]
     return rows
 
 

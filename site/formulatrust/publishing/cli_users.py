@@ -1,6 +1,6 @@
 """Operator commands for accounts and the report queue's retention.
 
-``flask --app wsgi users create|disable|reset|list`` and ``reports purge``.
+``flask --app wsgi users create|disable|reset|reviewer|list`` and ``reports purge``.
 Passwords are prompted for (hidden, twice) or read from standard input, never taken as
 arguments, so they stay out of shell history and process lists.
 """
@@ -19,7 +19,7 @@ from werkzeug.security import generate_password_hash
 
 from formulatrust.core import db
 from formulatrust.core.clock import utcnow
-from formulatrust.domain.authz import ENTERPRISE, ROLES
+from formulatrust.domain.authz import ENTERPRISE, ROLES, SCIENCE
 from formulatrust.enterprises.models import Enterprise
 from formulatrust.publishing import accounts, audit, organisations
 from formulatrust.publishing.models import User
@@ -119,6 +119,32 @@ def disable(email: str) -> None:
         accounts.end_every_sign_in(session, user.id)
         audit.record(session, None, "disable", "user", user.id)
     click.echo(f"Disabled account {user.id}.")
+
+
+@users_group.command("reviewer")
+@click.argument("email")
+@click.option("--qualification", default="",
+              help="What qualifies them, as readers will see it, e.g. 'registered dietitian'.")
+@click.option("--remove", is_flag=True, help="Stop the account approving articles.")
+def reviewer(email: str, qualification: str, remove: bool) -> None:
+    """Let the science editor EMAIL approve others' articles, with their stated qualification."""
+    user = find_user(email)
+    qualification = " ".join(qualification.split())
+    if not remove and user.role != SCIENCE:
+        raise click.ClickException(f"Only science editors review articles; {user.email} has "
+                                   f"the {user.role} role.")
+    if not remove and not 3 <= len(qualification) <= 200:
+        raise click.UsageError("Give the reviewer's qualification with --qualification "
+                               "(3 to 200 characters): readers see it beside their name.")
+    with db.transaction() as session:
+        user.reviewer = not remove
+        user.reviewer_qualification = "" if remove else qualification
+        audit.record(session, None, "update", "user", user.id,
+                     {"reviewer": user.reviewer, "qualification": user.reviewer_qualification})
+    if remove:
+        click.echo(f"{user.email} no longer approves articles.")
+    else:
+        click.echo(f"{user.email} approves articles as: {qualification}.")
 
 
 @users_group.command("reset")

@@ -34,7 +34,10 @@ ACCOUNTS = (  # role, email, display name
     ("association", "demo-association@example.com", "Demo association 演示协会编辑"),
     ("enterprise", "demo-enterprise@example.com", "Demo enterprise 演示企业编辑"),
     ("science", "demo-science@example.com", "Demo science editor 演示科普编辑"),
+    ("science", "demo-reviewer@example.com", "Demo reviewer 演示审核人"),
 )
+# The demo reviewer approves the demo science editor's articles.
+REVIEWER_QUALIFICATION = {"demo-reviewer@example.com": "Paediatric dietitian (fictional, demo)"}
 WARNING = ("Demo accounts for LOCAL USE ONLY (fictional data; passwords in instance/"
            f"{FILE_NAME}). Never enable FORMULATRUST_DEMO_ACCOUNTS on a server.")
 
@@ -112,7 +115,8 @@ def ensure(session: Session, config, instance: Path) -> list[DemoAccount]:
                         else organisations.demo(session, role))
         user = User(email=email, display_name=name, password_hash=generate_password_hash(password),
                     role=role, enterprise_id=enterprise.id if role == "enterprise" else None,
-                    organisation_id=organisation.id)
+                    organisation_id=organisation.id, reviewer=email in REVIEWER_QUALIFICATION,
+                    reviewer_qualification=REVIEWER_QUALIFICATION.get(email, ""))
         fresh.append(user)
         accounts.append(DemoAccount(email, password, role, True))
     if fresh:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, String, event
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, String, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from formulatrust.core.clock import utcnow
@@ -65,6 +65,10 @@ class User(Base):
     # No attempt is checked before this time: a growing delay after wrong ones, never a lockout.
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = timestamp_column()
+    # Set by an administrator (`users reviewer`): may approve science articles others wrote.
+    reviewer: Mapped[bool] = mapped_column(default=False, server_default=false())
+    reviewer_qualification: Mapped[str] = mapped_column(String(200), default="",
+                                                        server_default="")
 
     enterprise: Mapped[Enterprise | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
