@@ -55,7 +55,7 @@ def test_draft_blocked_fixed_approved_by_another_reviewer_then_published(client,
     author, reviewer = editors
     sign_in_as(client, author)
     token = csrf_token(client, "/publish/articles/new")
-    preview = client.post("/publish/articles/new",
+    preview = client.post("/publish/articles/new?lang=en",
                           data=article_form(token, body_en=CLAIM, action="preview"))
     assert preview.status_code == 200
     shown = text_of(preview)
@@ -132,7 +132,8 @@ def test_an_editor_without_the_reviewer_flag_cannot_approve(client, session, edi
 def test_sources_are_required_with_web_links(client, session, editors, sources, message):
     sign_in_as(client, editors[0])
     token = csrf_token(client, "/publish/articles/new")
-    response = client.post("/publish/articles/new", data=article_form(token, sources=sources))
+    response = client.post("/publish/articles/new?lang=en",
+                           data=article_form(token, sources=sources))
     assert response.status_code == 400
     assert message in text_of(response)
     assert session.scalar(select(func.count()).select_from(Article)) == 0
