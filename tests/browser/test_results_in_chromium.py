@@ -13,9 +13,15 @@ def test_search_filter_open_a_result_and_download_the_csv(phone):
                        "announcement").fill("阪崎")
     phone.get_by_role("button", name="Search results").click()
     expect(phone.locator(".result-count")).to_contain_text("1 result")
+    # The filters are folded away so the first results show on the first screen.
+    first_result = phone.locator(".result-rows li").first.bounding_box()
+    assert first_result["y"] < 780
+    expect(phone.get_by_label("Result", exact=True)).to_be_hidden()
+    phone.get_by_text("Filters", exact=True).click()
     phone.get_by_label("Result", exact=True).select_option("no")
-    phone.get_by_role("button", name="Search results").click()
+    phone.get_by_role("button", name="Apply filters").click()
     assert "q=%E9%98%AA%E5%B4%8E" in phone.url and "compliant=no" in phone.url  # shareable
+    expect(phone.get_by_text("Filters (1 active)", exact=True)).to_be_visible()
     # An English reader searching in Chinese finds the failed item, named in English.
     expect(phone.locator(".result-rows li").first).to_contain_text("Cronobacter")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360

@@ -42,13 +42,14 @@ def seats_taken(session, visit) -> int:
     return session.get(OpenDay, visit.id).seats_taken
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_list_shows_upcoming_visits_with_seats_left(client, visit, lang):
+@pytest.mark.parametrize(("lang", "seats"), [("zh", "剩余30个名额（共30个）"),
+                                            ("en", "30 of 30 seats left")])
+def test_the_list_shows_upcoming_visits_with_seats_left(client, visit, lang, seats):
     response = client.get(f"/open-days?lang={lang}")
     soup = check_page(response.get_data(as_text=True), lang)
     card = soup.select_one(".open-days .card")
     assert card.a["href"] == f"/open-days/{visit.id}"
-    assert "30" in text_of(card, ".seats")
+    assert text_of(card, ".seats") == seats
     assert soup.find("a", href="/open-days/feed.ics")
 
 

@@ -143,3 +143,26 @@ def test_recalls_and_supervision_pages(client, trace):
     feed = ElementTree.fromstring(client.get("/recalls/feed.atom").data)
     assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 1
     assert client.get("/supervision").status_code == 200
+
+
+def test_filters_fold_away_until_one_is_chosen_and_say_how_many_are_on(client, results):
+    unfiltered = check_page(client.get("/results?q=阪崎&lang=en").get_data(as_text=True))
+    folded = unfiltered.select_one("form.filters details")
+    assert folded is not None and not folded.has_attr("open")
+    assert folded.summary.get_text(strip=True) == "Filters"
+    assert folded.select_one("#filter-year") is not None
+    assert unfiltered.select_one("form.filters > .search-row > input#q")  # search stays in view
+    filtered = check_page(client.get("/results?compliant=no&year=2024&lang=en").get_data(
+        as_text=True))
+    unfolded = filtered.select_one("form.filters details")
+    assert unfolded.has_attr("open")
+    assert unfolded.summary.get_text(strip=True) == "Filters (2 active)"
+
+
+def test_each_listed_result_shows_its_lot(client, session, results):
+    results[27].production_date_or_lot = "20250103A1"  # the newest two, on the first page
+    results[26].production_date_or_lot = "20250103B2"
+    session.commit()
+    soup = check_page(client.get("/results?lang=en").get_data(as_text=True))
+    lots = [code.get_text() for code in soup.select(".result-rows li .code")]
+    assert "20250103A1" in lots and "20250103B2" in lots

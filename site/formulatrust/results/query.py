@@ -47,6 +47,9 @@ class FilterError(ValueError):
 NEWEST_FIRST = (SamplingResult.announced_on.desc().nulls_last(), SamplingResult.id.desc())
 
 
+NARROWING_FILTERS = ("year", "compliant", "enterprise", "category", "item", "province", "lab")
+
+
 @dataclass(frozen=True)
 class Filters:
     """What the reader asked for, validated."""
@@ -82,6 +85,11 @@ class Filters:
             raise FilterError("sort", "choice")
         values["sort"] = sort
         return cls(**values)
+
+    @property
+    def active_count(self) -> int:
+        """How many filters narrow the list (the search words and the order do not count)."""
+        return sum(getattr(self, name) not in (None, "") for name in NARROWING_FILTERS)
 
     def as_args(self, **changes) -> dict[str, str]:
         """Return the filters as URL parameters, without defaults, with ``changes`` applied."""
