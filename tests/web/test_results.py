@@ -143,3 +143,21 @@ def test_recalls_and_supervision_pages(client, trace):
     feed = ElementTree.fromstring(client.get("/recalls/feed.atom").data)
     assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 1
     assert client.get("/supervision").status_code == 200
+
+
+def test_a_result_without_a_source_file_says_only_when_it_was_updated(client, session,
+                                                                      results):
+    entered = results[0]
+    imported = results[1]
+    imported.source_file = "2025-12.xlsx"
+    session.commit()
+    for lang, imported_from in (("en", "Imported from"), ("zh", "导入自")):
+        page = check_page(client.get(f"/results/{entered.id}?lang={lang}")
+                          .get_data(as_text=True), lang)
+        sources = text_of(page, ".sources")
+        assert imported_from not in sources and "—" not in sources
+        assert ("Last updated" if lang == "en" else "最后更新") in sources
+        shown = check_page(client.get(f"/results/{imported.id}?lang={lang}")
+                           .get_data(as_text=True), lang)
+        assert imported_from in text_of(shown, ".sources") and "2025-12.xlsx" in text_of(
+            shown, ".sources")
