@@ -243,6 +243,8 @@ def clean_args(args: MultiDict) -> MultiDict:
 def filter_message(error: FilterError) -> LazyString:
     """Return the reader-facing message for a bad filter, in the language it is shown in."""
     def text() -> str:
+        if error.code == "page":
+            return page_message()
         label = FILTER_LABELS.get(error.field, error.field)
         return str(FILTER_MESSAGES[error.code]) % {"field": str(label)}
     return LazyString(text)

@@ -72,7 +72,10 @@ class Filters:
                 raise FilterError(name, "too_long")
             values[name] = sent.strip()
         values["year"] = _int(args, "year", 1990, 2100)
-        values["page"] = _int(args, "page", 1, 100_000) or 1
+        try:
+            values["page"] = _int(args, "page", 1, 100_000) or 1
+        except FilterError:
+            raise FilterError("page", "page") from None
         compliant = args.get("compliant") or ""
         if compliant not in ("", "yes", "no"):
             raise FilterError("compliant", "choice")
