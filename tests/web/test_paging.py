@@ -62,3 +62,12 @@ def test_the_last_results_page_links_back_and_not_on(client, trace, thirty_resul
     soup = check_page(client.get("/results?page=999&lang=en").get_data(as_text=True))
     assert "Page 2 of 2" in text_of(soup, ".pagination")
     assert soup.select_one('a[rel="prev"]') and not soup.select_one('a[rel="next"]')
+
+
+@pytest.mark.parametrize("path", [*LISTS, "/api/v1/results", "/api/v1/recalls",
+                                  "/api/v1/licences", "/api/v1/statistics"])
+def test_a_page_number_of_thousands_of_digits_is_a_400_not_a_server_error(client, trace,
+                                                                          path):
+    response = client.get(f"{path}?page={'9' * 5000}&lang=en")
+    assert response.status_code == 400, path
+    assert MESSAGES["en"] in " ".join(response.get_data(as_text=True).split()), path

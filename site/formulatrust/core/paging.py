@@ -19,11 +19,20 @@ def page_message() -> str:
     return _("“page” must be a whole number from 1 to %(max)s.", max=MAX_PAGE)
 
 
+def page_number(text: str) -> int | None:
+    """Return ``text`` as a page number, or None when it is not a whole number from 1 to
+    MAX_PAGE (checked by length first: int() refuses numbers of thousands of digits)."""
+    text = text.strip()
+    if not text.isdecimal() or len(text) > len(str(MAX_PAGE)) or not 1 <= int(text) <= MAX_PAGE:
+        return None
+    return int(text)
+
+
 def requested_page(args: Mapping[str, str]) -> int:
     """Return the requested page number; answer a bilingual 400 when it is not one."""
-    text = (args.get("page") or "1").strip()
-    if not text.isdecimal() or len(text) > 6 or not 1 <= int(text) <= MAX_PAGE:
+    number = page_number(args.get("page") or "1")
+    if number is None:
         # lazy, so the error page says it in both languages
         abort(render_error(400, _l("“page” must be a whole number from 1 to %(max)s.",
                                    max=MAX_PAGE)))
-    return int(text)
+    return number

@@ -102,7 +102,8 @@ def _int(args, name: str, low: int, high: int) -> int | None:
     text = (args.get(name) or "").strip()
     if not text:
         return None
-    if not text.isdecimal() or not low <= int(text) <= high:  # isdigit() admits "²"
+    # isdigit() admits "²"; int() refuses numbers of thousands of digits
+    if not text.isdecimal() or len(text) > len(str(high)) or not low <= int(text) <= high:
         raise FilterError(name, "number")
     return int(text)
 

@@ -10,10 +10,10 @@ from sqlalchemy.orm import joinedload
 
 from formulatrust.core import db
 from formulatrust.core.i18n import atom_feed
-from formulatrust.core.paging import requested_page
+from formulatrust.core.paging import page_number, requested_page
 from formulatrust.enterprises.models import Brand, Product
 from formulatrust.open_data import downloads
-from formulatrust.open_data.downloads import MAX_PAGE, page_links, page_message
+from formulatrust.open_data.downloads import page_links, page_message
 from formulatrust.open_data.fields import RECALLS, SUPERVISION
 from formulatrust.open_data.heavy import download_limit
 from formulatrust.results import feeds, recall_changes
@@ -94,7 +94,7 @@ def feed():
 def api_recalls():
     """Recalls, 100 a page, newest first, with links to the other pages."""
     number = request.args.get("page") or "1"
-    if not number.isdecimal() or not 1 <= int(number) <= MAX_PAGE:
+    if page_number(number) is None:
         return downloads.api_error(400, downloads.lazy(page_message), parameter="page")
     session = db.session()
     total = session.scalar(select(func.count(Recall.id))) or 0
