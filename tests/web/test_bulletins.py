@@ -404,7 +404,7 @@ def test_every_bulletin_page_passes_the_page_checks(app, client, session, editor
         check_page(response.get_data(as_text=True), lang)
 
 
-@pytest.mark.parametrize("path", ["/bulletins?page=0", "/bulletins?page=x", "/bulletins?page=9",
+@pytest.mark.parametrize("path", ["/bulletins?page=0", "/bulletins?page=x",
                                   "/bulletins/nope", "/bulletins/nope/revisions/1",
                                   "/bulletins/q3-quality/revisions/7",
                                   "/bulletins/q3-quality/files/1",

@@ -159,8 +159,11 @@ def test_bad_filter_values_are_refused_in_both_languages(client, calendar_world,
         assert chinese in other.get_text()
 
 
-def test_a_page_past_the_last_is_not_found(client, calendar_world):
-    assert client.get("/events?page=2").status_code == 404
+def test_a_page_past_the_last_shows_the_last_page(client, calendar_world):
+    past = client.get("/events?page=2")
+    assert past.status_code == 200
+    assert text_of(check_page(past.get_data(as_text=True)), "main") == text_of(
+        check_page(client.get("/events").get_data(as_text=True)), "main")
 
 
 def test_long_lists_are_paginated_with_the_filters_kept(client, session, world):

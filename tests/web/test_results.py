@@ -166,3 +166,21 @@ def test_each_listed_result_shows_its_lot(client, session, results):
     soup = check_page(client.get("/results?lang=en").get_data(as_text=True))
     lots = [code.get_text() for code in soup.select(".result-rows li .code")]
     assert "20250103A1" in lots and "20250103B2" in lots
+
+
+def test_a_result_without_a_source_file_says_only_when_it_was_updated(client, session,
+                                                                      results):
+    entered = results[0]
+    imported = results[1]
+    imported.source_file = "2025-12.xlsx"
+    session.commit()
+    for lang, imported_from in (("en", "Imported from"), ("zh", "导入自")):
+        page = check_page(client.get(f"/results/{entered.id}?lang={lang}")
+                          .get_data(as_text=True), lang)
+        sources = text_of(page, ".sources")
+        assert imported_from not in sources and "—" not in sources
+        assert ("Last updated" if lang == "en" else "最后更新") in sources
+        shown = check_page(client.get(f"/results/{imported.id}?lang={lang}")
+                           .get_data(as_text=True), lang)
+        assert imported_from in text_of(shown, ".sources") and "2025-12.xlsx" in text_of(
+            shown, ".sources")

@@ -65,8 +65,10 @@ def test_one_kind_at_a_time_page_by_page(client, okapi):
 
 @pytest.mark.parametrize(("args", "english", "chinese"), [
     ("type=nonsense", "Choose one of the kinds of record listed.", "请选择列出的记录类型之一。"),
-    ("page=0", "Choose a page number from 1 to 50.", "请选择 1 到 50 之间的页码。"),
-    ("page=abc", "Choose a page number from 1 to 50.", "请选择 1 到 50 之间的页码。"),
+    ("page=0", "“page” must be a whole number from 1 to 100000.",
+     "“page”必须是1到100000之间的整数。"),
+    ("page=abc", "“page” must be a whole number from 1 to 100000.",
+     "“page”必须是1到100000之间的整数。"),
 ])
 def test_an_unknown_kind_or_page_gets_a_clear_answer(client, okapi, args, english, chinese):
     for lang, message in (("en", english), ("zh", chinese)):

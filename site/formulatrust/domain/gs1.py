@@ -192,6 +192,12 @@ def _check_value(ai: str, value: str) -> str:
     return value
 
 
+def check_qualifier(ai: str, value: str) -> str:
+    """Return ``value`` if it is a well-formed lot ("10"), serial ("21") or variant ("22");
+    raise Gs1Error otherwise."""
+    return _check_value(ai, value)
+
+
 @dataclass(frozen=True)
 class DigitalLink:
     """A GTIN-keyed GS1 Digital Link; construction validates and normalises every field."""

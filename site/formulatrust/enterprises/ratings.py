@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from formulatrust.core import db
 from formulatrust.core.i18n import atom_feed
+from formulatrust.core.paging import requested_page
 from formulatrust.domain import rating
 from formulatrust.enterprises.models import Enterprise, Rating, StandardCommitment
 from formulatrust.open_data import downloads
@@ -67,6 +68,7 @@ def read_args() -> tuple[str, str, str]:
 @download_limit
 def index():
     """All enterprises by grade, sortable and filterable (``?format=csv|json`` downloads)."""
+    requested_page(request.args)  # one page only; a bad number is still a 400
     fmt = downloads.requested_format()
     grade, district, sort = read_args()
     if fmt != "html":

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from formulatrust.core import db
 from formulatrust.core.i18n import atom_feed, localized
+from formulatrust.core.paging import requested_page
 from formulatrust.enterprises import appeals, integrity
 from formulatrust.enterprises.models import Brand, Enterprise, Penalty, Rating
 from formulatrust.enterprises.ratings import current_ratings, enterprise_json, filtered, read_args
@@ -38,6 +39,7 @@ def register(grade: str = "", district: str = "", sort: str = "name") -> list[di
 @download_limit
 def index():
     """List every enterprise by name (``?format=csv|json`` downloads the register)."""
+    requested_page(request.args)  # one page only; a bad number is still a 400
     fmt = downloads.requested_format()
     if fmt != "html":
         return downloads.download(ENTERPRISES, register, fmt, "enterprises")

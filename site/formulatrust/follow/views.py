@@ -20,6 +20,7 @@ from formulatrust.enterprises.models import Product
 from formulatrust.follow import events, messages, subscriptions
 from formulatrust.follow.forms import FollowForm
 from formulatrust.results.views import atom_response
+from formulatrust.scan.gs1_messages import malformed_qualifiers
 
 bp = Blueprint("follow", __name__)
 log = logging.getLogger(__name__)
@@ -43,10 +44,14 @@ def product_or_404(gtin: str) -> Product:
 @bp.get("/feeds/batches/<gtin>/<lot>.atom")
 @atom_feed
 def batch_feed(gtin: str, lot: str) -> Response:
-    """The recalls and non-compliant results concerning one batch, as Atom."""
+    """The recalls and non-compliant results concerning one batch, as Atom. A well-formed lot
+    not on record has a feed too: a can page offers to follow its lot before the maker's record
+    or any finding exists, and the feed fills when one does."""
     product = product_or_404(gtin)
-    found = events.events_for(db.session(), product, lot[:20])
-    return feed_response(product, lot[:20], found)
+    if (refusal := malformed_qualifiers(lot=lot)) is not None:
+        return refusal
+    found = events.events_for(db.session(), product, lot)
+    return feed_response(product, lot, found)
 
 
 @bp.get("/feeds/products/<gtin>.atom")
@@ -85,7 +90,9 @@ def follow():
     if request.method == "GET":
         form.language.data = form.language.data or current_language()
     product = product_or_404(form.gtin.data or "")
-    lot = (form.lot.data or "")[:20]
+    lot = form.lot.data or ""
+    if (refusal := malformed_qualifiers(lot=lot)) is not None:
+        return refusal
     if request.method == "POST" and form.validate():
         email = form.email.data.strip().lower()
         with db.transaction() as session:

@@ -12,6 +12,7 @@ from formulatrust.core import db
 from formulatrust.core.config import site_origin
 from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import atom_feed
+from formulatrust.core.paging import page_number, requested_page
 from formulatrust.domain.industry_figures import MEASURES, template_csv
 from formulatrust.industry import query, services
 from formulatrust.industry.display import HELPERS, draw, pick
@@ -50,6 +51,7 @@ def read_filters() -> Filters | Response:
 @bp.get("/industry-statistics")
 def index():
     """Every published figure: a chart beside a table for each measure, filters, downloads."""
+    requested_page(request.args)  # one page only; a bad number is still a 400
     fmt = downloads.requested_format()
     filters = read_filters()
     if isinstance(filters, Response):
@@ -108,7 +110,7 @@ def api_figures():
     if isinstance(filters, Response):
         return filters
     number = request.args.get("page") or "1"
-    if not number.isdecimal() or not 1 <= int(number) <= downloads.MAX_PAGE:
+    if page_number(number) is None:
         return downloads.api_error(400, downloads.lazy(downloads.page_message), parameter="page")
     session = db.session()
     total = session.scalar(query.count_query(filters)) or 0

@@ -27,6 +27,7 @@ from werkzeug.exceptions import HTTPException
 from formulatrust.core.config import data_licence
 from formulatrust.core.errors import MESSAGES, render_error
 from formulatrust.core.i18n import LANGUAGES, current_language
+from formulatrust.core.paging import MAX_PAGE, page_message  # noqa: F401  (the API's too)
 from formulatrust.domain.data_licences import DataLicence
 from formulatrust.domain.spreadsheet import safe_row
 from formulatrust.open_data import heavy
@@ -243,6 +244,8 @@ def clean_args(args: MultiDict) -> MultiDict:
 def filter_message(error: FilterError) -> LazyString:
     """Return the reader-facing message for a bad filter, in the language it is shown in."""
     def text() -> str:
+        if error.code == "page":
+            return page_message()
         label = FILTER_LABELS.get(error.field, error.field)
         return str(FILTER_MESSAGES[error.code]) % {"field": str(label)}
     return LazyString(text)
@@ -266,12 +269,6 @@ def lazy(function: Callable[[], str]) -> LazyString:
     return LazyString(function)
 
 
-MAX_PAGE = 100_000  # the highest page number an API list accepts
-
-
-def page_message() -> str:
-    """Explain a bad page number."""
-    return _("“page” must be a whole number from 1 to %(max)s.", max=MAX_PAGE)
 
 
 def page_links(endpoint: str, page: int, pages: int, args) -> dict[str, str]:

@@ -10,6 +10,7 @@ from itertools import islice
 from flask import Blueprint, request
 
 from formulatrust.core import db
+from formulatrust.core.paging import page_number
 from formulatrust.open_data import downloads, record_sets
 from formulatrust.open_data.dump_sources import BY_SLUG
 
@@ -22,7 +23,7 @@ RECORD_SETS = ("supervision", "licences", "certifications", "penalties", "inspec
 def requested_page() -> int | None:
     """The page number asked for (1 when none), or None when it is not one."""
     number = request.args.get("page") or "1"
-    if not number.isdecimal() or not 1 <= int(number) <= downloads.MAX_PAGE:
+    if page_number(number) is None:
         return None
     return int(number)
 

@@ -129,7 +129,7 @@ def read_filters(args: Mapping[str, str], session: Session) -> Filters:
     if kind and kind not in KINDS:
         raise FilterError("kind", "choice")
     page = (args.get("page") or "1").strip()
-    if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+    if not page.isdecimal() or len(page) > 6 or not 1 <= int(page) <= MAX_PAGE:
         raise FilterError("page", "page")
     return Filters(month, slug, kind, int(page))
 

@@ -50,9 +50,10 @@ def index():
     now = clock.utcnow()
     filters = events.read_filters(clean_args(request.args), db.session())
     everything = all_events(now)
-    page = events.page_of(events.matching(everything, filters), now, filters.page, PER_PAGE)
-    if filters.page > page.pages:
-        abort(404)
+    matching = events.matching(everything, filters)
+    page = events.page_of(matching, now, filters.page, PER_PAGE)
+    if filters.page > page.pages:  # past the last: show the last
+        page = events.page_of(matching, now, page.pages, PER_PAGE)
     months = events.months(everything)
     if filters.month and filters.month not in months:
         months = sorted([*months, filters.month], reverse=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from formulatrust.core import db
+from formulatrust.core import db, paging
 from formulatrust.core.extensions import limiter
 from formulatrust.open_data.downloads import clean_text
 from formulatrust.pages import search_follower
@@ -62,5 +62,6 @@ def index():
     return render_template("search/index.html", query=query, links=links, found=found,
                            results=result_summaries(db.session(), found.hits),
                            search=search_request, kinds=KINDS, kind_labels=KIND_LABELS,
-                           kind_tabs=KIND_TABS, error=error), \
+                           kind_tabs=KIND_TABS, error=error,
+                           bad_page_message=paging.page_message()), \
         400 if error else 200

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from formulatrust.core import paging
 from formulatrust.publishing.bulletins.store import visible_slugs
 from formulatrust.results.display import ResultNames, names_of
 from formulatrust.results.indexed import rows_in_order
@@ -18,7 +19,7 @@ from formulatrust.search import Hit, matching_keys, query_index, search
 # Kinds of record in the order a reader meets them; the keys of the index's ``kind`` field.
 KINDS = ("result", "recall", "enterprise", "brand", "bulletin", "article")
 PER_PAGE = 20
-MAX_PAGE = 50  # beyond this, a reader narrows the query instead
+MAX_PAGE = 50  # pages shown; a page beyond shows the last, a reader narrows the query instead
 
 
 class BadSearch(ValueError):
@@ -42,7 +43,8 @@ class SearchRequest:
         if kind is not None and kind not in KINDS:
             raise BadSearch("unknown_type")
         page_text = (args.get("page") or "1").strip()
-        if not page_text.isdigit() or not 1 <= int(page_text) <= MAX_PAGE:
+        if not page_text.isdecimal() or len(page_text) > 6 or \
+                not 1 <= int(page_text) <= paging.MAX_PAGE:
             raise BadSearch("bad_page")
         return cls(q, kind, int(page_text))
 

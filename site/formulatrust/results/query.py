@@ -75,7 +75,10 @@ class Filters:
                 raise FilterError(name, "too_long")
             values[name] = sent.strip()
         values["year"] = _int(args, "year", 1990, 2100)
-        values["page"] = _int(args, "page", 1, 100_000) or 1
+        try:
+            values["page"] = _int(args, "page", 1, 100_000) or 1
+        except FilterError:
+            raise FilterError("page", "page") from None
         compliant = args.get("compliant") or ""
         if compliant not in ("", "yes", "no"):
             raise FilterError("compliant", "choice")
@@ -107,7 +110,8 @@ def _int(args, name: str, low: int, high: int) -> int | None:
     text = (args.get(name) or "").strip()
     if not text:
         return None
-    if not text.isdecimal() or not low <= int(text) <= high:  # isdigit() admits "²"
+    # isdigit() admits "²"; int() refuses numbers of thousands of digits
+    if not text.isdecimal() or len(text) > len(str(high)) or not low <= int(text) <= high:
         raise FilterError(name, "number")
     return int(text)
 

@@ -10,9 +10,10 @@ from sqlalchemy.orm import joinedload
 
 from formulatrust.core import db
 from formulatrust.core.i18n import atom_feed
+from formulatrust.core.paging import page_number, requested_page
 from formulatrust.enterprises.models import Brand, Product
 from formulatrust.open_data import downloads
-from formulatrust.open_data.downloads import MAX_PAGE, page_links, page_message
+from formulatrust.open_data.downloads import page_links, page_message
 from formulatrust.open_data.fields import RECALLS, SUPERVISION
 from formulatrust.open_data.heavy import download_limit
 from formulatrust.results import feeds, recall_changes
@@ -58,6 +59,7 @@ def recall_json(recall: Recall) -> dict:
 @download_limit
 def index():
     """List every recall, newest first (``?format=csv|json`` downloads them)."""
+    requested_page(request.args)  # one page only; a bad number is still a 400
     fmt = downloads.requested_format()
     if fmt != "html":
         return downloads.download(RECALLS, lambda: map(recall_json, recent_recalls()), fmt,
@@ -92,7 +94,7 @@ def feed():
 def api_recalls():
     """Recalls, 100 a page, newest first, with links to the other pages."""
     number = request.args.get("page") or "1"
-    if not number.isdecimal() or not 1 <= int(number) <= MAX_PAGE:
+    if page_number(number) is None:
         return downloads.api_error(400, downloads.lazy(page_message), parameter="page")
     session = db.session()
     total = session.scalar(select(func.count(Recall.id))) or 0
@@ -138,6 +140,7 @@ def listing_json(listing: SupervisionListing) -> dict:
 @download_limit
 def supervision_list() -> Response | str:
     """The key-supervision list: producers and products under closer watch after failures."""
+    requested_page(request.args)  # one page only; a bad number is still a 400
     fmt = downloads.requested_format()
     if fmt != "html":
         return downloads.download(SUPERVISION, lambda: map(listing_json, supervision_listings()),

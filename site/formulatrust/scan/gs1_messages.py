@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from flask import Response
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from formulatrust.domain.gs1 import known_ai
+from formulatrust.core.errors import render_error
+from formulatrust.domain.gs1 import Gs1Error, check_qualifier, known_ai
 
 PARTS = {
     "gtin": _l("the product number (GTIN, after /01/)"),
@@ -63,3 +65,15 @@ def gs1_message(code: str, part: str) -> str:
         label = _("the %(title)s element (%(ai)s)", title=known.data_title, ai=part)
     text = GS1_MESSAGES.get(code, GS1_MESSAGES["not_gs1"])
     return str(text) % {"part": str(label)[:1].upper() + str(label)[1:], "ai": part}
+
+
+def malformed_qualifiers(lot: str | None = None, serial: str | None = None) -> Response | None:
+    """The bilingual 400 for a lot or serial taken from an address that no can could carry;
+    None when each one given (not empty) is well-formed."""
+    try:
+        for ai, value in (("10", lot), ("21", serial)):
+            if value:
+                check_qualifier(ai, value)
+    except Gs1Error as error:
+        return render_error(400, gs1_message(error.code, error.part))
+    return None

@@ -21,7 +21,11 @@ from formulatrust.domain.gs1 import DigitalLink, Gs1Error, is_valid_gtin, parse_
 from formulatrust.domain.shortcode import ShortCodeError, normalise
 from formulatrust.enterprises.models import Product
 from formulatrust.scan import trace_import
-from formulatrust.scan.gs1_messages import SHORT_CODE_MESSAGES, gs1_message
+from formulatrust.scan.gs1_messages import (
+    SHORT_CODE_MESSAGES,
+    gs1_message,
+    malformed_qualifiers,
+)
 from formulatrust.scan.models import Batch, ProblemReport
 from formulatrust.scan.reports import CATEGORIES, STATUS_MEANINGS, STATUSES, find_for_status
 
@@ -106,14 +110,22 @@ class ReportForm(FlaskForm):
     )
 
 
+def product_with_gtin(gtin: str) -> Product | None:
+    if not is_valid_gtin(gtin):
+        return None
+    return db.session().scalar(select(Product).where(Product.gtin == gtin))
+
+
 @bp.route("/report", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["REPORT_RATE_LIMIT"], methods=["POST"])
 def report():
     """Take a problem report about a can; regulators triage it."""
     form = ReportForm(request.form if request.method == "POST" else request.args)
-    product = db.session().scalar(select(Product).where(Product.gtin == (form.gtin.data or "")))
+    product = product_with_gtin(form.gtin.data or "")
     if product is None:
         abort(404)
+    if (refusal := malformed_qualifiers(form.lot.data, form.serial.data)) is not None:
+        return refusal
     if request.method == "POST" and form.validate():
         reference = secrets.token_hex(4).upper()
         with db.transaction() as session:
@@ -140,6 +152,10 @@ def report_received(reference: str):
 @bp.get("/history/01/<gtin>/10/<path:lot>")
 def batch_history(gtin: str, lot: str):
     """Show every version of a batch's trace record and what each correction changed."""
+    if (refusal := malformed_qualifiers(lot=lot)) is not None:
+        return refusal
+    if not is_valid_gtin(gtin):
+        abort(404)
     batch = db.session().scalar(
         select(Batch).join(Product).where(Product.gtin == gtin, Batch.lot == lot)
         .options(selectinload(Batch.revisions), selectinload(Batch.factory)))

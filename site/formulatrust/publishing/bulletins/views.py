@@ -31,6 +31,7 @@ from formulatrust.core import charts, db
 from formulatrust.core.bilingual import Pair, term
 from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import atom_feed, current_language
+from formulatrust.core.paging import requested_page
 from formulatrust.domain.feed_times import entry_times
 from formulatrust.industry.embed import render_with_statistics
 from formulatrust.open_data import downloads
@@ -172,13 +173,6 @@ def readable(slug: str) -> tuple[Bulletin, bool]:
     return bulletin, True
 
 
-def page_number() -> int:
-    text = request.args.get("page", "1")
-    if not text.isdigit() or not 1 <= int(text) <= 100000:
-        abort(400)
-    return int(text)
-
-
 @dataclass(frozen=True)
 class Page:
     items: list
@@ -201,11 +195,12 @@ class Filters:
 @bp.get("/bulletins")
 def index():
     """List visible bulletins, newest first."""
-    number = page_number()
+    number = requested_page(request.args)
     items, total = service.visible_page(db.session(), number, PER_PAGE)
     pages = max(1, -(-total // PER_PAGE))
-    if number > pages:
-        abort(404)
+    if number > pages:  # past the last: show the last
+        number = pages
+        items, total = service.visible_page(db.session(), number, PER_PAGE)
     shown = [(bulletin, headline(bulletin)) for bulletin in items]
     return render_template("bulletins/index.html", shown=shown,
                            page=Page(items, total, number, pages), filters=Filters(number))
