@@ -4,12 +4,14 @@ status page and the regulators' queue (``publishing/admin.py``)."""
 from __future__ import annotations
 
 import hmac
+import secrets
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
+from formulatrust.core import db
 from formulatrust.scan.models import ProblemReport
 
 CATEGORIES = [
@@ -48,3 +50,20 @@ def find_for_status(session: Session, reference: str, last_four: str) -> Problem
                                            last_four.strip().replace(" ", "").lower()):
         return None
     return report
+
+
+def file_report(gtin: str, lot: str, serial: str, category: str, description: str,
+                contact: str) -> str:
+    """Store a parent's report about a can for the regulators' queue; return its reference."""
+    reference = secrets.token_hex(REFERENCE_LENGTH // 2).upper()
+    with db.transaction() as session:
+        session.add(ProblemReport(
+            reference=reference, gtin=gtin, lot=lot[:20], serial=serial[:20], category=category,
+            description=description.strip(), contact=contact))
+    return reference
+
+
+def report_exists(reference: str) -> bool:
+    """Return whether a report with this reference was filed."""
+    return db.session().scalar(select(ProblemReport.id).where(
+        ProblemReport.reference == reference[:16])) is not None
