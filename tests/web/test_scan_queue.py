@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from formulatrust.core import db
+from formulatrust.core.db import make_engine
 from formulatrust.domain import genuine
 from formulatrust.scan import scan_records
 from formulatrust.scan.models import CanQuery, CanQueryDevice
@@ -103,3 +104,15 @@ def test_the_first_burst_written_stays_whichever_worker_writes_later(app, trace,
     row = session.get(CanQuery, KEY)
     assert (row.count, row.burst_devices) == (3, 9)
     assert row.burst_at.replace(tzinfo=UTC) == first
+
+
+def test_scans_stay_queued_while_the_database_refuses_them(app, trace, session, tmp_path):
+    with app.app_context():
+        scans = scan_records.ScanQueue(db.engine(), 3600, 100_000)
+    scans.add(scan_records.Scan(KEY, "c" + "1" * 31, datetime.now(UTC)))
+    working, scans.engine = scans.engine, make_engine(f"sqlite:///{tmp_path / 'gone' / 'x'}")
+    assert scans.flush() == 0
+    assert len(scans.unwritten(KEY)[1]) == 1
+    scans.engine = working
+    scans.close()
+    assert session.get(CanQuery, KEY).count == 1

@@ -21,10 +21,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import Connection, Engine, case, func
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
@@ -186,6 +185,9 @@ class ScanQueue:
         with self._lock:
             self._waiting.append(scan)
             full = len(self._waiting) >= self.max_rows
+        if self._stopping.is_set():  # closed meanwhile: its last flush may have missed this
+            self.flush()
+            return
         self._start()
         if full:
             self._wake.set()
@@ -201,11 +203,6 @@ class ScanQueue:
         with self._lock:
             return version % 2 == 0 and self.version == version
 
-    def waiting(self) -> int:
-        """Count the scans not yet written."""
-        with self._lock:
-            return len(self._waiting) + len(self._writing)
-
     def flush(self) -> int:
         """Write every waiting scan now; return how many were written (0 on failure)."""
         with self._flushing:
@@ -217,7 +214,7 @@ class ScanQueue:
                 with self.engine.connect() as connection:
                     write_in(connection, self._writing)
                     self._commit(connection)
-            except SQLAlchemyError:
+            except Exception:  # the database is away, or anything else: nothing is dropped
                 log.warning("writing %d scans failed; they stay queued", len(self._writing),
                             exc_info=True)
                 with self._lock:
@@ -276,9 +273,9 @@ class ScanQueue:
 _making = threading.Lock()
 
 
-def queue(app: Flask | None = None) -> ScanQueue:
-    """Return this process's scan queue of ``app`` (the current one), made on first use."""
-    app = app or current_app._get_current_object()
+def queue() -> ScanQueue:
+    """Return this process's scan queue of the current app, made on first use."""
+    app = current_app._get_current_object()
     found = app.extensions.get(EXTENSION_KEY)
     if found is not None and found.pid == os.getpid():
         return found
