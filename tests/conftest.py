@@ -92,6 +92,7 @@ def app_overrides(database_url, tmp_path: Path) -> dict:
         "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
         "RATELIMIT_ENABLED": False,
         "FACTS_CACHE_SECONDS": 0,  # tests change data between requests; caching is tested apart
+        "SCAN_FLUSH_SECONDS": 0,  # each scan written at once; the queue is tested apart
         # The test client's own host and scheme, whatever the environment says.
         "SITE_HOST": "localhost",
         "PREFERRED_URL_SCHEME": "https",
@@ -108,9 +109,9 @@ def make_app(engine):
         return made[-1]
 
     yield make
-    empty_tables(engine)
     for each in made:
-        db.dispose(each)
+        db.dispose(each)  # writes what a worker still holds (its queued scans) first
+    empty_tables(engine)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from formulatrust.core import db, signing
 from formulatrust.core.cache import TTLCache
 from formulatrust.domain import genuine
 from formulatrust.domain.gs1 import parse_path
+from formulatrust.scan import scan_records
 from formulatrust.scan import trace as provenance
 from formulatrust.scan.models import CanQuery, CanQueryDevice, ScanDayKey
 
@@ -30,7 +31,8 @@ def scan(app, now: datetime, cookie: str | None = None, address: str = "198.51.1
                                               now)
         outcome = genuine.assess(history, now, daily=genuine.is_daily(device))
         if outcome.counted:
-            provenance.record_query(db.engine(), provenance.can_key(facts), device, outcome, now)
+            scan_records.write_scans(db.engine(), [scan_records.Scan(
+                provenance.can_key(facts), device, now, outcome.burst_at, outcome.burst_devices)])
         db.session().close()
         return outcome.status
 

@@ -42,6 +42,10 @@ DEFAULTS: dict[str, Any] = {
     "SERIAL_KEYS": None,  # {"A": "<hex>", …}; generated into instance/serial_keys.json if unset
     "SERIAL_KEY_ID": None,  # which key issues new codes; the newest by default
     "QUERY_LOG_ENABLED": True,
+    # Each worker writes its scans in batches: this often, or at once when this many wait (0 s:
+    # each scan right after its response). Other workers' pages show them within the interval.
+    "SCAN_FLUSH_SECONDS": 0.5,
+    "SCAN_FLUSH_ROWS": 300,
     "REPORT_RATE_LIMIT": "5/hour",
     "REPORT_STATUS_RATE_LIMIT": "20/hour",  # report status look-ups per client
     "FACTS_CACHE_SECONDS": 30,  # how long batch-level facts are reused; recalls show within it

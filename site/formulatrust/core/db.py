@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from formulatrust.core import freshness
 
 EXTENSION_KEY = "formulatrust.db"
+DISPOSE_KEY = "formulatrust.db.on_dispose"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -63,8 +64,16 @@ def init_app(app: Flask) -> None:
     app.after_request(run_after_response)
 
 
+def on_dispose(app: Flask, callback: Callable[[], None]) -> None:
+    """Call ``callback`` when ``app``'s connections are closed (before they are)."""
+    app.extensions.setdefault(DISPOSE_KEY, []).append(callback)
+
+
 def dispose(app: Flask) -> None:
-    """Stop following the change feed and close every pooled connection of ``app``'s engine."""
+    """Finish what is queued, stop following the change feed and close every pooled
+    connection of ``app``'s engine."""
+    for callback in app.extensions.pop(DISPOSE_KEY, []):
+        callback()
     freshness.stop(app)
     app.extensions[EXTENSION_KEY].kw["bind"].dispose()
 

@@ -31,7 +31,7 @@ from formulatrust.core.i18n import current_language, path_as_sent
 from formulatrust.domain import genuine
 from formulatrust.domain.gs1 import DigitalLink, Gs1Error, parse_path
 from formulatrust.publishing import accounts
-from formulatrust.scan import provenance_json, trace
+from formulatrust.scan import provenance_json, scan_records, trace
 from formulatrust.scan.gs1_messages import gs1_message
 
 bp = Blueprint("resolver", __name__)
@@ -111,7 +111,7 @@ def resolve(_rest: str):
     new_cookie = note_query(facts) if counts_query else None
     if fmt == "json":
         if link.serial is not None:
-            facts.burst = trace.stored_burst(db.session(), facts)
+            facts.burst = scan_records.stored_burst(db.session(), facts)
         # Every fact about the key as JSON (documented in the README); the batch-level part is
         # serialised once per batch and joined to the part about this key.
         dumps = current_app.json.dumps
@@ -187,8 +187,9 @@ DEVICE_COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
 
 
 def note_query(facts: trace.Facts) -> str | None:
-    """Read the serial's status and the can's history, judge it, and record this query after
-    the response is sent. Return a new device cookie to set, if the browser sent none."""
+    """Read the serial's status and the can's history, judge it, and queue this query for the
+    scan record after the response is sent. Return a new device cookie to set, if the browser
+    sent none."""
     now = datetime.now(UTC)
     cookie = request.cookies.get(DEVICE_COOKIE)
     key = trace.cached_day_key(db.engine(), trace.today_in_shanghai(now))
@@ -197,8 +198,7 @@ def note_query(facts: trace.Facts) -> str | None:
         device, new_cookie = genuine.cookie_device(cookie), None
     else:
         device, new_cookie = daily, genuine.new_device_cookie()
-    can = trace.can_key(facts)
-    facts.serial_status, history = trace.status_and_history(
+    facts.serial_status, history = scan_records.read_history(
         db.session(), signing.signer(), facts, device, now, alias=daily)
     facts.burst = trace.burst_of(history.burst_at, history.burst_devices)
     if not current_app.config["QUERY_LOG_ENABLED"]:
@@ -207,12 +207,8 @@ def note_query(facts: trace.Facts) -> str | None:
     facts.burst = trace.burst_of(outcome.burst_at, outcome.burst_devices)
     if not outcome.counted or accounts.current_user() is not None:
         return new_cookie  # a quick reload, or a signed-in publisher checking stock
-    engine = db.engine()
-
-    @db.after_response
-    def store() -> None:
-        trace.record_query(engine, can, device, outcome, now)
-
+    scan_records.record(scan_records.Scan(trace.can_key(facts), device, now, outcome.burst_at,
+                                          outcome.burst_devices))
     return new_cookie
 
 

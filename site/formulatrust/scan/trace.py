@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Boolean, DateTime, Engine, Integer, delete, func, or_, select, text
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Engine,
+    Integer,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -243,32 +255,34 @@ STATUS_AND_HISTORY = text("""
               AND d.device IN (:device, :alias)) AS last_seen,
            (SELECT count(*) FROM can_query_device d
             WHERE d.gtin = :gtin AND d.lot = :lot AND d.serial = :serial
-              AND d.device NOT IN (:device, :alias)
+              AND d.device NOT IN :others
               AND d.device LIKE 'c%' AND d.last_at >= :since) AS cookie_devices,
            (SELECT coalesce(max(per_day.n), 0) FROM
               (SELECT count(*) AS n FROM can_query_device d
                WHERE d.gtin = :gtin AND d.lot = :lot AND d.serial = :serial
-                 AND d.device NOT IN (:device, :alias) AND d.device LIKE 'd%'
+                 AND d.device NOT IN :others AND d.device LIKE 'd%'
                  AND d.last_at >= :since
                GROUP BY d.seen_on) AS per_day) AS daily_devices,
            (SELECT count(*) FROM can_query_device d
             WHERE d.gtin = :gtin AND d.lot = :lot AND d.serial = :serial
-              AND d.device NOT IN (:device, :alias)
+              AND d.device NOT IN :others
               AND d.device LIKE 'd%' AND d.seen_on = :today) AS daily_devices_today
     FROM (SELECT 1 AS one) AS anchor
     LEFT JOIN can_query q ON q.gtin = :gtin AND q.lot = :lot AND q.serial = :serial
 """).columns(registered=Boolean, count=Integer, first_at=DateTime(timezone=True),
              burst_at=DateTime(timezone=True), burst_devices=Integer,
              last_seen=DateTime(timezone=True), cookie_devices=Integer, daily_devices=Integer,
-             daily_devices_today=Integer)
+             daily_devices_today=Integer).bindparams(bindparam("others", expanding=True))
 
 
 def status_and_history(session: Session, signer: SerialSigner, facts: Facts,
-                       device: str, now: datetime, alias: str | None = None) -> tuple[str, History]:
+                       device: str, now: datetime, alias: str | None = None,
+                       also_excluded: Sequence[str] = ()) -> tuple[str, History]:
     """Return the serial's status and the can's query history in one database round trip.
 
     ``alias`` is the same browser's cookieless pseudonym of today, so the request that first
     brings back the cookie is still known as the device it was (a reload stays a reload).
+    Devices in ``also_excluded`` are left out of the device counts (the caller counts them).
     """
     gtin, lot, serial = can_key(facts)
     batch = facts.batch
@@ -276,6 +290,7 @@ def status_and_history(session: Session, signer: SerialSigner, facts: Facts,
     row = session.execute(STATUS_AND_HISTORY, {
         "batch_id": batch.id if batch is not None and not issued else -1, "serial": serial,
         "gtin": gtin, "lot": lot, "device": device, "alias": alias or device,
+        "others": [device, alias or device, *also_excluded],
         "since": now - genuine.WINDOW,
         "today": today_in_shanghai(now)}).one()
     status = "issued" if issued else ("registered" if row.registered else "unknown")
@@ -301,29 +316,6 @@ def stored_burst(session: Session, facts: Facts) -> Burst | None:
     row = session.execute(select(CanQuery.burst_at, CanQuery.burst_devices).where(
         CanQuery.gtin == gtin, CanQuery.lot == lot, CanQuery.serial == serial)).first()
     return burst_of(row.burst_at, row.burst_devices) if row is not None else None
-
-
-def record_query(engine: Engine, key: tuple[str, str, str], device: str, outcome: Outcome,
-                 now: datetime) -> None:
-    """Add this query to the can's history in one short transaction (an atomic upsert)."""
-    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
-    can = dict(zip(("gtin", "lot", "serial"), key, strict=True))
-    counted = int(outcome.counted)
-    history = insert(CanQuery).values(**can, first_at=now, last_at=now, count=counted,
-                                      burst_at=outcome.burst_at,
-                                      burst_devices=outcome.burst_devices)
-    changes = {"count": CanQuery.count + counted, "last_at": now}
-    if outcome.new_burst:
-        changes.update(burst_at=outcome.burst_at, burst_devices=outcome.burst_devices)
-    history = history.on_conflict_do_update(index_elements=["gtin", "lot", "serial"],
-                                            set_=changes)
-    day = today_in_shanghai(now)
-    seen = insert(CanQueryDevice).values(**can, device=device, last_at=now, seen_on=day)
-    seen = seen.on_conflict_do_update(index_elements=["gtin", "lot", "serial", "device"],
-                                      set_={"last_at": now, "seen_on": day})
-    with engine.begin() as connection:
-        connection.execute(history)
-        connection.execute(seen)
 
 
 def day_key(engine: Engine, day: date) -> bytes:
