@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_babel import force_locale
@@ -30,9 +29,9 @@ from formulatrust.domain.trace_format import (
     parse_trace_json,
 )
 from formulatrust.enterprises.models import Brand, Enterprise, Product
-from formulatrust.publishing import api_tokens, audit
+from formulatrust.publishing import api_tokens, imports, token_service
 from formulatrust.publishing.models import ApiToken
-from formulatrust.scan.trace_import import ImportSummary, TraceImportError, import_trace_document
+from formulatrust.scan.trace_import import ImportSummary, TraceImportError
 
 bp = Blueprint("api_push", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookies: each request carries its token
@@ -153,8 +152,7 @@ def authenticate() -> ApiToken | Response:
             challenge += f', error="invalid_token", error_description="{check.problem}"'
         response.headers["WWW-Authenticate"] = challenge
         return response
-    api_tokens.touch(session, check.token)
-    session.commit()
+    token_service.note_use(check.token)
     return check.token
 
 
@@ -267,27 +265,17 @@ def push(document_of: Callable[[str], TraceDocument | Response], media_type: str
                      lambda: _("Nothing was written: this token may only send data of its own "
                                "enterprise."), **listed(foreign))
     dry_run = request.args.get("dry_run", "") in DRY_RUN
-    source = f"API {token.public_id}"
+    source = imports.Source(None, f"API {token.public_id}",
+                            {"api_token": token.id, "token_name": token.name})
     try:
-        summary = import_trace_document(session, document, enterprise_id=enterprise.id,
-                                        source_name=source)
-        counts = {name: value for name, value in asdict(summary).items() if name != "problems"}
-        if dry_run:
-            session.rollback()
-        else:
-            audit.record(session, None, "import", "trace", token.public_id,
-                         {"api_token": token.id, "token_name": token.name,
-                          "enterprise": enterprise.slug, **counts})
-            session.commit()
+        summary = imports.import_trace(source, document, enterprise, dry_run=dry_run)
     except TraceImportError as exc:
-        session.rollback()
         return error(422, "invalid_document", invalid, **listed(exc.problems))
     except IntegrityError:
-        session.rollback()
         return error(409, "conflict", lambda: _("Another import changed the same records at "
                                                 "the same time. Nothing was written: send the "
                                                 "document again."))
-    return answer(summary, counts, enterprise, dry_run)
+    return answer(summary, imports.trace_counts(summary), enterprise, dry_run)
 
 
 def answer(summary: ImportSummary, counts: dict, enterprise: Enterprise, dry_run: bool):
