@@ -9,14 +9,14 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from wtforms import SelectField
 from wtforms.validators import DataRequired
 
 from formulatrust.core import db
 from formulatrust.core.errors import render_error
 from formulatrust.domain.booking import mask_phone
-from formulatrust.publishing import audit
+from formulatrust.publishing import report_queue
 from formulatrust.publishing.accounts import current_user, private, role_required
 from formulatrust.publishing.models import AuditEntry
 from formulatrust.scan.models import ProblemReport
@@ -161,16 +161,7 @@ def report_status(report_id: int):
     form = status_form(found, request.form)
     if not form.validate():
         return render_report(found, form, 400)
-    with db.transaction() as session:
-        # Only from the status the regulator saw, so two people cannot both move it.
-        moved = session.execute(update(ProblemReport)
-                                .where(ProblemReport.id == found.id, ProblemReport.status == old)
-                                .values(status=form.status.data)).rowcount
-        if moved:
-            audit.record(session, current_user(), "change", "problem_report", found.id,
-                         {"status": [old, form.status.data]})
-    if not moved:
-        session.refresh(found)
+    if not report_queue.move_report(current_user(), found, old, form.status.data):
         form = status_form(found)
         form.status.errors = [_l("Someone else changed this report's status. Check it again.")]
         return render_report(found, form, 409)

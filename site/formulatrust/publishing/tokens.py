@@ -16,7 +16,7 @@ from formulatrust.core import db
 from formulatrust.core.i18n import current_language
 from formulatrust.domain.authz import ADMIN
 from formulatrust.enterprises.models import Enterprise
-from formulatrust.publishing import api_tokens
+from formulatrust.publishing import api_tokens, token_service
 from formulatrust.publishing.accounts import current_user, private, role_required
 from formulatrust.publishing.models import ApiToken
 
@@ -115,9 +115,8 @@ def create():
     else:
         enterprise = session.get(Enterprise, user.enterprise_id)
     days = None if form.expires.data == NEVER else int(form.expires.data)
-    with db.transaction():
-        token, text = api_tokens.issue(session, enterprise, form.name.data, user,
-                                       expires_in_days=days)
+    token, text = token_service.create_token(enterprise, form.name.data, user,
+                                             expires_in_days=days)
     body = render_template("tokens/created.html", token=token, text=text, enterprise=enterprise,
                            push_url=url_for("api_push.trace", _external=True))
     return private(current_app.make_response((body, 201)))
@@ -137,8 +136,7 @@ def revoke(token_id: int):
     if token is None:
         abort(404)
     if request.method == "POST":
-        with db.transaction():
-            api_tokens.revoke(session, token, current_user())
+        token_service.revoke_token(token, current_user())
         return redirect(url_for("tokens.index", revoked=token.id), 303)
     body = render_template("tokens/revoke.html", token=token)
     return private(current_app.make_response(body))
