@@ -3,7 +3,9 @@ committed with its audit entry (where the account's holder should see it) in one
 
 from __future__ import annotations
 
-from sqlalchemy import or_, update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, or_, update
 
 from formulatrust.core import db
 from formulatrust.publishing import accounts, audit, sign_in_attempts
@@ -31,10 +33,11 @@ def claim_code_step(user: User, step: int) -> bool:
     """Record that an authenticator code of time ``step`` was used; False if it already was
     (or a later one), so each code works once even from two browsers at the same moment."""
     with db.transaction() as session:
-        claimed = session.execute(
+        result = session.execute(
             update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None),
                                                         User.totp_last_step < step))
-            .values(totp_last_step=step)).rowcount
+            .values(totp_last_step=step))
+        claimed = cast(CursorResult[Any], result).rowcount
     db.session().refresh(user)
     return bool(claimed == 1)
 

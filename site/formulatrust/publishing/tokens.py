@@ -51,9 +51,7 @@ def token_form(formdata=None) -> TokenForm:
     """Build the form; administrators choose the enterprise, editors always get their own."""
     form = TokenForm(formdata=formdata)
     if current_user().role == ADMIN:
-        enterprises = db.session().execute(
-            select(Enterprise.slug, Enterprise.name_zh, Enterprise.name_en)
-            .order_by(Enterprise.slug)).all()
+        enterprises = token_service.enterprise_choices()
         zh = current_language() == "zh"
         form.enterprise.choices = [SelectChoice("", _l("Choose an enterprise"))] + [
             SelectChoice(row.slug, row.name_zh if zh else row.name_en) for row in enterprises]
@@ -67,11 +65,7 @@ def token_form(formdata=None) -> TokenForm:
 def visible_tokens() -> list[ApiToken]:
     """Return the tokens the current user may see: their enterprise's, or every one."""
     user = current_user()
-    query = select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(),
-                                      ApiToken.id.desc())
-    if user.role != ADMIN:
-        query = query.where(ApiToken.enterprise_id == user.enterprise_id)
-    return list(db.session().scalars(query))
+    return token_service.tokens_seen_by(user, every=user.role == ADMIN)
 
 
 def render_index(form: TokenForm, status: int = 200, revoked: ApiToken | None = None):
