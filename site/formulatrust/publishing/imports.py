@@ -9,18 +9,19 @@ site search after the commit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from formulatrust.core import db
 from formulatrust.domain.results_import import ParsedFile
-from formulatrust.domain.trace_format import TraceDocument
+from formulatrust.domain.trace_format import Problem, TraceDocument
 from formulatrust.enterprises import integrity_import
-from formulatrust.enterprises.models import Enterprise
+from formulatrust.enterprises.models import Brand, Enterprise, Product
 from formulatrust.pages.search_documents import result_document
 from formulatrust.publishing import audit
 from formulatrust.publishing.indexing import index_documents
@@ -29,6 +30,7 @@ from formulatrust.results import store
 from formulatrust.scan.trace_import import ImportSummary, import_trace_document
 
 Progress = Callable[[int], Any]
+LOOKUP_CHUNK = 500  # values asked for in one query
 
 
 @dataclass(frozen=True)
@@ -102,3 +104,49 @@ def import_trace(source: Source, document: TraceDocument, enterprise: Enterprise
                                         source_name=source.name, progress=progress)
         counts.update(enterprise=enterprise.slug, **trace_counts(summary))
     return summary
+
+
+# --- ownership (the push API) -------------------------------------------------------------
+
+
+def _others(query: Select[str], column: InstrumentedAttribute[str],
+            values: Iterable[str]) -> set[str]:
+    """Return which of ``values`` ``query`` finds, asking for a few hundred at a time."""
+    wanted = sorted(set(values))
+    session = db.session()
+    return {value for start in range(0, len(wanted), LOOKUP_CHUNK)
+            for value in session.scalars(query.where(
+                column.in_(wanted[start:start + LOOKUP_CHUNK])))}
+
+
+def foreign_records(document: TraceDocument, enterprise: Enterprise) -> list[Problem]:
+    """List the records of ``document`` that belong to another enterprise than ``enterprise``
+    (the push API refuses them whole)."""
+    problems = []
+    if document.enterprise and document.enterprise != enterprise.slug:
+        problems.append(Problem(
+            "document", "enterprise",
+            f"此令牌只能提交企业“{enterprise.slug}”的数据，不能提交“{document.enterprise}”的",
+            f"this token may only send data of “{enterprise.slug}”, not of "
+            f"“{document.enterprise}”"))
+    gtins = ({p.gtin for p in document.products} | {b.gtin for b in document.batches}
+             | {row.gtin for row in document.serial_rows})
+    other_gtins = _others(select(Product.gtin).join(Product.brand)
+                          .where(Brand.enterprise_id != enterprise.id), Product.gtin, gtins)
+    other_brands = _others(select(Brand.slug).where(Brand.enterprise_id != enterprise.id),
+                           Brand.slug, {p.brand for p in document.products})
+    zh, en = "该 GTIN 属于其他企业", "this GTIN belongs to another enterprise"
+    for record in document.products:
+        if record.gtin in other_gtins:
+            problems.append(Problem(record.record, "gtin", zh, en))
+        if record.brand in other_brands:
+            problems.append(Problem(record.record, "brand", "该品牌属于其他企业",
+                                    "this brand belongs to another enterprise"))
+    problems += [Problem(b.record, "gtin", zh, en) for b in document.batches
+                 if b.gtin in other_gtins]
+    seen: set[str] = set()
+    for row in document.serial_rows:  # once per GTIN, at its first row
+        if row.gtin in other_gtins and row.gtin not in seen:
+            seen.add(row.gtin)
+            problems.append(Problem(row.record, "gtin", zh, en))
+    return problems
