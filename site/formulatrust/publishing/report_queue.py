@@ -3,11 +3,13 @@ moving a report on, audited in the same transaction."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, func, select, update
+from sqlalchemy import CursorResult, Select, func, or_, select, update
 
 from formulatrust.core import db
+from formulatrust.core.clock import utcnow
 from formulatrust.publishing import audit
 from formulatrust.publishing.models import AuditEntry, User
 from formulatrust.scan.models import ProblemReport
@@ -58,3 +60,20 @@ def audit_log_query() -> tuple[Select[AuditEntry], Select[Any]]:
     """The whole audit log, newest first, and the query counting it."""
     return (select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()),
             select(func.count(AuditEntry.id)))
+
+
+def purge_closed(days: int) -> int:
+    """Delete the contact details and free text of closed reports older than ``days``; return
+    how many reports lost them (the reports stay, so the queue's figures remain)."""
+    cutoff = utcnow() - timedelta(days=days)
+    with db.transaction() as session:
+        result = session.execute(
+            update(ProblemReport)
+            .where(ProblemReport.status == "closed", ProblemReport.created_at < cutoff,
+                   or_(ProblemReport.contact != "", ProblemReport.description != ""))
+            .values(contact="", description=""))
+        count = cast(CursorResult[Any], result).rowcount
+        if count:
+            audit.record(session, None, "purge", "problem_report", "",
+                         {"contacts_deleted": count, "days": days})
+    return int(count)
