@@ -26,7 +26,8 @@ from formulatrust.pages.search_documents import result_document
 from formulatrust.publishing import audit
 from formulatrust.publishing.indexing import index_documents
 from formulatrust.publishing.models import User
-from formulatrust.results import store
+from formulatrust.results import store, terms
+from formulatrust.results.models import SamplingResult
 from formulatrust.scan.trace_import import ImportSummary, import_trace_document
 
 Progress = Callable[[int], Any]
@@ -85,6 +86,17 @@ def import_records(source: Source, text: str, dry_run: bool = False) -> dict[str
     with _import("records", source, source.name, dry_run) as (session, counts):
         counts.update(integrity_import.import_records(session, text))
     return counts
+
+
+def remap_vocabulary(user: User | None, results: list[SamplingResult],
+                     progress: Progress | None = None) -> list[SamplingResult]:
+    """Map the terms of ``results`` to the vocabulary again (after adding entries), commit with
+    the audit entry and refresh the search entries of those that changed."""
+    with db.transaction() as session:
+        changed = terms.remap(results, progress=progress or (lambda _n: None))
+        audit.record(session, user, "change", "results", "vocabulary", {"changed": len(changed)})
+    index_documents(result_document(result) for result in changed)
+    return changed
 
 
 def trace_counts(summary: ImportSummary) -> dict[str, int]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -16,13 +15,11 @@ from formulatrust.domain.gs1 import to_gtin14
 from formulatrust.domain.result_terms import unknown_in
 from formulatrust.domain.results_import import ImportFileError, parse_file
 from formulatrust.enterprises.models import Product
-from formulatrust.pages.search_documents import result_document
-from formulatrust.publishing import audit, imports, recall_service
+from formulatrust.publishing import imports, recall_service
 from formulatrust.publishing.cli_users import acting_account, by_option
 from formulatrust.publishing.forms import RecallForm
-from formulatrust.results import store, terms
+from formulatrust.results import store
 from formulatrust.results.models import RECALL_STATUSES, Recall
-from formulatrust.search import add_to_index
 from formulatrust.search.vocabularies import vocabulary
 
 results_group = AppGroup("results", help="Sampling results.")
@@ -85,11 +82,7 @@ def map_vocabulary(by_email: str) -> None:
     user = acting_account(session, by_email, "regulator")
     results = store.all_results(session)
     with click.progressbar(length=len(results), label="Mapping") as bar:
-        changed = terms.remap(results, progress=bar.update)
-    audit.record(session, user, "change", "results", "vocabulary", {"changed": len(changed)})
-    session.commit()
-    add_to_index(current_app.config["SEARCH_INDEX_DIR"],
-                 [result_document(result) for result in changed])
+        changed = imports.remap_vocabulary(user, results, progress=bar.update)
     click.echo(f"{len(changed)} of {len(results)} results mapped anew.")
 
 
