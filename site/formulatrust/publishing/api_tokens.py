@@ -145,4 +145,3 @@ def revoke(session: Session, token: ApiToken, user: User | None,
                      {"enterprise_id": token.enterprise_id, "name": token.name})
     session.expire(token)
     return bool(changed)
-
