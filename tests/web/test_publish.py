@@ -154,7 +154,7 @@ def test_a_results_workbook_is_imported_searchable_and_audited(app, client, sess
     assert count(session, SamplingResult) == 11
     hits = query_index(app.config["SEARCH_INDEX_DIR"], "阪崎", kind="result")
     assert hits, "the search index is updated after the import"
-    entry = audit_entries(session, "results_upload")[0]
+    entry = audit_entries(session, "results")[0]
     assert entry.user_id == user.id and entry.summary["created"] == 11
     assert entry.summary["file"] == "2026第9期.xlsx"
 
@@ -166,7 +166,7 @@ def test_a_bad_results_table_writes_nothing_and_names_row_and_column(client, ses
     assert rows and all(row[0].isdigit() for row in rows)
     assert any(row[0] == "13" and row[1] != "—" for row in rows), rows
     assert count(session, SamplingResult) == 0
-    assert audit_entries(session, "results_upload") == []
+    assert audit_entries(session, "results") == []
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
@@ -219,7 +219,7 @@ def test_enterprise_records_are_imported_and_a_bad_file_writes_nothing(client, s
     response = upload(client, "/publish/records?lang=en", "records.json",
                       json.dumps(RECORDS).encode())
     assert response.status_code == 200 and count(session, Licence) == 1
-    assert audit_entries(session, "records_upload")[0].summary["licences"] == 1
+    assert audit_entries(session, "records")[0].summary["licences"] == 1
 
 
 def test_a_regulators_upload_with_replies_is_refused_whole(client, session, world):
@@ -270,7 +270,7 @@ def test_an_enterprise_editor_imports_trace_data_for_their_enterprise(client, se
     assert response.status_code == 200
     assert "1 new, 0 corrected" in check_page(response.get_data(as_text=True)).main.get_text()
     assert count(session, RegisteredSerial) == 2
-    entry = audit_entries(session, "trace_upload")[0]
+    entry = audit_entries(session, "trace")[0]
     assert (entry.user_id, entry.object_id) == (user.id, "test-dairy")
     assert entry.summary["batches_created"] == 1
 

@@ -22,7 +22,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
@@ -32,7 +32,7 @@ from formulatrust.core.errors import render_error
 from formulatrust.core.extensions import limiter
 from formulatrust.domain import second_factor, totp
 from formulatrust.domain.labels import qr_svg
-from formulatrust.publishing import accounts, audit, sign_in_attempts
+from formulatrust.publishing import accounts, sign_in_attempts, sign_ins
 from formulatrust.publishing.accounts import (
     current_user,
     login_required,
@@ -111,16 +111,12 @@ def _failed(user: User | None) -> None:
         return
     config = current_app.config
     key = sign_in_attempts.address_key(config["SECRET_KEY"], request.remote_addr)
-    with db.transaction() as dbs:
-        sign_in_attempts.record_failure(dbs, user, key, int(config["SIGN_IN_DELAY_CAP_SECONDS"]))
+    sign_ins.record_failed_attempt(user, key, int(config["SIGN_IN_DELAY_CAP_SECONDS"]))
 
 
 def _complete(user: User, next_url: str | None):
-    with db.transaction() as dbs:
-        notice = sign_in_attempts.take_notice(dbs, user)
-        audit.record(dbs, user, "sign_in", "user", user.id)
-        token = accounts.start_sign_in(
-            dbs, user, current_app.permanent_session_lifetime.total_seconds())
+    token, notice = sign_ins.complete_sign_in(
+        user, current_app.permanent_session_lifetime.total_seconds())
     session.pop(PENDING_KEY, None)
     accounts.remember(user, token)
     target = accounts.safe_next(next_url)
@@ -198,21 +194,14 @@ def _accept_code(user: User, code: str, secret: str | None = None) -> bool:
     step = totp.verify(secret, code, time.time(), last_step=user.totp_last_step)
     if step is None:
         return False
-    with db.transaction() as dbs:
-        claimed = dbs.execute(
-            update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None),
-                                                        User.totp_last_step < step))
-            .values(totp_last_step=step)).rowcount
-    db.session().refresh(user)
-    return claimed == 1
+    return sign_ins.claim_code_step(user, step)
 
 
 @bp.post("/sign-out")
 @login_required
 def sign_out():
     """Sign this browser out, here and on the server (a copy of its cookie stops working)."""
-    with db.transaction() as dbs:
-        accounts.end_sign_in(dbs, session.get(accounts.TOKEN_KEY))
+    sign_ins.sign_out(session.get(accounts.TOKEN_KEY))
     accounts.forget()
     return redirect(url_for("main.home"), 303)
 
@@ -222,11 +211,7 @@ def sign_out():
 def sign_out_everywhere():
     """Sign out every browser of this account, this one included."""
     user = current_user()
-    with db.transaction() as dbs:
-        dbs.execute(update(User).where(User.id == user.id)
-                    .values(session_version=User.session_version + 1))
-        accounts.end_every_sign_in(dbs, user.id)
-        audit.record(dbs, user, "sign_out_everywhere", "user", user.id)
+    sign_ins.sign_out_everywhere(user)
     accounts.forget()
     return redirect(url_for("main.home"), 303)
 
@@ -269,10 +254,7 @@ def totp_setup():
         abort(403)
     if request.method == "POST" and form.validate():
         if _accept_code(user, form.code.data, user.totp_secret if enabled else secret):
-            with db.transaction() as dbs:
-                user.totp_secret = None if enabled else secret
-                audit.record(dbs, user, "change", "user", user.id,
-                             {"totp": "disabled" if enabled else "enabled"})
+            sign_ins.set_second_factor(user, None if enabled else secret)
             session.pop(SETUP_KEY, None)
             return redirect(url_for("account.page"), 303)
         form.code.errors = [*form.code.errors, CODE_FAILED]

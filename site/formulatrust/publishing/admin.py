@@ -9,16 +9,14 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select, update
 from wtforms import SelectField
 from wtforms.validators import DataRequired
 
 from formulatrust.core import db
 from formulatrust.core.errors import render_error
 from formulatrust.domain.booking import mask_phone
-from formulatrust.publishing import audit
+from formulatrust.publishing import report_queue
 from formulatrust.publishing.accounts import current_user, private, role_required
-from formulatrust.publishing.models import AuditEntry
 from formulatrust.scan.models import ProblemReport
 from formulatrust.scan.reports import CATEGORIES, STATUSES, TRANSITIONS
 
@@ -97,14 +95,8 @@ def reports():
     filters = Filters(status=request.args.get("status", ""), page=page_number())
     if filters.status and filters.status not in STATUSES:
         abort(400)
-    query = select(ProblemReport).order_by(ProblemReport.created_at.desc(), ProblemReport.id.desc())
-    count = select(func.count(ProblemReport.id))
-    if filters.status:
-        query = query.where(ProblemReport.status == filters.status)
-        count = count.where(ProblemReport.status == filters.status)
-    counts = dict(db.session().execute(
-        select(ProblemReport.status, func.count(ProblemReport.id))
-        .group_by(ProblemReport.status)).all())
+    query, count = report_queue.reports_query(filters.status)
+    counts = report_queue.counts_by_status()
     return private(current_app.make_response(render_template(
         "admin/reports.html", page=paginate(query, count, filters.page), filters=filters,
         counts=counts, statuses=STATUSES)))
@@ -132,10 +124,7 @@ def get_report(report_id: int) -> ProblemReport:
 
 def render_report(report: ProblemReport, form: StatusForm, status: int = 200):
     show_contact = current_user().role == "regulator"
-    history = db.session().scalars(
-        select(AuditEntry).where(AuditEntry.object_type == "problem_report",
-                                 AuditEntry.object_id == str(report.id))
-        .order_by(AuditEntry.at, AuditEntry.id)).all()
+    history = report_queue.history(report)
     contact = report.contact if show_contact else mask_contact(report.contact)
     body = render_template("admin/report.html", report=report, form=form, contact=contact,
                            contact_masked=not show_contact, history=history)
@@ -161,16 +150,7 @@ def report_status(report_id: int):
     form = status_form(found, request.form)
     if not form.validate():
         return render_report(found, form, 400)
-    with db.transaction() as session:
-        # Only from the status the regulator saw, so two people cannot both move it.
-        moved = session.execute(update(ProblemReport)
-                                .where(ProblemReport.id == found.id, ProblemReport.status == old)
-                                .values(status=form.status.data)).rowcount
-        if moved:
-            audit.record(session, current_user(), "change", "problem_report", found.id,
-                         {"status": [old, form.status.data]})
-    if not moved:
-        session.refresh(found)
+    if not report_queue.move_report(current_user(), found, old, form.status.data):
         form = status_form(found)
         form.status.errors = [_l("Someone else changed this report's status. Check it again.")]
         return render_report(found, form, 409)
@@ -181,7 +161,6 @@ def report_status(report_id: int):
 @role_required()
 def audit_log():
     """The audit log, newest first; read-only."""
-    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    page = paginate(query, select(func.count(AuditEntry.id)), page_number())
+    page = paginate(*report_queue.audit_log_query(), page_number())
     return private(current_app.make_response(render_template(
         "admin/audit.html", page=page, filters=Filters(page=page.page))))

@@ -10,13 +10,11 @@ them). Every answer is JSON, in the language of ``?lang=`` or ``Accept-Language`
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict
+from collections.abc import Callable, Sequence
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -29,16 +27,15 @@ from formulatrust.domain.trace_format import (
     parse_serial_csv,
     parse_trace_json,
 )
-from formulatrust.enterprises.models import Brand, Enterprise, Product
-from formulatrust.publishing import api_tokens, audit
+from formulatrust.enterprises.models import Enterprise
+from formulatrust.publishing import api_tokens, imports, token_service
 from formulatrust.publishing.models import ApiToken
-from formulatrust.scan.trace_import import ImportSummary, TraceImportError, import_trace_document
+from formulatrust.scan.trace_import import ImportSummary, TraceImportError
 
 bp = Blueprint("api_push", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookies: each request carries its token
 
 MAX_LISTED = 1000  # problems listed in one answer; ``problems_total`` counts them all
-LOOKUP_CHUNK = 500
 REALM = "formulatrust"
 CREATED = ("factories_created", "products_created", "batches_created", "batches_corrected",
            "serials_registered")
@@ -153,8 +150,7 @@ def authenticate() -> ApiToken | Response:
             challenge += f', error="invalid_token", error_description="{check.problem}"'
         response.headers["WWW-Authenticate"] = challenge
         return response
-    api_tokens.touch(session, check.token)
-    session.commit()
+    token_service.note_use(check.token)
     return check.token
 
 
@@ -193,52 +189,6 @@ def read_text(media_type: str, wrong_type: Message) -> str | Response:
                      lambda: _("The body is not UTF-8 (byte %(byte)d).", byte=byte))
 
 
-# --- ownership --------------------------------------------------------------------------------
-
-
-def _chunks(values: Sequence, size: int) -> Iterator[Sequence]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
-def _others(session, query, column, values: Iterable) -> set:
-    values = sorted(set(values))
-    return {value for chunk in _chunks(values, LOOKUP_CHUNK)
-            for value in session.scalars(query.where(column.in_(chunk)))}
-
-
-def foreign_records(session, document: TraceDocument, enterprise: Enterprise) -> list[Problem]:
-    """List the records of ``document`` that belong to another enterprise than ``enterprise``."""
-    problems = []
-    if document.enterprise and document.enterprise != enterprise.slug:
-        problems.append(Problem(
-            "document", "enterprise",
-            f"此令牌只能提交企业“{enterprise.slug}”的数据，不能提交“{document.enterprise}”的",
-            f"this token may only send data of “{enterprise.slug}”, not of "
-            f"“{document.enterprise}”"))
-    gtins = ({p.gtin for p in document.products} | {b.gtin for b in document.batches}
-             | {row.gtin for row in document.serial_rows})
-    other_gtins = _others(session, select(Product.gtin).join(Product.brand)
-                          .where(Brand.enterprise_id != enterprise.id), Product.gtin, gtins)
-    other_brands = _others(session, select(Brand.slug).where(Brand.enterprise_id != enterprise.id),
-                           Brand.slug, {p.brand for p in document.products})
-    zh, en = "该 GTIN 属于其他企业", "this GTIN belongs to another enterprise"
-    for record in document.products:
-        if record.gtin in other_gtins:
-            problems.append(Problem(record.record, "gtin", zh, en))
-        if record.brand in other_brands:
-            problems.append(Problem(record.record, "brand", "该品牌属于其他企业",
-                                    "this brand belongs to another enterprise"))
-    problems += [Problem(b.record, "gtin", zh, en) for b in document.batches
-                 if b.gtin in other_gtins]
-    seen: set[str] = set()
-    for row in document.serial_rows:  # once per GTIN, at its first row
-        if row.gtin in other_gtins and row.gtin not in seen:
-            seen.add(row.gtin)
-            problems.append(Problem(row.record, "gtin", zh, en))
-    return problems
-
-
 # --- the endpoints ----------------------------------------------------------------------------
 
 
@@ -261,33 +211,23 @@ def push(document_of: Callable[[str], TraceDocument | Response], media_type: str
     enterprise = session.get(Enterprise, token.enterprise_id)
     if document.problems:
         return error(422, "invalid_document", invalid, **listed(document.problems))
-    foreign = foreign_records(session, document, enterprise)
+    foreign = imports.foreign_records(document, enterprise)
     if foreign:
         return error(403, "foreign_records",
                      lambda: _("Nothing was written: this token may only send data of its own "
                                "enterprise."), **listed(foreign))
     dry_run = request.args.get("dry_run", "") in DRY_RUN
-    source = f"API {token.public_id}"
+    source = imports.Source(None, f"API {token.public_id}",
+                            {"api_token": token.id, "token_name": token.name})
     try:
-        summary = import_trace_document(session, document, enterprise_id=enterprise.id,
-                                        source_name=source)
-        counts = {name: value for name, value in asdict(summary).items() if name != "problems"}
-        if dry_run:
-            session.rollback()
-        else:
-            audit.record(session, None, "import", "trace", token.public_id,
-                         {"api_token": token.id, "token_name": token.name,
-                          "enterprise": enterprise.slug, **counts})
-            session.commit()
+        summary = imports.import_trace(source, document, enterprise, dry_run=dry_run)
     except TraceImportError as exc:
-        session.rollback()
         return error(422, "invalid_document", invalid, **listed(exc.problems))
     except IntegrityError:
-        session.rollback()
         return error(409, "conflict", lambda: _("Another import changed the same records at "
                                                 "the same time. Nothing was written: send the "
                                                 "document again."))
-    return answer(summary, counts, enterprise, dry_run)
+    return answer(summary, imports.trace_counts(summary), enterprise, dry_run)
 
 
 def answer(summary: ImportSummary, counts: dict, enterprise: Enterprise, dry_run: bool):

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from formulatrust.core import db
-from formulatrust.publishing import audit, organisations
+from formulatrust.publishing import organisations
 from formulatrust.publishing.models import Organisation, User
 
 organisations_group = AppGroup("organisations", help="Organisations that accounts belong to.")
@@ -21,13 +21,10 @@ organisations_group = AppGroup("organisations", help="Organisations that account
 @click.option("--name-en", default="", help="Its name in English.")
 def create(slug: str, kind: str, name_zh: str, name_en: str) -> None:
     """Add an organisation (an enterprise's own comes with its enterprise)."""
-    with db.transaction() as session:
-        try:
-            organisation = organisations.create(session, slug, kind, name_zh, name_en)
-        except organisations.OrganisationError as error:
-            raise click.ClickException(str(error)) from None
-        audit.record(session, None, "create", "organisation", organisation.id,
-                     {"slug": slug, "kind": kind, "name_zh": name_zh})
+    try:
+        organisations.add_organisation(slug, kind, name_zh, name_en)
+    except organisations.OrganisationError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"Created {kind} organisation {slug}: {name_zh}.")
 
 
@@ -37,15 +34,10 @@ def create(slug: str, kind: str, name_zh: str, name_en: str) -> None:
 @click.option("--name-en", default="")
 def rename(slug: str, name_zh: str, name_en: str) -> None:
     """Give an organisation its real name (what it publishes from now on carries it)."""
-    with db.transaction() as session:
-        organisation = organisations.by_slug(session, slug)
-        if organisation is None:
-            raise click.ClickException(f"no organisation {slug!r}")
-        before = {"name_zh": organisation.name_zh, "name_en": organisation.name_en}
-        organisation.name_zh, organisation.name_en = name_zh.strip(), name_en.strip()
-        audit.record(session, None, "change", "organisation", organisation.id,
-                     audit.changes(before, {"name_zh": organisation.name_zh,
-                                            "name_en": organisation.name_en}))
+    organisation = organisations.by_slug(db.session(), slug)
+    if organisation is None:
+        raise click.ClickException(f"no organisation {slug!r}")
+    organisations.rename_organisation(organisation, name_zh, name_en)
     click.echo(f"Renamed {slug}: {name_zh}.")
 
 

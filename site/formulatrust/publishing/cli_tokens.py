@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from formulatrust.core import db
 from formulatrust.enterprises.models import Enterprise
-from formulatrust.publishing import api_tokens
+from formulatrust.publishing import api_tokens, token_service
 from formulatrust.publishing.models import ApiToken
 
 tokens_group = AppGroup("tokens", help="Create, list and revoke API tokens for enterprises.")
@@ -32,9 +32,8 @@ def create(slug: str, name: str, expires_in_days: int | None) -> None:
     if enterprise is None:
         raise click.ClickException(f"No enterprise with the slug {slug}.")
     try:
-        with db.transaction():
-            token, text = api_tokens.issue(session, enterprise, name,
-                                           expires_in_days=expires_in_days)
+        token, text = token_service.create_token(enterprise, name,
+                                                 expires_in_days=expires_in_days)
     except ValueError as error:
         raise click.BadParameter("give a name of 1 to 100 characters",
                                  param_hint="--name") from error
@@ -69,8 +68,7 @@ def revoke(token_id: int) -> None:
     token = session.get(ApiToken, token_id)
     if token is None:
         raise click.ClickException(f"No token {token_id}.")
-    with db.transaction():
-        changed = api_tokens.revoke(session, token, None)
+    changed = token_service.revoke_token(token, None)
     if not changed:
         raise click.ClickException(f"Token {token_id} was already revoked.")
     click.echo(f"Token {token_id} revoked.")

@@ -9,21 +9,17 @@ from __future__ import annotations
 
 import re
 import sys
-from datetime import timedelta
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import or_, select, update
-from werkzeug.security import generate_password_hash
+from sqlalchemy import select
 
 from formulatrust.core import db
-from formulatrust.core.clock import utcnow
 from formulatrust.domain.authz import ENTERPRISE, ROLES, SCIENCE
 from formulatrust.enterprises.models import Enterprise
-from formulatrust.publishing import accounts, audit, organisations
+from formulatrust.publishing import organisations, report_queue, user_accounts
 from formulatrust.publishing.models import User
-from formulatrust.scan.models import ProblemReport
 
 users_group = AppGroup("users", help="Create, disable and reset publisher accounts.")
 reports_group = AppGroup("reports", help="Look after the problem-report queue.")
@@ -90,21 +86,11 @@ def create(email: str, role: str, enterprise_slug: str | None, organisation_slug
     if role != ENTERPRISE and enterprise is not None:
         raise click.UsageError("Only enterprise editors belong to an enterprise.")
     password = read_password(password_stdin)
-    with db.transaction():
-        try:
-            organisation = organisations.for_account(session, role, enterprise,
-                                                     organisation_slug)
-        except organisations.OrganisationError as error:
-            raise click.UsageError(str(error)) from None
-        user = User(email=email, display_name=name.strip()[:100],
-                    password_hash=generate_password_hash(password), role=role,
-                    enterprise_id=enterprise.id if enterprise else None,
-                    organisation_id=organisation.id)
-        session.add(user)
-        session.flush()
-        audit.record(session, None, "create", "user", user.id,
-                     {"role": role, "enterprise": enterprise_slug,
-                      "organisation": organisation.slug})
+    try:
+        user, organisation = user_accounts.create_account(email, role, password, name, enterprise,
+                                            organisation_slug)
+    except organisations.OrganisationError as error:
+        raise click.UsageError(str(error)) from None
     click.echo(f"Created {role} account {user.id} for {email}, of {organisation.name_zh}.")
 
 
@@ -113,11 +99,7 @@ def create(email: str, role: str, enterprise_slug: str | None, organisation_slug
 def disable(email: str) -> None:
     """Disable the account of EMAIL and sign it out everywhere."""
     user = find_user(email)
-    with db.transaction() as session:
-        user.active = False
-        user.session_version += 1
-        accounts.end_every_sign_in(session, user.id)
-        audit.record(session, None, "disable", "user", user.id)
+    user_accounts.disable_account(user)
     click.echo(f"Disabled account {user.id}.")
 
 
@@ -136,11 +118,7 @@ def reviewer(email: str, qualification: str, remove: bool) -> None:
     if not remove and not 3 <= len(qualification) <= 200:
         raise click.UsageError("Give the reviewer's qualification with --qualification "
                                "(3 to 200 characters): readers see it beside their name.")
-    with db.transaction() as session:
-        user.reviewer = not remove
-        user.reviewer_qualification = "" if remove else qualification
-        audit.record(session, None, "update", "user", user.id,
-                     {"reviewer": user.reviewer, "qualification": user.reviewer_qualification})
+    user_accounts.set_reviewer(user, None if remove else qualification)
     if remove:
         click.echo(f"{user.email} no longer approves articles.")
     else:
@@ -155,16 +133,7 @@ def reset(email: str, remove_totp: bool, password_stdin: bool) -> None:
     """Set a new password for EMAIL, unlock and re-enable it, and sign it out everywhere."""
     user = find_user(email)
     password = read_password(password_stdin)
-    with db.transaction() as session:
-        user.password_hash = generate_password_hash(password)
-        user.session_version += 1
-        accounts.end_every_sign_in(session, user.id)
-        user.failed_logins = 0
-        user.locked_until = None
-        user.active = True
-        if remove_totp:
-            user.totp_secret = None
-        audit.record(session, None, "reset", "user", user.id, {"totp_removed": remove_totp})
+    user_accounts.reset_account(user, password, remove_totp)
     click.echo(f"Reset account {user.id}; it is signed out everywhere.")
 
 
@@ -191,16 +160,7 @@ def purge(days: int | None) -> None:
     """
     if days is None:
         days = int(current_app.config["REPORT_RETENTION_DAYS"])
-    cutoff = utcnow() - timedelta(days=days)
-    with db.transaction() as session:
-        count = session.execute(
-            update(ProblemReport)
-            .where(ProblemReport.status == "closed", ProblemReport.created_at < cutoff,
-                   or_(ProblemReport.contact != "", ProblemReport.description != ""))
-            .values(contact="", description="")).rowcount
-        if count:
-            audit.record(session, None, "purge", "problem_report", "",
-                         {"contacts_deleted": count, "days": days})
+    count = report_queue.purge_closed(days)
     click.echo(f"Deleted the contact details of {count} closed reports older than {days} days.")
 
 

@@ -7,7 +7,9 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from formulatrust.core import db
 from formulatrust.enterprises.models import Enterprise
+from formulatrust.publishing import audit
 from formulatrust.publishing.models import ORGANISATION_KINDS, Organisation
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -97,3 +99,23 @@ def demo(session: Session, role: str) -> Organisation:
     """Return the demo organisation of ``role``, made on first use."""
     slug, kind, name_zh, name_en = DEMO[role]
     return by_slug(session, slug) or create(session, slug, kind, name_zh, name_en, is_demo=True)
+
+
+def add_organisation(slug: str, kind: str, name_zh: str, name_en: str = "") -> Organisation:
+    """Add an organisation and commit it with its audit entry; raises ``OrganisationError``
+    (nothing written) for a bad or taken slug or kind."""
+    with db.transaction() as session:
+        organisation = create(session, slug, kind, name_zh, name_en)
+        audit.record(session, None, "create", "organisation", organisation.id,
+                     {"slug": slug, "kind": kind, "name_zh": name_zh})
+    return organisation
+
+
+def rename_organisation(organisation: Organisation, name_zh: str, name_en: str) -> None:
+    """Give an organisation its real name, audited; what it publishes from now on carries it."""
+    with db.transaction() as session:
+        before = {"name_zh": organisation.name_zh, "name_en": organisation.name_en}
+        organisation.name_zh, organisation.name_en = name_zh.strip(), name_en.strip()
+        audit.record(session, None, "change", "organisation", organisation.id,
+                     audit.changes(before, {"name_zh": organisation.name_zh,
+                                            "name_en": organisation.name_en}))

@@ -11,15 +11,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from formulatrust.core import db
-from formulatrust.core.clock import utcnow
 from formulatrust.core.i18n import current_language
-from formulatrust.enterprises.models import Brand, Enterprise, Penalty, Product
 from formulatrust.enterprises.ratings import STATUSES
-from formulatrust.publishing import audit, new_recalls
+from formulatrust.publishing import penalties, recall_service
 from formulatrust.publishing.accounts import current_user, role_required
 from formulatrust.publishing.forms import (
     PENALTY_STATUSES,
@@ -28,17 +24,15 @@ from formulatrust.publishing.forms import (
     RecallLifecycleForm,
 )
 from formulatrust.publishing.views import bp, get_enterprise, page
-from formulatrust.results import recall_changes, review
+from formulatrust.results import recall_changes
 from formulatrust.results.models import RECALL_LEVELS, RECALL_STATUSES, Recall
 
 # --- recalls and penalties ---------------------------------------------------------------------
 
 
 def recall_form(formdata=None) -> RecallForm:
-    form = new_recalls.checked_against_records(db.session(), RecallForm(formdata=formdata))
-    products = db.session().scalars(
-        select(Product).options(joinedload(Product.brand).joinedload(Brand.enterprise))
-        .order_by(Product.gtin)).all()
+    form = recall_service.checked_against_records(RecallForm(formdata=formdata))
+    products = recall_service.products_to_recall()
     name = "name_zh" if current_language() == "zh" else "name_en"
     form.product.choices = [("", _("Choose a product"))] + [
         (str(p.id), f"{getattr(p, name)} · {p.gtin}") for p in products]
@@ -52,7 +46,7 @@ def new_recall():
     form = recall_form(request.form if request.method == "POST" else None)
     if request.method == "GET" or not form.validate():
         return page("publish/recall.html", 400 if request.method == "POST" else 200, form=form)
-    recall = new_recalls.publish(db.session(), current_user(), form)
+    recall = recall_service.publish_recall(current_user(), form)
     return redirect(url_for("recalls.detail", recall_id=recall.id), 303)
 
 
@@ -67,8 +61,7 @@ RECALL_CHANGE_MESSAGES = {
 @role_required()
 def edit_recall(recall_id: int):
     """Change a recall's level, status and quantities; every version stays public."""
-    session = db.session()
-    recall = session.get(Recall, recall_id)
+    recall = db.session().get(Recall, recall_id)
     if recall is None:
         abort(404)
     form = RecallLifecycleForm(request.form if request.method == "POST" else None, data={
@@ -88,10 +81,8 @@ def edit_recall(recall_id: int):
                   "quantity_affected": form.quantity(form.quantity_affected),
                   "quantity_recovered": form.quantity(form.quantity_recovered)}
         try:
-            with db.transaction():
-                recall_changes.change(session, current_user(), recall, values)
-        except recall_changes.RecallChangeError as error:
-            session.rollback()
+            recall_service.change_recall(current_user(), recall, values)
+        except recall_service.RecallChangeError as error:
             field = "status_reason" if error.code == "reason" else (
                 "quantity_affected" if error.code == "quantity" else error.code)
             form[field].errors = [*form[field].errors, RECALL_CHANGE_MESSAGES[error.code]]
@@ -103,7 +94,7 @@ def edit_recall(recall_id: int):
 
 def penalty_form(formdata=None) -> PenaltyForm:
     form = PenaltyForm(formdata=formdata)
-    enterprises = db.session().scalars(select(Enterprise).order_by(Enterprise.slug)).all()
+    enterprises = penalties.enterprises_to_penalise()
     name = "name_zh" if current_language() == "zh" else "name_en"
     form.enterprise.choices = [("", _("Choose an enterprise"))] + [
         (e.slug, getattr(e, name)) for e in enterprises]
@@ -118,20 +109,11 @@ def new_penalty():
     form = penalty_form(request.form if request.method == "POST" else None)
     if request.method == "GET" or not form.validate():
         return page("publish/penalty.html", 400 if request.method == "POST" else 200, form=form)
-    session = db.session()
-    user = current_user()
     enterprise = get_enterprise(form.enterprise.data)
     values = {name: getattr(form, name).data for name in (
         "decision_no", "decided_on", "facts_zh", "facts_en", "legal_basis",
         "suspended_production", "status", "publish_until", "source_url")}
     values["amount_yuan"] = form.amount
-    penalty = Penalty(enterprise_id=enterprise.id, published_at=utcnow(),
-                      published_by_id=user.id, **values)
-    session.add(penalty)
-    session.flush()
-    audit.record(session, user, "publish", "penalty", penalty.id,
-                 {"enterprise": enterprise.slug, **values})
-    review.propose_reassessment(session, enterprise.id, penalty=penalty)
-    session.commit()
+    penalties.publish_penalty(current_user(), enterprise, values)
     return redirect(url_for("enterprises.detail", slug=enterprise.slug) + "#record-heading",
                     303)

@@ -16,7 +16,7 @@ from formulatrust.core import db
 from formulatrust.core.i18n import current_language
 from formulatrust.domain.authz import ADMIN
 from formulatrust.enterprises.models import Enterprise
-from formulatrust.publishing import api_tokens
+from formulatrust.publishing import api_tokens, token_service
 from formulatrust.publishing.accounts import current_user, private, role_required
 from formulatrust.publishing.models import ApiToken
 
@@ -51,9 +51,7 @@ def token_form(formdata=None) -> TokenForm:
     """Build the form; administrators choose the enterprise, editors always get their own."""
     form = TokenForm(formdata=formdata)
     if current_user().role == ADMIN:
-        enterprises = db.session().execute(
-            select(Enterprise.slug, Enterprise.name_zh, Enterprise.name_en)
-            .order_by(Enterprise.slug)).all()
+        enterprises = token_service.enterprise_choices()
         zh = current_language() == "zh"
         form.enterprise.choices = [SelectChoice("", _l("Choose an enterprise"))] + [
             SelectChoice(row.slug, row.name_zh if zh else row.name_en) for row in enterprises]
@@ -67,11 +65,7 @@ def token_form(formdata=None) -> TokenForm:
 def visible_tokens() -> list[ApiToken]:
     """Return the tokens the current user may see: their enterprise's, or every one."""
     user = current_user()
-    query = select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(),
-                                      ApiToken.id.desc())
-    if user.role != ADMIN:
-        query = query.where(ApiToken.enterprise_id == user.enterprise_id)
-    return list(db.session().scalars(query))
+    return token_service.tokens_seen_by(user, every=user.role == ADMIN)
 
 
 def render_index(form: TokenForm, status: int = 200, revoked: ApiToken | None = None):
@@ -115,9 +109,8 @@ def create():
     else:
         enterprise = session.get(Enterprise, user.enterprise_id)
     days = None if form.expires.data == NEVER else int(form.expires.data)
-    with db.transaction():
-        token, text = api_tokens.issue(session, enterprise, form.name.data, user,
-                                       expires_in_days=days)
+    token, text = token_service.create_token(enterprise, form.name.data, user,
+                                             expires_in_days=days)
     body = render_template("tokens/created.html", token=token, text=text, enterprise=enterprise,
                            push_url=url_for("api_push.trace", _external=True))
     return private(current_app.make_response((body, 201)))
@@ -137,8 +130,7 @@ def revoke(token_id: int):
     if token is None:
         abort(404)
     if request.method == "POST":
-        with db.transaction():
-            api_tokens.revoke(session, token, current_user())
+        token_service.revoke_token(token, current_user())
         return redirect(url_for("tokens.index", revoked=token.id), 303)
     body = render_template("tokens/revoke.html", token=token)
     return private(current_app.make_response(body))

@@ -9,7 +9,6 @@ Every change is saved together with its audit entry.
 from __future__ import annotations
 
 import io
-import logging
 import re
 from dataclasses import dataclass
 
@@ -26,29 +25,22 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from formulatrust.core import db, signing
+from formulatrust.core import db
 from formulatrust.core.i18n import current_language
 from formulatrust.domain import uploads
-from formulatrust.domain.labels import issue_zip
 from formulatrust.domain.results_import import ImportFileError, parse_bytes
 from formulatrust.domain.trace_format import parse_file
 from formulatrust.enterprises import integrity_import
-from formulatrust.enterprises.models import Brand, Enterprise, Product
-from formulatrust.pages.search_documents import result_document
-from formulatrust.publishing import audit
+from formulatrust.enterprises.models import Enterprise, Product
+from formulatrust.publishing import code_issues, imports
 from formulatrust.publishing.accounts import allowed, current_user, private, role_required
 from formulatrust.publishing.forms import (
     MAX_CODES,
     CodesForm,
     UploadForm,
 )
-from formulatrust.results import store
-from formulatrust.scan import codes
-from formulatrust.scan.models import Batch
-from formulatrust.scan.trace_import import TraceImportError, import_trace_document
-from formulatrust.search import add_to_index
+from formulatrust.scan.trace_import import TraceImportError
 
-log = logging.getLogger(__name__)
 bp = Blueprint("publish", __name__, url_prefix="/publish")
 
 PROBLEMS_SHOWN = 200
@@ -208,15 +200,8 @@ def refused_page(kind: str, form, name: str, rows: list[ProblemRow], enterprise=
     return upload_page(kind, form, 400, enterprise, file_name=name, problems=rows)
 
 
-def finish_import(kind: str, form, name: str, summary: dict, enterprise=None, audit_id=""):
-    """Commit with an audit entry (or roll back a dry run) and show the summary."""
-    session = db.session()
-    if form.dry_run.data:
-        session.rollback()
-    else:
-        audit.record(session, current_user(), "create", f"{kind}_upload",
-                     audit_id or name, {"file": name, **summary})
-        session.commit()
+def finish_import(kind: str, form, name: str, summary: dict, enterprise=None):
+    """Show what the import did (or would have done, on a dry run)."""
     return upload_page(kind, UploadForm(formdata=None), enterprise=enterprise, file_name=name,
                        summary=summary, dry_run=form.dry_run.data)
 
@@ -234,15 +219,9 @@ def results():
         return refused_page("results", form, name, problem_rows([_whole(error)]))
     if parsed.problems:
         return refused_page("results", form, name, problem_rows(parsed.problems))
-    stored = store.apply(db.session(), parsed, name)
-    summary = {"layout": parsed.layout, "created": len(stored.created),
-               "corrected": len(stored.corrected), "unchanged": stored.unchanged,
-               "ignored_columns": parsed.ignored_columns,
-               "unknown_terms": stored.unknown_terms}
-    response = finish_import("results", form, name, summary)
-    if not form.dry_run.data:
-        update_index([result_document(result) for result in stored.changed])
-    return response
+    summary = imports.import_results(imports.Source(current_user(), name), parsed,
+                                     dry_run=form.dry_run.data)
+    return finish_import("results", form, name, summary)
 
 
 @bp.route("/records", methods=["GET", "POST"])
@@ -253,9 +232,9 @@ def records():
         return upload_page("records", UploadForm())
     form, name, data = receive("records")
     try:
-        counts = integrity_import.import_records(db.session(), decode_json(data))
+        counts = imports.import_records(imports.Source(current_user(), name), decode_json(data),
+                                        dry_run=form.dry_run.data)
     except (integrity_import.RecordsImportError, UploadRefused) as error:
-        db.session().rollback()
         return refused_page("records", form, name, problem_rows(error.problems))
     except RecursionError:
         return refused_page("records", form, name, problem_rows([TOO_DEEP]))
@@ -285,18 +264,15 @@ def trace_upload(kind: str, slug: str):
     form, name, data = receive(kind, enterprise)
     try:
         document = parse_file(name, data)
-        summary = import_trace_document(db.session(), document, enterprise_id=enterprise.id,
-                                        source_name=name)
-        counts = {key: value for key, value in vars(summary).items() if key != "problems"}
-        return finish_import(kind, form, name, {"enterprise": enterprise.slug, **counts},
-                             enterprise, audit_id=enterprise.slug)
+        summary = imports.import_trace(imports.Source(current_user(), name), document,
+                                       enterprise, dry_run=form.dry_run.data)
+        return finish_import(kind, form, name, {"enterprise": enterprise.slug,
+                                                **imports.trace_counts(summary)}, enterprise)
     except TraceImportError as error:
-        db.session().rollback()
         return refused_page(kind, form, name, problem_rows(error.problems), enterprise)
     except RecursionError:
         return refused_page(kind, form, name, problem_rows([TOO_DEEP]), enterprise)
     except IntegrityError:  # another import created the same product or batch meanwhile
-        db.session().rollback()
         return upload_page(kind, form, 409, enterprise, file_name=name, problems=[ProblemRow(
             _("whole file"), "—", _("Another import changed the same records at the same "
                                     "time. Nothing was written: upload the file again."))])
@@ -316,21 +292,11 @@ def serials(slug: str):
     return trace_upload("serials", slug)
 
 
-def update_index(documents) -> None:
-    """Refresh search entries after a committed change; a failure waits for the next rebuild."""
-    try:
-        add_to_index(current_app.config["SEARCH_INDEX_DIR"], documents)
-    except Exception:  # the change is saved; the nightly rebuild will pick it up
-        log.exception("search index update failed; run `flask --app wsgi search rebuild`")
-
-
 # --- code issuance -----------------------------------------------------------------------------
 
 
 def codes_form(enterprise: Enterprise, formdata=None) -> tuple[CodesForm, dict[str, Product]]:
-    products = {p.gtin: p for p in db.session().scalars(
-        select(Product).join(Brand).where(Brand.enterprise_id == enterprise.id)
-        .order_by(Product.gtin))}
+    products = code_issues.products_of(enterprise)
     form = CodesForm(formdata=formdata)
     name = "name_zh" if current_language() == "zh" else "name_en"
     form.gtin.choices = [(gtin, f"{getattr(p, name)} · {gtin}") for gtin, p in products.items()]
@@ -348,41 +314,27 @@ def issue_codes(slug: str):
     """Issue signed codes for one of the enterprise's batches; download a ZIP of the labels."""
     enterprise = get_enterprise(slug)
     form, products = codes_form(enterprise, request.form if request.method == "POST" else None)
-    lots = db.session().scalars(
-        select(Batch.lot).join(Product).join(Brand).where(Brand.enterprise_id == enterprise.id)
-        .order_by(Batch.produced_on.desc(), Batch.id.desc()).limit(LOTS_LISTED)).all()
+    lots = code_issues.recent_lots(enterprise, LOTS_LISTED)
     if request.method == "GET" or not form.validate():
         status = 400 if request.method == "POST" else 200
         return page("publish/codes.html", status, form=form, enterprise=enterprise,
                     lots=lots, max_codes=MAX_CODES)
-    session = db.session()
     product = products[form.gtin.data]
-    if session.scalar(select(Batch.id).where(Batch.product_id == product.id,
-                                             Batch.lot == form.lot.data)) is None:
+    if not code_issues.lot_on_record(product, form.lot.data):
         form.lot.errors = [_("There is no lot “%(lot)s” of this product on record. Upload its "
                              "trace data first.", lot=form.lot.data)]
         return page("publish/codes.html", 400, form=form, enterprise=enterprise, lots=lots,
                     max_codes=MAX_CODES)
-    base = f"https://{current_app.config['SITE_HOST']}"
     try:
-        batch, labels = codes.issue(session, product.gtin, form.lot.data, form.count.data,
-                                    signing.signer(), signing.short_codes(), base,
-                                    form.lang.data)
-    except codes.IssueError:
-        session.rollback()
+        issued = code_issues.issue_codes(current_user(), enterprise, product, form.lot.data,
+                                         form.count.data, form.fmt.data, form.lang.data)
+    except code_issues.IssueError:
         form.count.errors = [_("This batch has too few serial numbers left for that many "
                                "codes.")]
         return page("publish/codes.html", 400, form=form, enterprise=enterprise, lots=lots,
                     max_codes=MAX_CODES)
-    archive = issue_zip(labels, form.fmt.data)
-    first, last = labels[0].serial, labels[-1].serial
-    audit.record(session, current_user(), "create", "code_issue", batch.id, {
-        "enterprise": enterprise.slug, "gtin": product.gtin, "lot": batch.lot,
-        "count": len(labels), "first_serial": first, "last_serial": last,
-        "format": form.fmt.data})
-    session.commit()
-    safe_lot = re.sub(r"[^A-Za-z0-9_-]", "_", batch.lot)
+    safe_lot = re.sub(r"[^A-Za-z0-9_-]", "_", issued.batch.lot)
     response = send_file(
-        io.BytesIO(archive), mimetype="application/zip", as_attachment=True,
-        download_name=f"codes-{product.gtin}-{safe_lot}-{len(labels)}.zip")
+        io.BytesIO(issued.archive), mimetype="application/zip", as_attachment=True,
+        download_name=f"codes-{product.gtin}-{safe_lot}-{len(issued.labels)}.zip")
     return private(response)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -16,13 +15,11 @@ from formulatrust.domain.gs1 import to_gtin14
 from formulatrust.domain.result_terms import unknown_in
 from formulatrust.domain.results_import import ImportFileError, parse_file
 from formulatrust.enterprises.models import Product
-from formulatrust.pages.search_documents import result_document
-from formulatrust.publishing import audit, new_recalls
+from formulatrust.publishing import imports, recall_service
 from formulatrust.publishing.cli_users import acting_account, by_option
 from formulatrust.publishing.forms import RecallForm
-from formulatrust.results import recall_changes, store, terms
+from formulatrust.results import store
 from formulatrust.results.models import RECALL_STATUSES, Recall
-from formulatrust.search import add_to_index
 from formulatrust.search.vocabularies import vocabulary
 
 results_group = AppGroup("results", help="Sampling results.")
@@ -51,18 +48,12 @@ def import_results(path: Path, dry_run: bool, by_email: str) -> None:
         click.echo("Dry run: nothing written.")
         echo_unknown_terms(unknown_in(vocabulary(), parsed.records))
         return
-    session = db.session()
     with click.progressbar(length=len(parsed.records), label="Importing") as bar:
-        summary = store.apply(session, parsed, path.name, progress=bar.update)
-    audit.record(session, user, "import", "results", path.name[:64], {
-        "created": len(summary.created), "corrected": len(summary.corrected),
-        "unchanged": summary.unchanged})
-    session.commit()
-    add_to_index(current_app.config["SEARCH_INDEX_DIR"],
-                 [result_document(result) for result in summary.changed])
-    click.echo(f"{len(summary.created)} created, {len(summary.corrected)} corrected, "
-               f"{summary.unchanged} unchanged.")
-    echo_unknown_terms(summary.unknown_terms)
+        summary = imports.import_results(imports.Source(user, path.name), parsed,
+                                         progress=bar.update)
+    click.echo(f"{summary['created']} created, {summary['corrected']} corrected, "
+               f"{summary['unchanged']} unchanged.")
+    echo_unknown_terms(summary["unknown_terms"])
 
 
 UNKNOWN_FIELDS = {"failed_item": ("不合格项目", "failed items"), "category": ("分类", "categories"),
@@ -91,11 +82,7 @@ def map_vocabulary(by_email: str) -> None:
     user = acting_account(session, by_email, "regulator")
     results = store.all_results(session)
     with click.progressbar(length=len(results), label="Mapping") as bar:
-        changed = terms.remap(results, progress=bar.update)
-    audit.record(session, user, "change", "results", "vocabulary", {"changed": len(changed)})
-    session.commit()
-    add_to_index(current_app.config["SEARCH_INDEX_DIR"],
-                 [result_document(result) for result in changed])
+        changed = imports.remap_vocabulary(user, results, progress=bar.update)
     click.echo(f"{len(changed)} of {len(results)} results mapped anew.")
 
 
@@ -112,18 +99,18 @@ recalls_group = AppGroup("recalls", help="Recalls.")
 def recall_status(recall_id: int, status: str, reason: str, level: int | None,
                   by_email: str) -> None:
     """Mark recall RECALL_ID ongoing, completed (its cans stay recalled) or withdrawn."""
-    with db.transaction() as session:
-        recall = session.get(Recall, recall_id)
-        if recall is None:
-            raise click.ClickException(f"没有编号为 {recall_id} 的召回 / no recall {recall_id}")
-        user = acting_account(session, by_email, "regulator")
-        before = recall.status
-        values = {"status": status, "status_reason": reason,
-                  "level": recall.level if level is None else level}
-        try:
-            recall_changes.change(session, user, recall, values)
-        except recall_changes.RecallChangeError as error:
-            raise click.ClickException(RECALL_PROBLEMS[error.code]) from None
+    session = db.session()
+    recall = session.get(Recall, recall_id)
+    if recall is None:
+        raise click.ClickException(f"没有编号为 {recall_id} 的召回 / no recall {recall_id}")
+    user = acting_account(session, by_email, "regulator")
+    before = recall.status
+    values = {"status": status, "status_reason": reason,
+              "level": recall.level if level is None else level}
+    try:
+        recall_service.change_recall(user, recall, values)
+    except recall_service.RecallChangeError as error:
+        raise click.ClickException(RECALL_PROBLEMS[error.code]) from None
     click.echo(f"Recall {recall_id}: {before} → {status} (version {recall.version}).")
 
 
@@ -167,7 +154,7 @@ def publish_recall(gtin: str, lots: tuple[str, ...], announced: str, reason_zh: 
         "action_en": action_en, "source_url": source_url,
         "publish_without_english": "y" if no_english_ok else "",
         "lots_confirmed": "y" if unknown_lots_ok else ""}), meta={"csrf": False})
-    new_recalls.checked_against_records(session, form)
+    recall_service.checked_against_records(form)
     form.product.choices = [(str(product.id), product.gtin)]
     with force_locale("en"):  # no request to choose a language from
         valid = form.validate()
@@ -175,7 +162,7 @@ def publish_recall(gtin: str, lots: tuple[str, ...], announced: str, reason_zh: 
         for problem in form_problems(form):
             click.echo(problem, err=True)
         raise click.ClickException("没有发布召回 / nothing was published")
-    recall = new_recalls.publish(session, user, form)
+    recall = recall_service.publish_recall(user, form)
     english = "" if recall.english_complete else " without English"
     click.echo(f"Recall {recall.id} of {product.gtin} published{english}.")
 

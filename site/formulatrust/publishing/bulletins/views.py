@@ -36,6 +36,7 @@ from formulatrust.domain.feed_times import entry_times
 from formulatrust.industry.embed import render_with_statistics
 from formulatrust.open_data import downloads
 from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.bulletins import services
 from formulatrust.publishing.bulletins import store as service
 from formulatrust.publishing.bulletins.forms import AttachmentForm, BulletinForm, form_data
 from formulatrust.publishing.bulletins.models import Bulletin, BulletinAttachment
@@ -373,19 +374,12 @@ def submit(form: BulletinForm, bulletin: Bulletin | None):
         return editor_only(render_error(403, NO_ORGANISATION))
     content = {**form.content(), **names}
     try:
-        with db.transaction():
-            if bulletin is None:
-                bulletin = service.create(session, user, slug, content,
-                                          organisation_id=organisation_id)
-            else:
-                service.save(session, user, bulletin, content)
-            if action == "publish":
-                service.publish(session, user, bulletin)
-            elif action == "schedule":
-                service.publish(session, user, bulletin, form.moment)
+        bulletin = services.save_bulletin(
+            user, bulletin, content, slug=slug, organisation_id=organisation_id,
+            publish=action in ("publish", "schedule"),
+            publish_at=form.moment if action == "schedule" else None)
     except IntegrityError:  # the same slug or version number saved a moment earlier
         return editor_only(render_error(409, SAVED_MEANWHILE))
-    service.update_index(current_app.config["SEARCH_INDEX_DIR"], bulletin, bulletin.slug)
     done = {"save": "saved", "publish": "published", "schedule": "scheduled"}[action]
     return redirect(url_for("bulletins.edit", bulletin_id=bulletin.id, done=done), 303)
 
@@ -396,9 +390,7 @@ def unpublish(bulletin_id: int):
     """Take a published or scheduled bulletin back to a draft."""
     bulletin = owned(bulletin_id)
     if bulletin.status == "published":
-        with db.transaction() as session:
-            service.unpublish(session, current_user(), bulletin)
-        service.update_index(current_app.config["SEARCH_INDEX_DIR"], None, bulletin.slug)
+        services.unpublish_bulletin(current_user(), bulletin)
     return redirect(url_for("bulletins.edit", bulletin_id=bulletin.id, done="unpublished"), 303)
 
 
@@ -410,10 +402,7 @@ def delete(bulletin_id: int):
     if request.method == "GET":
         return editor_only(render_template("bulletins/delete.html", bulletin=bulletin,
                                            shown=headline(bulletin)))
-    slug = bulletin.slug
-    with db.transaction() as session:
-        service.delete(session, current_user(), bulletin)
-    service.update_index(current_app.config["SEARCH_INDEX_DIR"], None, slug)
+    services.delete_bulletin(current_user(), bulletin)
     return redirect(url_for("bulletins.mine", done="deleted"), 303)
 
 
@@ -447,10 +436,9 @@ def attach(bulletin_id: int):
     name = upload.filename if upload is not None else ""
     data = upload.stream.read(limit + 1) if upload is not None and name else b""
     try:
-        with db.transaction() as session:
-            service.attach(session, current_user(), bulletin, name,
-                           upload.mimetype if upload is not None else "", data, limit)
-    except service.AttachmentError as error:
+        services.attach_file(current_user(), bulletin, name,
+                             upload.mimetype if upload is not None else "", data, limit)
+    except services.AttachmentError as error:
         message = str(ATTACHMENT_PROBLEMS[error.code]) % {
             "name": service.plain_filename(name)[:100], "limit": size_text(limit)
             if error.code == "too_large" else error.limit}
@@ -469,7 +457,6 @@ def detach(bulletin_id: int, attachment_id: int):
     found = db.session().get(BulletinAttachment, attachment_id)
     if found is None or found.bulletin_id != bulletin.id:
         abort(404)
-    with db.transaction() as session:
-        service.detach(session, current_user(), found)
+    services.detach_file(current_user(), found)
     return redirect(url_for("bulletins.edit", bulletin_id=bulletin.id, done="detached",
                             _anchor="files"), 303)
