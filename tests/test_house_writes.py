@@ -25,7 +25,6 @@ NOT_YET_CONVERTED = frozenset({
     "follow/views.py",  # follow
     "industry/publish_views.py",  # industry
     "learn/editor_views.py",  # learn
-    "scan/views.py",  # scan (problem reports)
 })
 
 ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete"})
