@@ -160,3 +160,24 @@ def test_trace_data_from_the_upload_page_and_the_push_api_leaves_the_same_trail(
     assert from_page.summary["batches_created"] == from_api.summary["batches_created"] == 1
     assert (from_page.user_id, from_api.user_id) == (user.id, None)
     assert [action for action, _id in changes(session, "batch")] == ["insert", "insert"]
+
+
+def test_trace_data_from_the_command_line_leaves_the_upload_pages_trail(
+        client, runner, session, world, tmp_path):
+    enterprise = world["enterprises"][0]
+    as_role(client, session, "enterprise", enterprise)
+    url = f"/publish/enterprises/{enterprise.slug}/trace?lang=en"
+    assert upload(client, url, "trace.json", json.dumps(TRACE).encode()).status_code == 200
+    file = tmp_path / "trace.json"
+    other = copy.deepcopy(TRACE)
+    other["batches"][0].update(lot="20260303C1", serials=["C0000001"])
+    file.write_text(json.dumps(other, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(args=["trace", "import", str(file),
+                                 *acting_as(session, "enterprise", enterprise)])
+    assert result.exit_code == 0, result.output
+    from_page, from_command = entries(session, "trace")
+    assert from_page.action == from_command.action == "import"
+    assert from_page.object_id == from_command.object_id == enterprise.slug
+    assert from_page.summary.keys() == from_command.summary.keys()
+    assert from_command.summary["batches_created"] == 1
+    assert [action for action, _id in changes(session, "batch")] == ["insert", "insert"]

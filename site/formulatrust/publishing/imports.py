@@ -104,17 +104,23 @@ def trace_counts(summary: ImportSummary) -> dict[str, int]:
     return {name: value for name, value in asdict(summary).items() if name != "problems"}
 
 
-def import_trace(source: Source, document: TraceDocument, enterprise: Enterprise,
+def import_trace(source: Source, document: TraceDocument, enterprise: Enterprise | None,
                  dry_run: bool = False, progress: Progress | None = None) -> ImportSummary:
-    """Write an enterprise's trace data (or serials); every record must be that enterprise's.
+    """Write trace data (or serials); with ``enterprise``, every record must be that
+    enterprise's (an enterprise editor or the push API), without it any enterprise's (a
+    regulator's or administrator's import).
 
     Raises ``TraceImportError`` listing every problem, or ``IntegrityError`` when another import
     wrote the same records meanwhile, having written nothing.
     """
-    with _import("trace", source, enterprise.slug, dry_run) as (session, counts):
-        summary = import_trace_document(session, document, enterprise_id=enterprise.id,
-                                        source_name=source.name, progress=progress)
-        counts.update(enterprise=enterprise.slug, **trace_counts(summary))
+    object_id = enterprise.slug if enterprise is not None else source.name
+    with _import("trace", source, object_id, dry_run) as (session, counts):
+        summary = import_trace_document(
+            session, document, enterprise_id=enterprise.id if enterprise else None,
+            source_name=source.name, progress=progress)
+        if enterprise is not None:
+            counts["enterprise"] = enterprise.slug
+        counts.update(trace_counts(summary))
     return summary
 
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from contextlib import ExitStack
-from dataclasses import asdict
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 from flask.cli import AppGroup
 
 from formulatrust.core import db
-from formulatrust.domain.trace_format import Problem, TraceDocument, parse_file
-from formulatrust.publishing import audit
+from formulatrust.domain.trace_format import Problem, parse_file
+from formulatrust.publishing import imports
 from formulatrust.publishing.cli_users import acting_account, by_option
-from formulatrust.scan.trace_import import ImportSummary, TraceImportError, import_trace_document
+from formulatrust.scan.trace_import import ImportSummary, TraceImportError
 
 trace_group = AppGroup("trace", help="Import enterprise trace data (products, batches, serials).")
 
@@ -28,20 +29,13 @@ def import_command(file: Path, dry_run: bool, by_email: str) -> None:
     user = acting_account(session, by_email, "enterprise", "regulator", "admin")
     document = parse_file(file.name, file.read_bytes())
     try:
-        summary = import_with_progress(document, file.name, user.enterprise_id)
+        with serial_progress(document.serial_count) as progress:
+            summary = imports.import_trace(imports.Source(user, file.name), document,
+                                           user.enterprise, dry_run=dry_run, progress=progress)
     except TraceImportError as error:
-        session.rollback()
         report_problems(error.problems)
-    except BaseException:
-        session.rollback()
-        raise
     if dry_run:
-        session.rollback()
         click.echo("试运行：未写入任何数据。 / Dry run: nothing was written.")
-    else:
-        counts = {name: value for name, value in asdict(summary).items() if name != "problems"}
-        audit.record(session, user, "import", "trace", file.name[:64], counts)
-        session.commit()
     click.echo(format_summary(summary))
 
 
@@ -55,13 +49,11 @@ def report_problems(problems: list[Problem]) -> None:
     raise click.exceptions.Exit(1)
 
 
-def import_with_progress(document: TraceDocument, source_name: str,
-                         enterprise_id: int | None = None) -> ImportSummary:
-    """Import the document, with a progress bar over the serial chunks when there are serials;
-    an enterprise editor's import may only name that enterprise's records."""
-    total = document.serial_count
+@contextmanager
+def serial_progress(total: int) -> Iterator[Callable[[int], None] | None]:
+    """Give a progress callback drawing a bar over the serial chunks, if there are serials."""
     with ExitStack() as stack:
-        bars = []
+        bars: list[Any] = []
 
         def progress(count: int) -> None:
             # Opened at the first written chunk, so a file with problems shows no bar.
@@ -70,9 +62,7 @@ def import_with_progress(document: TraceDocument, source_name: str,
                     click.progressbar(length=total, label="序列号 Serials")))
             bars[0].update(count)
 
-        return import_trace_document(db.session(), document, source_name=source_name,
-                                     enterprise_id=enterprise_id,
-                                     progress=progress if total else None)
+        yield progress if total else None
 
 
 def format_summary(summary: ImportSummary) -> str:
