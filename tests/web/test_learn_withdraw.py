@@ -40,6 +40,9 @@ def test_a_withdrawn_article_answers_410_with_the_reason_in_both_languages(
     answer = withdraw(client, editors[0])
     assert answer.status_code == 303
     assert "withdrawn" in text_of(client.get(answer.headers["Location"] + "&lang=en"))
+    row = check_page(client.get("/publish/articles?lang=en").get_data(as_text=True)).select_one(
+        "a[href='/publish/articles/vitamin-d']").find_parent("tr")
+    assert "Withdrawn" in row.get_text()
 
     gone = client.get("/learn/vitamin-d?lang=en")
     assert gone.status_code == 410
