@@ -57,6 +57,9 @@ def test_the_versions_page_offers_the_comparison_of_the_last_two(client, two_ver
     assert form.select_one("#compare-from option[selected]")["value"] == "1"
     assert form.select_one("#compare-to option[selected]")["value"] == "2"
     assert client.get(COMPARE).status_code == 200
+    [changes] = page.select("a[href^='/publish/articles/vitamin-d/compare']")
+    assert changes.get_text() == "changes" and "from=1" in changes["href"]
+    assert "to=2" in changes["href"]
 
 
 @pytest.mark.parametrize("query", ["from=1&to=9", "from=x&to=2", "from=&to=2"])
