@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from formulatrust.industry import views as industry
     from formulatrust.learn import editor_views as learn_editor
     from formulatrust.learn import views as learn
+    from formulatrust.learn import waiver_views as learn_waivers
     from formulatrust.open_data import views as open_data
     from formulatrust.open_days import checkin, events_views
     from formulatrust.open_days import editor_views as open_days_editor
@@ -143,5 +144,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(review_views.bp)
     app.register_blueprint(appeal_views.bp)
     app.register_blueprint(assess_views.bp)
-    for blueprint in (industry.bp, industry.api, industry_publish.bp, learn_editor.bp):
+    for blueprint in (industry.bp, industry.api, industry_publish.bp, learn_editor.bp,
+                      learn_waivers.bp):
         app.register_blueprint(blueprint)

@@ -72,7 +72,10 @@ EXPECTED: dict[str, object] = {
     # Learn articles: science editors write; reviewers among them approve (the view checks
     # the reviewer flag and the author: test_learn_articles.py).
     "learn_editor.new": {SCIENCE}, "learn_editor.edit": {SCIENCE},
-    "learn_editor.approve": {SCIENCE},
+    "learn_editor.approve": {SCIENCE}, "learn_editor.upload_image": {SCIENCE},
+    # An article is withdrawn by its editors or an administrator; regulators waive findings
+    # of stored articles (test_learn_withdraw_and_waive.py checks each in detail).
+    "learn_editor.unpublish": {SCIENCE, ADMIN}, "learn_waivers.waive": {REGULATOR},
 }
 
 

@@ -41,6 +41,7 @@ DOWNLOAD_ENDINGS = (".atom", ".ics", ".csv", ".json", ".xml", ".txt")
 REACHED_BY_A_FORM = {
     "follow.manage", "follow.stop", "open_days.booking", "scan.report_received",
     "account.sign_in_code",
+    "learn_editor.compare",  # the versions page's "Show the changes" form (test_learn_compare.py)
 }
 # Pages that open from a message sent to the reader or a printed ticket, not from a link.
 FROM_A_MESSAGE = ["/open-days/manage", "/scan/report/status", "/follow/confirm/not-a-token"]

@@ -133,11 +133,19 @@ RULES: dict[str, Rule] = {
     "industry_publish.upload": frozenset({ASSOCIATION}),
     # Learn articles: science editors write; those an administrator made reviewers approve
     # others' versions (the view checks the flag and the author).
-    "learn_editor.index": frozenset({SCIENCE}),
+    # Editors and administrators may withdraw a published article; both compare versions.
+    "learn_editor.index": frozenset({SCIENCE, ADMIN}),
     "learn_editor.new": frozenset({SCIENCE}),
     "learn_editor.edit": frozenset({SCIENCE}),
-    "learn_editor.versions": frozenset({SCIENCE}),
+    "learn_editor.versions": frozenset({SCIENCE, ADMIN}),
     "learn_editor.approve": frozenset({SCIENCE}),
+    "learn_editor.upload_image": frozenset({SCIENCE}),
+    "learn_editor.unpublish": frozenset({SCIENCE, ADMIN}),
+    "learn_editor.compare": frozenset({SCIENCE, ADMIN}),
+    # Regulators waive a finding of an article kept in the database (as ``content waive``
+    # does for the files).
+    "learn_waivers.review": frozenset({REGULATOR}),
+    "learn_waivers.waive": frozenset({REGULATOR}),
 }
 
 

@@ -8,6 +8,7 @@ from wtforms import SelectChoice, SelectField, StringField, TextAreaField, Valid
 from wtforms.validators import InputRequired, Length
 
 from formulatrust.domain.article_review import Source, is_web_link
+from formulatrust.learn.article_images import foreign_images
 from formulatrust.learn.articles import SLUG, Draft
 from formulatrust.learn.topics import TOPICS
 
@@ -18,6 +19,8 @@ SOURCE_LINK = _l("Line %(line)d: the link must start with http:// or https://.")
 NO_SOURCE = _l("Give at least one source.")
 ENGLISH_HALF = _l("Give the English title, summary and text together, or none of them.")
 BAD_SLUG = _l("Use lower-case letters, digits and hyphens, such as preparing-a-bottle.")
+FOREIGN_IMAGE = _l("Only photos uploaded for this article can be placed (save the article, "
+                   "then upload them under the form). Remove or replace: %(addresses)s")
 
 
 def required(maximum: int) -> list:
@@ -62,9 +65,20 @@ class ArticleForm(FlaskForm):
                             validators=[Length(max=50000, message=TOO_LONG)])
     sources = TextAreaField(_l("Sources, one a line: title | publisher | date | link"))
 
-    def __init__(self, *args, new: bool = False, **kwargs) -> None:
+    def __init__(self, *args, new: bool = False, image_keys: frozenset[str] = frozenset(),
+                 **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.new = new
+        self.image_keys = image_keys  # the photos uploaded for the article
+
+    def check_images(self, field: TextAreaField) -> None:
+        foreign = foreign_images(field.data or "", self.image_keys)
+        if foreign:
+            raise ValidationError(str(FOREIGN_IMAGE) % {"addresses": ", ".join(
+                dict.fromkeys(source or "?" for source in foreign))})
+
+    def validate_body_zh(self, field: TextAreaField) -> None:
+        self.check_images(field)
 
     def validate_slug(self, field: StringField) -> None:
         if self.new and not SLUG.match((field.data or "").strip()):
@@ -75,6 +89,7 @@ class ArticleForm(FlaskForm):
                  for value in (self.title_en.data, self.summary_en.data, field.data)]
         if any(given) and not all(given):
             raise ValidationError(ENGLISH_HALF)
+        self.check_images(field)
 
     def validate_sources(self, field: TextAreaField) -> None:
         _, problems = parse_sources(field.data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from formulatrust.core.models import Base, timestamp_column
@@ -23,9 +23,15 @@ class Article(Base):
     last_reviewed_on: Mapped[date | None] = mapped_column(Date)
     next_review_due: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = timestamp_column()
+    # Set when an editor or an administrator takes the article down; approving a version
+    # publishes it again and clears them.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_reason: Mapped[str] = mapped_column(String(500), default="")
 
     versions: Mapped[list[ArticleVersion]] = relationship(
         back_populates="article", order_by="ArticleVersion.number", cascade="all, delete-orphan")
+    waivers: Mapped[list[ArticleWaiver]] = relationship(
+        back_populates="article", order_by="ArticleWaiver.id", cascade="all, delete-orphan")
 
     @property
     def published(self) -> ArticleVersion | None:
@@ -68,3 +74,23 @@ class ArticleVersion(Base):
 
     article: Mapped[Article] = relationship(back_populates="versions")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+
+
+class ArticleWaiver(Base):
+    """A regulator's decision that one phrase in one article does not break one rule."""
+
+    __tablename__ = "learn_article_waiver"
+    __table_args__ = (UniqueConstraint("article_id", "rule", "phrase"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("learn_article.id", ondelete="CASCADE"), index=True)
+    rule: Mapped[str] = mapped_column(String(64))
+    phrase: Mapped[str] = mapped_column(String(200))  # exactly as written
+    reason: Mapped[str] = mapped_column(String(500))
+    waived_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    waived_by_name: Mapped[str] = mapped_column(String(100), default="")
+    waived_at: Mapped[datetime] = timestamp_column()
+
+    article: Mapped[Article] = relationship(back_populates="waivers")

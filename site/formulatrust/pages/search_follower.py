@@ -201,10 +201,12 @@ def _bulletin(session: Session, keys: dict, _library) -> Iterator[Entry]:
 
 # What each kind of change does to the index.
 def _article(session: Session, keys: dict, _library) -> Iterator[Entry]:
-    """A learn article: indexed once a version is published (never a draft)."""
+    """A learn article: indexed once a version is published (never a draft); taken out of
+    the index when it is withdrawn, as a full rebuild would leave it out."""
     article = _by_id(session, Article, keys)
-    if article is not None and article.published is not None:
-        yield ("article", article.slug), stored_article_document(article)
+    if article is not None:
+        shown = article.published is not None
+        yield ("article", article.slug), stored_article_document(article) if shown else None
 
 
 HANDLERS: dict[str, Callable[[Session, dict, object], Iterator[Entry]]] = {
