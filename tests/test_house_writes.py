@@ -24,7 +24,6 @@ NOT_YET_CONVERTED = frozenset({
     "enterprises/editor_views.py",  # enterprises' replies
     "follow/views.py",  # follow
     "industry/publish_views.py",  # industry
-    "learn/editor_views.py",  # learn
 })
 
 ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete"})
