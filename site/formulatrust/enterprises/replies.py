@@ -52,6 +52,12 @@ def answerable(session: Session, enterprise_id: int,
     return Answerable(by_target, list(ratings), list(penalties), list(results))
 
 
+def replies_to(session: Session, target: str, target_id: int) -> list[Reply]:
+    """Return the replies to one record, oldest first."""
+    return list(session.scalars(select(Reply).where(
+        Reply.target == target, Reply.target_id == target_id).order_by(Reply.replied_on)))
+
+
 def reply_of(session: Session, enterprise: Enterprise, reply_id: int) -> Reply | None:
     """Return the enterprise's own reply ``reply_id``, or None."""
     reply = session.get(Reply, reply_id)
