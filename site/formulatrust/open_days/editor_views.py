@@ -152,7 +152,6 @@ def new_visit(slug: str):
             visit = editing.create_visit(db.session(), enterprise.id, form.values(),
                                                  user=current_user())
         except VisitProblems as error:
-            db.session().rollback()
             form.show(error)
         else:
             return redirect(url_for(".open_days", slug=slug, saved=visit.id), 303)
@@ -173,7 +172,6 @@ def edit_visit(slug: str, visit_id: int):
         try:
             editing.edit_visit(db.session(), visit, form.values(), user=current_user())
         except VisitProblems as error:
-            db.session().rollback()
             visit = get_visit(enterprise, visit_id)
             form.show(error)
         else:
