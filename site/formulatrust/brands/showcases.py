@@ -382,7 +382,7 @@ def search_text(revision: ShowcaseRevision | None) -> str:
                      "body_en")) + " " + events
 
 
-def update_index(index_dir: str, brand: Brand, library=None) -> None:
+def update_index(index_dir: str, brand: Brand, library: object = None) -> None:
     """Re-index the brand with its showcase as readers now see it (published, or the file).
 
     A failure is logged, not raised: the change is saved, and ``search rebuild`` mends it.

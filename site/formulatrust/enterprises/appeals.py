@@ -5,6 +5,7 @@ Each step is dated and audited; an overturned result or penalty says so, never d
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,7 +23,9 @@ from formulatrust.publishing import audit
 from formulatrust.publishing.models import User
 from formulatrust.results.models import SamplingResult
 
-TARGET_MODELS = {"result": SamplingResult, "penalty": Penalty, "rating": Rating}
+Target = SamplingResult | Penalty | Rating
+TARGET_MODELS: dict[str, type[Target]] = {"result": SamplingResult, "penalty": Penalty,
+                                          "rating": Rating}
 MIN_TEXT = 10
 
 
@@ -35,11 +38,11 @@ class AppealError(ValueError):
 
 
 def target_of(session: Session, enterprise: Enterprise, target: str,
-              target_id: int) -> SamplingResult | Penalty | Rating | None:
+              target_id: int) -> Target | None:
     """Return the enterprise's own result, penalty or rating, or None."""
     model = TARGET_MODELS.get(target)
-    record = session.get(model, target_id) if model else None
-    if record is None or getattr(record, "enterprise_id", None) != enterprise.id:
+    record = cast(Target | None, session.get(model, target_id) if model else None)
+    if record is None or record.enterprise_id != enterprise.id:
         return None
     return record
 
