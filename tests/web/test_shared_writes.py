@@ -11,6 +11,7 @@ from formulatrust.publishing.models import AuditEntry
 
 from ..accounts_factory import csrf_token, make_user, sign_in_as
 from ..open_days_factory import open_day
+from .test_industry_statistics import GOOD, HEADER, RETURNS, STAGE_1, upload
 
 REASON = "The factory line is under maintenance that week."
 
@@ -77,3 +78,26 @@ def test_cancelling_a_visit_on_the_page_and_by_command_is_audited_alike(
     assert len(entries(session, "open_day")) == 2
     assert all(visit.cancel_reason == REASON for visit in session.scalars(select(OpenDay)))
 
+
+
+def test_figures_published_by_upload_and_by_command_are_audited_alike(
+        client, runner, session, tmp_path):
+    association = make_user(session, "association", email="stats@example.com",
+                            organisation="dairy-fed")
+    sign_in_as(client, association)
+    assert upload(client, GOOD, "january.csv").status_code == 303
+    corrected = tmp_path / "corrected.csv"
+    corrected.write_text(HEADER + f"2026-02,{STAGE_1},production_volume,1320,t,{RETURNS}\n"
+                         + f"2026-03,{STAGE_1},production_volume,1400,t,{RETURNS}\n",
+                         encoding="utf-8")
+    result = runner.invoke(args=["industry-statistics", "import", str(corrected),
+                                 "--by", association.email])
+    assert result.exit_code == 0, result.output
+
+    by_upload, by_command = entries(session, "industry_release")
+    assert by_upload.user_id == by_command.user_id == association.id
+    assert by_upload.action == by_command.action == "publish"
+    assert by_upload.summary == {"via": "upload", "created": 3, "corrected": 0,
+                                 "filename": "january.csv"}
+    assert by_command.summary == {"via": "command", "created": 1, "corrected": 1,
+                                  "filename": "corrected.csv"}
