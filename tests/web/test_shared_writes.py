@@ -3,14 +3,17 @@ the same audit entry (only who acted differs), and a refused write leaves nothin
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 
 from formulatrust.open_days import bookings
 from formulatrust.open_days.models import Booking, OpenDay
 from formulatrust.publishing.models import AuditEntry
 
-from ..accounts_factory import csrf_token, make_user, sign_in_as
+from ..accounts_factory import acting_as, csrf_token, make_user, sign_in_as
 from ..open_days_factory import open_day
+from .test_enterprises import RECORDS
 from .test_industry_statistics import GOOD, HEADER, RETURNS, STAGE_1, upload
 
 REASON = "The factory line is under maintenance that week."
@@ -101,3 +104,24 @@ def test_figures_published_by_upload_and_by_command_are_audited_alike(
                                  "filename": "january.csv"}
     assert by_command.summary == {"via": "command", "created": 1, "corrected": 1,
                                   "filename": "corrected.csv"}
+
+
+def test_records_imported_by_command_are_audited_and_a_bad_file_leaves_nothing(
+        runner, session, world, tmp_path):
+    by = acting_as(session, "regulator")
+    good = json.loads(json.dumps(RECORDS))
+    del good["enterprises"][0]["replies"]  # the enterprise's own words, not the regulator's
+    bad = json.loads(json.dumps(good))
+    bad["enterprises"][0]["penalties"][0]["decided_on"] = "2026-13-01"
+    for name, records in (("good.json", good), ("bad.json", bad)):
+        (tmp_path / name).write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    assert runner.invoke(args=["enterprises", "import", str(tmp_path / "bad.json"), *by]
+                         ).exit_code == 1
+    assert entries(session, "records") == []
+    result = runner.invoke(args=["enterprises", "import", str(tmp_path / "good.json"), *by])
+    assert result.exit_code == 0, result.output
+
+    [entry] = entries(session, "records")
+    assert (entry.action, entry.object_id) == ("import", "good.json")
+    assert entry.user_id is not None and entry.user.email == by[1]
+    assert entry.summary["penalties"] == 2 and entry.summary["licences"] == 1

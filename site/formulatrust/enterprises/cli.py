@@ -12,7 +12,6 @@ from sqlalchemy import select
 from formulatrust.core import db
 from formulatrust.enterprises import assessment, integrity_import
 from formulatrust.enterprises.models import Enterprise
-from formulatrust.publishing import audit
 from formulatrust.publishing.cli_users import acting_account, by_option
 
 enterprises_group = AppGroup("enterprises", help="Enterprise integrity records.")
@@ -27,15 +26,13 @@ def import_records(path: Path, by_email: str) -> None:
     session = db.session()
     user = acting_account(session, by_email, "regulator")
     try:
-        counts = integrity_import.import_records(session, path.read_text(encoding="utf-8-sig"))
+        counts = integrity_import.import_file(session, user,
+                                              path.read_text(encoding="utf-8-sig"), path.name)
     except integrity_import.RecordsImportError as error:
-        session.rollback()
         for problem in error.problems:
             click.echo(str(problem), err=True)
         raise click.ClickException(
             f"{len(error.problems)} problem(s); nothing was imported.") from error
-    audit.record(session, user, "import", "records", path.name[:64], counts)
-    session.commit()
     click.echo(", ".join(f"{n} {name}" for name, n in counts.items()) + " imported.")
 
 

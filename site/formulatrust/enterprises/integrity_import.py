@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from formulatrust.core.db import committing
 from formulatrust.domain.integrity_format import SECTIONS, Problem, RecordsFile, parse
 from formulatrust.enterprises.models import (
     Certification,
@@ -23,6 +24,8 @@ from formulatrust.enterprises.models import (
     Reply,
     StandardCommitment,
 )
+from formulatrust.publishing import audit
+from formulatrust.publishing.models import User
 from formulatrust.results.models import SamplingResult
 
 MODELS = {"licences": Licence, "certifications": Certification, "penalties": Penalty,
@@ -35,6 +38,15 @@ class RecordsImportError(ValueError):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(f"{len(problems)} problem(s); nothing was imported")
         self.problems = problems
+
+
+def import_file(session: Session, user: User | None, text: str, name: str) -> dict[str, int]:
+    """Import a records file as ``user`` with its audit entry, all or nothing; commit; return
+    counts by section. Raise :class:`RecordsImportError` (nothing written) with every problem."""
+    with committing(session):
+        counts = import_records(session, text)
+        audit.record(session, user, "import", "records", name[:64], counts)
+    return counts
 
 
 def import_records(session: Session, text: str,
