@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from formulatrust.brands import showcases as service
 from formulatrust.brands.forms import ShowcaseForm, WaiverForm, form_data
@@ -103,7 +101,12 @@ def shown(findings: list[Finding]) -> list[ShownFinding]:
 
 def brand_owner(slug: str) -> int | None:
     """Return the enterprise owning brand ``slug`` (None when there is no such brand)."""
-    return db.session().scalar(select(Brand.enterprise_id).where(Brand.slug == slug))
+    return service.owner_of(db.session(), slug)
+
+
+def search_index() -> service.SearchIndex:
+    return service.SearchIndex(current_app.config["SEARCH_INDEX_DIR"],
+                               current_app.extensions["formulatrust.content"])
 
 
 def get_brand(slug: str) -> Brand:
@@ -181,17 +184,15 @@ def edit(slug: str):
     user = current_user()
     blocked: list[Finding] = []
     try:
-        with db.transaction():
-            showcase = service.save(session, user, brand, form.content())
-            if action == "publish":
-                blocked = service.publish(session, user, showcase, brand, rules())
+        if action == "publish":
+            showcase, blocked = service.save_and_publish(session, user, brand, form.content(),
+                                                         rules(), search_index())
+        else:
+            showcase = service.save_draft(session, user, brand, form.content())
     except IntegrityError:  # the same version number saved a moment earlier
         return private(render_error(409, str(SAVED_MEANWHILE)))
     if blocked:  # the draft is saved; nothing is published
         return render_editor(form, brand, showcase, 400, refused=blocked)
-    if action == "publish":
-        service.update_index(current_app.config["SEARCH_INDEX_DIR"], brand,
-                             current_app.extensions["formulatrust.content"])
     done = "published" if action == "publish" else "saved"
     return redirect(url_for("showcases.edit", slug=brand.slug, done=done), 303)
 
@@ -213,11 +214,9 @@ def with_photo(data: dict, image: StoredImage) -> dict:
 def upload_image(slug: str):
     """Upload a photo for the brand: checked, re-encoded without metadata, stored."""
     brand = get_brand(slug)
-    session = db.session()
-    with db.transaction():
-        upload = image_views.receive(OWNER_KIND, brand.slug, brand.enterprise_id)
+    upload = image_views.receive(OWNER_KIND, brand.slug, brand.enterprise_id)
     if upload.image is None:
-        showcase = service.for_brand(session, brand)
+        showcase = service.for_brand(db.session(), brand)
         form = editor_form(brand, formdata=False,
                            data=form_data(showcase.draft if showcase else None))
         return render_editor(form, brand, showcase, upload.status, upload=upload)
@@ -230,13 +229,7 @@ def upload_image(slug: str):
 def unpublish(slug: str):
     """Take the brand's showcase off its public page."""
     brand = get_brand(slug)
-    session = db.session()
-    showcase = service.for_brand(session, brand)
-    if showcase is not None and showcase.is_published:
-        with db.transaction():
-            service.unpublish(session, current_user(), showcase, brand)
-        service.update_index(current_app.config["SEARCH_INDEX_DIR"], brand,
-                             current_app.extensions["formulatrust.content"])
+    service.take_down(db.session(), current_user(), brand, search_index())
     return redirect(url_for("showcases.edit", slug=brand.slug, done="unpublished"), 303)
 
 
@@ -259,8 +252,7 @@ def render_review(status: int = 200, failed: tuple[int, str, str, WaiverForm] | 
         items.append((review, list(zip(shown(review.findings), forms, strict=True))))
     brands = []
     if current_user() is not None and current_user().role == "admin":
-        brands = db.session().scalars(select(Brand).options(selectinload(Brand.enterprise))
-                                      .order_by(Brand.slug)).all()
+        brands = service.all_brands(db.session())
     images = [(image, image_views.picture(image), brand_of(image))
               for image in image_store.to_review(db.session())]
     return page("showcases/review.html", status, items=items, done=done_message(),
@@ -287,8 +279,7 @@ def review_image(image_id: int):
         return render_review(400, problem=_("Choose whether to approve or reject the photo."))
     if decision == "reject" and not 0 < len(reason) <= image_store.REASON_MAX:
         return render_review(400, problem=str(REJECT_REASON))
-    with db.transaction():
-        image_store.review(session, current_user(), image, decision == "approve", reason)
+    image_store.review(session, current_user(), image, decision == "approve", reason)
     return redirect(url_for("showcases.review", done="reviewed"), 303)
 
 
@@ -314,9 +305,8 @@ def waive(showcase_id: int):
         return render_review(400, (showcase.id, rule, phrase, form), problem=" ".join(errors))
     brand = get_brand(showcase.brand.slug)
     try:
-        with db.transaction():
-            service.waive(session, current_user(), showcase, brand, rule, phrase,
-                          form.reason.data, rules())
+        service.record_waiver(session, current_user(), showcase, brand, rule, phrase,
+                              form.reason.data, rules())
     except service.WaiverError as error:
         message = str(WAIVER_PROBLEMS[error.code]) % {"min": service.REASON_MIN,
                                                       "max": service.REASON_MAX}

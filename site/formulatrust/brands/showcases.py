@@ -1,10 +1,13 @@
 """Brand showcases edited in the browser: saving versions, the compliance gate, waivers, search.
 
 Functions take the session and the acting user; each change adds its audit entry in the same
-transaction and the caller commits. Publishing runs the same advertising-compliance checker as
-the files in ``content/brands/`` (a showcase is promotional, in the context of the brand's
-youngest product stage) and refuses while any finding has no regulator's waiver. Waivers are
-per showcase, rule and phrase as written, so they keep covering the phrase in later versions.
+transaction. The editor's and the regulators' actions (``save_draft``, ``save_and_publish``,
+``take_down``, ``record_waiver``) commit and then bring the search index up to date; the
+building blocks under them leave the commit to their caller (the demo loader). Publishing
+runs the same advertising-compliance checker as the files in ``content/brands/`` (a showcase
+is promotional, in the context of the brand's youngest product stage) and refuses while any
+finding has no regulator's waiver. Waivers are per showcase, rule and phrase as written, so
+they keep covering the phrase in later versions.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from formulatrust.brands.models import CONTENT_FIELDS, Showcase, ShowcaseRevisio
 from formulatrust.core.clock import utcnow
 from formulatrust.core.config import PROJECT_ROOT
 from formulatrust.core.content import render_markdown
+from formulatrust.core.db import committing
 from formulatrust.domain.compliance import Finding, RuleSet, Waiver, check_parts, split_waived
 from formulatrust.enterprises.models import Brand
 from formulatrust.images import store as images
@@ -48,6 +52,25 @@ class WaiverError(ValueError):
 
 
 # Who, what, where ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """Where the search index is, and the file content a brand's page falls back on."""
+
+    directory: str
+    library: object = None
+
+
+def owner_of(session: Session, slug: str) -> int | None:
+    """Return the enterprise owning brand ``slug`` (None when there is no such brand)."""
+    return session.scalar(select(Brand.enterprise_id).where(Brand.slug == slug))
+
+
+def all_brands(session: Session) -> list[Brand]:
+    """Return every brand with its enterprise, by slug."""
+    return list(session.scalars(select(Brand).options(selectinload(Brand.enterprise))
+                                .order_by(Brand.slug)))
+
 
 def brand_by_slug(session: Session, slug: str) -> Brand | None:
     """Return the brand ``slug`` with its enterprise and products."""
@@ -154,7 +177,46 @@ def static_file(src: str) -> bool:
     return (PROJECT_ROOT / src.lstrip("/").split("?")[0]).is_file()
 
 
-# Changes ----------------------------------------------------------------------------------------
+# Actions: one transaction each ------------------------------------------------------------------
+
+def save_draft(session: Session, user: User | None, brand: Brand, content: dict) -> Showcase:
+    """Save ``content`` as the newest version, audited; commit. Readers see no change."""
+    with committing(session):
+        return save(session, user, brand, content)
+
+
+def save_and_publish(session: Session, user: User | None, brand: Brand, content: dict,
+                     rules: RuleSet | None, index: SearchIndex
+                     ) -> tuple[Showcase, list[Finding]]:
+    """Save ``content`` and publish it unless the checker blocks it (the draft is kept then);
+    commit, and re-index the brand once published. Return the showcase and what blocks it."""
+    with committing(session):
+        showcase = save(session, user, brand, content)
+        blocked = publish(session, user, showcase, brand, rules)
+    if not blocked:
+        update_index(index.directory, brand, index.library)
+    return showcase, blocked
+
+
+def take_down(session: Session, user: User | None, brand: Brand, index: SearchIndex) -> None:
+    """Unpublish the brand's showcase, if published, audited; commit; re-index the brand."""
+    showcase = for_brand(session, brand)
+    if showcase is None or not showcase.is_published:
+        return
+    with committing(session):
+        unpublish(session, user, showcase, brand)
+    update_index(index.directory, brand, index.library)
+
+
+def record_waiver(session: Session, user: User, showcase: Showcase, brand: Brand, rule: str,
+                  phrase: str, reason: str, rules: RuleSet | None = None) -> ShowcaseWaiver:
+    """Waive one finding of the newest version with a reason, audited; commit. Raises
+    WaiverError (nothing written), or IntegrityError when the same waiver was just recorded."""
+    with committing(session):
+        return waive(session, user, showcase, brand, rule, phrase, reason, rules)
+
+
+# Building blocks: the caller commits -------------------------------------------------------------
 
 def save(session: Session, user: User | None, brand: Brand, content: dict) -> Showcase:
     """Save ``content`` as the newest version (nothing new when it is unchanged)."""
@@ -320,7 +382,7 @@ def search_text(revision: ShowcaseRevision | None) -> str:
                      "body_en")) + " " + events
 
 
-def update_index(index_dir: str, brand: Brand, library=None) -> None:
+def update_index(index_dir: str, brand: Brand, library: object = None) -> None:
     """Re-index the brand with its showcase as readers now see it (published, or the file).
 
     A failure is logged, not raised: the change is saved, and ``search rebuild`` mends it.

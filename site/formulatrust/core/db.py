@@ -91,6 +91,18 @@ def session() -> Session:
 
 
 @contextmanager
+def committing(db: Session) -> Iterator[Session]:
+    """Run a service's block in one transaction on ``db``: commit at its end, roll back on any
+    error, so a write is saved with its audit entry and change record or not at all."""
+    try:
+        yield db
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+
+
+@contextmanager
 def transaction() -> Iterator[Session]:
     """Run a block in one transaction on the current session, rolling back on error."""
     db = session()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired
 
@@ -54,8 +53,7 @@ class DecisionForm(FlaskForm):
 
 def page(status: int = 200, forms: dict | None = None):
     session = db.session()
-    waiting = list(session.scalars(select(Appeal).where(Appeal.status == "filed")
-                                   .order_by(Appeal.filed_on, Appeal.id)))
+    waiting = appeals.waiting(session)
     forms = forms or {}
     for appeal in waiting:
         forms.setdefault(appeal.id, DecisionForm(formdata=None, prefix=f"a{appeal.id}"))

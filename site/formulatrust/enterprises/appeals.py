@@ -5,10 +5,12 @@ Each step is dated and audited; an overturned result or penalty says so, never d
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from formulatrust.core.db import committing
 from formulatrust.enterprises.models import (
     APPEAL_OUTCOMES,
     APPEAL_TARGETS,
@@ -21,7 +23,9 @@ from formulatrust.publishing import audit
 from formulatrust.publishing.models import User
 from formulatrust.results.models import SamplingResult
 
-TARGET_MODELS = {"result": SamplingResult, "penalty": Penalty, "rating": Rating}
+Target = SamplingResult | Penalty | Rating
+TARGET_MODELS: dict[str, type[Target]] = {"result": SamplingResult, "penalty": Penalty,
+                                          "rating": Rating}
 MIN_TEXT = 10
 
 
@@ -33,18 +37,27 @@ class AppealError(ValueError):
         self.code = code
 
 
-def target_of(session: Session, enterprise: Enterprise, target: str, target_id: int):
+def target_of(session: Session, enterprise: Enterprise, target: str,
+              target_id: int) -> Target | None:
     """Return the enterprise's own result, penalty or rating, or None."""
     model = TARGET_MODELS.get(target)
-    record = session.get(model, target_id) if model else None
-    if record is None or getattr(record, "enterprise_id", None) != enterprise.id:
+    record = cast(Target | None, session.get(model, target_id) if model else None)
+    if record is None or record.enterprise_id != enterprise.id:
         return None
     return record
 
 
 def file(session: Session, user: User, enterprise: Enterprise, target: str, target_id: int,
          grounds_zh: str, grounds_en: str, today: date) -> Appeal:
-    """File an appeal for ``enterprise`` (the caller checked the account is its own)."""
+    """File an appeal for ``enterprise`` (the caller checked the account is its own); commit.
+    Raises AppealError ``target``, ``grounds`` or ``pending`` and writes nothing."""
+    with committing(session):
+        return _file(session, user, enterprise, target, target_id, grounds_zh, grounds_en,
+                     today)
+
+
+def _file(session: Session, user: User, enterprise: Enterprise, target: str, target_id: int,
+          grounds_zh: str, grounds_en: str, today: date) -> Appeal:
     if target not in APPEAL_TARGETS or target_of(session, enterprise, target,
                                                     target_id) is None:
         raise AppealError("target")
@@ -66,7 +79,14 @@ def file(session: Session, user: User, enterprise: Enterprise, target: str, targ
 
 def decide(session: Session, user: User | None, appeal: Appeal, outcome: str,
            reason_zh: str, reason_en: str, today: date) -> Appeal:
-    """Record a regulator's decision; an overturned result or penalty is marked as such."""
+    """Record a regulator's decision; an overturned result or penalty is marked as such;
+    commit. Raises AppealError ``decided``, ``outcome`` or ``reason`` and writes nothing."""
+    with committing(session):
+        return _decide(session, user, appeal, outcome, reason_zh, reason_en, today)
+
+
+def _decide(session: Session, user: User | None, appeal: Appeal, outcome: str,
+            reason_zh: str, reason_en: str, today: date) -> Appeal:
     if appeal.status != "filed":
         raise AppealError("decided")
     if outcome not in APPEAL_OUTCOMES:
@@ -84,6 +104,12 @@ def decide(session: Session, user: User | None, appeal: Appeal, outcome: str,
     audit.record(session, user, "change", "appeal", appeal.id,
                  {"status": outcome, "reason_zh": appeal.outcome_reason_zh})
     return appeal
+
+
+def waiting(session: Session) -> list[Appeal]:
+    """Return the appeals waiting for a regulator's decision, oldest first."""
+    return list(session.scalars(select(Appeal).where(Appeal.status == "filed")
+                                .order_by(Appeal.filed_on, Appeal.id)))
 
 
 def for_targets(session: Session, target: str, ids: list[int]) -> dict[tuple[str, int], list]:

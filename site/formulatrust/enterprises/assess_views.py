@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -32,11 +31,6 @@ class AssessForm(FlaskForm):
         validators=[Length(max=200, message=_l("Use at most 200 characters."))])
 
 
-def newest_rating(enterprise_id: int) -> Rating | None:
-    return db.session().scalar(select(Rating).where(Rating.enterprise_id == enterprise_id)
-                               .order_by(Rating.assessed_on.desc(), Rating.id.desc()))
-
-
 @bp.route("/assess", methods=["GET", "POST"])
 @role_required()
 def enterprise(slug: str):
@@ -50,14 +44,13 @@ def enterprise(slug: str):
         made = assessment.assess(session, current_user(), [found], today,
                                  form.assessor.data.strip(),
                                  (form.assessor_en.data or "").strip())[found.slug]
-        session.commit()
         return redirect(url_for(".enterprise", slug=slug, done=made.id), 303)
     done = request.args.get("done", type=int)
     recorded = session.get(Rating, done) if done else None
     if recorded is not None and recorded.enterprise_id != found.id:
         recorded = None
     body = render_template("assess/enterprise.html", enterprise=found, form=form,
-                           current=newest_rating(found.id), recorded=recorded,
+                           current=assessment.newest_rating(session, found.id), recorded=recorded,
                            preview=assessment.preview(session, found, today), today=today)
     status = 400 if request.method == "POST" else 200
     return private(current_app.make_response((body, status)))

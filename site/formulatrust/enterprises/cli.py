@@ -58,4 +58,3 @@ def assess(assessor: str, assessor_en: str, on: str | None, slugs: tuple[str, ..
     made = assessment.assess(session, user, enterprises, day, assessor, assessor_en)
     for slug, row in made.items():
         click.echo(f"{slug}: {row.grade} ({row.score})")
-    session.commit()

@@ -8,27 +8,21 @@ or withdraw them; regulators record the official outcome of an appeal on the pen
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import or_, select
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import ValidationError
 
 from formulatrust.core import db
+from formulatrust.core.clock import shanghai_now
 from formulatrust.enterprises import appeals
+from formulatrust.enterprises import replies as replies_service
 from formulatrust.enterprises.lookup import enterprise_id_of, get_enterprise
-from formulatrust.enterprises.models import Enterprise, Penalty, Rating, Reply
-from formulatrust.publishing import audit
+from formulatrust.enterprises.models import Enterprise, Reply
 from formulatrust.publishing.accounts import current_user, private, role_required
-from formulatrust.results.models import SamplingResult
 
 bp = Blueprint("enterprise_admin", __name__, url_prefix="/publish/enterprises/<slug>")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-RESULTS_LISTED = 100
 REPLY_MAX = 4000
 APPEAL_STATUSES = {"none": _l("No appeal"), "filed": _l("Appeal filed"),
                    "upheld": _l("Appeal decided: decision upheld"),
@@ -36,7 +30,6 @@ APPEAL_STATUSES = {"none": _l("No appeal"), "filed": _l("Appeal filed"),
 # An enterprise says that it appealed; only a regulator records what the appeal decided.
 ENTERPRISE_STATUSES = ("none", "filed")
 OUTCOMES = ("upheld", "overturned")
-TARGETS = {"rating": Rating, "penalty": Penalty, "result": SamplingResult}
 
 
 def page(template: str, status: int = 200, **context):
@@ -90,17 +83,22 @@ def reply_form(reply: Reply | None = None) -> ReplyForm:
     return form
 
 
+def words(form: ReplyForm) -> dict[str, str]:
+    """The reply as the form holds it, checked."""
+    return {"body_zh": form.body_zh.data or "", "body_en": form.body_en.data or "",
+            "appeal_status": form.appeal_status.data}
+
+
 def get_target(enterprise: Enterprise, target: str, target_id: int):
-    model = TARGETS.get(target)
-    record = db.session().get(model, target_id) if model is not None else None
-    if record is None or record.enterprise_id != enterprise.id:
+    record = appeals.target_of(db.session(), enterprise, target, target_id)
+    if record is None:
         abort(404)
     return record
 
 
 def get_reply(enterprise: Enterprise, reply_id: int) -> Reply:
-    reply = db.session().get(Reply, reply_id)
-    if reply is None or reply.enterprise_id != enterprise.id:
+    reply = replies_service.reply_of(db.session(), enterprise, reply_id)
+    if reply is None:
         abort(404)
     return reply
 
@@ -114,7 +112,7 @@ def public_url(enterprise: Enterprise, target: str, target_id: int) -> str:
 
 
 def today_in_shanghai():
-    return datetime.now(SHANGHAI).date()
+    return shanghai_now().date()
 
 
 @bp.get("/replies")
@@ -122,25 +120,11 @@ def today_in_shanghai():
 def replies(slug: str):
     """List the records the enterprise may answer, each with its replies."""
     enterprise = get_enterprise(slug)
-    session = db.session()
-    eid = enterprise.id
-    by_target: dict[tuple[str, int], list[Reply]] = {}
-    for reply in session.scalars(select(Reply).where(Reply.enterprise_id == eid)
-                                 .order_by(Reply.replied_on.desc(), Reply.id.desc())):
-        by_target.setdefault((reply.target, reply.target_id), []).append(reply)
-    answered = [target_id for target, target_id in by_target if target == "result"]
-    results = session.scalars(
-        select(SamplingResult).where(SamplingResult.enterprise_id == eid, or_(
-            SamplingResult.compliant.is_(False), SamplingResult.id.in_(answered or [-1])))
-        .order_by(SamplingResult.announced_on.desc(), SamplingResult.id.desc())
-        .limit(RESULTS_LISTED)).all()
+    found = replies_service.answerable(db.session(), enterprise.id)
     return page(
-        "enterprise_admin/replies.html", enterprise=enterprise, replies=by_target,
-        ratings=session.scalars(select(Rating).where(Rating.enterprise_id == eid)
-                                .order_by(Rating.assessed_on.desc())).all(),
-        penalties=session.scalars(select(Penalty).where(Penalty.enterprise_id == eid)
-                                  .order_by(Penalty.decided_on.desc())).all(),
-        results=results, shown=RESULTS_LISTED)
+        "enterprise_admin/replies.html", enterprise=enterprise, replies=found.replies,
+        ratings=found.ratings, penalties=found.penalties, results=found.results,
+        shown=replies_service.RESULTS_LISTED)
 
 
 class AppealForm(FlaskForm):
@@ -173,12 +157,10 @@ def file_appeal(slug: str, target: str, target_id: int):
                "public": public_url(enterprise, target, target_id)}
     if request.method == "POST" and form.validate():
         try:
-            with db.transaction() as session:
-                appeals.file(session, current_user(), enterprise, target, target_id,
-                             form.grounds_zh.data or "", form.grounds_en.data or "",
-                             today_in_shanghai())
+            appeals.file(db.session(), current_user(), enterprise, target, target_id,
+                         form.grounds_zh.data or "", form.grounds_en.data or "",
+                         today_in_shanghai())
         except appeals.AppealError as error:
-            db.session().rollback()
             form.grounds_zh.errors = [*form.grounds_zh.errors, APPEAL_MESSAGES[error.code]]
         else:
             return redirect(url_for(".replies", slug=slug, saved="appeal"), 303)
@@ -198,17 +180,8 @@ def new_reply(slug: str, target: str, target_id: int):
     if request.method == "GET" or not form.validate():
         status = 400 if request.method == "POST" else 200
         return page("enterprise_admin/reply_form.html", status, form=form, **context)
-    session = db.session()
-    reply = Reply(enterprise_id=enterprise.id, target=target, target_id=target_id,
-                  body_zh=form.body_zh.data, body_en=form.body_en.data,
-                  appeal_status=form.appeal_status.data, replied_on=today_in_shanghai())
-    session.add(reply)
-    session.flush()
-    audit.record(session, current_user(), "create", "reply", reply.id, {
-        "enterprise": enterprise.slug, "target": target, "target_id": target_id,
-        "body_zh": reply.body_zh, "body_en": reply.body_en,
-        "appeal_status": reply.appeal_status, "replied_on": reply.replied_on})
-    session.commit()
+    replies_service.write(db.session(), current_user(), enterprise, target, target_id,
+                          words(form), today_in_shanghai())
     return redirect(context["public"], 303)
 
 
@@ -220,22 +193,14 @@ def edit_reply(slug: str, reply_id: int):
     reply = get_reply(enterprise, reply_id)
     form = reply_form(reply)
     context = {"enterprise": enterprise, "target": reply.target, "reply": reply,
-               "record": db.session().get(TARGETS[reply.target], reply.target_id),
+               "record": appeals.target_of(db.session(), enterprise, reply.target,
+                                           reply.target_id),
                "public": public_url(enterprise, reply.target, reply.target_id)}
     if request.method == "GET" or not form.validate():
         status = 400 if request.method == "POST" else 200
         return page("enterprise_admin/reply_form.html", status, form=form, **context)
-    session = db.session()
-    fields = ("body_zh", "body_en", "appeal_status", "replied_on")
-    before = {name: getattr(reply, name) for name in fields}
-    after = {"body_zh": form.body_zh.data, "body_en": form.body_en.data,
-             "appeal_status": form.appeal_status.data, "replied_on": today_in_shanghai()}
-    for name, value in after.items():
-        setattr(reply, name, value)
-    changed = audit.changes(before, after)
-    if changed:
-        audit.record(session, current_user(), "change", "reply", reply.id, changed)
-    session.commit()
+    replies_service.change(db.session(), current_user(), reply, words(form),
+                           today_in_shanghai())
     return redirect(context["public"], 303)
 
 
@@ -248,11 +213,5 @@ def withdraw_reply(slug: str, reply_id: int):
     form = FlaskForm()
     if not form.validate():
         abort(400)
-    session = db.session()
-    audit.record(session, current_user(), "delete", "reply", reply.id, {
-        "enterprise": enterprise.slug, "target": reply.target, "target_id": reply.target_id,
-        "body_zh": reply.body_zh, "body_en": reply.body_en,
-        "appeal_status": reply.appeal_status, "replied_on": reply.replied_on})
-    session.delete(reply)
-    session.commit()
+    replies_service.withdraw(db.session(), current_user(), enterprise, reply)
     return redirect(url_for(".replies", slug=slug, withdrawn=1), 303)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from formulatrust.core import db
 from formulatrust.enterprises.models import Enterprise
@@ -14,9 +15,14 @@ def enterprise_id_of(slug: str, **_ignored) -> int | None:
     return db.session().scalar(select(Enterprise.id).where(Enterprise.slug == slug))
 
 
+def by_slug(session: Session, slug: str) -> Enterprise | None:
+    """Return the enterprise ``slug``, or None."""
+    return session.scalar(select(Enterprise).where(Enterprise.slug == slug))
+
+
 def get_enterprise(slug: str) -> Enterprise:
     """Return the enterprise ``slug``, or answer 404."""
-    enterprise = db.session().scalar(select(Enterprise).where(Enterprise.slug == slug))
+    enterprise = by_slug(db.session(), slug)
     if enterprise is None:
         abort(404)
     return enterprise

@@ -14,6 +14,5 @@ follow_group = AppGroup("follow", help="People following batches and products by
 @follow_group.command("purge")
 def purge() -> None:
     """Delete follows left unconfirmed for 48 hours and addresses that follow nothing."""
-    with db.transaction() as session:
-        items, addresses = subscriptions.purge(session)
+    items, addresses = subscriptions.purge(db.session())
     click.echo(f"{items} unconfirmed follows and {addresses} addresses deleted.")

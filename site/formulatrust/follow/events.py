@@ -69,6 +69,11 @@ def result_event(result: SamplingResult, corrected: bool) -> Event | None:
     return Event("result", result, result.product, lots, corrected)
 
 
+def product_by_gtin(session: Session, gtin: str) -> Product | None:
+    """Return the product with ``gtin``, or None."""
+    return session.scalar(select(Product).where(Product.gtin == gtin))
+
+
 def events_for(session: Session, product: Product, lot: str = "") -> list[Event]:
     """The recalls and non-compliant results of ``product`` (of ``lot`` when given), newest
     first: the entries of its feed."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -15,6 +16,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from formulatrust.core.clock import utcnow
+from formulatrust.core.db import committing
 from formulatrust.core.outbox import MAX_ATTEMPTS, MailDelivery
 from formulatrust.follow.models import FollowedItem, Follower
 
@@ -31,9 +33,22 @@ def address_key(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:24]
 
 
+def ask_to_follow(session: Session, email: str, language: str, gtin: str, lot: str,
+                  max_items: int, confirmation: Callable[[FollowedItem], MailDelivery]
+                  ) -> FollowedItem:
+    """Follow ``gtin``/``lot`` for ``email`` and queue ``confirmation(item)`` unless the item is
+    confirmed already; commit. Raises TooManyItems (nothing written)."""
+    with committing(session):
+        item = follow(session, email, language, gtin, lot, max_items)
+        if item.confirmed_at is None:
+            session.add(confirmation(item))
+    return item
+
+
 def follow(session: Session, email: str, language: str, gtin: str, lot: str,
            max_items: int) -> FollowedItem:
-    """Add (or find) the item ``gtin``/``lot`` for ``email``, unconfirmed until confirmed."""
+    """Add (or find) the item ``gtin``/``lot`` for ``email``, unconfirmed until confirmed (the
+    caller commits)."""
     follower = session.scalar(select(Follower).where(Follower.email == email))
     if follower is None:
         follower = Follower(email=email, language=language, token=secrets.token_urlsafe(32))
@@ -57,46 +72,58 @@ def follow(session: Session, email: str, language: str, gtin: str, lot: str,
 
 
 def confirmation_token(secret_key: str, item: FollowedItem) -> str:
+    """The signed token of ``item``'s confirmation link."""
     return URLSafeTimedSerializer(secret_key, salt=CONFIRM_SALT).dumps(item.token)
 
 
 def confirm(session: Session, secret_key: str, token: str) -> FollowedItem | None:
-    """Confirm the item a link names; None when the link expired, was altered or is unknown."""
+    """Confirm the item a link names; commit. None when the link expired, was altered or is
+    unknown."""
     try:
         item_token = URLSafeTimedSerializer(secret_key, salt=CONFIRM_SALT).loads(
             token, max_age=CONFIRM_SECONDS)
     except BadSignature:
         return None
-    item = session.scalar(select(FollowedItem).where(FollowedItem.token == str(item_token)))
-    if item is not None and item.confirmed_at is None:
-        item.confirmed_at = utcnow()
+    with committing(session):
+        item = session.scalar(select(FollowedItem).where(FollowedItem.token == str(item_token)))
+        if item is not None and item.confirmed_at is None:
+            item.confirmed_at = utcnow()
     return item
 
 
 def item_by_token(session: Session, token: str) -> FollowedItem | None:
+    """Return the followed item of a stop link's token, or None."""
     return session.scalar(select(FollowedItem).where(FollowedItem.token == token))
 
 
 def follower_by_token(session: Session, token: str) -> Follower | None:
+    """Return the address of a manage link's token, or None."""
     return session.scalar(select(Follower).where(Follower.token == token))
 
 
 def stop(session: Session, item: FollowedItem) -> None:
-    """Stop following ``item``: its unsent messages go, and the address with its last item."""
-    follower = item.follower
-    session.execute(delete(MailDelivery).where(MailDelivery.subscription_id == item.id,
-                                               MailDelivery.sent_at.is_(None)))
-    session.delete(item)
-    session.flush()
-    if not follower.items:
-        session.delete(follower)
+    """Stop following ``item``: its unsent messages go, and the address with its last item;
+    commit."""
+    with committing(session):
+        follower = item.follower
+        session.execute(delete(MailDelivery).where(MailDelivery.subscription_id == item.id,
+                                                   MailDelivery.sent_at.is_(None)))
+        session.delete(item)
+        session.flush()
+        if not follower.items:
+            session.delete(follower)
 
 
 def purge(session: Session) -> tuple[int, int]:
-    """Delete items left unconfirmed for 48 hours and addresses that follow nothing.
+    """Delete items left unconfirmed for 48 hours and addresses that follow nothing; commit.
 
     Returns (items deleted, addresses deleted).
     """
+    with committing(session):
+        return _purge(session)
+
+
+def _purge(session: Session) -> tuple[int, int]:
     cutoff = utcnow() - timedelta(seconds=CONFIRM_SECONDS)
     stale = list(session.scalars(select(FollowedItem.id).where(
         FollowedItem.confirmed_at.is_(None), FollowedItem.created_at < cutoff)))

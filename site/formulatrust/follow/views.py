@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from formulatrust.core import db
 from formulatrust.core.config import site_origin
@@ -34,8 +33,7 @@ TOO_MANY = _l("This address already follows 50 batches and products, the most al
 
 
 def product_or_404(gtin: str) -> Product:
-    product = db.session().scalar(select(Product).where(Product.gtin == gtin)) \
-        if is_valid_gtin(gtin) else None
+    product = events.product_by_gtin(db.session(), gtin) if is_valid_gtin(gtin) else None
     if product is None:
         abort(404)
     return product
@@ -95,15 +93,14 @@ def follow():
         return refusal
     if request.method == "POST" and form.validate():
         email = form.email.data.strip().lower()
-        with db.transaction() as session:
-            try:
-                item = subscriptions.follow(session, email, form.language.data, product.gtin,
-                                            lot, int(current_app.config["FOLLOW_MAX_ITEMS"]))
-            except subscriptions.TooManyItems:
-                return render_error(409, TOO_MANY)
-            if item.confirmed_at is None:
-                session.add(messages.confirmation(item, product.name_zh if
-                                                  form.language.data == "zh" else product.name_en))
+        name = product.name_zh if form.language.data == "zh" else product.name_en
+        try:
+            subscriptions.ask_to_follow(
+                db.session(), email, form.language.data, product.gtin, lot,
+                int(current_app.config["FOLLOW_MAX_ITEMS"]),
+                lambda item: messages.confirmation(item, name))
+        except subscriptions.TooManyItems:
+            return render_error(409, TOO_MANY)
         log.info("follow requested by address %s", subscriptions.address_key(email))
         return render_template("follow/check_mail.html", product=product, lot=lot), 200, PRIVATE
     status = 400 if request.method == "POST" else 200
@@ -117,11 +114,10 @@ def confirm(token: str):
     """A confirmation link opens a page with one button (mail scanners only open links)."""
     if request.method == "GET":
         return render_template("follow/confirm.html", token=token), 200, PRIVATE
-    with db.transaction() as session:
-        item = subscriptions.confirm(session, current_app.config["SECRET_KEY"], token)
-        if item is None:
-            return render_error(400, BAD_CONFIRMATION)
-        manage_token = item.follower.token
+    item = subscriptions.confirm(db.session(), current_app.config["SECRET_KEY"], token)
+    if item is None:
+        return render_error(400, BAD_CONFIRMATION)
+    manage_token = item.follower.token
     return render_template("follow/confirmed.html", item=item, manage_token=manage_token), \
         200, PRIVATE
 
@@ -137,8 +133,7 @@ def stop(token: str):
     if request.method == "GET":
         return render_template("follow/stop.html", item=item, token=token), 200, PRIVATE
     gtin, lot = item.gtin, item.lot
-    with db.transaction() as session:
-        subscriptions.stop(session, item)
+    subscriptions.stop(session, item)
     return render_template("follow/stopped.html", gtin=gtin, lot=lot), 200, PRIVATE
 
 

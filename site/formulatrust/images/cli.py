@@ -48,7 +48,6 @@ def purge(days: int, yes: bool) -> None:
         return
     if not yes:
         click.confirm(f"Delete {len(found)} unused images?", abort=True)
-    with db.transaction(), click.progressbar(found, label="Deleting") as bar:
-        for image in bar:
-            store.delete(session, None, image)
+    with click.progressbar(found, label="Deleting") as bar:
+        store.purge(session, None, bar)
     click.echo(f"Deleted {len(found)} unused images.")

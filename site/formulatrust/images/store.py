@@ -1,7 +1,8 @@
 """Storing, finding, reviewing and purging uploaded images.
 
 Functions take the session and the acting user; each change adds its audit entry in the same
-transaction and the caller commits. Whoever uses images (showcases today, articles later)
+transaction; ``upload``, ``review`` and ``purge`` commit it, the building blocks under them leave
+it to their caller. Whoever uses images (showcases today, articles later)
 registers a function returning the keys it refers to, so ``images purge`` never deletes an
 image still in a saved version.
 """
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from formulatrust.core.clock import utcnow
+from formulatrust.core.db import committing
 from formulatrust.images.models import ImageVariant, StoredImage
 from formulatrust.images.processing import ImageProblem, Limits, Prepared, prepare
 from formulatrust.publishing import audit
@@ -53,10 +55,22 @@ def key_for(owner_kind: str, owner_ref: str, prepared: Prepared) -> str:
     return digest.hexdigest()[:32]
 
 
+def upload(session: Session, user: User | None, *, owner_kind: str, owner_ref: str,
+           enterprise_id: int | None, data: bytes, alt_zh: str, alt_en: str, declared: bool,
+           limits: Limits) -> StoredImage:
+    """Check, re-encode and store an upload with its audit entry; commit. Raise ImageProblem
+    with what is wrong (nothing stored)."""
+    with committing(session):
+        return add(session, user, owner_kind=owner_kind, owner_ref=owner_ref,
+                   enterprise_id=enterprise_id, data=data, alt_zh=alt_zh, alt_en=alt_en,
+                   declared=declared, limits=limits)
+
+
 def add(session: Session, user: User | None, *, owner_kind: str, owner_ref: str,
         enterprise_id: int | None, data: bytes, alt_zh: str, alt_en: str, declared: bool,
         limits: Limits) -> StoredImage:
-    """Check, re-encode and store an upload; raise ImageProblem with what is wrong."""
+    """Check, re-encode and store an upload; raise ImageProblem with what is wrong. The caller
+    commits (``upload`` does)."""
     alt_zh, alt_en = " ".join(alt_zh.split()), " ".join(alt_en.split())
     missing = describe_problems(alt_zh, alt_en, declared)
     if missing:
@@ -129,14 +143,16 @@ def to_review(session: Session) -> list[StoredImage]:
 
 def review(session: Session, user: User, image: StoredImage, approve: bool,
            reason: str) -> None:
-    """Record a regulator's decision; a rejected image leaves every page at once."""
-    image.review_status = "approved" if approve else "rejected"
-    image.review_reason = " ".join(reason.split())[:REASON_MAX]
-    image.reviewed_by_id = user.id
-    image.reviewed_at = utcnow()
-    audit.record(session, user, "approve" if approve else "reject", "image", image.id,
-                 {"owner": f"{image.owner_kind}:{image.owner_ref}", "key": image.key,
-                  "reason": image.review_reason})
+    """Record a regulator's decision, audited; commit. A rejected image leaves every page at
+    once."""
+    with committing(session):
+        image.review_status = "approved" if approve else "rejected"
+        image.review_reason = " ".join(reason.split())[:REASON_MAX]
+        image.reviewed_by_id = user.id
+        image.reviewed_at = utcnow()
+        audit.record(session, user, "approve" if approve else "reject", "image", image.id,
+                     {"owner": f"{image.owner_kind}:{image.owner_ref}", "key": image.key,
+                      "reason": image.review_reason})
 
 
 # Unused images ------------------------------------------------------------------------------
@@ -165,7 +181,15 @@ def unused(session: Session, before: datetime | None = None) -> list[StoredImage
     return [image for image in session.scalars(query) if image.key not in used]
 
 
+def purge(session: Session, user: User | None, images: Iterable[StoredImage]) -> None:
+    """Delete ``images``, each with its audit entry, in one transaction; commit."""
+    with committing(session):
+        for image in images:
+            delete(session, user, image)
+
+
 def delete(session: Session, user: User | None, image: StoredImage) -> None:
+    """Delete one image with its audit entry (the caller commits)."""
     audit.record(session, user, "delete", "image", image.id,
                  {"owner": f"{image.owner_kind}:{image.owner_ref}", "key": image.key})
     session.delete(image)

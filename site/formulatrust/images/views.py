@@ -116,7 +116,7 @@ def message(code: str) -> tuple[str, str]:
 
 def receive(owner_kind: str, owner_ref: str, enterprise_id: int | None) -> Upload:
     """Store the uploaded photo of the posted form (fields ``image-file``, ``image-alt_zh``,
-    ``image-alt_en``, ``image-declared``); the caller commits."""
+    ``image-alt_en``, ``image-declared``), committed with its audit entry."""
     limits = store.limits_from(current_app.config)
     upload = request.files.get("image-file")
     values = {"alt_zh": request.form.get("image-alt_zh", "")[:1000],
@@ -129,9 +129,9 @@ def receive(owner_kind: str, owner_ref: str, enterprise_id: int | None) -> Uploa
         if codes:  # still check the file, to name every problem at once
             prepare(data, limits)
         else:
-            image = store.add(db.session(), current_user(), owner_kind=owner_kind,
-                              owner_ref=owner_ref, enterprise_id=enterprise_id, data=data,
-                              limits=limits, **values)
+            image = store.upload(db.session(), current_user(), owner_kind=owner_kind,
+                                 owner_ref=owner_ref, enterprise_id=enterprise_id, data=data,
+                                 limits=limits, **values)
     except ImageProblem as problem:
         codes = [problem.code, *codes]
     if codes:

@@ -41,8 +41,7 @@ def import_figures(path: Path, dry_run: bool, by_email: str) -> None:
         click.echo("Dry run: nothing written.")
         return
     with click.progressbar(length=len(checked.figures), label="Publishing") as bar:
-        summary = services.publish(session, user, organisation, checked.figures, "command",
+        summary = services.release(session, user, organisation, checked.figures, "command",
                                    filename=path.name, progress=bar.update)
-        session.commit()
     click.echo(f"{len(summary.created)} created, {len(summary.corrected)} corrected, "
                f"{summary.unchanged} unchanged.")

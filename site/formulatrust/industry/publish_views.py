@@ -79,9 +79,7 @@ def index():
     figure = form.checked() if form.validate() else None
     if figure is None:
         return render(figure_form=form, status=400)
-    session = db.session()
-    summary = services.publish(session, current_user(), organisation, [figure], "form")
-    session.commit()
+    summary = services.release(db.session(), current_user(), organisation, [figure], "form")
     return done(summary)
 
 
@@ -105,8 +103,6 @@ def upload():
     if checked.problems:
         return render(upload_form=form, problems=problem_texts(checked.problems),
                       problem=str(NOTHING_WRITTEN), status=400)
-    session = db.session()
-    summary = services.publish(session, current_user(), organisation, checked.figures,
+    summary = services.release(db.session(), current_user(), organisation, checked.figures,
                                "upload", filename=file.filename or "")
-    session.commit()
     return done(summary)

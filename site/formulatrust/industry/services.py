@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from formulatrust.core.clock import utcnow
+from formulatrust.core.db import committing
 from formulatrust.domain.industry_figures import Figure, plain_value
 from formulatrust.industry.models import IndustryFigure, IndustryFigureVersion, IndustryRelease
 from formulatrust.publishing import audit
@@ -39,6 +40,16 @@ def publishing_organisation(user: User | None) -> Organisation:
     return organisation
 
 
+def release(session: Session, user: User | None, organisation: Organisation,
+            figures: Iterable[Figure], via: str, filename: str = "",
+            progress: Callable[[int], None] = lambda _n: None) -> Summary:
+    """Publish ``figures`` (already checked) as one release, audited, in one transaction: the
+    whole release is written or nothing is. The form, the upload and the command call this."""
+    with committing(session):
+        return publish(session, user, organisation, figures, via, filename=filename,
+                       progress=progress)
+
+
 def publish(session: Session, user: User | None, organisation: Organisation,
             figures: Iterable[Figure], via: str, filename: str = "",
             is_demo: bool = False, progress: Callable[[int], None] = lambda _n: None
@@ -46,7 +57,7 @@ def publish(session: Session, user: User | None, organisation: Organisation,
     """Write ``figures`` (already checked) under ``organisation``: new ones are created,
     changed ones corrected (the earlier value kept as a version), the rest left alone.
 
-    The caller commits, so the whole release is written or nothing is.
+    The caller commits (``release`` does; the demo loader commits its whole world).
     """
     figures = list(figures)
     existing = _existing(session, organisation, figures)

@@ -10,7 +10,6 @@ Nothing reads the seats in Python and writes them back.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -28,6 +27,8 @@ from formulatrust.domain.booking import (
 )
 from formulatrust.open_days import notices
 from formulatrust.open_days.models import Booking, OpenDay, aware
+from formulatrust.publishing import audit
+from formulatrust.publishing.models import User
 
 ACTIVE = ("booked", "waitlisted", "checked_in")
 
@@ -168,9 +169,10 @@ def cancel(session: Session, booking_id: int, now: datetime | None = None) -> li
 
 
 def cancel_visit(session: Session, visit_id: int, reason: str,
-                 now: datetime | None = None) -> list[Booking]:
+                 now: datetime | None = None, user: User | None = None) -> list[Booking]:
     """Cancel a whole visit with a reason: every booking and waiting place ends, and holders
-    who left an address are told; commit. Returns the bookings ended.
+    who left an address are told; audited as ``user`` (None: an operator's command); commit.
+    Returns the bookings ended.
 
     Raises BookingError ``unknown`` or ``cancelled`` (already cancelled)."""
     now = now or now_utc()
@@ -189,6 +191,8 @@ def cancel_visit(session: Session, visit_id: int, reason: str,
             booking.status, booking.cancelled_at = "cancelled", now
             if booking.email:
                 session.add(notices.visit_cancelled(booking))
+        audit.record(session, user, "change", "open_day", visit_id,
+                     {"cancelled": reason, "bookings_ended": len(ended)})
         session.commit()
     except BaseException:
         session.rollback()
@@ -244,14 +248,13 @@ def resize(session: Session, visit_id: int, capacity: int) -> list[Booking]:
 
 
 def check_in(session: Session, reference: str, now: datetime | None = None,
-             visit_id: int | None = None,
-             on_change: Callable[[Booking], object] | None = None) -> Booking:
-    """Mark a booked visitor as arrived; commit. Raises BookingError if not booked.
+             visit_id: int | None = None, user: User | None = None) -> Booking:
+    """Mark a booked visitor as arrived, audited as ``user`` (None: an operator's command);
+    commit. Raises BookingError if not booked.
 
     With ``visit_id``, only a booking for that visit is checked in (code ``wrong_visit``
     otherwise). The other codes: ``unknown``, ``already_checked_in``, ``cancelled``,
-    ``waitlisted``. ``on_change(booking)`` runs in the same transaction as the change (for the
-    audit entry).
+    ``waitlisted``.
     """
     now = now or now_utc()
     table = Booking.__table__
@@ -262,8 +265,9 @@ def check_in(session: Session, reference: str, now: datetime | None = None,
         changed = session.execute(query.values(status="checked_in", checked_in_at=now)).rowcount
         booking = session.scalar(select(Booking).where(Booking.reference == reference)
                                  .execution_options(populate_existing=True))
-        if changed and on_change is not None:
-            on_change(booking)
+        if changed and booking is not None:
+            audit.record(session, user, "change", "booking", booking.id,
+                         {"status": ["booked", "checked_in"], "visit": booking.visit_id})
         session.commit()
     except BaseException:
         session.rollback()

@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
@@ -28,10 +27,9 @@ from formulatrust.domain.booking import (
     mask_name,
     reference_from_ticket,
 )
-from formulatrust.open_days import bookings
+from formulatrust.open_days import bookings, listing
 from formulatrust.open_days.models import Booking, OpenDay
 from formulatrust.open_days.views import LANGUAGE_NAMES, when
-from formulatrust.publishing import audit
 from formulatrust.publishing.accounts import current_user, private, role_required
 
 bp = Blueprint("checkin", __name__)
@@ -74,11 +72,8 @@ def index():
     today = datetime.now(SHANGHAI).replace(hour=0, minute=0, second=0, microsecond=0)
     # Compared in UTC: SQLite keeps only the wall time of what it is given.
     start, end = today.astimezone(UTC), (today + timedelta(days=LIST_DAYS)).astimezone(UTC)
-    query = (select(OpenDay).where(OpenDay.starts_at >= start, OpenDay.starts_at < end)
-             .order_by(OpenDay.starts_at, OpenDay.id))
-    if user.role != ADMIN:
-        query = query.where(OpenDay.enterprise_id == user.enterprise_id)
-    visits = list(db.session().scalars(query))
+    visits = listing.starting_between(db.session(), start, end,
+                                      None if user.role == ADMIN else user.enterprise_id)
     tomorrow = today + timedelta(days=1)
     todays = [v for v in visits if v.starts < tomorrow]
     body = render_template("checkin/index.html", today=todays,
@@ -122,15 +117,8 @@ def visit(visit_id: int):
 
 def check_in(visit: OpenDay, typed: str) -> Booking:
     """Check in the booking on a ticket for ``visit``, with an audit entry; BookingError if not."""
-    session = db.session()
-    user = current_user()
-
-    def record(booking: Booking) -> None:
-        audit.record(session, user, "change", "booking", booking.id,
-                     {"status": ["booked", "checked_in"], "visit": visit.id})
-
-    return bookings.check_in(session, reference_from_ticket(typed), now=utcnow(),
-                             visit_id=visit.id, on_change=record)
+    return bookings.check_in(db.session(), reference_from_ticket(typed), now=utcnow(),
+                             visit_id=visit.id, user=current_user())
 
 
 def party_text(booking: Booking) -> str:

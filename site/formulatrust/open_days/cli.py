@@ -11,12 +11,11 @@ from datetime import datetime
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from formulatrust.core import db
 from formulatrust.domain.booking import BookingError, format_reference, reference_from_ticket
 from formulatrust.domain.spreadsheet import safe_row
-from formulatrust.enterprises.models import Enterprise
+from formulatrust.enterprises import lookup
 from formulatrust.open_days import bookings, editing
 from formulatrust.open_days.editing import LANGUAGES, VisitProblems
 from formulatrust.open_days.models import OpenDay
@@ -75,7 +74,7 @@ def problems_text(error: VisitProblems) -> str:
 def create(slug: str, **values) -> None:
     """Schedule a new open day."""
     session = db.session()
-    enterprise = session.scalar(select(Enterprise).where(Enterprise.slug == slug))
+    enterprise = lookup.by_slug(session, slug)
     if enterprise is None:
         raise click.ClickException(f"No enterprise with slug {slug!r}.")
     try:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from formulatrust.core.db import committing
 from formulatrust.domain.booking import (
     BookingError,
     format_reference,
@@ -218,16 +219,17 @@ def _apply(visit: OpenDay, cleaned: dict[str, Any]) -> None:
 
 def create_visit(session: Session, enterprise_id: int, values: dict[str, Any],
                  user: User | None = None, now: datetime | None = None) -> OpenDay:
-    """Check ``values``, add the visit with its audit entry, commit; VisitProblems if wrong."""
-    cleaned = {**DEFAULTS, **clean(session, enterprise_id, values, now=now)}
-    visit = OpenDay(enterprise_id=enterprise_id, capacity=cleaned["capacity"], seats_taken=0,
-                    waitlist_taken=0)
-    _apply(visit, cleaned)
-    session.add(visit)
-    session.flush()
-    audit.record(session, user, "create", "open_day", visit.id,
-                 {"enterprise_id": enterprise_id, **snapshot(visit)})
-    session.commit()
+    """Check ``values``, add the visit with its audit entry, commit; VisitProblems (nothing
+    written) if wrong."""
+    with committing(session):
+        cleaned = {**DEFAULTS, **clean(session, enterprise_id, values, now=now)}
+        visit = OpenDay(enterprise_id=enterprise_id, capacity=cleaned["capacity"], seats_taken=0,
+                        waitlist_taken=0)
+        _apply(visit, cleaned)
+        session.add(visit)
+        session.flush()
+        audit.record(session, user, "create", "open_day", visit.id,
+                     {"enterprise_id": enterprise_id, **snapshot(visit)})
     return visit
 
 
@@ -239,6 +241,15 @@ def edit_visit(session: Session, visit: OpenDay, values: dict[str, Any],
     written) when a value is wrong or the capacity would go below the seats taken, even if
     another booking took them since the visit was read.
     """
+    try:
+        return _edit_visit(session, visit, values, user, now)
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _edit_visit(session: Session, visit: OpenDay, values: dict[str, Any], user: User | None,
+                now: datetime | None) -> list[Booking]:
     cleaned = clean(session, visit.enterprise_id, values, visit=visit, now=now)
     before = snapshot(visit)
     capacity = cleaned.get("capacity")

@@ -15,7 +15,6 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import SelectField, StringField, TextAreaField
 
 from formulatrust.core import db
@@ -25,7 +24,7 @@ from formulatrust.domain.booking import BookingError
 from formulatrust.enterprises.lookup import enterprise_id_of, get_enterprise
 from formulatrust.enterprises.models import Enterprise
 from formulatrust.open_data.downloads import csv_response
-from formulatrust.open_days import bookings, editing
+from formulatrust.open_days import bookings, editing, listing
 from formulatrust.open_days.editing import VisitProblems, shanghai_text
 from formulatrust.open_days.models import OpenDay
 from formulatrust.open_days.views import LANGUAGE_NAMES, when
@@ -130,8 +129,7 @@ def get_visit(enterprise: Enterprise, visit_id: int) -> OpenDay:
 def open_days(slug: str):
     """List the enterprise's visits, upcoming first, with seats and waiting list."""
     enterprise = get_enterprise(slug)
-    visits = db.session().scalars(select(OpenDay).where(OpenDay.enterprise_id == enterprise.id)
-                                  .order_by(OpenDay.starts_at, OpenDay.id)).all()
+    visits = listing.of_enterprise(db.session(), enterprise.id)
     now = datetime.now(UTC)
     upcoming = [v for v in visits if v.starts > now]
     past = sorted((v for v in visits if v.starts <= now), key=lambda v: v.starts, reverse=True)
@@ -154,7 +152,6 @@ def new_visit(slug: str):
             visit = editing.create_visit(db.session(), enterprise.id, form.values(),
                                                  user=current_user())
         except VisitProblems as error:
-            db.session().rollback()
             form.show(error)
         else:
             return redirect(url_for(".open_days", slug=slug, saved=visit.id), 303)
@@ -175,7 +172,6 @@ def edit_visit(slug: str, visit_id: int):
         try:
             editing.edit_visit(db.session(), visit, form.values(), user=current_user())
         except VisitProblems as error:
-            db.session().rollback()
             visit = get_visit(enterprise, visit_id)
             form.show(error)
         else:
@@ -200,7 +196,7 @@ def cancel_visit(slug: str, visit_id: int):
     if len(reason) < CANCEL_REASON_MIN:
         return render_error(400, CANCEL_REASON_NEEDED)
     try:
-        bookings.cancel_visit(db.session(), visit.id, reason)
+        bookings.cancel_visit(db.session(), visit.id, reason, user=current_user())
     except BookingError:
         return render_error(409, ALREADY_CANCELLED)
     return redirect(url_for(".open_days", slug=slug, saved=visit_id), 303)

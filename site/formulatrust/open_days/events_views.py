@@ -5,18 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from babel.dates import format_skeleton
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import format_date, format_time, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from formulatrust.core import clock, db
 from formulatrust.core.clock import SHANGHAI
 from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import current_language
 from formulatrust.domain.calendar import CalendarEvent, ics_calendar
-from formulatrust.enterprises.models import Enterprise
+from formulatrust.enterprises import lookup
 from formulatrust.open_data.downloads import clean_args
 from formulatrust.open_days import events
 from formulatrust.open_days.events import Event
@@ -57,8 +56,8 @@ def index():
     months = events.months(everything)
     if filters.month and filters.month not in months:
         months = sorted([*months, filters.month], reverse=True)
-    enterprise = db.session().scalar(select(Enterprise).where(
-        Enterprise.slug == filters.enterprise)) if filters.enterprise else None
+    enterprise = lookup.by_slug(db.session(), filters.enterprise) \
+        if filters.enterprise else None
     return render_template("events/index.html", page=page, filters=filters, months=months,
                            enterprises=events.enterprises(everything), kinds=KIND_NAMES,
                            enterprise=enterprise, anything=bool(everything))
@@ -75,9 +74,7 @@ def feed():
 @bp.get("/enterprises/<slug>/events.ics")
 def enterprise_feed(slug: str):
     """One enterprise's events (its brands' events and its open days) as an iCalendar feed."""
-    enterprise = db.session().scalar(select(Enterprise).where(Enterprise.slug == slug))
-    if enterprise is None:
-        abort(404)
+    enterprise = lookup.get_enterprise(slug)
     now = clock.utcnow()
     chosen = events.matching(all_events(now), events.Filters(enterprise=slug))
     name = _("Events: %(name)s", name=pick(enterprise.name_zh, enterprise.name_en))

@@ -22,7 +22,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
-from sqlalchemy import select
 from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import Email, Length, Optional, ValidationError
 
@@ -45,8 +44,8 @@ from formulatrust.domain.booking import (
 )
 from formulatrust.domain.calendar import CalendarEvent, ics_calendar
 from formulatrust.domain.labels import qr_svg
-from formulatrust.enterprises.models import Enterprise
-from formulatrust.open_days import bookings
+from formulatrust.enterprises import lookup
+from formulatrust.open_days import bookings, listing
 from formulatrust.open_days.models import Booking, OpenDay
 
 bp = Blueprint("open_days", __name__, url_prefix="/open-days")
@@ -103,13 +102,9 @@ def helpers() -> dict:
 def index():
     """List upcoming visits, filterable by month and enterprise."""
     session = db.session()
-    upcoming = session.scalars(select(OpenDay).where(OpenDay.starts_at > now_utc(),
-                                                     OpenDay.cancelled_at.is_(None))
-                               .order_by(OpenDay.starts_at, OpenDay.id)).all()
+    upcoming = listing.upcoming(session, now_utc())
     months = sorted({month_key(v.starts.astimezone(SHANGHAI).date()) for v in upcoming})
-    enterprise_ids = {v.enterprise_id for v in upcoming}
-    enterprises = session.scalars(select(Enterprise).where(Enterprise.id.in_(enterprise_ids))
-                                  .order_by(Enterprise.slug)).all() if enterprise_ids else []
+    enterprises = listing.hosts(session, upcoming)
     month = request.args.get("month", "")
     slug = request.args.get("enterprise", "")
     problem = None
@@ -123,8 +118,7 @@ def index():
             problem = _("Choose a month from the list.")
     if slug:
         chosen = next((e for e in enterprises if e.slug == slug), None)
-        if chosen is None and not session.scalar(select(Enterprise.id).where(
-                Enterprise.slug == slug)):
+        if chosen is None and lookup.by_slug(session, slug) is None:
             problem = _("Choose an enterprise from the list.")
         visits = [v for v in visits if chosen is not None and v.enterprise_id == chosen.id]
     status = 400 if problem else 200
@@ -150,8 +144,7 @@ def visit(visit_id: int):
 def feed():
     """Every visit from the last 30 days on, as an iCalendar feed."""
     since = now_utc() - timedelta(days=30)
-    visits = db.session().scalars(select(OpenDay).where(OpenDay.starts_at > since)
-                                  .order_by(OpenDay.starts_at)).all()
+    visits = listing.since(db.session(), since)
     events = [visit_event(v) for v in visits]
     return calendar_response(ics_calendar(events, _("Factory open days"), now_utc()), "open-days")
 

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from formulatrust.core import db
-
 
 def record_decision(form, decide: Callable[[], object], refused: type[Exception],
                     messages: Mapping[str, object], field) -> bool:
-    """Validate ``form`` and run ``decide`` in one transaction; return True when recorded.
+    """Validate ``form`` and run ``decide`` (a service that commits); return True when recorded.
 
     A decision the service refuses (``refused``, with a ``code``) puts its message under
-    ``field`` and writes nothing.
+    ``field``; the service wrote nothing.
     """
     if not form.validate():
         return False
     try:
-        with db.transaction():
-            decide()
+        decide()
     except refused as error:
-        db.session().rollback()
         field.errors = [messages[error.code]]  # type: ignore[attr-defined]
         return False
     return True

@@ -113,6 +113,6 @@ def review_failures(session: Session, today: date) -> int:
             waiting = True  # the newest failure of a product not yet listed waits
             continue
         for proposal in review.propose(session, by_product[product][:1]):
-            review.decide(session, None, proposal, True, DEMO_REASON, today)
+            review.apply_decision(session, None, proposal, True, DEMO_REASON, today)
             listed += 1
     return listed

@@ -18,6 +18,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from formulatrust.core.clock import utcnow
+from formulatrust.core.db import committing
 from formulatrust.domain.transliteration import has_chinese, pinyin
 from formulatrust.enterprises import assessment
 from formulatrust.enterprises.models import Penalty
@@ -90,6 +91,13 @@ def propose_reassessment(session: Session, enterprise_id: int, *,
     return proposal
 
 
+def recently_decided(session: Session, limit: int) -> list[ReviewProposal]:
+    """Return the ``limit`` newest decided proposals, newest first."""
+    return list(session.scalars(select(ReviewProposal).where(
+        ReviewProposal.status != "pending").order_by(ReviewProposal.decided_at.desc())
+        .limit(limit)))
+
+
 def pending(session: Session) -> list[ReviewProposal]:
     """Return the proposals waiting for a regulator, oldest first."""
     return list(session.scalars(select(ReviewProposal).where(
@@ -115,7 +123,15 @@ def _english_item(item: str) -> str:
 
 def decide(session: Session, user: User | None, proposal: ReviewProposal, confirm: bool,
            reason: str, today: date) -> ReviewProposal:
-    """Confirm (list the product) or decline a pending proposal, with a reason; audited."""
+    """Confirm (list the product) or decline a pending proposal, with a reason; audited;
+    commit. Raises ReviewError ``decided`` or ``reason`` and writes nothing."""
+    with committing(session):
+        return apply_decision(session, user, proposal, confirm, reason, today)
+
+
+def apply_decision(session: Session, user: User | None, proposal: ReviewProposal,
+                   confirm: bool, reason: str, today: date) -> ReviewProposal:
+    """Decide a proposal in the caller's transaction (the demo loader's); audited."""
     reason = reason.strip()
     if proposal.status != "pending":
         raise ReviewError("decided")
@@ -128,7 +144,7 @@ def decide(session: Session, user: User | None, proposal: ReviewProposal, confir
         names = assessment.assessor_names(user) if user else {}
         if not names.get("assessor"):
             names = DEFAULT_ASSESSOR
-        made = assessment.assess(session, user, [proposal.enterprise], today, names["assessor"],
+        made = assessment.grade(session, user, [proposal.enterprise], today, names["assessor"],
                                  names["assessor_en"])
         proposal.rating_id = made[proposal.enterprise.slug].id
     elif confirm:

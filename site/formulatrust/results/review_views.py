@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired
 
@@ -52,9 +51,7 @@ def decision_form(proposal: ReviewProposal, formdata=None) -> DecisionForm:
 def page(status: int = 200, forms: dict | None = None):
     session = db.session()
     waiting = review.pending(session)
-    decided = list(session.scalars(select(ReviewProposal).where(
-        ReviewProposal.status != "pending").order_by(ReviewProposal.decided_at.desc())
-        .limit(RECENT)))
+    decided = review.recently_decided(session, RECENT)
     forms = forms or {}
     for proposal in waiting:
         forms.setdefault(proposal.id, decision_form(proposal))

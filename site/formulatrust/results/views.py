@@ -4,7 +4,6 @@ and feeds."""
 from __future__ import annotations
 
 import dataclasses
-import logging
 import numbers
 import re
 from collections.abc import Iterable
@@ -13,14 +12,11 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from formulatrust.core import chrome, db
 from formulatrust.core.demo_banner import demo_data_shown
 from formulatrust.core.i18n import atom_feed, current_language
-from formulatrust.enterprises import appeals
-from formulatrust.enterprises.models import Reply
+from formulatrust.enterprises import appeals, replies
 from formulatrust.open_data import downloads
 from formulatrust.open_data.downloads import (
     clean_args,
@@ -30,27 +26,18 @@ from formulatrust.open_data.downloads import (
 )
 from formulatrust.open_data.fields import RESULTS
 from formulatrust.open_data.heavy import download_limit
-from formulatrust.pages import search_follower
-from formulatrust.results import display, feeds
-from formulatrust.results.indexed import searched_download, searched_page
+from formulatrust.results import display, feeds, finding
 from formulatrust.results.models import ResultRevision, SamplingResult
 from formulatrust.results.query import (
-    MAX_DOWNLOAD,
     PAGE_SIZE,
     FilterError,
     Filters,
     Page,
     count_by,
     count_matching,
-    facets,
-    page_of,
-    stream,
 )
 from formulatrust.results.store import differences
-from formulatrust.scan.models import Batch
-from formulatrust.search import SearchError, matching_keys
 
-log = logging.getLogger(__name__)
 bp = Blueprint("results", __name__)
 api = downloads.open_api_blueprint(Blueprint("results_api", __name__, url_prefix="/api/v1"))
 API_PAGE_SIZE = 100
@@ -82,29 +69,14 @@ def read_filters() -> tuple[Filters, list[int] | None]:
     filters = requested_filters()
     if not filters.q:
         return filters, None
-    try:
-        search_follower.follow()
-        keys = matching_keys(current_app.config["SEARCH_INDEX_DIR"], filters.q, "result")
-    except SearchError:
-        return filters, []
-    return filters, [int(key) for key in keys]
+    return filters, finding.matching_ids(current_app.config["SEARCH_INDEX_DIR"], filters.q)
 
 
 def results_page(filters: Filters, size: int,
                  counts: bool) -> tuple[Page, dict[str, list[tuple[object, int]]]]:
-    """Return the page of ``filters`` and, when ``counts``, its facets: from the search index
-    when there is a query, else from SQL (also when the index cannot answer)."""
-    session = db.session()
-    if filters.q:
-        search_follower.follow()
-        try:
-            return searched_page(session, current_app.config["SEARCH_INDEX_DIR"], filters,
-                                 size, counts)
-        except Exception:  # noqa: BLE001 - a broken index must not break the page
-            log.warning("the search index cannot answer /results; searching the database "
-                        "(rebuild it: flask --app wsgi search reindex)", exc_info=True)
-    page = page_of(session, filters, None, size)
-    return page, facets(session, filters, None) if counts else {}
+    """Return the page of ``filters`` and, when ``counts``, its facets."""
+    return finding.results_page(db.session(), current_app.config["SEARCH_INDEX_DIR"], filters,
+                                size, counts)
 
 
 @bp.get("/results")
@@ -137,18 +109,8 @@ def results_download(fmt: str, filters: Filters) -> Response:
 
 
 def download_rows(filters: Filters) -> Iterable[SamplingResult]:
-    """Every filtered result, newest first, up to the download limit: the matches of a query
-    from the search index, the rest (or all, when the index cannot answer) streamed by SQL."""
-    session = db.session()
-    if filters.q:
-        search_follower.follow()
-        try:
-            return searched_download(session, current_app.config["SEARCH_INDEX_DIR"], filters,
-                                     MAX_DOWNLOAD)
-        except Exception:  # noqa: BLE001 - a broken index must not break the download
-            log.warning("the search index cannot answer a results download; searching the "
-                        "database (rebuild it: flask --app wsgi search reindex)", exc_info=True)
-    return stream(session, filters, None)
+    """Every filtered result, newest first, up to the download limit."""
+    return finding.download_rows(db.session(), current_app.config["SEARCH_INDEX_DIR"], filters)
 
 
 # The names of a result's fields in the reader's language, for its correction history.
@@ -170,22 +132,16 @@ FIELD_LABELS = {
 @bp.get("/results/<int:result_id>")
 def detail(result_id: int):
     """Show one result with every field, its history and its links."""
-    result = db.session().scalars(
-        select(SamplingResult).where(SamplingResult.id == result_id).options(
-            selectinload(SamplingResult.failed_items), selectinload(SamplingResult.revisions))
-    ).first()
+    session = db.session()
+    result = finding.with_history(session, result_id)
     if result is None:
         abort(404)
-    batch = None
-    if result.product_id and result.lot:
-        batch = db.session().scalar(select(Batch).where(Batch.product_id == result.product_id,
-                                                        Batch.lot == result.lot))
     history = [(revision, corrections(revision, result)) for revision in result.revisions]
-    replies = db.session().scalars(select(Reply).where(
-        Reply.target == "result", Reply.target_id == result.id).order_by(Reply.replied_on)).all()
-    return render_template("results/detail.html", result=result, batch=batch,
+    return render_template("results/detail.html", result=result,
+                           batch=finding.batch_of(session, result),
                            history=list(reversed(history)),
-                           replies={("result", result.id): list(replies)},
+                           replies={("result", result.id): replies.replies_to(
+                               session, "result", result.id)},
                            appeals=appeals.for_targets(db.session(), "result", [result.id]))
 
 
@@ -301,9 +257,7 @@ def _count_value(value: object) -> object:
 @api.get("/results/<int:result_id>")
 def api_result(result_id: int):
     """One result by its stable id."""
-    result = db.session().scalars(
-        select(SamplingResult).where(SamplingResult.id == result_id)
-        .options(selectinload(SamplingResult.failed_items))).first()
+    result = finding.with_items(db.session(), result_id)
     if result is None:
         abort(404)
     return json_response(full_json(result))
