@@ -3,7 +3,9 @@ label sheets made and the issue audited in one transaction, so a failure issues 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import select
@@ -17,6 +19,7 @@ from formulatrust.scan import codes
 from formulatrust.scan.models import Batch
 
 IssueError = codes.IssueError
+Sheets = TypeVar("Sheets")
 
 
 @dataclass(frozen=True)
@@ -54,13 +57,26 @@ def issue_codes(user: User, enterprise: Enterprise, product: Product, lot: str, 
 
     Raises ``IssueError`` (nothing issued) when the batch has too few serials left.
     """
+    batch, labels, archive = issue(user, product.gtin, lot, count, lang, fmt,
+                                   lambda labels: issue_zip(labels, fmt))
+    return IssuedCodes(batch, labels, archive)
+
+
+def issue(user: User, gtin: str, lot: str, count: int, lang: str, fmt: str,
+             make_sheets: Callable[[list[Label]], Sheets]
+          ) -> tuple[Batch, list[Label], Sheets]:
+    """Reserve ``count`` codes for a batch, make their sheets with ``make_sheets`` and audit the
+    issue in one transaction: the web form (a ZIP) and ``codes issue`` (files) share it.
+
+    Raises ``IssueError`` (nothing issued) when the batch is unknown or has too few serials left.
+    """
     base = f"https://{current_app.config['SITE_HOST']}"
     with db.transaction() as session:
-        batch, labels = codes.issue(session, product.gtin, lot, count, signing.signer(),
+        batch, labels = codes.issue(session, gtin, lot, count, signing.signer(),
                                     signing.short_codes(), base, lang)
-        archive = issue_zip(labels, fmt)
+        sheets = make_sheets(labels)
         audit.record(session, user, "create", "code_issue", batch.id, {
-            "enterprise": enterprise.slug, "gtin": product.gtin, "lot": batch.lot,
+            "enterprise": batch.product.brand.enterprise.slug, "gtin": gtin, "lot": batch.lot,
             "count": len(labels), "first_serial": labels[0].serial,
             "last_serial": labels[-1].serial, "format": fmt})
-    return IssuedCodes(batch, labels, archive)
+    return batch, labels, sheets

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
-from formulatrust.core import db, signing
+from formulatrust.core import db
 from formulatrust.domain.gs1 import Gs1Error, to_gtin14
-from formulatrust.domain.labels import FORMATS, write_issue_files
-from formulatrust.scan import codes
+from formulatrust.domain.labels import FORMATS, Label, write_issue_files
+from formulatrust.enterprises.models import Product
+from formulatrust.publishing import code_issues
+from formulatrust.publishing.cli_users import acting_account, by_option
 from formulatrust.scan.codes import IssueError
 
 codes_group = AppGroup("codes", help="Issue can codes.")
@@ -26,23 +29,29 @@ codes_group = AppGroup("codes", help="Issue can codes.")
               help="Language of the product name on the labels.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="svg", show_default=True,
               help="Label sheets as SVG files (one per A4 page) or one PDF.")
-def issue(gtin: str, lot: str, count: int, out_dir: Path, lang: str, fmt: str) -> None:
+@by_option("enterprise", "regulator", "admin")
+def issue(gtin: str, lot: str, count: int, out_dir: Path, lang: str, fmt: str,
+          by_email: str) -> None:
     """Issue COUNT signed serials for a batch and write codes.csv and A4 label sheets."""
     try:
         gtin14 = to_gtin14(gtin)
     except Gs1Error as error:
         raise click.BadParameter(f"not a valid GTIN ({error.code})", param_hint="--gtin") from error
-    session = db.session()
-    base = f"https://{current_app.config['SITE_HOST']}"
-    try:
-        _batch, rows = codes.issue(session, gtin14, lot, count, signing.signer(),
-                                   signing.short_codes(), base, lang)
-    except IssueError as error:
-        session.rollback()
-        raise click.ClickException(str(error)) from error
+    user = acting_account(db.session(), by_email, "enterprise", "regulator", "admin")
+    product = db.session().scalar(select(Product).where(Product.gtin == gtin14))
+    if user.role == "enterprise" and (product is None
+                                      or product.brand.enterprise_id != user.enterprise_id):
+        raise click.ClickException(f"{user.email} may issue codes only for its own products")
     out_dir.mkdir(parents=True, exist_ok=True)
-    with click.progressbar(length=len(rows), label="Writing labels") as bar:
-        written = write_issue_files(out_dir, rows, progress=bar.update, fmt=fmt)
-    session.commit()
+
+    def write_files(labels: list[Label]) -> dict[str, Any]:
+        with click.progressbar(length=len(labels), label="Writing labels") as bar:
+            return write_issue_files(out_dir, labels, progress=bar.update, fmt=fmt)
+
+    try:
+        _batch, _labels, written = code_issues.issue(user, gtin14, lot, count, lang, fmt,
+                                                     write_files)
+    except IssueError as error:
+        raise click.ClickException(str(error)) from error
     click.echo(f"Issued {written['count']} codes for lot {lot}: {written['csv']} and "
                f"{len(written['sheets'])} label sheet(s) in {out_dir}.")
