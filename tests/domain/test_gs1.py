@@ -563,6 +563,15 @@ def _gs1_table() -> list[dict]:
 
 
 ATTRIBUTE_TABLE = [row for row in _gs1_table() if gs1.is_attribute_ai(row["ai"])]
+HOURS = st.integers(0, 23).map("{:02d}".format)
+MINUTES = st.integers(0, 59).map("{:02d}".format)
+# Date-and-time values whose regex-drawn digits are almost never a real moment.
+MOMENTS = {
+    "7003": st.tuples(DATES, HOURS, MINUTES).map("".join),  # YYMMDDhhmm
+    "4324": st.tuples(DATES, HOURS, MINUTES).map("".join),
+    "4325": st.tuples(DATES, HOURS, MINUTES).map("".join),
+    "8008": st.tuples(DATES, HOURS, st.sampled_from(["", "0000", "3059"])).map("".join),
+}
 
 
 def test_the_table_is_gs1s_whole_dictionary():
@@ -577,6 +586,8 @@ def test_the_table_is_gs1s_whole_dictionary():
 def test_every_data_attribute_round_trips_through_uri_and_element_string(row, data):
     if row["ai"] in gs1.DATE_AIS:  # regex-drawn digits are almost never a real date
         value = data.draw(DATES)
+    elif row["ai"] in MOMENTS:
+        value = data.draw(MOMENTS[row["ai"]])
     else:
         value = data.draw(st.from_regex(row["pattern"], fullmatch=True))[len(row["ai"]):]
     try:
