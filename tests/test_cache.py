@@ -120,3 +120,15 @@ def test_expired_entries_do_not_stay_in_memory():
     now[0] = 31.0  # all three have expired
     cache.get_or_make("D4", lambda: "facts")
     assert len(cache) == 1
+
+
+def test_a_can_page_after_its_json_shows_the_batch_results(make_app, app_overrides, trace):
+    # The JSON answer caches the batch's facts first; the page rendered later from them, in
+    # another request, must still name the failed result's product and enterprise.
+    app = make_app({**app_overrides, "FACTS_CACHE_SECONDS": 60})
+    client = app.test_client()
+    can = "/01/09521234500032/10/20260503C3/21/REG0003?lang=en"
+    assert client.get(can, headers={"Accept": "application/json"}).status_code == 200
+    response = client.get(can)
+    assert response.status_code == 200
+    assert "Cronobacter" in response.get_data(as_text=True)

@@ -165,8 +165,12 @@ def shared_facts(session: Session, gtin: str, lot: str | None) -> Shared | None:
     lot = batch.lot if batch else lot
     recalls = session.scalars(select(Recall).where(Recall.product_id == product.id)
                               .order_by(Recall.announced_on.desc())).all()
+    # Everything the page shows is loaded here: the facts are cached and may be rendered later
+    # by another request, after this session has closed.
     by_product = (select(SamplingResult).where(SamplingResult.product_id == product.id)
-                  .options(selectinload(SamplingResult.failed_items))
+                  .options(selectinload(SamplingResult.failed_items),
+                           selectinload(SamplingResult.product).joinedload(Product.brand),
+                           selectinload(SamplingResult.enterprise))
                   .order_by(SamplingResult.announced_on.desc()))
     enterprise_id = product.brand.enterprise_id
     since = today_in_shanghai(datetime.now(UTC)) - PRODUCT_WINDOW
