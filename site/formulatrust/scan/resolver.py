@@ -100,8 +100,9 @@ def resolve(_rest: str):
         return finish(redirect(target, 301), link.path())
     fmt = wanted_format()
     counts_query = fmt == "html" and link.serial is not None and request.method == "GET"
+    can_json = fmt == "json" and link.serial is not None
     facts = trace.lookup(db.session(), signing.signer(), link, facts_cache(),
-                         with_status=not counts_query)
+                         with_status=not (counts_query or can_json))
     if facts is None:
         return not_on_record(link)
     if fmt in ("linkset", "jsonld"):
@@ -110,8 +111,9 @@ def resolve(_rest: str):
         return link_type_response(fmt.removeprefix("redirect:"), facts)
     new_cookie = note_query(facts) if counts_query else None
     if fmt == "json":
-        if link.serial is not None:
-            facts.burst = trace.stored_burst(db.session(), facts)
+        if can_json:
+            facts.serial_status, facts.burst = trace.status_and_burst(
+                db.session(), signing.signer(), facts)
         # Every fact about the key as JSON (documented in the README); the batch-level part is
         # serialised once per batch and joined to the part about this key.
         dumps = current_app.json.dumps
