@@ -132,3 +132,16 @@ def test_a_can_page_after_its_json_shows_the_batch_results(make_app, app_overrid
     response = client.get(can)
     assert response.status_code == 200
     assert "Cronobacter" in response.get_data(as_text=True)
+
+
+def test_the_verdict_of_one_can_never_shows_on_another_of_its_batch(make_app, app_overrides,
+                                                                     trace):
+    app = make_app({**app_overrides, "FACTS_CACHE_SECONDS": 60})
+    client = app.test_client()
+    batch = "/01/09521234500018/10/20260301A1"
+    unknown = client.get(f"{batch}/21/FORGED1?lang=en").get_data(as_text=True)
+    registered = client.get(f"{batch}/21/REG0001?lang=en").get_data(as_text=True)
+    again = client.get(f"{batch}/21/FORGED2?lang=en").get_data(as_text=True)
+    assert "This code is not on record" in unknown and "This code is not on record" in again
+    assert "This code is not on record" not in registered
+    assert "No warnings" in registered and "No warnings" not in again

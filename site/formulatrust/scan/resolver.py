@@ -19,6 +19,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -153,15 +154,52 @@ def page(facts: trace.Facts) -> str:
     # the pages of real batches out of the cache.
     known = not facts.lot_unknown or bool(facts.batch_results)
     html = chrome.cached_page(key, lambda: reusable_page(facts), keep=known)
-    today = trace.today_in_shanghai(datetime.now(UTC))
-    summary = get_template_attribute("components/verdict.html", "verdict_summary")(
-        facts.verdict(today), facts, today)
-    html = html.replace(VERDICT_SLOT, summary)
+    html = html.replace(VERDICT_SLOT, verdict_summary(facts, key, known))
     if facts.level == "can":
-        box = get_template_attribute("components/genuine.html", "genuine_box")(facts)
-        html = html.replace(GENUINE_SLOT, box).replace(SERIAL_SLOT,
-                                                       quote(facts.link.serial, safe=""))
+        html = html.replace(GENUINE_SLOT, genuine_box(facts)).replace(
+            SERIAL_SLOT, quote(facts.link.serial, safe=""))
     return html
+
+
+def verdict_summary(facts: trace.Facts, page_key: tuple, known: bool) -> str:
+    """Return the verdict, rendered once for each outcome of a batch's code checks.
+
+    Beyond the batch's facts it weighs only the serial's status and the can's burst (whose
+    warning links to the report form of this very serial); data attributes in the code
+    (expiry, net weight) are rendered each time, so that made-up ones do not fill the cache.
+    """
+    today = trace.today_in_shanghai(datetime.now(UTC))
+
+    def render() -> str:
+        return get_template_attribute("components/verdict.html", "verdict_summary")(
+            facts.verdict(today), facts, today)
+    if facts.link.attributes:
+        return render()
+    serial = facts.link.serial if facts.burst else None
+    key = ("verdict", page_key, today, facts.serial_status, facts.burst, serial)
+    return facts_cache().get_or_make(key, render, keep=lambda _html: known)
+
+
+COUNT_SLOT = Markup(f"<!--count-{secrets.token_hex(8)}-->")
+
+
+def genuine_box(facts: trace.Facts) -> str:
+    """Return the "is this code genuine?" box: rendered once per outcome and language, with
+    this can's first query time (formatted once per can) and count filled in."""
+    history, cache = facts.history, facts_cache()
+    language = current_language()
+    key = ("genuine", language, facts.serial_status, facts.batch is None,
+           bool(facts.batch_results),
+           history and (history.status, history.burst_at, history.burst_devices))
+    box = cache.get_or_make(key, lambda: str(get_template_attribute(
+        "components/genuine.html", "genuine_box")(facts, COUNT_SLOT)))
+    if history is None:
+        return box
+    when = cache.get_or_make(("first-queried", language, history.first_at),
+                             lambda: format_datetime(history.first_at, "medium"),
+                             keep=lambda _when: facts.serial_status != "unknown")
+    count = get_template_attribute("components/genuine.html", "query_count")(history, when)
+    return box.replace(COUNT_SLOT, count)
 
 
 def reusable_page(facts: trace.Facts) -> str:
