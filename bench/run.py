@@ -1,7 +1,7 @@
-"""``make bench``: page throughput against ``/healthz`` under gunicorn, serial lookup scaling,
-the search index at 100,000 results (``bench.search``), ``/results`` searched at 100,000
-imported results (``bench.results_page``) and the can page beside downloads
-(``bench.downloads``).
+"""``make bench``: page throughput against a bare Flask hello route (``bench.hello``) and
+``/healthz`` under gunicorn, serial lookup scaling, the search index at 100,000 results
+(``bench.search``), ``/results`` searched at 100,000 imported results (``bench.results_page``)
+and the can page beside downloads (``bench.downloads``).
 
 Run from the checkout: ``.venv/bin/python -m bench.run``. Prints a table and writes
 ``bench-results/latest.json``. Goals that are missed are reported, not raised: the exit status
