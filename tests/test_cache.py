@@ -145,3 +145,17 @@ def test_the_verdict_of_one_can_never_shows_on_another_of_its_batch(make_app, ap
     assert "This code is not on record" in unknown and "This code is not on record" in again
     assert "This code is not on record" not in registered
     assert "No warnings" in registered and "No warnings" not in again
+
+
+def test_the_json_verdict_of_one_can_never_answers_for_another(make_app, app_overrides,
+                                                                 trace):
+    app = make_app({**app_overrides, "FACTS_CACHE_SECONDS": 60})
+    client = app.test_client()
+    batch = "/01/09521234500018/10/20260301A1"
+
+    def reasons(serial: str) -> list[str]:
+        answer = client.get(f"{batch}/21/{serial}", headers={"Accept": "application/json"})
+        return [reason["kind"] for reason in answer.get_json()["verdict"]["reasons"]]
+    assert "serial_unknown" in reasons("FORGED1")
+    assert "serial_unknown" not in reasons("REG0001")
+    assert "serial_unknown" in reasons("FORGED2")

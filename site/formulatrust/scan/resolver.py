@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import quote, urlencode
 
 from flask import (
@@ -122,7 +122,8 @@ def resolve(_rest: str):
             ("json", link.gtin, link.lot, facts.batch and facts.batch.lot),
             lambda: dumps(provenance_json.shared_json(facts)))
         today = trace.today_in_shanghai(datetime.now(UTC))
-        head = dumps(provenance_json.key_json(facts, absolute(link.path()), today))
+        head = dumps(provenance_json.key_json(facts, absolute(link.path()), today,
+                                              verdict_of(facts, today)))
         response = current_app.response_class(provenance_json.join_objects(head, shared) + "\n",
                                               mimetype="application/json")
     else:
@@ -132,6 +133,18 @@ def resolve(_rest: str):
 
 
 facts_cache = freshness.facts_cache
+
+
+def verdict_of(facts: trace.Facts, today: date) -> dict:
+    """Return the JSON verdict, worked out once per batch, day and outcome of the code checks
+    (data attributes in the code, such as an expiry, are weighed each time)."""
+    if facts.link.attributes:
+        return provenance_json.verdict_json(facts, today)
+    key = ("verdict-json", facts.product.gtin, facts.link.lot, facts.batch and facts.batch.lot,
+           today, facts.level, facts.serial_status, facts.burst)
+    return facts_cache().get_or_make(
+        key, lambda: provenance_json.verdict_json(facts, today),
+        keep=lambda _verdict: not facts.lot_unknown or bool(facts.batch_results))
 
 
 # Stand-ins for what differs from can to can in a reused page; random so no record can forge them.
