@@ -59,7 +59,7 @@ run: setup ## Set up and serve with gunicorn on 127.0.0.1:$(PORT)
 test: ## Install test needs, then run the whole suite on SQLite and PostgreSQL
 	bash .ci/test.sh
 
-bench: install ## Benchmarks: page throughput against /healthz, serial lookups 100k vs 10M, search at 100k per engine, /results at 100k imported results, the can page beside downloads
+bench: install ## Benchmarks: page throughput against a bare Flask hello route and /healthz, serial lookups 100k vs 10M, search at 100k per engine, /results at 100k imported results, the can page beside downloads
 	$(BIN)/python -m bench.run
 
 lint: install-test ## Ruff

@@ -41,12 +41,13 @@ def sibling_database(url: str, suffix: str, folder: Path) -> str:
 
 @contextmanager
 def gunicorn(env: dict[str, str], workers: int = 2, log: Path | None = None,
-             options: tuple[str, ...] = ()):
-    """Serve ``wsgi:app`` with gunicorn; yield the base URL; stop the server afterwards."""
+             options: tuple[str, ...] = (), app: str = "wsgi:app", ready: str = "/healthz"):
+    """Serve ``app`` with gunicorn; yield the base URL once ``ready`` answers 200; stop the
+    server afterwards."""
     port = free_port()
     command = [str(Path(sys.executable).with_name("gunicorn")), "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--threads", "4", "--no-control-socket",
-               "--graceful-timeout", "2", *options, "wsgi:app"]
+               "--graceful-timeout", "2", *options, app]
     output = log.open("wb") if log else subprocess.DEVNULL
     served = {"FORMULATRUST_SITE_HOST": f"127.0.0.1:{port}",  # links name this very server
               "FORMULATRUST_PREFERRED_URL_SCHEME": "http"}
@@ -54,7 +55,7 @@ def gunicorn(env: dict[str, str], workers: int = 2, log: Path | None = None,
                                stdout=output, stderr=output)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base, process)
+        _wait_until_up(base + ready, process)
         yield base
     finally:
         process.terminate()
@@ -66,18 +67,18 @@ def gunicorn(env: dict[str, str], workers: int = 2, log: Path | None = None,
             output.close()
 
 
-def _wait_until_up(base: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with status {process.returncode}")
         try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer on {base} within {timeout} s")
+    raise RuntimeError(f"gunicorn did not answer {url} within {timeout} s")
 
 
 @contextmanager

@@ -120,3 +120,42 @@ def test_expired_entries_do_not_stay_in_memory():
     now[0] = 31.0  # all three have expired
     cache.get_or_make("D4", lambda: "facts")
     assert len(cache) == 1
+
+
+def test_a_can_page_after_its_json_shows_the_batch_results(make_app, app_overrides, trace):
+    # The JSON answer caches the batch's facts first; the page rendered later from them, in
+    # another request, must still name the failed result's product and enterprise.
+    app = make_app({**app_overrides, "FACTS_CACHE_SECONDS": 60})
+    client = app.test_client()
+    can = "/01/09521234500032/10/20260503C3/21/REG0003?lang=en"
+    assert client.get(can, headers={"Accept": "application/json"}).status_code == 200
+    response = client.get(can)
+    assert response.status_code == 200
+    assert "Cronobacter" in response.get_data(as_text=True)
+
+
+def test_the_verdict_of_one_can_never_shows_on_another_of_its_batch(make_app, app_overrides,
+                                                                     trace):
+    app = make_app({**app_overrides, "FACTS_CACHE_SECONDS": 60})
+    client = app.test_client()
+    batch = "/01/09521234500018/10/20260301A1"
+    unknown = client.get(f"{batch}/21/FORGED1?lang=en").get_data(as_text=True)
+    registered = client.get(f"{batch}/21/REG0001?lang=en").get_data(as_text=True)
+    again = client.get(f"{batch}/21/FORGED2?lang=en").get_data(as_text=True)
+    assert "This code is not on record" in unknown and "This code is not on record" in again
+    assert "This code is not on record" not in registered
+    assert "No warnings" in registered and "No warnings" not in again
+
+
+def test_the_json_verdict_of_one_can_never_answers_for_another(make_app, app_overrides,
+                                                                 trace):
+    app = make_app({**app_overrides, "FACTS_CACHE_SECONDS": 60})
+    client = app.test_client()
+    batch = "/01/09521234500018/10/20260301A1"
+
+    def reasons(serial: str) -> list[str]:
+        answer = client.get(f"{batch}/21/{serial}", headers={"Accept": "application/json"})
+        return [reason["kind"] for reason in answer.get_json()["verdict"]["reasons"]]
+    assert "serial_unknown" in reasons("FORGED1")
+    assert "serial_unknown" not in reasons("REG0001")
+    assert "serial_unknown" in reasons("FORGED2")

@@ -115,4 +115,4 @@ def test_the_nginx_log_holds_no_client_address_agent_or_query():
                          "$http_x_forwarded_for", "$request "):
             assert variable not in text + " "
     logs = [d["args"] for _, d in found if d["directive"] == "access_log"]
-    assert logs and all(args == ["off"] or args[-1] in formats for args in logs)
+    assert logs and all(args == ["off"] or args[1] in formats for args in logs)  # path, format

@@ -52,6 +52,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         errors,
         i18n,
         security,
+        session_cookie,
         signing,
     )
     from formulatrust.core.all_models import metadata
@@ -74,6 +75,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+    session_cookie.init_app(app)
     db.init_app(app)
     i18n.init_app(app)
     bilingual.init_app(app)

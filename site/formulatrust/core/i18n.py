@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, get_translations
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from formulatrust.core.config import PROJECT_ROOT
 
@@ -55,7 +58,14 @@ def select_language() -> str:
     chosen = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
     if chosen in LANGUAGES:
         return chosen
-    best = request.accept_languages.best_match(["zh", "zh-CN", "zh-Hans", "en", "en-US", "en-GB"])
+    return language_of_header(request.headers.get("Accept-Language", ""))
+
+
+@lru_cache(maxsize=256)
+def language_of_header(header: str) -> str:
+    """Return the language an ``Accept-Language`` header prefers (a few headers are common)."""
+    best = parse_accept_header(header, LanguageAccept).best_match(
+        ["zh", "zh-CN", "zh-Hans", "en", "en-US", "en-GB"])
     if best and best.lower().startswith("en"):
         return "en"
     return DEFAULT_LANGUAGE

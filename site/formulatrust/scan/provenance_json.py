@@ -100,10 +100,12 @@ def verdict_json(facts: Facts, today: date) -> dict:
                          "link": reason_link(reason, facts)} for reason in verdict.reasons]}
 
 
-def key_json(facts: Facts, uri: str, today: date) -> dict:
-    """Return the part of the JSON about this very key: its URI, level, verdict, lot, serial."""
+def key_json(facts: Facts, uri: str, today: date, verdict: dict | None = None) -> dict:
+    """Return the part of the JSON about this very key: its URI, level, verdict (``verdict``
+    when already worked out), lot, serial."""
     return {
-        "uri": uri, "level": facts.level, "verdict": verdict_json(facts, today),
+        "uri": uri, "level": facts.level,
+        "verdict": verdict if verdict is not None else verdict_json(facts, today),
         "lot_on_record": None if facts.link.lot is None else facts.batch is not None,
         "serial": None if facts.link.serial is None else {
             "value": facts.link.serial, "status": facts.serial_status},

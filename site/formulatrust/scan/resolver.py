@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import quote, urlencode
 
 from flask import (
@@ -19,6 +19,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -100,8 +101,9 @@ def resolve(_rest: str):
         return finish(redirect(target, 301), link.path())
     fmt = wanted_format()
     counts_query = fmt == "html" and link.serial is not None and request.method == "GET"
+    can_json = fmt == "json" and link.serial is not None
     facts = trace.lookup(db.session(), signing.signer(), link, facts_cache(),
-                         with_status=not counts_query)
+                         with_status=not (counts_query or can_json))
     if facts is None:
         return not_on_record(link)
     if fmt in ("linkset", "jsonld"):
@@ -110,8 +112,10 @@ def resolve(_rest: str):
         return link_type_response(fmt.removeprefix("redirect:"), facts)
     new_cookie = note_query(facts) if counts_query else None
     if fmt == "json":
-        if link.serial is not None:
-            facts.burst = scan_records.stored_burst(db.session(), facts)
+        if can_json:
+            facts.serial_status, stored = trace.status_and_burst(
+                db.session(), signing.signer(), facts)
+            facts.burst = scan_records.with_unwritten_burst(stored, facts)
         # Every fact about the key as JSON (documented in the README); the batch-level part is
         # serialised once per batch and joined to the part about this key.
         dumps = current_app.json.dumps
@@ -119,7 +123,8 @@ def resolve(_rest: str):
             ("json", link.gtin, link.lot, facts.batch and facts.batch.lot),
             lambda: dumps(provenance_json.shared_json(facts)))
         today = trace.today_in_shanghai(datetime.now(UTC))
-        head = dumps(provenance_json.key_json(facts, absolute(link.path()), today))
+        head = dumps(provenance_json.key_json(facts, absolute(link.path()), today,
+                                              verdict_of(facts, today)))
         response = current_app.response_class(provenance_json.join_objects(head, shared) + "\n",
                                               mimetype="application/json")
     else:
@@ -129,6 +134,18 @@ def resolve(_rest: str):
 
 
 facts_cache = freshness.facts_cache
+
+
+def verdict_of(facts: trace.Facts, today: date) -> dict:
+    """Return the JSON verdict, worked out once per batch, day and outcome of the code checks
+    (data attributes in the code, such as an expiry, are weighed each time)."""
+    if facts.link.attributes:
+        return provenance_json.verdict_json(facts, today)
+    key = ("verdict-json", facts.product.gtin, facts.link.lot, facts.batch and facts.batch.lot,
+           today, facts.level, facts.serial_status, facts.burst)
+    return facts_cache().get_or_make(
+        key, lambda: provenance_json.verdict_json(facts, today),
+        keep=lambda _verdict: not facts.lot_unknown or bool(facts.batch_results))
 
 
 # Stand-ins for what differs from can to can in a reused page; random so no record can forge them.
@@ -151,15 +168,52 @@ def page(facts: trace.Facts) -> str:
     # the pages of real batches out of the cache.
     known = not facts.lot_unknown or bool(facts.batch_results)
     html = chrome.cached_page(key, lambda: reusable_page(facts), keep=known)
-    today = trace.today_in_shanghai(datetime.now(UTC))
-    summary = get_template_attribute("components/verdict.html", "verdict_summary")(
-        facts.verdict(today), facts, today)
-    html = html.replace(VERDICT_SLOT, summary)
+    html = html.replace(VERDICT_SLOT, verdict_summary(facts, key, known))
     if facts.level == "can":
-        box = get_template_attribute("components/genuine.html", "genuine_box")(facts)
-        html = html.replace(GENUINE_SLOT, box).replace(SERIAL_SLOT,
-                                                       quote(facts.link.serial, safe=""))
+        html = html.replace(GENUINE_SLOT, genuine_box(facts)).replace(
+            SERIAL_SLOT, quote(facts.link.serial, safe=""))
     return html
+
+
+def verdict_summary(facts: trace.Facts, page_key: tuple, known: bool) -> str:
+    """Return the verdict, rendered once for each outcome of a batch's code checks.
+
+    Beyond the batch's facts it weighs only the serial's status and the can's burst (whose
+    warning links to the report form of this very serial); data attributes in the code
+    (expiry, net weight) are rendered each time, so that made-up ones do not fill the cache.
+    """
+    today = trace.today_in_shanghai(datetime.now(UTC))
+
+    def render() -> str:
+        return get_template_attribute("components/verdict.html", "verdict_summary")(
+            facts.verdict(today), facts, today)
+    if facts.link.attributes:
+        return render()
+    serial = facts.link.serial if facts.burst else None
+    key = ("verdict", page_key, today, facts.serial_status, facts.burst, serial)
+    return facts_cache().get_or_make(key, render, keep=lambda _html: known)
+
+
+COUNT_SLOT = Markup(f"<!--count-{secrets.token_hex(8)}-->")
+
+
+def genuine_box(facts: trace.Facts) -> str:
+    """Return the "is this code genuine?" box: rendered once per outcome and language, with
+    this can's first query time (formatted once per can) and count filled in."""
+    history, cache = facts.history, facts_cache()
+    language = current_language()
+    key = ("genuine", language, facts.serial_status, facts.batch is None,
+           bool(facts.batch_results),
+           history and (history.status, history.burst_at, history.burst_devices))
+    box = cache.get_or_make(key, lambda: str(get_template_attribute(
+        "components/genuine.html", "genuine_box")(facts, COUNT_SLOT)))
+    if history is None:
+        return box
+    when = cache.get_or_make(("first-queried", language, history.first_at),
+                             lambda: format_datetime(history.first_at, "medium"),
+                             keep=lambda _when: facts.serial_status != "unknown")
+    count = get_template_attribute("components/genuine.html", "query_count")(history, when)
+    return box.replace(COUNT_SLOT, count)
 
 
 def reusable_page(facts: trace.Facts) -> str:

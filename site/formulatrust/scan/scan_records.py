@@ -345,9 +345,9 @@ def with_unwritten(stored: History, pending: Unwritten, this_device: set[str],
         burst_devices=stored.burst_devices if stored.burst_at else pending.burst_devices)
 
 
-def stored_burst(session: Session, facts: trace.Facts) -> Burst | None:
-    """Return the burst recorded for this can, unwritten scans included, counting nothing."""
-    stored = trace.stored_burst(session, facts)
+def with_unwritten_burst(stored: Burst | None, facts: trace.Facts) -> Burst | None:
+    """Return the burst recorded for this can (``stored``), else one among this worker's
+    unwritten scans of it, counting nothing."""
     if stored is not None:
         return stored
     pending = summed(queue().unwritten(trace.can_key(facts))[1])

@@ -34,7 +34,6 @@ from formulatrust.enterprises.models import Brand, Product, Rating
 from formulatrust.results.models import Recall, SamplingResult, SupervisionListing
 from formulatrust.scan.models import (
     Batch,
-    CanQuery,
     CanQueryDevice,
     RegisteredSerial,
     ScanDayKey,
@@ -177,8 +176,12 @@ def shared_facts(session: Session, gtin: str, lot: str | None) -> Shared | None:
     lot = batch.lot if batch else lot
     recalls = session.scalars(select(Recall).where(Recall.product_id == product.id)
                               .order_by(Recall.announced_on.desc())).all()
+    # Everything the page shows is loaded here: the facts are cached and may be rendered later
+    # by another request, after this session has closed.
     by_product = (select(SamplingResult).where(SamplingResult.product_id == product.id)
-                  .options(selectinload(SamplingResult.failed_items))
+                  .options(selectinload(SamplingResult.failed_items),
+                           selectinload(SamplingResult.product).joinedload(Product.brand),
+                           selectinload(SamplingResult.enterprise))
                   .order_by(SamplingResult.announced_on.desc()))
     enterprise_id = product.brand.enterprise_id
     since = today_in_shanghai(datetime.now(UTC)) - PRODUCT_WINDOW
@@ -287,7 +290,7 @@ def status_and_history(session: Session, signer: SerialSigner, facts: Facts,
     gtin, lot, serial = can_key(facts)
     batch = facts.batch
     issued = batch is not None and is_issued(signer, batch, gtin, serial)
-    row = session.execute(STATUS_AND_HISTORY, {
+    row = session.connection().execute(STATUS_AND_HISTORY, {
         "batch_id": batch.id if batch is not None and not issued else -1, "serial": serial,
         "gtin": gtin, "lot": lot, "device": device, "alias": alias or device,
         "others": [device, alias or device, *also_excluded],
@@ -310,12 +313,30 @@ def burst_of(burst_at: datetime | None, devices: int) -> Burst | None:
     return Burst(at=_aware(burst_at), devices=devices) if burst_at is not None else None
 
 
-def stored_burst(session: Session, facts: Facts) -> Burst | None:
-    """Return the burst recorded for this can, read without counting a query."""
+# The JSON answer's one round trip for a can: the serial's registration and the can's burst.
+STATUS_AND_BURST = text("""
+    SELECT EXISTS (SELECT 1 FROM registered_serial
+                   WHERE batch_id = :batch_id AND serial = :serial) AS registered,
+           q.burst_at AS burst_at, q.burst_devices AS burst_devices
+    FROM (SELECT 1 AS one) AS anchor
+    LEFT JOIN can_query q ON q.gtin = :gtin AND q.lot = :lot AND q.serial = :serial
+""").columns(registered=Boolean, burst_at=DateTime(timezone=True), burst_devices=Integer)
+
+
+def status_and_burst(session: Session, signer: SerialSigner,
+                     facts: Facts) -> tuple[str, Burst | None]:
+    """Return the serial's status and the can's recorded burst, without counting a query.
+
+    A serial the site issued is recognised by its signature, so its registration is not read.
+    """
     gtin, lot, serial = can_key(facts)
-    row = session.execute(select(CanQuery.burst_at, CanQuery.burst_devices).where(
-        CanQuery.gtin == gtin, CanQuery.lot == lot, CanQuery.serial == serial)).first()
-    return burst_of(row.burst_at, row.burst_devices) if row is not None else None
+    batch = facts.batch
+    issued = batch is not None and is_issued(signer, batch, gtin, serial)
+    row = session.connection().execute(STATUS_AND_BURST, {
+        "batch_id": batch.id if batch is not None and not issued else -1, "serial": serial,
+        "gtin": gtin, "lot": lot}).one()
+    status = "issued" if issued else ("registered" if row.registered else "unknown")
+    return status, burst_of(row.burst_at, row.burst_devices)
 
 
 def day_key(engine: Engine, day: date) -> bytes:
