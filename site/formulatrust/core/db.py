@@ -105,13 +105,8 @@ def committing(db: Session) -> Iterator[Session]:
 @contextmanager
 def transaction() -> Iterator[Session]:
     """Run a block in one transaction on the current session, rolling back on error."""
-    db = session()
-    try:
+    with committing(session()) as db:
         yield db
-        db.commit()
-    except BaseException:
-        db.rollback()
-        raise
 
 
 def read_again_if_dropped(view: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
