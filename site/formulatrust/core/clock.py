@@ -16,3 +16,10 @@ def utcnow() -> datetime:
 def shanghai_now() -> datetime:
     """Return the current time in Shanghai, timezone-aware."""
     return datetime.now(SHANGHAI)
+
+
+def rfc3339(moment: datetime) -> str:
+    """Format a time for Atom and ``<time datetime>`` (whole seconds, as both allow);
+    naive times from SQLite are UTC."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.isoformat(timespec="seconds")

@@ -13,11 +13,11 @@ from formulatrust.core.paging import requested_page
 from formulatrust.domain import rating
 from formulatrust.enterprises.models import Enterprise, Rating, StandardCommitment
 from formulatrust.open_data import downloads
+from formulatrust.open_data.downloads import atom_response
 from formulatrust.open_data.fields import RATINGS
 from formulatrust.open_data.heavy import download_limit
 from formulatrust.results import feeds
 from formulatrust.results.query import FilterError
-from formulatrust.results.views import atom_response
 
 bp = Blueprint("ratings", __name__)
 SORTS = {"grade", "name", "district", "assessed"}

@@ -16,12 +16,13 @@ from formulatrust.enterprises import appeals, integrity
 from formulatrust.enterprises.models import Brand, Enterprise, Penalty, Rating
 from formulatrust.enterprises.ratings import current_ratings, enterprise_json, filtered, read_args
 from formulatrust.open_data import downloads
+from formulatrust.open_data.downloads import FEED_SIZE, atom_response
 from formulatrust.open_data.fields import ENTERPRISES
 from formulatrust.open_data.heavy import download_limit
 from formulatrust.results import feeds
+from formulatrust.results.filters import read_filters
 from formulatrust.results.models import SamplingResult
 from formulatrust.results.query import FilterError, conditions
-from formulatrust.results.views import FEED_SIZE, atom_response, read_filters
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 api = downloads.open_api_blueprint(Blueprint("enterprises_api", __name__, url_prefix="/api/v1"))

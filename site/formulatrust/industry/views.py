@@ -18,8 +18,8 @@ from formulatrust.industry import query, services
 from formulatrust.industry.display import HELPERS, draw, pick
 from formulatrust.industry.query import BadFilter, Filters
 from formulatrust.open_data import downloads
+from formulatrust.open_data.downloads import atom_response
 from formulatrust.open_data.fields import INDUSTRY_STATISTICS
-from formulatrust.results.views import atom_response
 
 bp = Blueprint("industry", __name__)
 api = downloads.open_api_blueprint(Blueprint("industry_api", __name__, url_prefix="/api/v1"))

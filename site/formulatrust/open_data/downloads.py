@@ -15,6 +15,7 @@ from flask import (
     abort,
     current_app,
     jsonify,
+    render_template,
     request,
     url_for,
 )
@@ -35,6 +36,8 @@ from formulatrust.open_data.fields import Dataset
 from formulatrust.results.query import FilterError
 
 FORMATS = ("html", "csv", "json")
+API_PAGE_SIZE = 100  # records in a page of the JSON API
+FEED_SIZE = 50  # entries in an Atom feed
 # URL converter for record ids: larger numbers are no id (404), not a database error (500).
 FILTER_MESSAGES = {
     "too_long": _l("Use at most 100 characters in “%(field)s”."),
@@ -128,6 +131,12 @@ def open_response(response: Response) -> Response:
 def json_response(body: Mapping) -> Response:
     """Return ``body`` as open JSON."""
     return open_response(jsonify(body))
+
+
+def atom_response(template: str, **context: object) -> Response:
+    """Render an Atom feed as open data."""
+    return open_response(Response(render_template(template, **context),
+                                  mimetype="application/atom+xml"))
 
 
 def requested_format() -> str:

@@ -11,6 +11,7 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from formulatrust.core.clock import rfc3339
 from formulatrust.enterprises.models import (
     Certification,
     Enterprise,
@@ -32,7 +33,7 @@ from formulatrust.results.recalls import (
     recall_query,
     supervision_listings,
 )
-from formulatrust.results.views import full_json, rfc3339
+from formulatrust.results.records import full_json
 
 Records = Callable[[Session], Iterable[dict]]
 

@@ -13,12 +13,11 @@ from formulatrust.core.i18n import atom_feed
 from formulatrust.core.paging import page_number, requested_page
 from formulatrust.enterprises.models import Brand, Product
 from formulatrust.open_data import downloads
-from formulatrust.open_data.downloads import page_links, page_message
+from formulatrust.open_data.downloads import API_PAGE_SIZE, atom_response, page_links, page_message
 from formulatrust.open_data.fields import RECALLS, SUPERVISION
 from formulatrust.open_data.heavy import download_limit
 from formulatrust.results import feeds, recall_changes
 from formulatrust.results.models import Recall, ReviewProposal, SupervisionListing
-from formulatrust.results.views import API_PAGE_SIZE, atom_response
 
 bp = Blueprint("recalls", __name__, url_prefix="/recalls")
 supervision = Blueprint("supervision", __name__, url_prefix="/supervision")
