@@ -25,8 +25,8 @@ from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import current_language
 from formulatrust.domain.compliance import Finding, RuleSet
 from formulatrust.enterprises.models import Brand
+from formulatrust.images import pictures as image_views
 from formulatrust.images import store as image_store
-from formulatrust.images import views as image_views
 from formulatrust.images.models import StoredImage
 from formulatrust.publishing.accounts import current_user, private, role_required
 

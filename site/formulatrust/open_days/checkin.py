@@ -29,8 +29,8 @@ from formulatrust.domain.booking import (
     reference_from_ticket,
 )
 from formulatrust.open_days import bookings
+from formulatrust.open_days.display import language_name, when
 from formulatrust.open_days.models import Booking, OpenDay
-from formulatrust.open_days.views import LANGUAGE_NAMES, when
 from formulatrust.publishing import audit
 from formulatrust.publishing.accounts import current_user, private, role_required
 
@@ -53,7 +53,7 @@ STATUS_NAMES = {"booked": _l("Expected"), "checked_in": _l("Checked in")}
 @bp.context_processor
 def helpers() -> dict:
     return {"when": when, "mask_name": mask_name, "last_four_only": last_four_only,
-            "language_name": lambda code: LANGUAGE_NAMES.get(code, code),
+            "language_name": language_name,
             "status_name": lambda status: STATUS_NAMES.get(status, status)}
 
 

@@ -26,9 +26,9 @@ from formulatrust.enterprises.lookup import enterprise_id_of, get_enterprise
 from formulatrust.enterprises.models import Enterprise
 from formulatrust.open_data.downloads import csv_response
 from formulatrust.open_days import bookings, editing
+from formulatrust.open_days.display import LANGUAGE_NAMES, language_name, when
 from formulatrust.open_days.editing import VisitProblems, shanghai_text
 from formulatrust.open_days.models import OpenDay
-from formulatrust.open_days.views import LANGUAGE_NAMES, when
 from formulatrust.publishing.accounts import current_user, private, role_required
 
 bp = Blueprint("open_days_editor", __name__, url_prefix="/publish/enterprises/<slug>")
@@ -58,7 +58,7 @@ def page(template: str, status: int = 200, **context):
 
 @bp.context_processor
 def helpers() -> dict:
-    return {"when": when, "language_name": lambda code: LANGUAGE_NAMES.get(code, code)}
+    return {"when": when, "language_name": language_name}
 
 
 class VisitForm(FlaskForm):
