@@ -14,7 +14,7 @@ from formulatrust.core.i18n import atom_feed, localized
 from formulatrust.core.paging import requested_page
 from formulatrust.enterprises import appeals, integrity
 from formulatrust.enterprises.models import Brand, Enterprise, Penalty, Rating
-from formulatrust.enterprises.ratings import current_ratings, enterprise_json, filtered, read_args
+from formulatrust.enterprises.register import read_args, register
 from formulatrust.open_data import downloads
 from formulatrust.open_data.downloads import FEED_SIZE, atom_response
 from formulatrust.open_data.fields import ENTERPRISES
@@ -28,12 +28,6 @@ bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 api = downloads.open_api_blueprint(Blueprint("enterprises_api", __name__, url_prefix="/api/v1"))
 bp.register_error_handler(FilterError, downloads.bad_filter)
 api.register_error_handler(FilterError, downloads.bad_filter)
-
-
-def register(grade: str = "", district: str = "", sort: str = "name") -> list[dict]:
-    """Every enterprise with its brands and current rating, as JSON records."""
-    rows = filtered(current_ratings(brands=True), grade, district, sort)
-    return [enterprise_json(e, r, register=True) for e, r in rows]
 
 
 @bp.get("")

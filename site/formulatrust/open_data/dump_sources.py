@@ -19,15 +19,14 @@ from formulatrust.enterprises.models import (
     Licence,
     Penalty,
 )
-from formulatrust.enterprises.ratings import current_ratings, enterprise_json
-from formulatrust.enterprises.views import register
+from formulatrust.enterprises.register import current_ratings, enterprise_json, register
 from formulatrust.industry import query as industry
 from formulatrust.open_data import fields
 from formulatrust.open_data.fields import Dataset
 from formulatrust.publishing.bulletins.models import Bulletin
 from formulatrust.publishing.bulletins.store import visible
 from formulatrust.results.query import CHUNK, Filters, stream
-from formulatrust.results.recalls import (
+from formulatrust.results.recall_lists import (
     listing_json,
     recall_json,
     recall_query,

@@ -18,7 +18,7 @@ from formulatrust.core import db
 from formulatrust.core.clock import utcnow
 from formulatrust.core.i18n import current_language
 from formulatrust.enterprises.models import Brand, Enterprise, Penalty, Product
-from formulatrust.enterprises.ratings import STATUSES
+from formulatrust.enterprises.rating_labels import STATUSES
 from formulatrust.publishing import audit, new_recalls
 from formulatrust.publishing.accounts import current_user, role_required
 from formulatrust.publishing.forms import (

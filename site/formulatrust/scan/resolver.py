@@ -24,15 +24,15 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from formulatrust.core import chrome, db, freshness, signing
-from formulatrust.core.config import site_origin
 from formulatrust.core.demo_banner import demo_data_shown
 from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import current_language, path_as_sent
 from formulatrust.domain import genuine
-from formulatrust.domain.gs1 import DigitalLink, Gs1Error, parse_path
+from formulatrust.domain.gs1 import Gs1Error, parse_path
 from formulatrust.publishing import accounts
 from formulatrust.scan import provenance_json, trace
 from formulatrust.scan.gs1_messages import gs1_message
+from formulatrust.scan.links import absolute, gs1_path
 
 bp = Blueprint("resolver", __name__)
 
@@ -289,11 +289,6 @@ def linkset_response(facts: trace.Facts, jsonld: bool = False) -> Response:
     return response
 
 
-def absolute(path: str) -> str:
-    """Return ``path`` as an absolute URL on this site (its ``SITE_HOST``, never the request's)."""
-    return site_origin(current_app.config) + request.script_root + path
-
-
 def with_link_header(response: Response, path: str | None) -> Response:
     """Point to the linkset of ``path`` in a ``Link`` header."""
     if path:
@@ -347,7 +342,4 @@ def age_range(stage: int) -> str:
     return str(AGE_RANGES.get(stage, ""))
 
 
-@bp.app_template_global()
-def gs1_path(gtin: str, lot: str | None = None, serial: str | None = None) -> str:
-    """Return the canonical Digital Link path of a product, batch or can."""
-    return DigitalLink(gtin, lot=lot, serial=serial).path()
+bp.add_app_template_global(gs1_path, "gs1_path")
