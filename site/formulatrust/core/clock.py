@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -16,6 +16,11 @@ def utcnow() -> datetime:
 def shanghai_now() -> datetime:
     """Return the current time in Shanghai, timezone-aware."""
     return datetime.now(SHANGHAI)
+
+
+def today_in_shanghai(now: datetime | None = None) -> date:
+    """Return the calendar date in Shanghai at ``now`` (by default, now)."""
+    return (now or utcnow()).astimezone(SHANGHAI).date()
 
 
 def rfc3339(moment: datetime) -> str:

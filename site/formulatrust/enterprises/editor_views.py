@@ -8,9 +8,6 @@ or withdraw them; regulators record the official outcome of an appeal on the pen
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -19,6 +16,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import ValidationError
 
 from formulatrust.core import db
+from formulatrust.core.clock import today_in_shanghai
 from formulatrust.enterprises import appeals
 from formulatrust.enterprises.lookup import enterprise_id_of, get_enterprise
 from formulatrust.enterprises.models import Enterprise, Penalty, Rating, Reply
@@ -27,7 +25,6 @@ from formulatrust.publishing.accounts import current_user, private, role_require
 from formulatrust.results.models import SamplingResult
 
 bp = Blueprint("enterprise_admin", __name__, url_prefix="/publish/enterprises/<slug>")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 RESULTS_LISTED = 100
 REPLY_MAX = 4000
 APPEAL_STATUSES = {"none": _l("No appeal"), "filed": _l("Appeal filed"),
@@ -111,10 +108,6 @@ def public_url(enterprise: Enterprise, target: str, target_id: int) -> str:
         return url_for("results.detail", result_id=target_id)
     anchor = "#rating-heading" if target == "rating" else "#record-heading"
     return url_for("enterprises.detail", slug=enterprise.slug) + anchor
-
-
-def today_in_shanghai():
-    return datetime.now(SHANGHAI).date()
 
 
 @bp.get("/replies")

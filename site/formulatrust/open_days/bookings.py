@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from formulatrust.core.clock import utcnow
 from formulatrust.domain.booking import (
     BookingError,
     Waiting,
@@ -44,18 +45,13 @@ class Request:
     language: str = "zh"
 
 
-def now_utc() -> datetime:
-    """Return the current time (UTC, aware)."""
-    return datetime.now(UTC)
-
-
 def book(session: Session, visit_id: int, request: Request, now: datetime | None = None,
          allow_waitlist: bool = True) -> Booking:
     """Book seats on visit ``visit_id`` (or a place on its waiting list) and commit.
 
     Raises BookingError with code ``unknown``, ``past``, ``full`` or a party-size code.
     """
-    now = now or now_utc()
+    now = now or utcnow()
     party = party_size(request.adults, request.children)
     visit = OpenDay.__table__.c
     open_visit = (visit.id == visit_id) & (visit.starts_at > now) & visit.cancelled_at.is_(None)
@@ -136,7 +132,7 @@ def cancel(session: Session, booking_id: int, now: datetime | None = None) -> li
     Returns the bookings promoted from the waiting list. Raises BookingError ``not_active``
     when the booking is already cancelled or checked in, ``past`` after the visit began.
     """
-    now = now or now_utc()
+    now = now or utcnow()
     try:
         booking = session.get(Booking, booking_id)
         if booking is None:
@@ -173,7 +169,7 @@ def cancel_visit(session: Session, visit_id: int, reason: str,
     who left an address are told; commit. Returns the bookings ended.
 
     Raises BookingError ``unknown`` or ``cancelled`` (already cancelled)."""
-    now = now or now_utc()
+    now = now or utcnow()
     try:
         _lock_visit(session, visit_id)
         visit = session.get(OpenDay, visit_id, populate_existing=True)
@@ -253,7 +249,7 @@ def check_in(session: Session, reference: str, now: datetime | None = None,
     ``waitlisted``. ``on_change(booking)`` runs in the same transaction as the change (for the
     audit entry).
     """
-    now = now or now_utc()
+    now = now or utcnow()
     table = Booking.__table__
     query = update(table).where(table.c.reference == reference, table.c.status == "booked")
     if visit_id is not None:
@@ -288,7 +284,7 @@ def attendees(session: Session, visit_id: int) -> list[Booking]:
 
 def purge(session: Session, days: int, now: datetime | None = None) -> int:
     """Delete the bookings of visits that ended more than ``days`` days ago; commit; count."""
-    now = now or now_utc()
+    now = now or utcnow()
     visits = session.execute(select(OpenDay.id, OpenDay.starts_at, OpenDay.duration_minutes)
                              .where(OpenDay.starts_at < now)).all()
     expired = [row.id for row in visits

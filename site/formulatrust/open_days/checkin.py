@@ -7,8 +7,7 @@ masked: staff see enough to greet the party, not to keep their details.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, timedelta
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
@@ -20,7 +19,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired
 
 from formulatrust.core import db
-from formulatrust.core.clock import utcnow
+from formulatrust.core.clock import shanghai_now, utcnow
 from formulatrust.domain.authz import ADMIN
 from formulatrust.domain.booking import (
     BookingError,
@@ -35,7 +34,6 @@ from formulatrust.publishing import audit
 from formulatrust.publishing.accounts import current_user, private, role_required
 
 bp = Blueprint("checkin", __name__)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 LIST_DAYS = 7  # the index shows today's visits and the next week's
 MESSAGES = {
     "reference_invalid": _l("Enter the 10-character booking reference from the ticket, like "
@@ -71,7 +69,7 @@ class CheckInForm(FlaskForm):
 def index():
     """List the visits of this week that staff can check visitors in for, today's first."""
     user = current_user()
-    today = datetime.now(SHANGHAI).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = shanghai_now().replace(hour=0, minute=0, second=0, microsecond=0)
     # Compared in UTC: SQLite keeps only the wall time of what it is given.
     start, end = today.astimezone(UTC), (today + timedelta(days=LIST_DAYS)).astimezone(UTC)
     query = (select(OpenDay).where(OpenDay.starts_at >= start, OpenDay.starts_at < end)

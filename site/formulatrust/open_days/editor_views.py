@@ -8,9 +8,6 @@ model has no state for a cancelled visit, and deleting one would drop its bookin
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,6 +16,7 @@ from sqlalchemy import select
 from wtforms import SelectField, StringField, TextAreaField
 
 from formulatrust.core import db
+from formulatrust.core.clock import SHANGHAI, utcnow
 from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import current_language
 from formulatrust.domain.booking import BookingError
@@ -32,7 +30,6 @@ from formulatrust.open_days.models import OpenDay
 from formulatrust.publishing.accounts import current_user, private, role_required
 
 bp = Blueprint("open_days_editor", __name__, url_prefix="/publish/enterprises/<slug>")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 VISIT_MESSAGES = {
     "start_missing": _l("Enter the date and time the visit starts."),
     "start_format": _l("Enter the start as YYYY-MM-DD HH:MM, like 2027-03-05 09:30 "
@@ -132,7 +129,7 @@ def open_days(slug: str):
     enterprise = get_enterprise(slug)
     visits = db.session().scalars(select(OpenDay).where(OpenDay.enterprise_id == enterprise.id)
                                   .order_by(OpenDay.starts_at, OpenDay.id)).all()
-    now = datetime.now(UTC)
+    now = utcnow()
     upcoming = [v for v in visits if v.starts > now]
     past = sorted((v for v in visits if v.starts <= now), key=lambda v: v.starts, reverse=True)
     saved = request.args.get("saved", "")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
-from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
 from flask import (
@@ -24,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from formulatrust.core import chrome, db, freshness, signing
+from formulatrust.core.clock import utcnow
 from formulatrust.core.demo_banner import demo_data_shown
 from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import current_language, path_as_sent
@@ -118,7 +118,7 @@ def resolve(_rest: str):
         shared = facts_cache().get_or_make(
             ("json", link.gtin, link.lot, facts.batch and facts.batch.lot),
             lambda: dumps(provenance_json.shared_json(facts)))
-        today = trace.today_in_shanghai(datetime.now(UTC))
+        today = trace.today_in_shanghai(utcnow())
         head = dumps(provenance_json.key_json(facts, absolute(link.path()), today))
         response = current_app.response_class(provenance_json.join_objects(head, shared) + "\n",
                                               mimetype="application/json")
@@ -145,13 +145,13 @@ def page(facts: trace.Facts) -> str:
     so it is rendered once per batch, language and day.
     """
     key = ("page", facts.level, facts.product.gtin, facts.link.lot,
-           facts.batch and facts.batch.lot, current_language(), datetime.now(UTC).date(),
+           facts.batch and facts.batch.lot, current_language(), utcnow().date(),
            demo_data_shown())
     # A lot nobody knows (no trace record, no result) is not kept: made-up lots must not push
     # the pages of real batches out of the cache.
     known = not facts.lot_unknown or bool(facts.batch_results)
     html = chrome.cached_page(key, lambda: reusable_page(facts), keep=known)
-    today = trace.today_in_shanghai(datetime.now(UTC))
+    today = trace.today_in_shanghai(utcnow())
     summary = get_template_attribute("components/verdict.html", "verdict_summary")(
         facts.verdict(today), facts, today)
     html = html.replace(VERDICT_SLOT, summary)
@@ -174,7 +174,7 @@ def reusable_page(facts: trace.Facts) -> str:
 
 def sections(facts: trace.Facts) -> Markup:
     """Render the batch-level sections once per batch, language and day, then reuse them."""
-    today = datetime.now(UTC).date()
+    today = utcnow().date()
     key = ("sections", facts.product.gtin, facts.link.lot, facts.batch and facts.batch.lot,
            current_language(), today)
     return facts_cache().get_or_make(key, lambda: Markup(render_template(
@@ -189,7 +189,7 @@ DEVICE_COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
 def note_query(facts: trace.Facts) -> str | None:
     """Read the serial's status and the can's history, judge it, and record this query after
     the response is sent. Return a new device cookie to set, if the browser sent none."""
-    now = datetime.now(UTC)
+    now = utcnow()
     cookie = request.cookies.get(DEVICE_COOKIE)
     key = trace.cached_day_key(db.engine(), trace.today_in_shanghai(now))
     daily = genuine.daily_device(key, request.remote_addr or "", request.user_agent.string)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,13 +14,12 @@ from wtforms import Form, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from formulatrust.core.clock import utcnow
+from formulatrust.core.clock import SHANGHAI, utcnow
 from formulatrust.core.content import render_markdown
 from formulatrust.domain import bulletin_tables
 from formulatrust.publishing.bulletins.models import Bulletin
 from formulatrust.publishing.bulletins.store import MAX_SLUG
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 TABLE_SLOTS = 3
 MAX_PROBLEMS_SHOWN = 10
 MOMENT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?")
