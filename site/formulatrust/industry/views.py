@@ -12,7 +12,7 @@ from formulatrust.core import db
 from formulatrust.core.config import site_origin
 from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import atom_feed
-from formulatrust.core.paging import page_number, requested_page
+from formulatrust.core.paging import page_count, page_number, requested_page
 from formulatrust.domain.industry_figures import MEASURES, template_csv
 from formulatrust.industry import query, services
 from formulatrust.industry.display import HELPERS, draw, pick
@@ -114,7 +114,7 @@ def api_figures():
         return downloads.api_error(400, downloads.lazy(downloads.page_message), parameter="page")
     session = db.session()
     total = session.scalar(query.count_query(filters)) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = page_count(total, PAGE_SIZE)
     page = min(int(number), pages)
     found = session.scalars(query.figures_query(filters).offset((page - 1) * PAGE_SIZE)
                             .limit(PAGE_SIZE))

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from formulatrust.core import db
 from formulatrust.core.i18n import atom_feed
-from formulatrust.core.paging import page_number, requested_page
+from formulatrust.core.paging import page_count, page_number, requested_page
 from formulatrust.open_data import downloads
 from formulatrust.open_data.downloads import API_PAGE_SIZE, atom_response, page_links, page_message
 from formulatrust.open_data.fields import RECALLS, SUPERVISION
@@ -70,7 +70,7 @@ def api_recalls():
         return downloads.api_error(400, downloads.lazy(page_message), parameter="page")
     session = db.session()
     total = session.scalar(select(func.count(Recall.id))) or 0
-    pages = max(1, -(-total // API_PAGE_SIZE))
+    pages = page_count(total, API_PAGE_SIZE)
     page = min(int(number), pages)
     recalls = session.scalars(recall_query().offset((page - 1) * API_PAGE_SIZE)
                               .limit(API_PAGE_SIZE)).all()

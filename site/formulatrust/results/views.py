@@ -19,6 +19,7 @@ from formulatrust.core import chrome, db
 from formulatrust.core.clock import rfc3339
 from formulatrust.core.demo_banner import demo_data_shown
 from formulatrust.core.i18n import atom_feed, current_language
+from formulatrust.core.paging import Page
 from formulatrust.enterprises import appeals
 from formulatrust.enterprises.models import Reply
 from formulatrust.open_data import downloads
@@ -42,7 +43,6 @@ from formulatrust.results.query import (
     PAGE_SIZE,
     FilterError,
     Filters,
-    Page,
     count_by,
     count_matching,
     facets,
@@ -64,7 +64,7 @@ def bad_filter(error: FilterError):
     """Answer a bad filter with 400: the page with its message, or JSON for data clients."""
     if downloads.data_requested():
         return downloads.bad_filter(error)
-    page = Page(results=[], total=0, page=1, pages=1)
+    page = Page(items=[], total=0, page=1, pages=1)
     return render_template("results/index.html", filters=Filters(), page=page, facets={},
                            error=str(filter_message(error))), 400
 
@@ -200,7 +200,7 @@ def feed():
     """Atom feed of the newest results; filters apply (``?compliant=no``: failures only)."""
     filters = requested_filters()
     newest_first = dataclasses.replace(filters, sort="date", page=1)
-    results = results_page(newest_first, FEED_SIZE, counts=False)[0].results
+    results = results_page(newest_first, FEED_SIZE, counts=False)[0].items
     return atom_response("results/feed.atom", filters=filters,
                          **feeds.feed(feeds.result_entries(db.session(), results)))
 
@@ -215,7 +215,7 @@ def api_results():
         "links": page_links("results_api.api_results", page.page, page.pages,
                             lambda number: filters.as_args(page=number)),
         "licence": downloads.licence_url(),
-        "results": [full_json(r) for r in page.results]})
+        "results": [full_json(r) for r in page.items]})
 
 
 # The counts endpoint's field names (openFDA-like) and the filters they count by.

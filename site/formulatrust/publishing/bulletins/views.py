@@ -30,7 +30,7 @@ from formulatrust.core import db
 from formulatrust.core.bilingual import Pair
 from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import atom_feed
-from formulatrust.core.paging import requested_page
+from formulatrust.core.paging import Page, page_count, requested_page
 from formulatrust.domain.feed_times import entry_times
 from formulatrust.open_data import downloads
 from formulatrust.publishing.accounts import current_user, private, role_required
@@ -74,14 +74,6 @@ def readable(slug: str) -> tuple[Bulletin, bool]:
 
 
 @dataclass(frozen=True)
-class Page:
-    items: list
-    total: int
-    page: int
-    pages: int
-
-
-@dataclass(frozen=True)
 class Filters:
     page: int = 1
 
@@ -97,7 +89,7 @@ def index():
     """List visible bulletins, newest first."""
     number = requested_page(request.args)
     items, total = service.visible_page(db.session(), number, PER_PAGE)
-    pages = max(1, -(-total // PER_PAGE))
+    pages = page_count(total, PER_PAGE)
     if number > pages:  # past the last: show the last
         number = pages
         items, total = service.visible_page(db.session(), number, PER_PAGE)
