@@ -9,7 +9,6 @@ per showcase, rule and phrase as written, so they keep covering the phrase in la
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,9 +28,7 @@ from formulatrust.enterprises.models import Brand
 from formulatrust.images import store as images
 from formulatrust.publishing import audit
 from formulatrust.publishing.models import User
-from formulatrust.search import add_to_index
-
-log = logging.getLogger(__name__)
+from formulatrust.search import add_to_index, index_write
 
 REASON_MIN, REASON_MAX = 10, 500
 IMAGE = re.compile(r"<img\b[^>]*>")
@@ -327,10 +324,8 @@ def update_index(index_dir: str, brand: Brand, library=None) -> None:
     """
     from formulatrust.pages.search_documents import brand_document, brand_showcase_text
 
-    try:
+    with index_write(f"brand {brand.slug}"):
         session = Session.object_session(brand)
         text = brand_showcase_text(session, brand, library)
         add_to_index(index_dir, [brand_document(brand, text)])
-    except Exception:  # a locked or damaged index must not undo a saved change
-        log.exception("search index not updated for brand %s", brand.slug)
 

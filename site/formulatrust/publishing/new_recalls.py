@@ -3,7 +3,6 @@ the recall is written at once with the time and its author, audited and put in s
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from functools import partial
 
@@ -18,9 +17,7 @@ from formulatrust.publishing.forms import RecallForm
 from formulatrust.publishing.models import User
 from formulatrust.results.models import Recall, SamplingResult
 from formulatrust.scan.models import Batch
-from formulatrust.search import add_to_index
-
-log = logging.getLogger(__name__)
+from formulatrust.search import add_to_index, index_write
 
 
 def known_lots(session: Session, product_id: int, lots: Iterable[str]) -> set[str]:
@@ -54,8 +51,6 @@ def publish(session: Session, user: User, form: RecallForm) -> Recall:
         "english": recall.english_complete,
         "unknown_lots_confirmed": form.unknown_lots, "source_url": recall.source_url})
     session.commit()  # every worker drops its cached pages of the product (see freshness)
-    try:
+    with index_write(f"recall {recall.id}"):
         add_to_index(current_app.config["SEARCH_INDEX_DIR"], [recall_document(recall)])
-    except Exception:  # the recall is published; the nightly rebuild will pick it up
-        log.exception("search index update failed; run `flask --app wsgi search rebuild`")
     return recall

@@ -9,7 +9,6 @@ Every change is saved together with its audit entry.
 from __future__ import annotations
 
 import io
-import logging
 import re
 from dataclasses import dataclass
 
@@ -46,9 +45,8 @@ from formulatrust.results import store
 from formulatrust.scan import codes
 from formulatrust.scan.models import Batch
 from formulatrust.scan.trace_import import TraceImportError, import_trace_document
-from formulatrust.search import add_to_index
+from formulatrust.search import add_to_index, index_write
 
-log = logging.getLogger(__name__)
 bp = Blueprint("publish", __name__, url_prefix="/publish")
 
 PROBLEMS_SHOWN = 200
@@ -318,10 +316,8 @@ def serials(slug: str):
 
 def update_index(documents) -> None:
     """Refresh search entries after a committed change; a failure waits for the next rebuild."""
-    try:
+    with index_write("the uploaded records"):
         add_to_index(current_app.config["SEARCH_INDEX_DIR"], documents)
-    except Exception:  # the change is saved; the nightly rebuild will pick it up
-        log.exception("search index update failed; run `flask --app wsgi search rebuild`")
 
 
 # --- code issuance -----------------------------------------------------------------------------
