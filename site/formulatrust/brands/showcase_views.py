@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -29,6 +29,7 @@ from formulatrust.images import pictures as image_views
 from formulatrust.images import store as image_store
 from formulatrust.images.models import StoredImage
 from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import private_page as page
 
 bp = Blueprint("showcases", __name__, url_prefix="/publish")
 
@@ -111,10 +112,6 @@ def get_brand(slug: str) -> Brand:
     if brand is None:
         abort(404)
     return brand
-
-
-def page(template: str, status: int = 200, **context):
-    return private(current_app.make_response((render_template(template, **context), status)))
 
 
 def done_message() -> str | None:

@@ -8,7 +8,7 @@ or withdraw them; regulators record the official outcome of an appeal on the pen
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
@@ -21,7 +21,8 @@ from formulatrust.enterprises import appeals
 from formulatrust.enterprises.lookup import enterprise_id_of, get_enterprise
 from formulatrust.enterprises.models import Enterprise, Penalty, Rating, Reply
 from formulatrust.publishing import audit
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import current_user, role_required
+from formulatrust.publishing.accounts import private_page as page
 from formulatrust.results.models import SamplingResult
 
 bp = Blueprint("enterprise_admin", __name__, url_prefix="/publish/enterprises/<slug>")
@@ -34,10 +35,6 @@ APPEAL_STATUSES = {"none": _l("No appeal"), "filed": _l("Appeal filed"),
 ENTERPRISE_STATUSES = ("none", "filed")
 OUTCOMES = ("upheld", "overturned")
 TARGETS = {"rating": Rating, "penalty": Penalty, "result": SamplingResult}
-
-
-def page(template: str, status: int = 200, **context):
-    return private(current_app.make_response((render_template(template, **context), status)))
 
 
 @bp.context_processor

@@ -4,7 +4,7 @@ Every save is a new version; readers see only the last approved one."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from formulatrust.core import db
@@ -14,7 +14,8 @@ from formulatrust.core.i18n import current_language
 from formulatrust.domain.article_review import ReviewRefused, is_overdue
 from formulatrust.learn import articles as store
 from formulatrust.learn.forms import ArticleForm, sources_text
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import current_user, role_required
+from formulatrust.publishing.accounts import private_page as page
 
 bp = Blueprint("learn_editor", __name__, url_prefix="/publish/articles")
 TAKEN = _l("An article already has this address: choose another.")
@@ -26,10 +27,6 @@ def today():
 
 def months() -> int:
     return int(current_app.config["ARTICLE_REVIEW_MONTHS"])
-
-
-def page(template: str, status: int = 200, **context):
-    return private(current_app.make_response((render_template(template, **context), status)))
 
 
 @bp.get("")

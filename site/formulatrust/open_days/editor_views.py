@@ -8,7 +8,7 @@ model has no state for a cancelled visit, and deleting one would drop its bookin
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -28,6 +28,7 @@ from formulatrust.open_days.display import LANGUAGE_NAMES, language_name, when
 from formulatrust.open_days.editing import VisitProblems, shanghai_text
 from formulatrust.open_days.models import OpenDay
 from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import private_page as page
 
 bp = Blueprint("open_days_editor", __name__, url_prefix="/publish/enterprises/<slug>")
 VISIT_MESSAGES = {
@@ -47,10 +48,6 @@ VISIT_MESSAGES = {
     "waitlist_below_taken": _l("People already on the waiting list: %(taken)d. The waiting "
                                "list cannot be shorter than that."),
 }
-
-
-def page(template: str, status: int = 200, **context):
-    return private(current_app.make_response((render_template(template, **context), status)))
 
 
 @bp.context_processor

@@ -16,7 +16,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    render_template,
     request,
     send_file,
 )
@@ -36,6 +35,7 @@ from formulatrust.enterprises.models import Brand, Enterprise, Product
 from formulatrust.pages.search_documents import result_document
 from formulatrust.publishing import audit
 from formulatrust.publishing.accounts import allowed, current_user, private, role_required
+from formulatrust.publishing.accounts import private_page as page
 from formulatrust.publishing.forms import (
     MAX_CODES,
     CodesForm,
@@ -149,10 +149,6 @@ def get_enterprise(slug: str) -> Enterprise:
     if enterprise is None:
         abort(404)
     return enterprise
-
-
-def page(template: str, status: int = 200, **context):
-    return private(current_app.make_response((render_template(template, **context), status)))
 
 
 # --- the dashboard ---------------------------------------------------------------------------
