@@ -31,6 +31,7 @@ from formulatrust.domain.labels import issue_zip
 from formulatrust.domain.results_import import ImportFileError, parse_bytes
 from formulatrust.domain.trace_format import parse_file
 from formulatrust.enterprises import integrity_import
+from formulatrust.enterprises.lookup import get_enterprise
 from formulatrust.enterprises.models import Brand, Enterprise, Product
 from formulatrust.pages.search_documents import result_document
 from formulatrust.publishing import audit
@@ -142,13 +143,6 @@ def problem_rows(problems) -> list[ProblemRow]:
 def enterprise_id_of(slug: str) -> int | None:
     """Return the id of the enterprise ``slug`` (the owner of an enterprise-scoped page)."""
     return db.session().scalar(select(Enterprise.id).where(Enterprise.slug == slug))
-
-
-def get_enterprise(slug: str) -> Enterprise:
-    enterprise = db.session().scalar(select(Enterprise).where(Enterprise.slug == slug))
-    if enterprise is None:
-        abort(404)
-    return enterprise
 
 
 # --- the dashboard ---------------------------------------------------------------------------
