@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from formulatrust.core import db
 from formulatrust.core.i18n import atom_feed
-from formulatrust.core.paging import requested_page
 from formulatrust.domain import rating
 from formulatrust.enterprises.models import Enterprise, Rating, StandardCommitment
 from formulatrust.enterprises.rating_labels import cap_label, criterion_label, status_label
@@ -28,8 +27,7 @@ bp.register_error_handler(FilterError, downloads.bad_filter)
 @download_limit
 def index():
     """All enterprises by grade, sortable and filterable (``?format=csv|json`` downloads)."""
-    requested_page(request.args)  # one page only; a bad number is still a 400
-    fmt = downloads.requested_format()
+    fmt = downloads.one_page_format()
     grade, district, sort = read_args()
     if fmt != "html":
         return ratings_download(fmt, grade, district, sort)

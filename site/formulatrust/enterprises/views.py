@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from formulatrust.core import db
 from formulatrust.core.i18n import atom_feed, localized
-from formulatrust.core.paging import requested_page
 from formulatrust.enterprises import appeals, integrity
 from formulatrust.enterprises.models import Brand, Enterprise, Penalty, Rating
 from formulatrust.enterprises.register import read_args, register
@@ -34,8 +33,7 @@ api.register_error_handler(FilterError, downloads.bad_filter)
 @download_limit
 def index():
     """List every enterprise by name (``?format=csv|json`` downloads the register)."""
-    requested_page(request.args)  # one page only; a bad number is still a 400
-    fmt = downloads.requested_format()
+    fmt = downloads.one_page_format()
     if fmt != "html":
         return downloads.download(ENTERPRISES, register, fmt, "enterprises")
     enterprises = db.session().scalars(

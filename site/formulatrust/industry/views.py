@@ -12,7 +12,7 @@ from formulatrust.core import db
 from formulatrust.core.config import site_origin
 from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import atom_feed
-from formulatrust.core.paging import page_count, page_number, requested_page
+from formulatrust.core.paging import page_count, page_number
 from formulatrust.domain.industry_figures import MEASURES, template_csv
 from formulatrust.industry import query, services
 from formulatrust.industry.display import HELPERS, draw, pick
@@ -51,8 +51,7 @@ def read_filters() -> Filters | Response:
 @bp.get("/industry-statistics")
 def index():
     """Every published figure: a chart beside a table for each measure, filters, downloads."""
-    requested_page(request.args)  # one page only; a bad number is still a 400
-    fmt = downloads.requested_format()
+    fmt = downloads.one_page_format()
     filters = read_filters()
     if isinstance(filters, Response):
         return filters

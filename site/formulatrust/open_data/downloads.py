@@ -28,7 +28,11 @@ from werkzeug.exceptions import HTTPException
 from formulatrust.core.config import data_licence
 from formulatrust.core.errors import MESSAGES, render_error
 from formulatrust.core.i18n import LANGUAGES, current_language
-from formulatrust.core.paging import MAX_PAGE, page_message  # noqa: F401  (the API's too)
+from formulatrust.core.paging import (  # noqa: F401  (page_message: the API's too)
+    MAX_PAGE,
+    page_message,
+    requested_page,
+)
 from formulatrust.domain.data_licences import DataLicence
 from formulatrust.domain.spreadsheet import safe_row
 from formulatrust.open_data import heavy
@@ -137,6 +141,13 @@ def atom_response(template: str, **context: object) -> Response:
     """Render an Atom feed as open data."""
     return open_response(Response(render_template(template, **context),
                                   mimetype="application/atom+xml"))
+
+
+def one_page_format() -> str:
+    """Return the requested format of a list shown whole on one page; a bad page number is
+    still a 400."""
+    requested_page(request.args)
+    return requested_format()
 
 
 def requested_format() -> str:

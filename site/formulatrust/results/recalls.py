@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from formulatrust.core import db
 from formulatrust.core.i18n import atom_feed
-from formulatrust.core.paging import page_count, page_number, requested_page
+from formulatrust.core.paging import page_count, page_number
 from formulatrust.open_data import downloads
 from formulatrust.open_data.downloads import API_PAGE_SIZE, atom_response, page_links, page_message
 from formulatrust.open_data.fields import RECALLS, SUPERVISION
@@ -31,8 +31,7 @@ api = downloads.open_api_blueprint(Blueprint("recalls_api", __name__, url_prefix
 @download_limit
 def index():
     """List every recall, newest first (``?format=csv|json`` downloads them)."""
-    requested_page(request.args)  # one page only; a bad number is still a 400
-    fmt = downloads.requested_format()
+    fmt = downloads.one_page_format()
     if fmt != "html":
         return downloads.download(RECALLS, lambda: map(recall_json, recent_recalls()), fmt,
                                   "recalls")
@@ -94,8 +93,7 @@ def api_recall(recall_id: int):
 @download_limit
 def supervision_list() -> Response | str:
     """The key-supervision list: producers and products under closer watch after failures."""
-    requested_page(request.args)  # one page only; a bad number is still a 400
-    fmt = downloads.requested_format()
+    fmt = downloads.one_page_format()
     if fmt != "html":
         return downloads.download(SUPERVISION, lambda: map(listing_json, supervision_listings()),
                                   fmt, "key-supervision-list")
