@@ -111,3 +111,14 @@ def test_no_area_imports_the_views_of_another_area():
                 for name in imported_modules(path) & views
                 if area(name) != area(module_name(path))]
     assert crossing == []
+
+
+def test_only_views_import_views():
+    """Shared helpers live outside view modules, so services, commands and models never
+    import one (the factory registers them all)."""
+    paths = [path for path in modules() if path != PACKAGE / "app.py"]
+    views = {module_name(path) for path in paths if registers_routes(path)}
+    importing = [f"{module_name(path)} imports {name}" for path in paths
+                 if module_name(path) not in views
+                 for name in imported_modules(path) & views]
+    assert importing == []
