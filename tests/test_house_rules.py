@@ -63,3 +63,62 @@ def test_the_readme_names_every_folder_of_the_package():
                and path.parent != PACKAGE / "templates"}  # one per blueprint, named after it
     assert folders - listed == set(), "add these folders to the README's table"
     assert listed - folders == set(), "the README lists folders that do not exist"
+
+
+ROUTE_DECORATORS = {"route", "get", "post", "put", "patch", "delete"}
+
+
+def registers_routes(path: Path) -> bool:
+    """Whether ``path`` is a view module: it decorates a function with a route or calls
+    ``add_url_rule``."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef):
+            for decorator in node.decorator_list:
+                called = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if isinstance(called, ast.Attribute) and called.attr in ROUTE_DECORATORS:
+                    return True
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "add_url_rule"):
+            return True
+    return False
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def area(name: str) -> str:
+    """The area of a module: the folder under the package (``formulatrust.results.x`` → results)."""
+    return name.split(".")[1]
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Like ``imported``, and also each ``from package import module`` as its full name."""
+    names = imported(path)
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_no_area_imports_the_views_of_another_area():
+    views = {module_name(path) for path in modules() if registers_routes(path)}
+    assert {"formulatrust.results.views", "formulatrust.results.recalls",
+            "formulatrust.open_days.views", "formulatrust.images.views"} <= views
+    crossing = [f"{module_name(path)} imports {name}" for path in modules()
+                if path != PACKAGE / "app.py"  # the factory registers every blueprint
+                for name in imported_modules(path) & views
+                if area(name) != area(module_name(path))]
+    assert crossing == []
+
+
+def test_only_views_import_views():
+    """Shared helpers live outside view modules, so services, commands and models never
+    import one (the factory registers them all)."""
+    paths = [path for path in modules() if path != PACKAGE / "app.py"]
+    views = {module_name(path) for path in paths if registers_routes(path)}
+    importing = [f"{module_name(path)} imports {name}" for path in paths
+                 if module_name(path) not in views
+                 for name in imported_modules(path) & views]
+    assert importing == []

@@ -66,14 +66,14 @@ def by_sql(app, session, filters: Filters):
     ids = matched(app, filters)
     page = page_of(session, filters, ids)
     counted = facets(session, filters, ids)
-    return ([r.id for r in page.results], page.total, page.page, page.pages,
+    return ([r.id for r in page.items], page.total, page.page, page.pages,
             {name: [(int(v) if name == "year" else v, n) for v, n in pairs]
              for name, pairs in counted.items()})
 
 
 def by_index(app, session, filters: Filters):
     page, counted = searched_page(session, app.config["SEARCH_INDEX_DIR"], filters, 25, True)
-    return [r.id for r in page.results], page.total, page.page, page.pages, counted
+    return [r.id for r in page.items], page.total, page.page, page.pages, counted
 
 
 def test_the_index_gives_the_same_page_total_and_facets_as_sql(app, session, published,

@@ -14,7 +14,13 @@ from wtforms.validators import DataRequired, Length
 from formulatrust.brands.models import ShowcaseRevision
 from formulatrust.brands.showcases import REASON_MAX, REASON_MIN, image_problems, static_file
 from formulatrust.images.store import key_of
-from formulatrust.publishing.bulletins.forms import TOO_LONG, clean_text, english_all_or_none
+from formulatrust.publishing.bulletins.forms import (
+    TOO_LONG,
+    clean_text,
+    english_all_or_none,
+    english_version,
+    error_links,
+)
 
 SLOTS = 3
 
@@ -65,13 +71,7 @@ class ShowcaseForm(FlaskForm):
                             validators=[DataRequired(_l("Enter the brand story in Chinese.")),
                                         Length(max=50000, message=TOO_LONG)],
                             render_kw={"rows": 14})
-    title_en = StringField(_l("Title (English)"), validators=[Length(max=200, message=TOO_LONG)])
-    summary_en = TextAreaField(_l("Summary (English)"),
-                               validators=[Length(max=500, message=TOO_LONG)],
-                               render_kw={"rows": 3})
-    body_en = TextAreaField(_l("Brand story (English, Markdown)"),
-                            validators=[Length(max=50000, message=TOO_LONG)],
-                            render_kw={"rows": 14})
+    title_en, summary_en, body_en = english_version(_l("Brand story (English, Markdown)"))
     photos = FieldList(FormField(PhotoForm), min_entries=SLOTS, max_entries=SLOTS)
     events = FieldList(FormField(EventForm), min_entries=SLOTS, max_entries=SLOTS)
     # Keys of the brand's uploaded images a photo slot may use (the view fills it in).
@@ -145,14 +145,7 @@ class ShowcaseForm(FlaskForm):
 
     def error_links(self) -> list[tuple[str, str]]:
         """Return (field id, message) for every problem, in the order of the form."""
-        links = []
-        for field in self:
-            if field.name in ("photos", "events"):
-                for entry in field.entries:
-                    links += [(sub.id, error) for sub in entry.form for error in sub.errors]
-            elif field.name != "csrf_token":
-                links += [(field.id, error) for error in field.errors]
-        return links
+        return error_links(self, ("photos", "events"))
 
     def content(self) -> dict:
         """Return the showcase fields from a validated form."""

@@ -16,13 +16,12 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from formulatrust.core.clock import utcnow
-from formulatrust.core.models import Base, timestamp_column
+from formulatrust.core.models import Base, BilingualText, editor_column, timestamp_column
 from formulatrust.enterprises.models import Brand
 from formulatrust.publishing.models import User
 
@@ -91,7 +90,7 @@ class Showcase(Base):
         return aware(self.published_at)
 
 
-class ShowcaseRevision(Base):
+class ShowcaseRevision(BilingualText, Base):
     """One saved version of a showcase: the whole text, who saved it and when."""
 
     __tablename__ = "showcase_revision"
@@ -100,18 +99,11 @@ class ShowcaseRevision(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     showcase_id: Mapped[int] = mapped_column(ForeignKey("showcase.id", ondelete="CASCADE"))
     number: Mapped[int]  # 1 for the first version, counting up
-    title_zh: Mapped[str] = mapped_column(String(200))
-    title_en: Mapped[str] = mapped_column(String(200), default="")
-    summary_zh: Mapped[str] = mapped_column(String(500))
-    summary_en: Mapped[str] = mapped_column(String(500), default="")
-    body_zh: Mapped[str] = mapped_column(Text)
-    body_en: Mapped[str] = mapped_column(Text, default="")
     # [{"src": "/static/…", "alt_zh": …, "alt_en": …}]
     photos: Mapped[list] = mapped_column(JSON, default=list)
     # [{"date": "2026-12-12", "title_zh", "title_en", "description_zh", "description_en"}]
     events: Mapped[list] = mapped_column(JSON, default=list)
-    edited_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL"))
+    edited_by_id: Mapped[int | None] = editor_column()
     edited_at: Mapped[datetime] = timestamp_column()
 
     showcase: Mapped[Showcase] = relationship(back_populates="revisions",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -23,10 +23,11 @@ from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import current_language
 from formulatrust.domain.compliance import Finding, RuleSet
 from formulatrust.enterprises.models import Brand
+from formulatrust.images import pictures as picture_service
 from formulatrust.images import store as image_store
-from formulatrust.images import views as image_views
 from formulatrust.images.models import StoredImage
 from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import private_page as page
 
 bp = Blueprint("showcases", __name__, url_prefix="/publish")
 
@@ -116,10 +117,6 @@ def get_brand(slug: str) -> Brand:
     return brand
 
 
-def page(template: str, status: int = 200, **context):
-    return private(current_app.make_response((render_template(template, **context), status)))
-
-
 def done_message() -> str | None:
     message = DONE.get(request.args.get("done", ""))
     return str(message) if message else None
@@ -139,11 +136,11 @@ def editor_form(brand: Brand, formdata: bool = True, **data) -> ShowcaseForm:
 
 def render_editor(form: ShowcaseForm, brand: Brand, showcase: Showcase | None, status: int = 200,
                   preview: bool = False, refused: list[Finding] | None = None,
-                  upload: image_views.Upload | None = None):
+                  upload: picture_service.Upload | None = None):
     """The editor page: the form, the checker's findings for the newest version, versions,
     the brand's uploaded photos and the upload form."""
     content = form.content() if preview else None
-    pictures = image_views.pictures(service.image_keys(content)) if content else {}
+    pictures = picture_service.pictures(service.image_keys(content)) if content else {}
     previews = [service.present(content, lang, pictures)[0] for lang in ("zh", "en")
                 if lang == "zh" or content["title_en"]] if content else []
     preview_findings = service.blocking(showcase, content, brand, rules()) if content else []
@@ -156,8 +153,10 @@ def render_editor(form: ShowcaseForm, brand: Brand, showcase: Showcase | None, s
                 findings=shown(draft_findings), refused=refused is not None,
                 problems=form.error_links(), done=done_message(),
                 revisions=list(reversed(showcase.revisions)) if showcase else [],
-                images=[(image, image_views.picture(image)) for image in brand_images(brand)],
-                upload=upload or image_views.Upload(), image_limits=image_views.limits_text())
+                images=[(image, picture_service.picture(image))
+                        for image in brand_images(brand)],
+                upload=upload or picture_service.Upload(),
+                image_limits=picture_service.limits_text())
 
 
 @bp.route("/brands/<slug>/showcase", methods=["GET", "POST"])
@@ -214,7 +213,7 @@ def with_photo(data: dict, image: StoredImage) -> dict:
 def upload_image(slug: str):
     """Upload a photo for the brand: checked, re-encoded without metadata, stored."""
     brand = get_brand(slug)
-    upload = image_views.receive(OWNER_KIND, brand.slug, brand.enterprise_id)
+    upload = picture_service.receive(OWNER_KIND, brand.slug, brand.enterprise_id)
     if upload.image is None:
         showcase = service.for_brand(db.session(), brand)
         form = editor_form(brand, formdata=False,
@@ -253,7 +252,7 @@ def render_review(status: int = 200, failed: tuple[int, str, str, WaiverForm] | 
     brands = []
     if current_user() is not None and current_user().role == "admin":
         brands = service.all_brands(db.session())
-    images = [(image, image_views.picture(image), brand_of(image))
+    images = [(image, picture_service.picture(image), brand_of(image))
               for image in image_store.to_review(db.session())]
     return page("showcases/review.html", status, items=items, done=done_message(),
                 problem=problem, brands=brands, has_error=status >= 400, images=images)

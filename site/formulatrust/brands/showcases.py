@@ -12,7 +12,6 @@ they keep covering the phrase in later versions.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from formulatrust.brands.models import CONTENT_FIELDS, Showcase, ShowcaseRevision, ShowcaseWaiver
-from formulatrust.core.clock import utcnow
+from formulatrust.core.clock import today_in_shanghai, utcnow
 from formulatrust.core.config import PROJECT_ROOT
 from formulatrust.core.content import render_markdown
 from formulatrust.core.db import committing
@@ -33,9 +32,7 @@ from formulatrust.enterprises.models import Brand
 from formulatrust.images import store as images
 from formulatrust.publishing import audit
 from formulatrust.publishing.models import User
-from formulatrust.search import add_to_index
-
-log = logging.getLogger(__name__)
+from formulatrust.search import add_to_index, index_write
 
 REASON_MIN, REASON_MAX = 10, 500
 IMAGE = re.compile(r"<img\b[^>]*>")
@@ -127,7 +124,7 @@ def waivers(showcase: Showcase) -> tuple[Waiver, ...]:
     """Return the showcase's regulator waivers as the checker's waivers."""
     return tuple(Waiver(document_name(showcase), each.rule, each.phrase, each.reason,
                         each.waived_by.display_name if each.waived_by else "",
-                        each.waived_at.date() if each.waived_at else date.today())
+                        each.waived_at.date() if each.waived_at else today_in_shanghai())
                  for each in showcase.waivers)
 
 
@@ -389,10 +386,8 @@ def update_index(index_dir: str, brand: Brand, library: object = None) -> None:
     """
     from formulatrust.pages.search_documents import brand_document, brand_showcase_text
 
-    try:
+    with index_write(f"brand {brand.slug}"):
         session = Session.object_session(brand)
         text = brand_showcase_text(session, brand, library)
         add_to_index(index_dir, [brand_document(brand, text)])
-    except Exception:  # a locked or damaged index must not undo a saved change
-        log.exception("search index not updated for brand %s", brand.slug)
 

@@ -8,11 +8,12 @@ from sqlalchemy.orm import selectinload
 
 from formulatrust.brands import showcases
 from formulatrust.core import db
+from formulatrust.core.clock import utcnow
 from formulatrust.core.i18n import current_language
 from formulatrust.enterprises.models import Brand, Certification, Rating
-from formulatrust.images import views as image_views
+from formulatrust.images import pictures as picture_service
+from formulatrust.open_days.display import when
 from formulatrust.open_days.models import OpenDay
-from formulatrust.open_days.views import now_utc, when
 
 bp = Blueprint("brands", __name__, url_prefix="/brands")
 OPEN_DAYS_SHOWN = 3
@@ -41,7 +42,7 @@ def detail(slug: str):
     # A showcase published from the editor takes the place of the brand's file.
     published = showcases.published_for(session, brand.id)
     if published is not None:
-        pictures = image_views.pictures(showcases.image_keys(published.content()))
+        pictures = picture_service.pictures(showcases.image_keys(published.content()))
         showcase = showcases.present(published, current_language(), pictures)
         events = showcase[0].events
     else:
@@ -55,7 +56,7 @@ def detail(slug: str):
         Certification.enterprise_id == brand.enterprise_id)).all()
     open_days = session.scalars(
         select(OpenDay).options(selectinload(OpenDay.factory))
-        .where(OpenDay.enterprise_id == brand.enterprise_id, OpenDay.starts_at > now_utc())
+        .where(OpenDay.enterprise_id == brand.enterprise_id, OpenDay.starts_at > utcnow())
         .order_by(OpenDay.starts_at, OpenDay.id).limit(OPEN_DAYS_SHOWN)).all()
     return render_template("brands/detail.html", brand=brand, showcase=showcase,
                            events=events, rating=rating, certifications=certifications,

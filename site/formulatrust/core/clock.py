@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -16,3 +16,15 @@ def utcnow() -> datetime:
 def shanghai_now() -> datetime:
     """Return the current time in Shanghai, timezone-aware."""
     return datetime.now(SHANGHAI)
+
+
+def today_in_shanghai(now: datetime | None = None) -> date:
+    """Return the calendar date in Shanghai at ``now`` (by default, now)."""
+    return (now or utcnow()).astimezone(SHANGHAI).date()
+
+
+def rfc3339(moment: datetime) -> str:
+    """Format a time for Atom and ``<time datetime>`` (whole seconds, as both allow);
+    naive times from SQLite are UTC."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.isoformat(timespec="seconds")

@@ -27,6 +27,8 @@ from formulatrust.domain.compliance import (
 )
 
 LANGUAGES = ("zh", "en")
+# content/pages/: the pages linked from every footer
+FOOTER_PAGES = ("about", "privacy", "accessibility", "data-licence", "contact")
 RULES_FOLDER = "rules"  # content/rules/: the advertising rules and regulators' waivers
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "dl", "dt", "em", "h2", "h3", "h4", "hr",

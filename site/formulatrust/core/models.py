@@ -1,10 +1,10 @@
-"""The declarative base every area's models share, and the timestamp column they use."""
+"""The declarative base every area's models share, and the columns several of them repeat."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, ForeignKey, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from formulatrust.core.clock import utcnow
@@ -27,3 +27,19 @@ class Base(DeclarativeBase):
 def timestamp_column() -> Mapped[datetime]:
     """A timezone-aware column that defaults to now."""
     return mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def editor_column() -> Mapped[int | None]:
+    """The account that wrote a version (left empty when the account is deleted)."""
+    return mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+
+class BilingualText:
+    """A title, a summary and a body in Chinese, each with an optional English version."""
+
+    title_zh: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    summary_zh: Mapped[str] = mapped_column(String(500))
+    summary_en: Mapped[str] = mapped_column(String(500), default="")
+    body_zh: Mapped[str] = mapped_column(Text)
+    body_en: Mapped[str] = mapped_column(Text, default="")

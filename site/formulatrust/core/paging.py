@@ -4,6 +4,8 @@ past the last shows the last page, as the results, search and API lists do."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from flask import abort
 from flask_babel import gettext as _
@@ -12,6 +14,22 @@ from flask_babel import lazy_gettext as _l
 from formulatrust.core.errors import render_error
 
 MAX_PAGE = 100_000  # the highest page number a list accepts
+Item = TypeVar("Item")
+
+
+@dataclass(frozen=True)
+class Page(Generic[Item]):
+    """One page of a list and what is needed to show the rest."""
+
+    items: list[Item]
+    total: int
+    page: int
+    pages: int
+
+
+def page_count(total: int, size: int) -> int:
+    """Return how many pages of ``size`` hold ``total`` items (one, when there are none)."""
+    return max(1, -(-total // size))
 
 
 def page_message() -> str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from formulatrust.core.clock import SHANGHAI
+
 # The feed's own time when it has no entry at all (any fixed moment keeps it stable).
 EMPTY_FEED = datetime(2026, 1, 1, tzinfo=UTC)
 

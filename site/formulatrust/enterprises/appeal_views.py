@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, TextAreaField
@@ -12,7 +12,7 @@ from formulatrust.core import db
 from formulatrust.core.clock import shanghai_now
 from formulatrust.enterprises import appeals
 from formulatrust.enterprises.models import Appeal
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import current_user, private_page, role_required
 from formulatrust.publishing.decisions import record_decision
 
 bp = Blueprint("appeals", __name__, url_prefix="/publish/appeals")
@@ -57,9 +57,8 @@ def page(status: int = 200, forms: dict | None = None):
     forms = forms or {}
     for appeal in waiting:
         forms.setdefault(appeal.id, DecisionForm(formdata=None, prefix=f"a{appeal.id}"))
-    body = render_template("publish/appeals.html", waiting=waiting, forms=forms,
-                           may_decide=current_user().role == "regulator")
-    return private(current_app.make_response((body, status)))
+    return private_page("publish/appeals.html", status, waiting=waiting, forms=forms,
+                        may_decide=current_user().role == "regulator")
 
 
 @bp.get("")

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from formulatrust.core import db
+from formulatrust.core.clock import today_in_shanghai
 from formulatrust.enterprises import assessment, integrity_import
 from formulatrust.enterprises.models import Enterprise
 from formulatrust.publishing import imports
@@ -46,7 +47,7 @@ def import_records(path: Path, by_email: str) -> None:
 def assess(assessor: str, assessor_en: str, on: str | None, slugs: tuple[str, ...],
            by_email: str) -> None:
     """Rate enterprises (all, or SLUGS) by the published methodology; history is kept."""
-    day = date.fromisoformat(on) if on else date.today()
+    day = date.fromisoformat(on) if on else today_in_shanghai()
     session = db.session()
     user = acting_account(session, by_email, "regulator")
     query = select(Enterprise).order_by(Enterprise.slug)

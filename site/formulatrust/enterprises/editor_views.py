@@ -8,19 +8,20 @@ or withdraw them; regulators record the official outcome of an appeal on the pen
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import ValidationError
 
 from formulatrust.core import db
-from formulatrust.core.clock import shanghai_now
+from formulatrust.core.clock import today_in_shanghai
 from formulatrust.enterprises import appeals
 from formulatrust.enterprises import replies as replies_service
 from formulatrust.enterprises.lookup import enterprise_id_of, get_enterprise
 from formulatrust.enterprises.models import Enterprise, Reply
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import current_user, role_required
+from formulatrust.publishing.accounts import private_page as page
 
 bp = Blueprint("enterprise_admin", __name__, url_prefix="/publish/enterprises/<slug>")
 REPLY_MAX = 4000
@@ -30,10 +31,6 @@ APPEAL_STATUSES = {"none": _l("No appeal"), "filed": _l("Appeal filed"),
 # An enterprise says that it appealed; only a regulator records what the appeal decided.
 ENTERPRISE_STATUSES = ("none", "filed")
 OUTCOMES = ("upheld", "overturned")
-
-
-def page(template: str, status: int = 200, **context):
-    return private(current_app.make_response((render_template(template, **context), status)))
 
 
 @bp.context_processor
@@ -109,10 +106,6 @@ def public_url(enterprise: Enterprise, target: str, target_id: int) -> str:
         return url_for("results.detail", result_id=target_id)
     anchor = "#rating-heading" if target == "rating" else "#record-heading"
     return url_for("enterprises.detail", slug=enterprise.slug) + anchor
-
-
-def today_in_shanghai():
-    return shanghai_now().date()
 
 
 @bp.get("/replies")

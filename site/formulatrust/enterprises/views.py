@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from formulatrust.core import db
+from formulatrust.core.clock import today_in_shanghai
 from formulatrust.core.i18n import atom_feed, localized
-from formulatrust.core.paging import requested_page
 from formulatrust.enterprises import appeals, integrity
 from formulatrust.enterprises.models import Brand, Enterprise, Penalty, Rating
-from formulatrust.enterprises.ratings import current_ratings, enterprise_json, filtered, read_args
+from formulatrust.enterprises.register import read_args, register
 from formulatrust.open_data import downloads
+from formulatrust.open_data.downloads import FEED_SIZE, atom_response
 from formulatrust.open_data.fields import ENTERPRISES
 from formulatrust.open_data.heavy import download_limit
 from formulatrust.results import feeds
+from formulatrust.results.filters import read_filters
 from formulatrust.results.models import SamplingResult
 from formulatrust.results.query import FilterError, conditions
-from formulatrust.results.views import FEED_SIZE, atom_response, read_filters
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 api = downloads.open_api_blueprint(Blueprint("enterprises_api", __name__, url_prefix="/api/v1"))
@@ -29,18 +28,11 @@ bp.register_error_handler(FilterError, downloads.bad_filter)
 api.register_error_handler(FilterError, downloads.bad_filter)
 
 
-def register(grade: str = "", district: str = "", sort: str = "name") -> list[dict]:
-    """Every enterprise with its brands and current rating, as JSON records."""
-    rows = filtered(current_ratings(brands=True), grade, district, sort)
-    return [enterprise_json(e, r, register=True) for e, r in rows]
-
-
 @bp.get("")
 @download_limit
 def index():
     """List every enterprise by name (``?format=csv|json`` downloads the register)."""
-    requested_page(request.args)  # one page only; a bad number is still a 400
-    fmt = downloads.requested_format()
+    fmt = downloads.one_page_format()
     if fmt != "html":
         return downloads.download(ENTERPRISES, register, fmt, "enterprises")
     enterprises = db.session().scalars(
@@ -71,7 +63,7 @@ def detail(slug: str):
     found = {**appeals.for_targets(session, "penalty", penalty_ids),
              **appeals.for_targets(session, "rating", rating_ids)}
     return render_template("enterprises/detail.html", enterprise=enterprise, profile=profile,
-                           appeals=found, today=date.today())
+                           appeals=found, today=today_in_shanghai())
 
 
 @bp.get("/<slug>/results.atom")

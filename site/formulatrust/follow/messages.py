@@ -14,7 +14,7 @@ from formulatrust.follow.events import Event
 from formulatrust.follow.models import FollowedItem
 from formulatrust.follow.subscriptions import confirmation_token
 from formulatrust.results.recall_changes import status_name
-from formulatrust.scan.resolver import gs1_path
+from formulatrust.scan.links import gs1_path
 
 
 def page_url(item: FollowedItem) -> str:

@@ -18,7 +18,7 @@ from formulatrust.domain.gs1 import is_valid_gtin
 from formulatrust.enterprises.models import Product
 from formulatrust.follow import events, messages, subscriptions
 from formulatrust.follow.forms import FollowForm
-from formulatrust.results.views import atom_response
+from formulatrust.open_data.downloads import atom_response
 from formulatrust.scan.gs1_messages import malformed_qualifiers
 
 bp = Blueprint("follow", __name__)

@@ -11,10 +11,10 @@ from flask import url_for
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
+from formulatrust.core.clock import rfc3339
 from formulatrust.domain.industry_figures import MEASURES, normalise_period, period_kind
 from formulatrust.industry.models import IndustryFigure
 from formulatrust.publishing.models import Organisation
-from formulatrust.results.views import rfc3339
 
 FILTER_NAMES = ("measure", "series", "from", "to")
 MAX_FILTER = 300

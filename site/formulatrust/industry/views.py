@@ -12,14 +12,14 @@ from formulatrust.core import db
 from formulatrust.core.config import site_origin
 from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import atom_feed
-from formulatrust.core.paging import page_number, requested_page
+from formulatrust.core.paging import page_count, page_number
 from formulatrust.domain.industry_figures import MEASURES, template_csv
 from formulatrust.industry import query, services
 from formulatrust.industry.display import HELPERS, draw, pick
 from formulatrust.industry.query import BadFilter, Filters
 from formulatrust.open_data import downloads
+from formulatrust.open_data.downloads import atom_response
 from formulatrust.open_data.fields import INDUSTRY_STATISTICS
-from formulatrust.results.views import atom_response
 
 bp = Blueprint("industry", __name__)
 api = downloads.open_api_blueprint(Blueprint("industry_api", __name__, url_prefix="/api/v1"))
@@ -51,8 +51,7 @@ def read_filters() -> Filters | Response:
 @bp.get("/industry-statistics")
 def index():
     """Every published figure: a chart beside a table for each measure, filters, downloads."""
-    requested_page(request.args)  # one page only; a bad number is still a 400
-    fmt = downloads.requested_format()
+    fmt = downloads.one_page_format()
     filters = read_filters()
     if isinstance(filters, Response):
         return filters
@@ -114,7 +113,7 @@ def api_figures():
         return downloads.api_error(400, downloads.lazy(downloads.page_message), parameter="page")
     session = db.session()
     total = session.scalar(query.count_query(filters)) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = page_count(total, PAGE_SIZE)
     page = min(int(number), pages)
     found = session.scalars(query.figures_query(filters).offset((page - 1) * PAGE_SIZE)
                             .limit(PAGE_SIZE))

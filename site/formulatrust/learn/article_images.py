@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from formulatrust.core import db
 from formulatrust.core.content import render_markdown
+from formulatrust.images import pictures as picture_service
 from formulatrust.images import store as images
-from formulatrust.images import views as image_views
 from formulatrust.images.models import StoredImage
 from formulatrust.learn.models import ArticleVersion
 
@@ -52,7 +52,7 @@ def foreign_images(text: str, allowed: Iterable[str]) -> list[str]:
     return [source for source in image_sources(text) if images.key_of(source) not in allowed]
 
 
-def place(rendered: Markup, pictures: Mapping[str, image_views.Picture]) -> Markup:
+def place(rendered: Markup, pictures: Mapping[str, picture_service.Picture]) -> Markup:
     """Give each placed photo its widths and reserved size; drop any other image."""
 
     def replace(match: re.Match[str]) -> str:
@@ -80,11 +80,11 @@ def placeable_keys(session: Session, slug: str | None) -> set[str]:
     return {image.key for image in for_article(session, slug) if image.shown}
 
 
-def upload(slug: str) -> image_views.Upload:
+def upload(slug: str) -> picture_service.Upload:
     """Store the photo of the posted upload form for article ``slug`` (uploaded by the
     signed-in account), in one transaction."""
     with db.transaction():
-        return image_views.receive(OWNER_KIND, slug, None)
+        return picture_service.receive(OWNER_KIND, slug, None)
 
 
 def markdown_line(image: StoredImage, lang: str) -> str:

@@ -9,7 +9,6 @@ entry, both or neither.
 from __future__ import annotations
 
 import os
-from datetime import date
 from pathlib import Path
 
 import click
@@ -18,6 +17,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from formulatrust.core import db
+from formulatrust.core.clock import today_in_shanghai
 from formulatrust.core.config import PROJECT_ROOT
 from formulatrust.core.content import (
     RULES_FOLDER,
@@ -194,7 +194,7 @@ def waive(path: Path, rule_id: str, phrase: str, reason: str, email: str) -> Non
     if any(w.document == document and w.rule == rule_id and w.phrase == phrase
            for w in waivers):
         raise click.ClickException(f"“{phrase}” is already waived for {rule_id} in {document}.")
-    waiver = Waiver(document, rule_id, phrase, reason, user.email, date.today())
+    waiver = Waiver(document, rule_id, phrase, reason, user.email, today_in_shanghai())
     record(root / RULES_FOLDER / "waivers.toml", waiver, user, rules)
     click.echo(f"Waived {rule_id} · “{phrase}” in {document} for {user.email}.")
 

@@ -8,8 +8,8 @@ from datetime import date
 
 from formulatrust.core import db
 from formulatrust.domain.compliance import Waiver
+from formulatrust.images import pictures as picture_service
 from formulatrust.images import store as images
-from formulatrust.images import views as image_views
 from formulatrust.images.models import StoredImage
 from formulatrust.images.processing import Limits
 from formulatrust.learn import article_images, article_waivers, articles
@@ -31,7 +31,7 @@ def approve(version: ArticleVersion, reviewer: User, today: date, months: int,
         articles.approve(session, version, reviewer, today, months, file_waivers)
 
 
-def upload_image(slug: str) -> image_views.Upload:
+def upload_image(slug: str) -> picture_service.Upload:
     """Store the photo posted for article ``slug``; the outcome names any problem."""
     return article_images.upload(slug)
 

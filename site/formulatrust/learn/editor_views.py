@@ -6,7 +6,7 @@ published article."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from formulatrust.core import db
@@ -15,13 +15,14 @@ from formulatrust.core.content import render_markdown
 from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import current_language
 from formulatrust.domain.article_review import ReviewRefused, is_overdue
-from formulatrust.images import views as image_views
+from formulatrust.images import pictures as picture_service
 from formulatrust.learn import article_images, editing
 from formulatrust.learn import articles as store
 from formulatrust.learn.forms import ArticleForm, sources_text
 from formulatrust.learn.models import Article, ArticleVersion
 from formulatrust.learn.version_compare import compare_versions
 from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import private_page as page
 
 bp = Blueprint("learn_editor", __name__, url_prefix="/publish/articles")
 TAKEN = _l("An article already has this address: choose another.")
@@ -50,10 +51,6 @@ def file_waivers():
     return current_app.extensions["formulatrust.content"].waivers
 
 
-def page(template: str, status: int = 200, **context):
-    return private(current_app.make_response((render_template(template, **context), status)))
-
-
 def get_article(slug: str) -> Article:
     article = store.find(db.session(), slug)
     if article is None:
@@ -76,7 +73,7 @@ def index():
 
 
 def preview(draft: store.Draft) -> dict:
-    pictures = image_views.pictures(article_images.image_keys(draft.body_zh, draft.body_en))
+    pictures = picture_service.pictures(article_images.image_keys(draft.body_zh, draft.body_en))
     return {"zh": article_images.place(render_markdown(draft.body_zh), pictures),
             "en": article_images.place(render_markdown(draft.body_en), pictures),
             "draft": draft}
@@ -86,16 +83,16 @@ def article_photos(slug: str | None) -> list:
     """The photos uploaded for the article, each with its picture and Markdown lines."""
     if not slug:
         return []
-    return [(image, image_views.picture(image), article_images.markdown_line(image, "zh"),
+    return [(image, picture_service.picture(image), article_images.markdown_line(image, "zh"),
              article_images.markdown_line(image, "en"))
             for image in article_images.for_article(db.session(), slug)]
 
 
 def edit_page(form: ArticleForm, slug: str | None, status: int = 200,
-              upload: image_views.Upload | None = None, **context):
+              upload: picture_service.Upload | None = None, **context):
     return page("learn/editor_form.html", status, form=form, slug=slug,
-                photos=article_photos(slug), upload=upload or image_views.Upload(),
-                image_limits=image_views.limits_text(), done=done_message(), **context)
+                photos=article_photos(slug), upload=upload or picture_service.Upload(),
+                image_limits=picture_service.limits_text(), done=done_message(), **context)
 
 
 def article_form(slug: str | None, **kwargs) -> ArticleForm:

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from formulatrust.core import db
 from formulatrust.core.clock import shanghai_now
 from formulatrust.core.i18n import current_language, other_language
-from formulatrust.images import views as image_views
+from formulatrust.images import pictures as picture_service
 from formulatrust.learn import articles as store
 from formulatrust.learn.models import Article
 from formulatrust.learn.topics import TOPICS, topic_label
@@ -46,7 +46,7 @@ def index():
 def article(slug: str):
     """Show one article with its contents, sources, review dates and related articles."""
     found = store.one(db.session(), current_app.extensions["formulatrust.content"], slug,
-                      current_language(), shanghai_now().date(), image_views.pictures)
+                      current_language(), shanghai_now().date(), picture_service.pictures)
     if found is None:
         withdrawn = store.withdrawn(db.session(), slug)
         if withdrawn is not None:

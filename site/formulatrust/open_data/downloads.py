@@ -15,6 +15,7 @@ from flask import (
     abort,
     current_app,
     jsonify,
+    render_template,
     request,
     url_for,
 )
@@ -27,7 +28,11 @@ from werkzeug.exceptions import HTTPException
 from formulatrust.core.config import data_licence
 from formulatrust.core.errors import MESSAGES, render_error
 from formulatrust.core.i18n import LANGUAGES, current_language
-from formulatrust.core.paging import MAX_PAGE, page_message  # noqa: F401  (the API's too)
+from formulatrust.core.paging import (  # noqa: F401  (page_message: the API's too)
+    MAX_PAGE,
+    page_message,
+    requested_page,
+)
 from formulatrust.domain.data_licences import DataLicence
 from formulatrust.domain.spreadsheet import safe_row
 from formulatrust.open_data import heavy
@@ -35,6 +40,8 @@ from formulatrust.open_data.fields import Dataset
 from formulatrust.results.query import FilterError
 
 FORMATS = ("html", "csv", "json")
+API_PAGE_SIZE = 100  # records in a page of the JSON API
+FEED_SIZE = 50  # entries in an Atom feed
 # URL converter for record ids: larger numbers are no id (404), not a database error (500).
 FILTER_MESSAGES = {
     "too_long": _l("Use at most 100 characters in “%(field)s”."),
@@ -128,6 +135,19 @@ def open_response(response: Response) -> Response:
 def json_response(body: Mapping) -> Response:
     """Return ``body`` as open JSON."""
     return open_response(jsonify(body))
+
+
+def atom_response(template: str, **context: object) -> Response:
+    """Render an Atom feed as open data."""
+    return open_response(Response(render_template(template, **context),
+                                  mimetype="application/atom+xml"))
+
+
+def one_page_format() -> str:
+    """Return the requested format of a list shown whole on one page; a bad page number is
+    still a 400."""
+    requested_page(request.args)
+    return requested_format()
 
 
 def requested_format() -> str:

@@ -11,6 +11,7 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from formulatrust.core.clock import rfc3339
 from formulatrust.enterprises.models import (
     Certification,
     Enterprise,
@@ -18,21 +19,20 @@ from formulatrust.enterprises.models import (
     Licence,
     Penalty,
 )
-from formulatrust.enterprises.ratings import current_ratings, enterprise_json
-from formulatrust.enterprises.views import register
+from formulatrust.enterprises.register import current_ratings, enterprise_json, register
 from formulatrust.industry import query as industry
 from formulatrust.open_data import fields
 from formulatrust.open_data.fields import Dataset
 from formulatrust.publishing.bulletins.models import Bulletin
 from formulatrust.publishing.bulletins.store import visible
 from formulatrust.results.query import CHUNK, Filters, stream
-from formulatrust.results.recalls import (
+from formulatrust.results.recall_lists import (
     listing_json,
     recall_json,
     recall_query,
     supervision_listings,
 )
-from formulatrust.results.views import full_json, rfc3339
+from formulatrust.results.records import full_json
 
 Records = Callable[[Session], Iterable[dict]]
 

@@ -26,8 +26,8 @@ from formulatrust.open_data.dump_sources import plain
 from formulatrust.open_data.fields import Dataset
 from formulatrust.publishing.bulletins.models import Bulletin
 from formulatrust.publishing.bulletins.store import visible
+from formulatrust.scan.links import absolute
 from formulatrust.scan.models import Batch
-from formulatrust.scan.resolver import absolute
 
 
 @dataclass(frozen=True)

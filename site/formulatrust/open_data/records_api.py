@@ -10,7 +10,7 @@ from itertools import islice
 from flask import Blueprint, request
 
 from formulatrust.core import db
-from formulatrust.core.paging import page_number
+from formulatrust.core.paging import page_count, page_number
 from formulatrust.open_data import downloads, record_sets
 from formulatrust.open_data.dump_sources import BY_SLUG
 
@@ -30,7 +30,7 @@ def requested_page() -> int | None:
 
 def answer(slug: str, total: int, page: int, records: Callable[[int], list[dict]]):
     """The envelope of page ``page`` (at most the last) of ``total`` records."""
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = page_count(total, PAGE_SIZE)
     page = min(page, pages)
     return downloads.json_response({
         "total": total, "page": page, "pages": pages,

@@ -11,12 +11,13 @@ Nothing reads the seats in Python and writes them back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from formulatrust.core.clock import utcnow
 from formulatrust.domain.booking import (
     BookingError,
     Waiting,
@@ -45,18 +46,13 @@ class Request:
     language: str = "zh"
 
 
-def now_utc() -> datetime:
-    """Return the current time (UTC, aware)."""
-    return datetime.now(UTC)
-
-
 def book(session: Session, visit_id: int, request: Request, now: datetime | None = None,
          allow_waitlist: bool = True) -> Booking:
     """Book seats on visit ``visit_id`` (or a place on its waiting list) and commit.
 
     Raises BookingError with code ``unknown``, ``past``, ``full`` or a party-size code.
     """
-    now = now or now_utc()
+    now = now or utcnow()
     party = party_size(request.adults, request.children)
     visit = OpenDay.__table__.c
     open_visit = (visit.id == visit_id) & (visit.starts_at > now) & visit.cancelled_at.is_(None)
@@ -137,7 +133,7 @@ def cancel(session: Session, booking_id: int, now: datetime | None = None) -> li
     Returns the bookings promoted from the waiting list. Raises BookingError ``not_active``
     when the booking is already cancelled or checked in, ``past`` after the visit began.
     """
-    now = now or now_utc()
+    now = now or utcnow()
     try:
         booking = session.get(Booking, booking_id)
         if booking is None:
@@ -175,7 +171,7 @@ def cancel_visit(session: Session, visit_id: int, reason: str,
     Returns the bookings ended.
 
     Raises BookingError ``unknown`` or ``cancelled`` (already cancelled)."""
-    now = now or now_utc()
+    now = now or utcnow()
     try:
         _lock_visit(session, visit_id)
         visit = session.get(OpenDay, visit_id, populate_existing=True)
@@ -256,7 +252,7 @@ def check_in(session: Session, reference: str, now: datetime | None = None,
     otherwise). The other codes: ``unknown``, ``already_checked_in``, ``cancelled``,
     ``waitlisted``.
     """
-    now = now or now_utc()
+    now = now or utcnow()
     table = Booking.__table__
     query = update(table).where(table.c.reference == reference, table.c.status == "booked")
     if visit_id is not None:
@@ -292,7 +288,7 @@ def attendees(session: Session, visit_id: int) -> list[Booking]:
 
 def purge(session: Session, days: int, now: datetime | None = None) -> int:
     """Delete the bookings of visits that ended more than ``days`` days ago; commit; count."""
-    now = now or now_utc()
+    now = now or utcnow()
     visits = session.execute(select(OpenDay.id, OpenDay.starts_at, OpenDay.duration_minutes)
                              .where(OpenDay.starts_at < now)).all()
     expired = [row.id for row in visits

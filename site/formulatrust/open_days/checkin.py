@@ -7,8 +7,7 @@ masked: staff see enough to greet the party, not to keep their details.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, timedelta
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
@@ -19,7 +18,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired
 
 from formulatrust.core import db
-from formulatrust.core.clock import utcnow
+from formulatrust.core.clock import shanghai_now, utcnow
 from formulatrust.domain.authz import ADMIN
 from formulatrust.domain.booking import (
     BookingError,
@@ -28,12 +27,11 @@ from formulatrust.domain.booking import (
     reference_from_ticket,
 )
 from formulatrust.open_days import bookings, listing
+from formulatrust.open_days.display import language_name, when
 from formulatrust.open_days.models import Booking, OpenDay
-from formulatrust.open_days.views import LANGUAGE_NAMES, when
 from formulatrust.publishing.accounts import current_user, private, role_required
 
 bp = Blueprint("checkin", __name__)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 LIST_DAYS = 7  # the index shows today's visits and the next week's
 MESSAGES = {
     "reference_invalid": _l("Enter the 10-character booking reference from the ticket, like "
@@ -51,7 +49,7 @@ STATUS_NAMES = {"booked": _l("Expected"), "checked_in": _l("Checked in")}
 @bp.context_processor
 def helpers() -> dict:
     return {"when": when, "mask_name": mask_name, "last_four_only": last_four_only,
-            "language_name": lambda code: LANGUAGE_NAMES.get(code, code),
+            "language_name": language_name,
             "status_name": lambda status: STATUS_NAMES.get(status, status)}
 
 
@@ -69,7 +67,7 @@ class CheckInForm(FlaskForm):
 def index():
     """List the visits of this week that staff can check visitors in for, today's first."""
     user = current_user()
-    today = datetime.now(SHANGHAI).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = shanghai_now().replace(hour=0, minute=0, second=0, microsecond=0)
     # Compared in UTC: SQLite keeps only the wall time of what it is given.
     start, end = today.astimezone(UTC), (today + timedelta(days=LIST_DAYS)).astimezone(UTC)
     visits = listing.starting_between(db.session(), start, end,

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from formulatrust.core.clock import SHANGHAI
 from formulatrust.domain.booking import REFERENCE_ALPHABET, REFERENCE_LENGTH
 from formulatrust.enterprises.models import Enterprise, Factory
 from formulatrust.open_days.models import Booking, OpenDay
 
-ANCHOR = datetime(2026, 12, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+ANCHOR = datetime(2026, 12, 1, tzinfo=SHANGHAI)
 SEED = 20261201
 SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"]
 GIVEN = ["晓明", "小红", "思远", "雨桐", "子涵", "浩然", "欣怡", "梓轩", "一诺", "嘉怡"]

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from formulatrust.core.clock import SHANGHAI, utcnow
 from formulatrust.core.db import committing
 from formulatrust.domain.booking import (
     BookingError,
@@ -29,7 +29,6 @@ from formulatrust.open_days.models import Booking, OpenDay
 from formulatrust.publishing import audit
 from formulatrust.publishing.models import User
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 LANGUAGES = ("zh", "en", "zh+en")
 RANGES = {"duration": (15, 600), "capacity": (1, 1000), "waitlist": (0, 1000),
           "min_age": (0, 18)}
@@ -107,7 +106,7 @@ def clean(session: Session, enterprise_id: int, values: dict[str, Any], *,
     the start is checked against ``now`` only if it changes, and the capacity and waiting
     list may not go below the places already taken.
     """
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     problems: list[VisitError] = []
     cleaned: dict[str, Any] = {}
     if "starts" in values or visit is None:

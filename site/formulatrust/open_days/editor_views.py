@@ -8,16 +8,14 @@ model has no state for a cancelled visit, and deleting one would drop its bookin
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
 from formulatrust.core import db
+from formulatrust.core.clock import SHANGHAI, utcnow
 from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import current_language
 from formulatrust.domain.booking import BookingError
@@ -25,13 +23,13 @@ from formulatrust.enterprises.lookup import enterprise_id_of, get_enterprise
 from formulatrust.enterprises.models import Enterprise
 from formulatrust.open_data.downloads import csv_response
 from formulatrust.open_days import bookings, editing, listing
+from formulatrust.open_days.display import LANGUAGE_NAMES, language_name, when
 from formulatrust.open_days.editing import VisitProblems, shanghai_text
 from formulatrust.open_days.models import OpenDay
-from formulatrust.open_days.views import LANGUAGE_NAMES, when
 from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import private_page as page
 
 bp = Blueprint("open_days_editor", __name__, url_prefix="/publish/enterprises/<slug>")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 VISIT_MESSAGES = {
     "start_missing": _l("Enter the date and time the visit starts."),
     "start_format": _l("Enter the start as YYYY-MM-DD HH:MM, like 2027-03-05 09:30 "
@@ -51,13 +49,9 @@ VISIT_MESSAGES = {
 }
 
 
-def page(template: str, status: int = 200, **context):
-    return private(current_app.make_response((render_template(template, **context), status)))
-
-
 @bp.context_processor
 def helpers() -> dict:
-    return {"when": when, "language_name": lambda code: LANGUAGE_NAMES.get(code, code)}
+    return {"when": when, "language_name": language_name}
 
 
 class VisitForm(FlaskForm):
@@ -130,7 +124,7 @@ def open_days(slug: str):
     """List the enterprise's visits, upcoming first, with seats and waiting list."""
     enterprise = get_enterprise(slug)
     visits = listing.of_enterprise(db.session(), enterprise.id)
-    now = datetime.now(UTC)
+    now = utcnow()
     upcoming = [v for v in visits if v.starts > now]
     past = sorted((v for v in visits if v.starts <= now), key=lambda v: v.starts, reverse=True)
     saved = request.args.get("saved", "")

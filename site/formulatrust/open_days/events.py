@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 from formulatrust.brands.models import Showcase
 from formulatrust.core.clock import SHANGHAI
 from formulatrust.core.content import Library
+from formulatrust.core.paging import page_count
 from formulatrust.enterprises.models import Brand, Enterprise
 from formulatrust.open_days.models import OpenDay
 from formulatrust.publishing.bulletins import store as bulletins
@@ -279,7 +280,7 @@ def for_feed(events: Iterable[Event], now: datetime) -> list[Event]:
 
 
 @dataclass(frozen=True)
-class Page:
+class EventPage:
     """One page of the ordered events, split where the upcoming ones end."""
 
     upcoming: list[Event]
@@ -289,13 +290,13 @@ class Page:
     total: int
 
 
-def page_of(events: Iterable[Event], now: datetime, page: int, per_page: int) -> Page:
+def page_of(events: Iterable[Event], now: datetime, page: int, per_page: int) -> EventPage:
     """Return page ``page`` of the events: upcoming first, then past."""
     upcoming, past = in_order(events, now)
     total = len(upcoming) + len(past)
-    pages = max(1, -(-total // per_page))
+    pages = page_count(total, per_page)
     start = (page - 1) * per_page
     shown = (upcoming + past)[start:start + per_page]
     split = max(0, min(len(upcoming) - start, len(shown)))
-    return Page(shown[:split], shown[split:], page, pages, total)
+    return EventPage(shown[:split], shown[split:], page, pages, total)
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -16,9 +15,9 @@ from flask import (
     url_for,
 )
 from flask import session as cookie
-from flask_babel import format_date, format_time, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
@@ -26,6 +25,7 @@ from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import Email, Length, Optional, ValidationError
 
 from formulatrust.core import db
+from formulatrust.core.clock import SHANGHAI, utcnow
 from formulatrust.core.extensions import csrf, limiter
 from formulatrust.core.i18n import current_language, localized
 from formulatrust.domain.booking import (
@@ -46,14 +46,13 @@ from formulatrust.domain.calendar import CalendarEvent, ics_calendar
 from formulatrust.domain.labels import qr_svg
 from formulatrust.enterprises import lookup
 from formulatrust.open_days import bookings, listing
+from formulatrust.open_days.display import language_name, when
 from formulatrust.open_days.models import Booking, OpenDay
 
 bp = Blueprint("open_days", __name__, url_prefix="/open-days")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 SESSION_KEY = "open_day_bookings"  # references this browser booked or looked up
 REMEMBERED = 10
 PRIVATE = {"Cache-Control": "private, no-store"}
-LANGUAGE_NAMES = {"zh": _l("Chinese"), "en": _l("English"), "zh+en": _l("Chinese and English")}
 MESSAGES = {
     "name_missing": _l("Enter your name."),
     "name_too_long": _l("Use at most 50 characters for your name."),
@@ -76,23 +75,11 @@ MESSAGES = {
 }
 
 
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
-def when(visit: OpenDay) -> str:
-    """Return the visit's date and time in Shanghai, like "2026年12月5日星期六 09:30–11:00"."""
-    start, end = visit.starts.astimezone(SHANGHAI), visit.ends.astimezone(SHANGHAI)
-    day = format_date(start, "full", rebase=False)
-    times = [format_time(moment, "HH:mm", rebase=False) for moment in (start, end)]
-    return f"{day} {times[0]}–{times[1]}"
-
-
 @bp.context_processor
 def helpers() -> dict:
-    return {"when": when, "language_name": lambda code: LANGUAGE_NAMES.get(code, code),
+    return {"when": when, "language_name": language_name,
             "format_reference": format_reference, "mask_phone": mask_phone,
-            "booking_open": lambda visit: booking_open(visit.starts, now_utc())}
+            "booking_open": lambda visit: booking_open(visit.starts, utcnow())}
 
 
 # --- the list, a visit, the feed ------------------------------------------------------------
@@ -102,7 +89,7 @@ def helpers() -> dict:
 def index():
     """List upcoming visits, filterable by month and enterprise."""
     session = db.session()
-    upcoming = listing.upcoming(session, now_utc())
+    upcoming = listing.upcoming(session, utcnow())
     months = sorted({month_key(v.starts.astimezone(SHANGHAI).date()) for v in upcoming})
     enterprises = listing.hosts(session, upcoming)
     month = request.args.get("month", "")
@@ -143,10 +130,10 @@ def visit(visit_id: int):
 @bp.get("/feed.ics")
 def feed():
     """Every visit from the last 30 days on, as an iCalendar feed."""
-    since = now_utc() - timedelta(days=30)
+    since = utcnow() - timedelta(days=30)
     visits = listing.since(db.session(), since)
     events = [visit_event(v) for v in visits]
-    return calendar_response(ics_calendar(events, _("Factory open days"), now_utc()), "open-days")
+    return calendar_response(ics_calendar(events, _("Factory open days"), utcnow()), "open-days")
 
 
 def visit_event(visit: OpenDay, summary: str | None = None, description: str = "",
@@ -304,7 +291,7 @@ def ticket(reference: str):
                         uid=f"open-day-{visit.id}-booking-{found.id}@{host}",
                         summary=_("Factory visit: %(name)s",
                                   name=localized(visit.enterprise, "name")))
-    return calendar_response(ics_calendar([event], _("Factory open days"), now_utc()),
+    return calendar_response(ics_calendar([event], _("Factory open days"), utcnow()),
                              f"open-day-{found.reference}")
 
 

@@ -78,7 +78,7 @@ def find(session: Session, index_dir: str | Path, request: SearchRequest) -> Fou
     counts = {kind: count for kind in KINDS
               if (count := count_of(session, index_dir, request.q, kind))}
     shown = counts.get(request.kind, 0) if request.kind else sum(counts.values())
-    pages = min(MAX_PAGE, max(1, -(-shown // PER_PAGE)))
+    pages = min(MAX_PAGE, paging.page_count(shown, PER_PAGE))
     page = min(request.page, pages)
     hits = query_index(index_dir, request.q, PER_PAGE, request.kind, (page - 1) * PER_PAGE)
     return Found(without_hidden_bulletins(session, hits), counts, page, pages)

@@ -19,13 +19,13 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from formulatrust.core import db
+from formulatrust.core.content import FOOTER_PAGES
 from formulatrust.core.i18n import HTML_LANG, LANGUAGES
 from formulatrust.domain import discovery
 from formulatrust.domain.feed_times import as_moment
 from formulatrust.enterprises.models import Brand, Enterprise, Product
 from formulatrust.learn.models import Article
 from formulatrust.open_days.models import OpenDay
-from formulatrust.pages.views import FOOTER_PAGES
 from formulatrust.publishing.bulletins.models import Bulletin
 from formulatrust.publishing.bulletins.store import visible
 from formulatrust.results.models import Recall, RecallRevision, SamplingResult

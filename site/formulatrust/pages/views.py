@@ -8,18 +8,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from formulatrust.core import chrome, db
+from formulatrust.core.content import FOOTER_PAGES
 from formulatrust.core.demo_banner import demo_data_shown
 from formulatrust.core.errors import RETRY_AFTER_SECONDS
 from formulatrust.core.i18n import current_language
 from formulatrust.open_data.downloads import current_licence
+from formulatrust.publishing.bulletins.presenting import headline
 from formulatrust.publishing.bulletins.store import latest as latest_bulletins
-from formulatrust.publishing.bulletins.views import headline
 from formulatrust.results.models import SamplingResult
-from formulatrust.results.recalls import recent_recalls
+from formulatrust.results.recall_lists import recent_recalls
 
 bp = Blueprint("main", __name__)
 
-FOOTER_PAGES = ("about", "privacy", "accessibility", "data-licence", "contact")
 
 
 @bp.get("/")

@@ -16,9 +16,11 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import wraps
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask.wrappers import Response
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -227,6 +229,11 @@ def private(response):
     """Keep signed-in pages out of shared caches."""
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def private_page(template: str, status: int = 200, **context: Any) -> Response:
+    """Render a signed-in page, kept out of shared caches."""
+    return private(current_app.make_response((render_template(template, **context), status)))
 
 
 def init_app(app: Flask) -> None:

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired
 
 from formulatrust.core import db
 from formulatrust.core.errors import render_error
+from formulatrust.core.paging import Page, page_count
 from formulatrust.domain.booking import mask_phone
 from formulatrust.publishing import report_queue
 from formulatrust.publishing.accounts import current_user, private, role_required
@@ -65,17 +66,9 @@ class Filters:
         return {key: value for key, value in values.items() if value not in ("", None, 1)}
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list
-    total: int
-    page: int
-    pages: int
-
-
 def paginate(query, count_query, page: int) -> Page:
     total = db.session().scalar(count_query) or 0
-    pages = max(1, -(-total // PER_PAGE))
+    pages = page_count(total, PER_PAGE)
     page = min(page, pages)
     items = list(db.session().scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
     return Page(items=items, total=total, page=page, pages=pages)

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from formulatrust.core.clock import utcnow
 from formulatrust.enterprises.models import Enterprise
 from formulatrust.publishing import audit
 from formulatrust.publishing.models import ApiToken, User
@@ -59,7 +60,7 @@ def issue(session: Session, enterprise: Enterprise, name: str, created_by: User 
 
     The text is the only copy of the secret: show it once and forget it.
     """
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     secret = secrets.token_urlsafe(32)
     token = ApiToken(public_id=secrets.token_hex(6), secret_hash=hash_secret(secret),
                      enterprise_id=enterprise.id, name=clean_name(name),
@@ -109,7 +110,7 @@ def verify(session: Session, text: str | None, now: datetime | None = None) -> C
                                   hash_secret(secret))
     if token is None or not matches:
         return Check(None, "unknown")
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     if token.revoked_at is not None:
         return Check(None, "revoked")
     if token.expires_at is not None and aware(token.expires_at) <= now:
@@ -119,7 +120,7 @@ def verify(session: Session, text: str | None, now: datetime | None = None) -> C
 
 def state(token: ApiToken, now: datetime | None = None) -> str:
     """Return ``active``, ``expired`` or ``revoked``."""
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     if token.revoked_at is not None:
         return "revoked"
     if token.expires_at is not None and aware(token.expires_at) <= now:
@@ -130,13 +131,13 @@ def state(token: ApiToken, now: datetime | None = None) -> str:
 def touch(session: Session, token: ApiToken, now: datetime | None = None) -> None:
     """Note that ``token`` was just used (one UPDATE; the caller commits)."""
     session.execute(update(ApiToken).where(ApiToken.id == token.id)
-                    .values(last_used_at=now or datetime.now(UTC)))
+                    .values(last_used_at=now or utcnow()))
 
 
 def revoke(session: Session, token: ApiToken, user: User | None,
            now: datetime | None = None) -> bool:
     """Revoke ``token`` with an audit entry; False when it already was (the caller commits)."""
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     changed = session.execute(update(ApiToken).where(
         ApiToken.id == token.id, ApiToken.revoked_at.is_(None)
     ).values(revoked_at=now, revoked_by_id=user.id if user else None)).rowcount

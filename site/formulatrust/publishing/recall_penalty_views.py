@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from formulatrust.core import db
 from formulatrust.core.i18n import current_language
-from formulatrust.enterprises.ratings import STATUSES
+from formulatrust.enterprises.rating_labels import STATUSES
 from formulatrust.publishing import penalties, recall_service
 from formulatrust.publishing.accounts import current_user, role_required
 from formulatrust.publishing.forms import (

@@ -16,7 +16,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    render_template,
     request,
     send_file,
 )
@@ -31,9 +30,11 @@ from formulatrust.domain import uploads
 from formulatrust.domain.results_import import ImportFileError, parse_bytes
 from formulatrust.domain.trace_format import parse_file
 from formulatrust.enterprises import integrity_import
+from formulatrust.enterprises.lookup import get_enterprise
 from formulatrust.enterprises.models import Enterprise, Product
 from formulatrust.publishing import code_issues, imports
 from formulatrust.publishing.accounts import allowed, current_user, private, role_required
+from formulatrust.publishing.accounts import private_page as page
 from formulatrust.publishing.forms import (
     MAX_CODES,
     CodesForm,
@@ -136,17 +137,6 @@ def problem_rows(problems) -> list[ProblemRow]:
 def enterprise_id_of(slug: str) -> int | None:
     """Return the id of the enterprise ``slug`` (the owner of an enterprise-scoped page)."""
     return db.session().scalar(select(Enterprise.id).where(Enterprise.slug == slug))
-
-
-def get_enterprise(slug: str) -> Enterprise:
-    enterprise = db.session().scalar(select(Enterprise).where(Enterprise.slug == slug))
-    if enterprise is None:
-        abort(404)
-    return enterprise
-
-
-def page(template: str, status: int = 200, **context):
-    return private(current_app.make_response((render_template(template, **context), status)))
 
 
 # --- the dashboard ---------------------------------------------------------------------------

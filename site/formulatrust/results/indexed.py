@@ -9,8 +9,9 @@ from dataclasses import replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from formulatrust.core.paging import Page, page_count
 from formulatrust.results.models import SamplingResult
-from formulatrust.results.query import FACETS, WITH_NAMES, Filters, Page
+from formulatrust.results.query import FACETS, WITH_NAMES, Filters
 from formulatrust.search import MAX_LIMIT, SearchError, search
 
 INDEX_SORTS = {"relevance": "relevance", "date": "newest"}
@@ -39,7 +40,7 @@ def searched_page(session: Session, index_dir: str, filters: Filters, size: int,
         if error.code not in ("no_terms", "too_many_terms"):
             raise
         return Page([], 0, 1, 1), {name: [] for name in names}
-    pages = max(1, -(-found.total // size))
+    pages = page_count(found.total, size)
     page = min(filters.page, pages)
     keys = found.keys if page == filters.page else _search(index_dir, filters, (), size,
                                                            page).keys

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, extract, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from formulatrust.core.paging import Page, page_count
 from formulatrust.enterprises.models import Product
 from formulatrust.results.models import FailedItem, SamplingResult
 
@@ -146,22 +147,12 @@ def plain_text_match(text: str) -> ColumnElement:
     return and_(*(contains(word) for word in text.split()))
 
 
-@dataclass
-class Page:
-    """One page of results and what is needed to show the rest."""
-
-    results: list[SamplingResult]
-    total: int
-    page: int
-    pages: int
-
-
 def page_of(session: Session, filters: Filters, matching_ids: list[int] | None,
-            size: int = PAGE_SIZE) -> Page:
+            size: int = PAGE_SIZE) -> Page[SamplingResult]:
     """Return the requested page, by date or by relevance (the order of ``matching_ids``)."""
     where = conditions(filters, matching_ids)
     total = count_matching(session, filters, matching_ids)
-    pages = max(1, -(-total // size))
+    pages = page_count(total, size)
     page = min(filters.page, pages)
     query = select(SamplingResult).where(*where).options(*WITH_NAMES)
     if filters.sort == "relevance" and matching_ids is not None:
@@ -173,7 +164,7 @@ def page_of(session: Session, filters: Filters, matching_ids: list[int] | None,
     else:
         results = list(session.scalars(
             query.order_by(*NEWEST_FIRST).offset((page - 1) * size).limit(size)))
-    return Page(results=results, total=total, page=page, pages=pages)
+    return Page(items=results, total=total, page=page, pages=pages)
 
 
 def count_matching(session: Session, filters: Filters, matching_ids: list[int] | None) -> int:

@@ -2,65 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
-
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from formulatrust.core import db
 from formulatrust.core.i18n import atom_feed
-from formulatrust.core.paging import page_number, requested_page
-from formulatrust.enterprises.models import Brand, Product
+from formulatrust.core.paging import page_count, page_number
 from formulatrust.open_data import downloads
-from formulatrust.open_data.downloads import page_links, page_message
+from formulatrust.open_data.downloads import API_PAGE_SIZE, atom_response, page_links, page_message
 from formulatrust.open_data.fields import RECALLS, SUPERVISION
 from formulatrust.open_data.heavy import download_limit
 from formulatrust.results import feeds, recall_changes
-from formulatrust.results.models import Recall, ReviewProposal, SupervisionListing
-from formulatrust.results.views import API_PAGE_SIZE, atom_response
+from formulatrust.results.models import Recall, ReviewProposal
+from formulatrust.results.recall_lists import (
+    listing_json,
+    recall_json,
+    recall_query,
+    recent_recalls,
+    supervision_listings,
+)
 
 bp = Blueprint("recalls", __name__, url_prefix="/recalls")
 supervision = Blueprint("supervision", __name__, url_prefix="/supervision")
 api = downloads.open_api_blueprint(Blueprint("recalls_api", __name__, url_prefix="/api/v1"))
-SHANGHAI = timezone(timedelta(hours=8))
-WITH_ENTERPRISE = joinedload(Recall.product).joinedload(Product.brand).joinedload(Brand.enterprise)
-
-
-def recall_query():
-    """Every recall, newest first, with its product, brand and enterprise."""
-    return (select(Recall).options(WITH_ENTERPRISE)
-            .order_by(Recall.announced_on.desc(), Recall.id.desc()))
-
-
-def recent_recalls(limit: int | None = None) -> list[Recall]:
-    """Return recalls, newest first, with their products, brands and enterprises."""
-    query = recall_query()
-    return list(db.session().scalars(query.limit(limit) if limit else query))
-
-
-def recall_json(recall: Recall) -> dict:
-    """Return one recall as published (the fields of ``RECALLS``)."""
-    product, enterprise = recall.product, recall.product.brand.enterprise
-    return {
-        "id": recall.id, "announced_on": recall.announced_on.isoformat(), "gtin": product.gtin,
-        "product_name_zh": product.name_zh, "product_name_en": product.name_en,
-        "enterprise_slug": enterprise.slug, "enterprise_name_zh": enterprise.name_zh,
-        "enterprise_name_en": enterprise.name_en, "lots": list(recall.lots or []),
-        "reason_zh": recall.reason_zh, "reason_en": recall.reason_en,
-        "action_zh": recall.action_zh, "action_en": recall.action_en,
-        "source_url": recall.source_url or None, "status": recall.status,
-        "status_reason": recall.status_reason, "level": recall.level, "version": recall.version,
-        "permalink": url_for("recalls.detail", recall_id=recall.id, _external=True),
-    }
 
 
 @bp.get("")
 @download_limit
 def index():
     """List every recall, newest first (``?format=csv|json`` downloads them)."""
-    requested_page(request.args)  # one page only; a bad number is still a 400
-    fmt = downloads.requested_format()
+    fmt = downloads.one_page_format()
     if fmt != "html":
         return downloads.download(RECALLS, lambda: map(recall_json, recent_recalls()), fmt,
                                   "recalls")
@@ -98,7 +69,7 @@ def api_recalls():
         return downloads.api_error(400, downloads.lazy(page_message), parameter="page")
     session = db.session()
     total = session.scalar(select(func.count(Recall.id))) or 0
-    pages = max(1, -(-total // API_PAGE_SIZE))
+    pages = page_count(total, API_PAGE_SIZE)
     page = min(int(number), pages)
     recalls = session.scalars(recall_query().offset((page - 1) * API_PAGE_SIZE)
                               .limit(API_PAGE_SIZE)).all()
@@ -110,7 +81,6 @@ def api_recalls():
         "recalls": [recall_json(r) for r in recalls]})
 
 
-
 @api.get("/recalls/<int:recall_id>")
 def api_recall(recall_id: int):
     """One recall by its stable id."""
@@ -120,28 +90,10 @@ def api_recall(recall_id: int):
     return downloads.json_response(recall_json(recall))
 
 
-def listing_json(listing: SupervisionListing) -> dict:
-    """Return one key-supervision listing (the fields of ``SUPERVISION``)."""
-    enterprise, product = listing.enterprise, listing.product
-    return {
-        "id": listing.id, "enterprise_slug": enterprise.slug,
-        "enterprise_name_zh": enterprise.name_zh, "enterprise_name_en": enterprise.name_en,
-        "gtin": product.gtin if product else None,
-        "product_name_zh": product.name_zh if product else None,
-        "product_name_en": product.name_en if product else None,
-        "listed_on": listing.listed_on.isoformat(),
-        "delisted_on": listing.delisted_on.isoformat() if listing.delisted_on else None,
-        "listed": listing.delisted_on is None, "reason_zh": listing.reason_zh,
-        "reason_en": listing.reason_en,
-        "enterprise_url": url_for("enterprises.detail", slug=enterprise.slug, _external=True),
-    }
-
-
 @download_limit
 def supervision_list() -> Response | str:
     """The key-supervision list: producers and products under closer watch after failures."""
-    requested_page(request.args)  # one page only; a bad number is still a 400
-    fmt = downloads.requested_format()
+    fmt = downloads.one_page_format()
     if fmt != "html":
         return downloads.download(SUPERVISION, lambda: map(listing_json, supervision_listings()),
                                   fmt, "key-supervision-list")
@@ -158,15 +110,6 @@ def regulator_reasons(listing_ids: list[int]) -> dict[int, str]:
         return {}
     return dict(db.session().execute(select(ReviewProposal.listing_id, ReviewProposal.reason)
                                      .where(ReviewProposal.listing_id.in_(listing_ids))).all())
-
-
-def supervision_listings() -> list[SupervisionListing]:
-    """Every listing, those in force first, newest first, with enterprise and product."""
-    return list(db.session().scalars(
-        select(SupervisionListing)
-        .options(joinedload(SupervisionListing.enterprise), joinedload(SupervisionListing.product))
-        .order_by(SupervisionListing.delisted_on.is_not(None),
-                  SupervisionListing.listed_on.desc(), SupervisionListing.id.desc())))
 
 
 supervision.add_url_rule("", "index", supervision_list)

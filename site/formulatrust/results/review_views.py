@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, TextAreaField
@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired
 from formulatrust.core import db
 from formulatrust.core.clock import shanghai_now
 from formulatrust.enterprises import assessment
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import current_user, private_page, role_required
 from formulatrust.publishing.decisions import record_decision
 from formulatrust.results import review
 from formulatrust.results.models import ReviewProposal
@@ -58,9 +58,9 @@ def page(status: int = 200, forms: dict | None = None):
     today = shanghai_now().date()
     previews = {proposal.id: assessment.preview(session, proposal.enterprise, today)
                 for proposal in waiting if proposal.kind == review.REASSESSMENT}
-    body = render_template("publish/review.html", waiting=waiting, decided=decided, forms=forms,
-                           previews=previews, may_decide=current_user().role == "regulator")
-    return private(current_app.make_response((body, status)))
+    return private_page("publish/review.html", status, waiting=waiting, decided=decided,
+                        forms=forms, previews=previews,
+                        may_decide=current_user().role == "regulator")
 
 
 @bp.get("")

@@ -7,19 +7,22 @@ import dataclasses
 import numbers
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from formulatrust.core import chrome, db
+from formulatrust.core.clock import rfc3339
 from formulatrust.core.demo_banner import demo_data_shown
 from formulatrust.core.i18n import atom_feed, current_language
+from formulatrust.core.paging import Page
 from formulatrust.enterprises import appeals, replies
 from formulatrust.open_data import downloads
 from formulatrust.open_data.downloads import (
-    clean_args,
+    API_PAGE_SIZE,
+    FEED_SIZE,
+    atom_response,
     filter_message,
     json_response,
     page_links,
@@ -27,24 +30,20 @@ from formulatrust.open_data.downloads import (
 from formulatrust.open_data.fields import RESULTS
 from formulatrust.open_data.heavy import download_limit
 from formulatrust.results import display, feeds, finding
+from formulatrust.results.filters import read_filters, requested_filters
 from formulatrust.results.models import ResultRevision, SamplingResult
 from formulatrust.results.query import (
     PAGE_SIZE,
     FilterError,
     Filters,
-    Page,
     count_by,
     count_matching,
 )
+from formulatrust.results.records import full_json
 from formulatrust.results.store import differences
 
 bp = Blueprint("results", __name__)
 api = downloads.open_api_blueprint(Blueprint("results_api", __name__, url_prefix="/api/v1"))
-API_PAGE_SIZE = 100
-FEED_SIZE = 50
-# Fields read straight from the model; the rest are formatted in ``full_json``.
-FORMATTED = {"announced_on", "updated_at", "failed_items", "permalink"}
-PLAIN_FIELDS = [f.key for f in RESULTS.fields if "[" not in f.key and f.key not in FORMATTED]
 
 
 @bp.errorhandler(FilterError)
@@ -53,23 +52,9 @@ def bad_filter(error: FilterError):
     """Answer a bad filter with 400: the page with its message, or JSON for data clients."""
     if downloads.data_requested():
         return downloads.bad_filter(error)
-    page = Page(results=[], total=0, page=1, pages=1)
+    page = Page(items=[], total=0, page=1, pages=1)
     return render_template("results/index.html", filters=Filters(), page=page, facets={},
                            error=str(filter_message(error))), 400
-
-
-def requested_filters() -> Filters:
-    """Return the validated filters of this request (FilterError names a bad one)."""
-    return Filters.from_args(clean_args(request.args))
-
-
-def read_filters() -> tuple[Filters, list[int] | None]:
-    """Return the validated filters and every full-text match (None without a query), for
-    lists that combine them with conditions of their own."""
-    filters = requested_filters()
-    if not filters.q:
-        return filters, None
-    return filters, finding.matching_ids(current_app.config["SEARCH_INDEX_DIR"], filters.q)
 
 
 def results_page(filters: Filters, size: int,
@@ -171,36 +156,15 @@ def as_json():
     return results_download("json", requested_filters())
 
 
-def full_json(result: SamplingResult) -> dict:
-    """Return every published field of a result (the fields of ``RESULTS``)."""
-    body = {name: getattr(result, name) for name in PLAIN_FIELDS}
-    body.update(
-        announced_on=result.announced_on.isoformat() if result.announced_on else None,
-        updated_at=rfc3339(result.updated_at) if result.updated_at else None,
-        failed_items=[{"item": f.item, "item_raw": f.item_raw, "measured": f.measured,
-                       "limit": f.limit,
-                       "label_requirement": f.label_requirement}
-                      for f in result.failed_items],
-        permalink=url_for("results.detail", result_id=result.id, _external=True),
-        source_url=result.source_url or None)
-    return body
-
-
 @bp.get("/results/feed.atom")
 @atom_feed
 def feed():
     """Atom feed of the newest results; filters apply (``?compliant=no``: failures only)."""
     filters = requested_filters()
     newest_first = dataclasses.replace(filters, sort="date", page=1)
-    results = results_page(newest_first, FEED_SIZE, counts=False)[0].results
+    results = results_page(newest_first, FEED_SIZE, counts=False)[0].items
     return atom_response("results/feed.atom", filters=filters,
                          **feeds.feed(feeds.result_entries(db.session(), results)))
-
-
-def atom_response(template: str, **context) -> Response:
-    """Render an Atom feed."""
-    return downloads.open_response(Response(render_template(template, **context),
-                                            mimetype="application/atom+xml"))
 
 
 @api.get("/results")
@@ -213,7 +177,7 @@ def api_results():
         "links": page_links("results_api.api_results", page.page, page.pages,
                             lambda number: filters.as_args(page=number)),
         "licence": downloads.licence_url(),
-        "results": [full_json(r) for r in page.results]})
+        "results": [full_json(r) for r in page.items]})
 
 
 # The counts endpoint's field names (openFDA-like) and the filters they count by.
@@ -283,9 +247,4 @@ def highlight(text: str, query: str) -> Markup:
     return Markup("").join(out)
 
 
-@bp.app_template_filter("rfc3339")
-def rfc3339(moment: datetime) -> str:
-    """Format a time for Atom and ``<time datetime>`` (whole seconds, as both allow);
-    naive times from SQLite are UTC."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.isoformat(timespec="seconds")
+bp.add_app_template_filter(rfc3339, "rfc3339")

@@ -6,12 +6,11 @@ keys of past days are deleted (the counts and any burst found stay; they hold no
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import click
 from flask.cli import AppGroup
 
 from formulatrust.core import db
+from formulatrust.core.clock import utcnow
 from formulatrust.scan import trace
 
 scans_group = AppGroup("scans", help="Look after the query history of cans.")
@@ -21,5 +20,5 @@ scans_group = AppGroup("scans", help="Look after the query history of cans.")
 def purge() -> None:
     """Delete device rows older than the rule needs and the keys of past days."""
     with db.transaction() as session:
-        devices, keys = trace.purge_scans(session, datetime.now(UTC))
+        devices, keys = trace.purge_scans(session, utcnow())
     click.echo(f"Deleted {devices} device records and {keys} day keys.")

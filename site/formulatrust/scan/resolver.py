@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
-from datetime import UTC, date, datetime
+from datetime import date
 from urllib.parse import quote, urlencode
 
 from flask import (
@@ -25,15 +25,16 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from formulatrust.core import chrome, db, freshness, signing
-from formulatrust.core.config import site_origin
+from formulatrust.core.clock import today_in_shanghai, utcnow
 from formulatrust.core.demo_banner import demo_data_shown
 from formulatrust.core.errors import render_error
 from formulatrust.core.i18n import current_language, path_as_sent
 from formulatrust.domain import genuine
-from formulatrust.domain.gs1 import DigitalLink, Gs1Error, parse_path
+from formulatrust.domain.gs1 import Gs1Error, parse_path
 from formulatrust.publishing import accounts
 from formulatrust.scan import provenance_json, scan_records, trace
 from formulatrust.scan.gs1_messages import gs1_message
+from formulatrust.scan.links import absolute, gs1_path
 
 bp = Blueprint("resolver", __name__)
 
@@ -122,7 +123,7 @@ def resolve(_rest: str):
         shared = facts_cache().get_or_make(
             ("json", link.gtin, link.lot, facts.batch and facts.batch.lot),
             lambda: dumps(provenance_json.shared_json(facts)))
-        today = trace.today_in_shanghai(datetime.now(UTC))
+        today = today_in_shanghai(utcnow())
         head = dumps(provenance_json.key_json(facts, absolute(link.path()), today,
                                               verdict_of(facts, today)))
         response = current_app.response_class(provenance_json.join_objects(head, shared) + "\n",
@@ -162,7 +163,7 @@ def page(facts: trace.Facts) -> str:
     so it is rendered once per batch, language and day.
     """
     key = ("page", facts.level, facts.product.gtin, facts.link.lot,
-           facts.batch and facts.batch.lot, current_language(), datetime.now(UTC).date(),
+           facts.batch and facts.batch.lot, current_language(), utcnow().date(),
            demo_data_shown())
     # A lot nobody knows (no trace record, no result) is not kept: made-up lots must not push
     # the pages of real batches out of the cache.
@@ -182,7 +183,7 @@ def verdict_summary(facts: trace.Facts, page_key: tuple, known: bool) -> str:
     warning links to the report form of this very serial); data attributes in the code
     (expiry, net weight) are rendered each time, so that made-up ones do not fill the cache.
     """
-    today = trace.today_in_shanghai(datetime.now(UTC))
+    today = today_in_shanghai()
 
     def render() -> str:
         return get_template_attribute("components/verdict.html", "verdict_summary")(
@@ -228,7 +229,7 @@ def reusable_page(facts: trace.Facts) -> str:
 
 def sections(facts: trace.Facts) -> Markup:
     """Render the batch-level sections once per batch, language and day, then reuse them."""
-    today = datetime.now(UTC).date()
+    today = utcnow().date()
     key = ("sections", facts.product.gtin, facts.link.lot, facts.batch and facts.batch.lot,
            current_language(), today)
     return facts_cache().get_or_make(key, lambda: Markup(render_template(
@@ -244,9 +245,9 @@ def note_query(facts: trace.Facts) -> str | None:
     """Read the serial's status and the can's history, judge it, and queue this query for the
     scan record after the response is sent. Return a new device cookie to set, if the browser
     sent none."""
-    now = datetime.now(UTC)
+    now = utcnow()
     cookie = request.cookies.get(DEVICE_COOKIE)
-    key = trace.cached_day_key(db.engine(), trace.today_in_shanghai(now))
+    key = trace.cached_day_key(db.engine(), today_in_shanghai(now))
     daily = genuine.daily_device(key, request.remote_addr or "", request.user_agent.string)
     if genuine.is_device_cookie(cookie):
         device, new_cookie = genuine.cookie_device(cookie), None
@@ -339,11 +340,6 @@ def linkset_response(facts: trace.Facts, jsonld: bool = False) -> Response:
     return response
 
 
-def absolute(path: str) -> str:
-    """Return ``path`` as an absolute URL on this site (its ``SITE_HOST``, never the request's)."""
-    return site_origin(current_app.config) + request.script_root + path
-
-
 def with_link_header(response: Response, path: str | None) -> Response:
     """Point to the linkset of ``path`` in a ``Link`` header."""
     if path:
@@ -397,7 +393,4 @@ def age_range(stage: int) -> str:
     return str(AGE_RANGES.get(stage, ""))
 
 
-@bp.app_template_global()
-def gs1_path(gtin: str, lot: str | None = None, serial: str | None = None) -> str:
-    """Return the canonical Digital Link path of a product, batch or can."""
-    return DigitalLink(gtin, lot=lot, serial=serial).path()
+bp.add_app_template_global(gs1_path, "gs1_path")

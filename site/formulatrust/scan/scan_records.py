@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
 from formulatrust.core import db
+from formulatrust.core.clock import today_in_shanghai
 from formulatrust.domain import genuine
 from formulatrust.domain.genuine import History
 from formulatrust.domain.serials import SerialSigner
@@ -55,7 +56,7 @@ class Scan:
 
     @property
     def day(self) -> date:
-        return trace.today_in_shanghai(self.at)
+        return today_in_shanghai(self.at)
 
 
 @dataclass
@@ -305,7 +306,7 @@ def read_history(session: Session, signer: SerialSigner, facts: trace.Facts, dev
     for _attempt in range(READ_ATTEMPTS):
         version, unwritten = scans.unwritten(trace.can_key(facts))
         pending = summed(unwritten)
-        others = counted_apart(pending, trace.today_in_shanghai(now))
+        others = counted_apart(pending, today_in_shanghai(now))
         status, stored = trace.status_and_history(session, signer, facts, device, now,
                                                   alias=alias, also_excluded=others)
         if scans.steady_since(version):
@@ -328,7 +329,7 @@ def with_unwritten(stored: History, pending: Unwritten, this_device: set[str],
     """Add the unwritten scans of a can to its stored history."""
     if pending.count == 0:
         return stored
-    apart = set(counted_apart(pending, trace.today_in_shanghai(now))) - this_device
+    apart = set(counted_apart(pending, today_in_shanghai(now))) - this_device
     others = [pending.devices[device] for device in apart]
     cookies = sum(1 for scan in others if not genuine.is_daily(scan.device))
     daily_today = stored.daily_devices_today + len(others) - cookies

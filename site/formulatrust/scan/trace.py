@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Boolean,
@@ -25,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from formulatrust.core.cache import TTLCache
+from formulatrust.core.clock import today_in_shanghai, utcnow
 from formulatrust.domain import genuine
 from formulatrust.domain.genuine import History, Outcome
 from formulatrust.domain.gs1 import DigitalLink, parse_date
@@ -184,7 +184,7 @@ def shared_facts(session: Session, gtin: str, lot: str | None) -> Shared | None:
                            selectinload(SamplingResult.enterprise))
                   .order_by(SamplingResult.announced_on.desc()))
     enterprise_id = product.brand.enterprise_id
-    since = today_in_shanghai(datetime.now(UTC)) - PRODUCT_WINDOW
+    since = today_in_shanghai(utcnow()) - PRODUCT_WINDOW
     return Shared(
         product=product, batch=batch,
         recalls=[r for r in recalls if lot is None or r.covers(lot)],
@@ -380,6 +380,3 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def today_in_shanghai(now: datetime) -> date:
-    """Return the calendar date in Shanghai for ``now``."""
-    return now.astimezone(ZoneInfo("Asia/Shanghai")).date()

@@ -233,6 +233,17 @@ def add_to_index(index_dir: str | Path, documents: Iterable[Document]) -> None:
             bump(target)
 
 
+@contextmanager
+def index_write(what: str) -> Iterator[None]:
+    """Run an index update after a saved change, logging a failure instead of raising it: a
+    locked or damaged index must not undo the change, and ``search rebuild`` mends it."""
+    try:
+        yield
+    except Exception:
+        logger.exception("search index not updated for %s; run `flask --app wsgi search "
+                         "rebuild`", what)
+
+
 def remove_from_index(index_dir: str | Path, kind: str, key: str) -> None:
     """Remove one document (nothing happens when there is no index)."""
     target = Path(index_dir)

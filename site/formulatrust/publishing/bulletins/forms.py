@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,13 +14,12 @@ from wtforms import Form, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from formulatrust.core.clock import utcnow
+from formulatrust.core.clock import SHANGHAI, utcnow
 from formulatrust.core.content import render_markdown
 from formulatrust.domain import bulletin_tables
 from formulatrust.publishing.bulletins.models import Bulletin
 from formulatrust.publishing.bulletins.store import MAX_SLUG
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 TABLE_SLOTS = 3
 MAX_PROBLEMS_SHOWN = 10
 MOMENT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?")
@@ -93,6 +91,28 @@ def _required(message: str) -> list:
     return [DataRequired(message)]
 
 
+def error_links(form: Form, nested: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Return (field id, message) for every problem of ``form``, in its order; ``nested``
+    names its lists of sub-forms, whose problems link to the sub-form's own fields."""
+    links = []
+    for field in form:
+        if field.name in nested:
+            for entry in field.entries:
+                links += [(sub.id, error) for sub in entry.form for error in sub.errors]
+        elif field.name != "csrf_token":
+            links += [(field.id, error) for error in field.errors]
+    return links
+
+
+def english_version(body_label: str) -> tuple[StringField, TextAreaField, TextAreaField]:
+    """The optional English title, summary and Markdown text of a bilingual editor."""
+    return (StringField(_l("Title (English)"), validators=[Length(max=200, message=TOO_LONG)]),
+            TextAreaField(_l("Summary (English)"), validators=[Length(max=500, message=TOO_LONG)],
+                          render_kw={"rows": 3}),
+            TextAreaField(body_label, validators=[Length(max=50000, message=TOO_LONG)],
+                          render_kw={"rows": 14}))
+
+
 class BulletinForm(FlaskForm):
     """A bulletin: Chinese required, English optional (all of it or none), tables, a time."""
 
@@ -114,13 +134,7 @@ class BulletinForm(FlaskForm):
                             validators=_required(_l("Enter the text of the bulletin in Chinese."))
                             + [Length(max=50000, message=TOO_LONG)],
                             render_kw={"rows": 14})
-    title_en = StringField(_l("Title (English)"), validators=[Length(max=200, message=TOO_LONG)])
-    summary_en = TextAreaField(_l("Summary (English)"),
-                               validators=[Length(max=500, message=TOO_LONG)],
-                               render_kw={"rows": 3})
-    body_en = TextAreaField(_l("Text (English, Markdown)"),
-                            validators=[Length(max=50000, message=TOO_LONG)],
-                            render_kw={"rows": 14})
+    title_en, summary_en, body_en = english_version(_l("Text (English, Markdown)"))
     tables = FieldList(FormField(TableForm), min_entries=TABLE_SLOTS, max_entries=TABLE_SLOTS)
     publish_at = StringField(_l("Publication time (Shanghai time)"),
                              render_kw={"type": "datetime-local"})
@@ -205,14 +219,7 @@ class BulletinForm(FlaskForm):
 
     def error_links(self) -> list[tuple[str, str]]:
         """Return (field id, message) for every problem, in the order of the form."""
-        links = []
-        for field in self:
-            if field.name == "tables":
-                for entry in field.entries:
-                    links += [(sub.id, error) for sub in entry.form for error in sub.errors]
-            elif field.name != "csrf_token":
-                links += [(field.id, error) for error in field.errors]
-        return links
+        return error_links(self, ("tables",))
 
     def content(self) -> dict:
         """Return the bulletin fields from a validated form."""

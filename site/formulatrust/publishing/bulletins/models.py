@@ -12,13 +12,12 @@ from sqlalchemy import (
     Index,
     LargeBinary,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from formulatrust.core.clock import utcnow
-from formulatrust.core.models import Base, timestamp_column
+from formulatrust.core.models import Base, BilingualText, editor_column, timestamp_column
 from formulatrust.publishing.models import User
 
 STATUSES = ("draft", "published")
@@ -33,7 +32,7 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
-class Bulletin(Base):
+class Bulletin(BilingualText, Base):
     """A bulletin: bilingual Markdown (English optional), statistics tables, a publication time.
 
     A published bulletin is shown once ``publish_at`` has passed; visibility is worked out when
@@ -54,19 +53,12 @@ class Bulletin(Base):
                                                         index=True)
     organisation_zh: Mapped[str] = mapped_column(String(200))
     organisation_en: Mapped[str] = mapped_column(String(200), default="")
-    title_zh: Mapped[str] = mapped_column(String(200))
-    title_en: Mapped[str] = mapped_column(String(200), default="")
-    summary_zh: Mapped[str] = mapped_column(String(500))
-    summary_en: Mapped[str] = mapped_column(String(500), default="")
-    body_zh: Mapped[str] = mapped_column(Text)
-    body_en: Mapped[str] = mapped_column(Text, default="")
     statistics: Mapped[list] = mapped_column(JSON, default=list)  # see domain.statistics.Table
     status: Mapped[str] = mapped_column(String(12), default="draft")
     publish_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
-    edited_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL"))
+    edited_by_id: Mapped[int | None] = editor_column()
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = timestamp_column()
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -119,7 +111,7 @@ class Bulletin(Base):
         return {name: getattr(self, name) for name in CONTENT_FIELDS}
 
 
-class BulletinRevision(Base):
+class BulletinRevision(BilingualText, Base):
     """An earlier version of a bulletin, kept when it was replaced: what it said, who, when."""
 
     __tablename__ = "bulletin_revision"
@@ -130,16 +122,9 @@ class BulletinRevision(Base):
     number: Mapped[int]  # 1 for the first version, counting up
     organisation_zh: Mapped[str] = mapped_column(String(200))
     organisation_en: Mapped[str] = mapped_column(String(200), default="")
-    title_zh: Mapped[str] = mapped_column(String(200))
-    title_en: Mapped[str] = mapped_column(String(200), default="")
-    summary_zh: Mapped[str] = mapped_column(String(500))
-    summary_en: Mapped[str] = mapped_column(String(500), default="")
-    body_zh: Mapped[str] = mapped_column(Text)
-    body_en: Mapped[str] = mapped_column(Text, default="")
     statistics: Mapped[list] = mapped_column(JSON, default=list)
     # Who wrote this version and when; whether readers could see it when it was replaced.
-    edited_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL"))
+    edited_by_id: Mapped[int | None] = editor_column()
     edited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     replaced_at: Mapped[datetime] = timestamp_column()
     public: Mapped[bool] = mapped_column(default=False)

@@ -8,7 +8,6 @@ transaction, and the caller commits. The search index is updated after the commi
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 import secrets
 import unicodedata
@@ -25,9 +24,7 @@ from formulatrust.publishing import audit
 from formulatrust.publishing.bulletins.models import CONTENT_FIELDS, Bulletin, BulletinAttachment
 from formulatrust.publishing.bulletins.models import BulletinRevision as Revision
 from formulatrust.publishing.models import User
-from formulatrust.search import add_to_index, remove_from_index
-
-log = logging.getLogger(__name__)
+from formulatrust.search import add_to_index, index_write, remove_from_index
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_SLUG = 80
@@ -274,10 +271,8 @@ def update_index(index_dir: str, bulletin: Bulletin | None, slug: str) -> None:
     Scheduled bulletins are indexed at once and filtered from search results until they are
     due. A failure is logged, not raised: the change is saved, and ``search rebuild`` mends it.
     """
-    try:
+    with index_write(f"bulletin {slug}"):
         if bulletin is not None and bulletin.status == "published":
             add_to_index(index_dir, [bulletin_document(bulletin)])
         elif Path(index_dir).exists():
             remove_from_index(index_dir, "bulletin", slug)
-    except Exception:  # a locked or damaged index must not undo a saved change
-        log.exception("search index not updated for bulletin %s", slug)
