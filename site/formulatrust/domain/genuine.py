@@ -34,7 +34,7 @@ def new_device_cookie() -> str:
 
 def is_device_cookie(value: str | None) -> bool:
     """Tell whether ``value`` looks like an identifier this site set (22 URL-safe characters)."""
-    return bool(value) and len(value) == 22 and all(
+    return value is not None and len(value) == 22 and all(
         c.isascii() and (c.isalnum() or c in "-_") for c in value)
 
 
