@@ -4,8 +4,16 @@ string, and no can serial, booking or report reference in the path (``make run``
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from gunicorn.glogging import Logger
+from gunicorn.http import Request
+from gunicorn.http.wsgi import Response
+
+if TYPE_CHECKING:
+    from gunicorn.glogging import _AtomsDict
 
 # When, what (method and path with the private parts hidden), status, size, time taken.
 ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
@@ -26,9 +34,10 @@ def private_path(path: str) -> str:
 class PrivateAccessLog(Logger):
     """The access log with the private parts of every request left out."""
 
-    def atoms(self, resp, req, environ, request_time):
+    def atoms(self, resp: Response, req: Request, environ: MutableMapping[str, Any],
+              request_time: timedelta) -> _AtomsDict:
         atoms = super().atoms(resp, req, environ, request_time)
-        path = private_path(atoms.get("U", ""))
+        path = private_path(atoms.get("U") or "")
         atoms.update({"h": "-", "a": "-", "q": "", "U": path,
                       "r": f"{atoms.get('m', '-')} {path} {atoms.get('H', '-')}"})
         return atoms
