@@ -6,12 +6,12 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, Response, current_app, g, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -80,6 +80,11 @@ def session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions[EXTENSION_KEY]()
     return g.db_session
+
+
+def changed_rows(result: Result) -> int:
+    """Return how many rows the UPDATE or DELETE that gave ``result`` changed."""
+    return cast(CursorResult, result).rowcount  # what executing a DML statement returns
 
 
 @contextmanager

@@ -28,16 +28,17 @@ from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from formulatrust.core import db
+from formulatrust.core.db import changed_rows
 from formulatrust.core.errors import render_error
 from formulatrust.core.extensions import limiter
 from formulatrust.domain import second_factor, totp
 from formulatrust.domain.labels import qr_svg
 from formulatrust.publishing import accounts, audit, sign_in_attempts
 from formulatrust.publishing.accounts import (
-    current_user,
     login_required,
     private,
     role_required,
+    signed_in_user,
 )
 from formulatrust.publishing.models import User
 
@@ -138,10 +139,10 @@ def sign_in():
         next=accounts.safe_next(request.args.get("next")))
     failed = False
     if request.method == "POST" and form.validate():
-        email = form.email.data.strip().lower()
+        email = (form.email.data or "").strip().lower()
         user = db.session().scalar(select(User).where(User.email == email))
         password_ok = check_password_hash(user.password_hash if user else _dummy_hash(),
-                                          form.password.data)
+                                          form.password.data or "")
         if user is not None and user.active and password_ok and not sign_in_attempts.waiting(user):
             if user.totp_secret:
                 session[PENDING_KEY] = [user.id, user.session_version, time.time()]
@@ -182,7 +183,7 @@ def sign_in_code():
     form = CodeForm() if request.method == "POST" else CodeForm(
         next=accounts.safe_next(request.args.get("next")))
     if request.method == "POST" and form.validate():
-        if not sign_in_attempts.waiting(user) and _accept_code(user, form.code.data):
+        if not sign_in_attempts.waiting(user) and _accept_code(user, form.code.data or ""):
             return _complete(user, form.next.data)
         if not sign_in_attempts.waiting(user):
             _failed(user)
@@ -199,10 +200,10 @@ def _accept_code(user: User, code: str, secret: str | None = None) -> bool:
     if step is None:
         return False
     with db.transaction() as dbs:
-        claimed = dbs.execute(
+        claimed = changed_rows(dbs.execute(
             update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None),
                                                         User.totp_last_step < step))
-            .values(totp_last_step=step)).rowcount
+            .values(totp_last_step=step)))
     db.session().refresh(user)
     return claimed == 1
 
@@ -221,7 +222,7 @@ def sign_out():
 @login_required
 def sign_out_everywhere():
     """Sign out every browser of this account, this one included."""
-    user = current_user()
+    user = signed_in_user()
     with db.transaction() as dbs:
         dbs.execute(update(User).where(User.id == user.id)
                     .values(session_version=User.session_version + 1))
@@ -237,7 +238,7 @@ def page():
     """Show who is signed in and on which browsers, with the sign-out buttons (and, once, any
     wrong attempts since)."""
     notice = session.pop(NOTICE_KEY, None)
-    user = current_user()
+    user = signed_in_user()
     browsers = accounts.signed_in_browsers(
         db.session(), user, current_app.permanent_session_lifetime.total_seconds())
     return private(current_app.make_response(render_template(
@@ -260,7 +261,7 @@ def _setup_secret(user: User) -> str:
 @role_required()
 def totp_setup():
     """Turn the authenticator-app second factor on (shown as text and QR) or off."""
-    user = current_user()
+    user = signed_in_user()
     form = CodeForm()
     enabled = bool(user.totp_secret)
     secret = None if enabled else _setup_secret(user)
@@ -268,7 +269,7 @@ def totp_setup():
     if request.method == "POST" and locked_on:
         abort(403)
     if request.method == "POST" and form.validate():
-        if _accept_code(user, form.code.data, user.totp_secret if enabled else secret):
+        if _accept_code(user, form.code.data or "", user.totp_secret if enabled else secret):
             with db.transaction() as dbs:
                 user.totp_secret = None if enabled else secret
                 audit.record(dbs, user, "change", "user", user.id,

@@ -14,10 +14,11 @@ from wtforms import SelectField
 from wtforms.validators import DataRequired
 
 from formulatrust.core import db
+from formulatrust.core.db import changed_rows
 from formulatrust.core.errors import render_error
 from formulatrust.domain.booking import mask_phone
 from formulatrust.publishing import audit
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import current_user, private, role_required, signed_in_user
 from formulatrust.publishing.models import AuditEntry
 from formulatrust.scan.models import ProblemReport
 from formulatrust.scan.reports import CATEGORIES, STATUSES, TRANSITIONS
@@ -131,7 +132,7 @@ def get_report(report_id: int) -> ProblemReport:
 
 
 def render_report(report: ProblemReport, form: StatusForm, status: int = 200):
-    show_contact = current_user().role == "regulator"
+    show_contact = signed_in_user().role == "regulator"
     history = db.session().scalars(
         select(AuditEntry).where(AuditEntry.object_type == "problem_report",
                                  AuditEntry.object_id == str(report.id))
@@ -163,9 +164,9 @@ def report_status(report_id: int):
         return render_report(found, form, 400)
     with db.transaction() as session:
         # Only from the status the regulator saw, so two people cannot both move it.
-        moved = session.execute(update(ProblemReport)
+        moved = changed_rows(session.execute(update(ProblemReport)
                                 .where(ProblemReport.id == found.id, ProblemReport.status == old)
-                                .values(status=form.status.data)).rowcount
+                                .values(status=form.status.data)))
         if moved:
             audit.record(session, current_user(), "change", "problem_report", found.id,
                          {"status": [old, form.status.data]})

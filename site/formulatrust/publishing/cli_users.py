@@ -19,6 +19,7 @@ from werkzeug.security import generate_password_hash
 
 from formulatrust.core import db
 from formulatrust.core.clock import utcnow
+from formulatrust.core.db import changed_rows
 from formulatrust.domain.authz import ENTERPRISE, ROLES, SCIENCE
 from formulatrust.enterprises.models import Enterprise
 from formulatrust.publishing import accounts, audit, organisations
@@ -193,11 +194,11 @@ def purge(days: int | None) -> None:
         days = int(current_app.config["REPORT_RETENTION_DAYS"])
     cutoff = utcnow() - timedelta(days=days)
     with db.transaction() as session:
-        count = session.execute(
+        count = changed_rows(session.execute(
             update(ProblemReport)
             .where(ProblemReport.status == "closed", ProblemReport.created_at < cutoff,
                    or_(ProblemReport.contact != "", ProblemReport.description != ""))
-            .values(contact="", description="")).rowcount
+            .values(contact="", description="")))
         if count:
             audit.record(session, None, "purge", "problem_report", "",
                          {"contacts_deleted": count, "days": days})

@@ -20,7 +20,7 @@ from formulatrust.core.i18n import current_language
 from formulatrust.enterprises.models import Brand, Enterprise, Penalty, Product
 from formulatrust.enterprises.ratings import STATUSES
 from formulatrust.publishing import audit, new_recalls
-from formulatrust.publishing.accounts import current_user, role_required
+from formulatrust.publishing.accounts import current_user, role_required, signed_in_user
 from formulatrust.publishing.forms import (
     PENALTY_STATUSES,
     PenaltyForm,
@@ -52,7 +52,7 @@ def new_recall():
     form = recall_form(request.form if request.method == "POST" else None)
     if request.method == "GET" or not form.validate():
         return page("publish/recall.html", 400 if request.method == "POST" else 200, form=form)
-    recall = new_recalls.publish(db.session(), current_user(), form)
+    recall = new_recalls.publish(db.session(), signed_in_user(), form)
     return redirect(url_for("recalls.detail", recall_id=recall.id), 303)
 
 
@@ -119,7 +119,7 @@ def new_penalty():
     if request.method == "GET" or not form.validate():
         return page("publish/penalty.html", 400 if request.method == "POST" else 200, form=form)
     session = db.session()
-    user = current_user()
+    user = signed_in_user()
     enterprise = get_enterprise(form.enterprise.data)
     values = {name: getattr(form, name).data for name in (
         "decision_no", "decided_on", "facts_zh", "facts_en", "legal_basis",

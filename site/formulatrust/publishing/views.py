@@ -11,7 +11,9 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from flask import (
     Blueprint,
@@ -36,7 +38,13 @@ from formulatrust.enterprises import integrity_import
 from formulatrust.enterprises.models import Brand, Enterprise, Product
 from formulatrust.pages.search_documents import result_document
 from formulatrust.publishing import audit
-from formulatrust.publishing.accounts import allowed, current_user, private, role_required
+from formulatrust.publishing.accounts import (
+    allowed,
+    current_user,
+    private,
+    role_required,
+    signed_in_user,
+)
 from formulatrust.publishing.forms import (
     MAX_CODES,
     CodesForm,
@@ -164,8 +172,8 @@ def page(template: str, status: int = 200, **context):
 @role_required()
 def index():
     """List what the signed-in publisher may do here, and nothing else."""
-    user = current_user()
-    enterprises = []
+    user = signed_in_user()
+    enterprises: Sequence[Enterprise] = []
     if allowed("publish.trace") or allowed("publish.serials"):  # roles allowed everywhere
         enterprises = db.session().scalars(select(Enterprise).order_by(Enterprise.slug)).all()
     own = user.enterprise if user.role == "enterprise" else None
@@ -365,7 +373,8 @@ def issue_codes(slug: str):
                     max_codes=MAX_CODES)
     base = f"https://{current_app.config['SITE_HOST']}"
     try:
-        batch, labels = codes.issue(session, product.gtin, form.lot.data, form.count.data,
+        batch, labels = codes.issue(session, product.gtin, form.lot.data or "",
+                                    cast(int, form.count.data),  # validate_count made it one
                                     signing.signer(), signing.short_codes(), base,
                                     form.lang.data)
     except codes.IssueError:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import datetime
+from typing import cast
 from urllib.parse import quote
 
 from flask import (
@@ -35,7 +37,7 @@ from formulatrust.core.paging import requested_page
 from formulatrust.domain.feed_times import entry_times
 from formulatrust.industry.embed import render_with_statistics
 from formulatrust.open_data import downloads
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import current_user, private, role_required, signed_in_user
 from formulatrust.publishing.bulletins import store as service
 from formulatrust.publishing.bulletins.forms import AttachmentForm, BulletinForm, form_data
 from formulatrust.publishing.bulletins.models import Bulletin, BulletinAttachment
@@ -212,7 +214,9 @@ def feed():
     """Atom feed of visible bulletins."""
     items = service.latest(db.session(), 50)
     corrected = service.last_corrections(db.session(), [b.id for b in items])
-    context = feeds.feed([feeds.Entry(b, *entry_times(b.published_at, (corrected.get(b.id),)))
+    # Visible bulletins are published, so each has its publication time.
+    context = feeds.feed([feeds.Entry(b, *entry_times(cast(datetime, b.published_at),
+                                                      (corrected.get(b.id),)))
                           for b in items])
     xml = render_template("bulletins/feed.atom", headlines={b.id: headline(b) for b in items},
                           **context)
@@ -295,7 +299,7 @@ def owned(bulletin_id: int) -> Bulletin:
 @role_required()
 def mine():
     """The editor's bulletins: drafts, scheduled and published (administrators: all)."""
-    items = service.editable(db.session(), current_user())
+    items = service.editable(db.session(), signed_in_user())
     return editor_only(render_template("bulletins/mine.html", items=items,
                                        done=done_message()))
 
@@ -354,7 +358,7 @@ def submit(form: BulletinForm, bulletin: Bulletin | None):
     valid = form.validate_all()
     if action == "schedule":
         valid = form.require_future() and valid
-    slug = None
+    slug = ""
     if bulletin is None and valid:
         slug = (form.slug.data or "").strip() or service.new_slug(session, form.title_en.data
                                                                   or "")
@@ -366,7 +370,7 @@ def submit(form: BulletinForm, bulletin: Bulletin | None):
         return render_editor(form, bulletin, 400, preview=action == "preview")
     if action == "preview":
         return render_editor(form, bulletin, preview=True)
-    user = current_user()
+    user = signed_in_user()
     names = service.speaking_for(user, bulletin)
     organisation_id = names.pop("organisation_id")
     if bulletin is None and organisation_id is None:
@@ -444,11 +448,11 @@ def attach(bulletin_id: int):
         return render_error(400)
     upload = request.files.get("file")
     limit = max_attachment()
-    name = upload.filename if upload is not None else ""
+    name = (upload.filename or "") if upload is not None else ""
     data = upload.stream.read(limit + 1) if upload is not None and name else b""
     try:
         with db.transaction() as session:
-            service.attach(session, current_user(), bulletin, name,
+            service.attach(session, signed_in_user(), bulletin, name,
                            upload.mimetype if upload is not None else "", data, limit)
     except service.AttachmentError as error:
         message = str(ATTACHMENT_PROBLEMS[error.code]) % {
