@@ -98,7 +98,7 @@ def append(session: Session, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     connection = session.connection()
-    connection.execute(insert(Change), rows)
+    connection.execute(insert(Change.__table__), rows)
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
     session.info[APPENDED] = True

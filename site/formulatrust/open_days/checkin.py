@@ -32,7 +32,7 @@ from formulatrust.open_days import bookings
 from formulatrust.open_days.models import Booking, OpenDay
 from formulatrust.open_days.views import LANGUAGE_NAMES, when
 from formulatrust.publishing import audit
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import current_user, private, role_required, signed_in_user
 
 bp = Blueprint("checkin", __name__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -70,7 +70,7 @@ class CheckInForm(FlaskForm):
 @role_required()
 def index():
     """List the visits of this week that staff can check visitors in for, today's first."""
-    user = current_user()
+    user = signed_in_user()
     today = datetime.now(SHANGHAI).replace(hour=0, minute=0, second=0, microsecond=0)
     # Compared in UTC: SQLite keeps only the wall time of what it is given.
     start, end = today.astimezone(UTC), (today + timedelta(days=LIST_DAYS)).astimezone(UTC)
@@ -106,7 +106,7 @@ def visit(visit_id: int):
         status = 400
         if form.validate():
             try:
-                arrived = check_in(found, form.ticket.data)
+                arrived = check_in(found, form.ticket.data or "")
                 status = 200
                 form = CheckInForm(formdata=None)  # an empty field for the next ticket
             except BookingError as error:
