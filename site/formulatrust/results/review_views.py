@@ -6,13 +6,13 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import RadioField, SelectChoice, TextAreaField
+from wtforms import RadioField, SelectChoice, TextAreaField  # type: ignore[attr-defined]  # stubs predate 3.3
 from wtforms.validators import DataRequired
 
 from formulatrust.core import db
 from formulatrust.core.clock import shanghai_now
 from formulatrust.enterprises import assessment
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import current_user, private, role_required, signed_in_user
 from formulatrust.publishing.decisions import record_decision
 from formulatrust.results import review
 from formulatrust.results.models import ReviewProposal
@@ -62,7 +62,7 @@ def page(status: int = 200, forms: dict | None = None):
     previews = {proposal.id: assessment.preview(session, proposal.enterprise, today)
                 for proposal in waiting if proposal.kind == review.REASSESSMENT}
     body = render_template("publish/review.html", waiting=waiting, decided=decided, forms=forms,
-                           previews=previews, may_decide=current_user().role == "regulator")
+                           previews=previews, may_decide=signed_in_user().role == "regulator")
     return private(current_app.make_response((body, status)))
 
 
