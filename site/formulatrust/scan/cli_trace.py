@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import click
 from flask.cli import AppGroup
@@ -61,7 +62,7 @@ def import_with_progress(document: TraceDocument, source_name: str,
     an enterprise editor's import may only name that enterprise's records."""
     total = document.serial_count
     with ExitStack() as stack:
-        bars = []
+        bars: list[Any] = []
 
         def progress(count: int) -> None:
             # Opened at the first written chunk, so a file with problems shows no bar.

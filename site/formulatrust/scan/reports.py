@@ -8,7 +8,7 @@ import hmac
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from wtforms import SelectChoice
+from wtforms import SelectChoice  # type: ignore[attr-defined]  # stubs predate 3.3
 
 from formulatrust.scan.models import ProblemReport
 

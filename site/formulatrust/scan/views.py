@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField  # type: ignore[attr-defined]  # stubs predate 3.3
 from wtforms.validators import DataRequired, Length, Optional
 
 from formulatrust.core import db, signing
@@ -82,7 +83,7 @@ def short_code_path(compact: str) -> str:
     batch = db.session().get(Batch, can.batch_id)
     if batch is None or can.counter >= batch.issued_count:
         raise CodeError(SHORT_CODE_MESSAGES["forged"])
-    product = db.session().get(Product, batch.product_id)
+    product = db.session().get_one(Product, batch.product_id)
     serial = signing.signer().issue(product.gtin, batch.lot, can.counter)
     return DigitalLink(product.gtin, lot=batch.lot, serial=serial).path()
 
@@ -132,7 +133,7 @@ def report():
             session.add(ProblemReport(
                 reference=reference, gtin=product.gtin, lot=(form.lot.data or "")[:20],
                 serial=(form.serial.data or "")[:20], category=form.category.data,
-                description=form.description.data.strip(), contact=form.contact.data or ""))
+                description=(form.description.data or "").strip(), contact=form.contact.data or ""))
         return redirect(url_for("scan.report_received", reference=reference), 303)
     status = 400 if request.method == "POST" else 200
     response = render_template("scan/report.html", form=form, product=product)
@@ -161,7 +162,8 @@ def batch_history(gtin: str, lot: str):
         .options(selectinload(Batch.revisions), selectinload(Batch.factory)))
     if batch is None:
         abort(404)
-    versions = [(revision.version, revision.data, revision.replaced_at)
+    versions: list[tuple[int, dict, datetime | None]] = [
+        (revision.version, revision.data, revision.replaced_at)
                 for revision in sorted(batch.revisions, key=lambda r: r.version)]
     versions.append((batch.version, trace_import.snapshot(batch), None))
     changes = [(newer, differences(older[1], newer[1], current_language()))
@@ -189,7 +191,8 @@ def report_status():
     found, status = None, 200
     if request.method == "POST":
         if form.validate():
-            found = find_for_status(db.session(), form.reference.data, form.last_four.data or "")
+            found = find_for_status(db.session(), form.reference.data or "",
+                                    form.last_four.data or "")
             if found is None:
                 form.reference.errors = [*form.reference.errors, _(
                     "No report matches this reference and these four characters.")]
