@@ -6,14 +6,14 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import RadioField, SelectChoice, TextAreaField
+from wtforms import RadioField, SelectChoice, TextAreaField  # type: ignore[attr-defined]  # stubs predate 3.3
 from wtforms.validators import DataRequired
 
 from formulatrust.core import db
 from formulatrust.core.clock import shanghai_now
 from formulatrust.enterprises import appeals
 from formulatrust.enterprises.models import Appeal
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import current_user, private, role_required, signed_in_user
 from formulatrust.publishing.decisions import record_decision
 
 bp = Blueprint("appeals", __name__, url_prefix="/publish/appeals")
@@ -60,7 +60,7 @@ def page(status: int = 200, forms: dict | None = None):
     for appeal in waiting:
         forms.setdefault(appeal.id, DecisionForm(formdata=None, prefix=f"a{appeal.id}"))
     body = render_template("publish/appeals.html", waiting=waiting, forms=forms,
-                           may_decide=current_user().role == "regulator")
+                           may_decide=signed_in_user().role == "regulator")
     return private(current_app.make_response((body, status)))
 
 

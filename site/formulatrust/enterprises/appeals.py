@@ -33,7 +33,8 @@ class AppealError(ValueError):
         self.code = code
 
 
-def target_of(session: Session, enterprise: Enterprise, target: str, target_id: int):
+def target_of(session: Session, enterprise: Enterprise, target: str,
+              target_id: int) -> object | None:
     """Return the enterprise's own result, penalty or rating, or None."""
     model = TARGET_MODELS.get(target)
     record = session.get(model, target_id) if model else None

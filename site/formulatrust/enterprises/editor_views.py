@@ -9,6 +9,7 @@ or withdraw them; regulators record the official outcome of an appeal on the pen
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
@@ -23,7 +24,7 @@ from formulatrust.enterprises import appeals
 from formulatrust.enterprises.lookup import enterprise_id_of, get_enterprise
 from formulatrust.enterprises.models import Enterprise, Penalty, Rating, Reply
 from formulatrust.publishing import audit
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import current_user, private, role_required, signed_in_user
 from formulatrust.results.models import SamplingResult
 
 bp = Blueprint("enterprise_admin", __name__, url_prefix="/publish/enterprises/<slug>")
@@ -36,7 +37,7 @@ APPEAL_STATUSES = {"none": _l("No appeal"), "filed": _l("Appeal filed"),
 # An enterprise says that it appealed; only a regulator records what the appeal decided.
 ENTERPRISE_STATUSES = ("none", "filed")
 OUTCOMES = ("upheld", "overturned")
-TARGETS = {"rating": Rating, "penalty": Penalty, "result": SamplingResult}
+TARGETS: dict[str, type[Any]] = {"rating": Rating, "penalty": Penalty, "result": SamplingResult}
 
 
 def page(template: str, status: int = 200, **context):
@@ -174,7 +175,7 @@ def file_appeal(slug: str, target: str, target_id: int):
     if request.method == "POST" and form.validate():
         try:
             with db.transaction() as session:
-                appeals.file(session, current_user(), enterprise, target, target_id,
+                appeals.file(session, signed_in_user(), enterprise, target, target_id,
                              form.grounds_zh.data or "", form.grounds_en.data or "",
                              today_in_shanghai())
         except appeals.AppealError as error:
@@ -219,9 +220,10 @@ def edit_reply(slug: str, reply_id: int):
     enterprise = get_enterprise(slug)
     reply = get_reply(enterprise, reply_id)
     form = reply_form(reply)
-    context = {"enterprise": enterprise, "target": reply.target, "reply": reply,
-               "record": db.session().get(TARGETS[reply.target], reply.target_id),
-               "public": public_url(enterprise, reply.target, reply.target_id)}
+    context: dict[str, Any] = {
+        "enterprise": enterprise, "target": reply.target, "reply": reply,
+        "record": db.session().get(TARGETS[reply.target], reply.target_id),
+        "public": public_url(enterprise, reply.target, reply.target_id)}
     if request.method == "GET" or not form.validate():
         status = 400 if request.method == "POST" else 200
         return page("enterprise_admin/reply_form.html", status, form=form, **context)

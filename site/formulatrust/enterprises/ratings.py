@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -89,7 +91,7 @@ def methodology():
 def enterprise_json(enterprise: Enterprise, current: Rating | None,
                     register: bool = False) -> dict:
     """One enterprise and its current rating (``RATINGS``; with ``register``, ``ENTERPRISES``)."""
-    body = {
+    body: dict[str, Any] = {
         "slug": enterprise.slug, "name": {"zh": enterprise.name_zh, "en": enterprise.name_en},
         "credit_code": enterprise.credit_code, "licence_no": enterprise.licence_no,
         "district": {"zh": enterprise.district_zh, "en": enterprise.district_en},
