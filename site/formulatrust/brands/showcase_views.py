@@ -8,6 +8,7 @@ see the blocked showcases and waive one finding (rule and phrase) at a time, wit
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
@@ -28,7 +29,7 @@ from formulatrust.enterprises.models import Brand
 from formulatrust.images import store as image_store
 from formulatrust.images import views as image_views
 from formulatrust.images.models import StoredImage
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import current_user, private, role_required, signed_in_user
 
 bp = Blueprint("showcases", __name__, url_prefix="/publish")
 
@@ -257,8 +258,9 @@ def render_review(status: int = 200, failed: tuple[int, str, str, WaiverForm] | 
                                                        "phrase": finding.phrase})
             forms.append(form)
         items.append((review, list(zip(shown(review.findings), forms, strict=True))))
-    brands = []
-    if current_user() is not None and current_user().role == "admin":
+    brands: Sequence[Brand] = []
+    user = current_user()
+    if user is not None and user.role == "admin":
         brands = db.session().scalars(select(Brand).options(selectinload(Brand.enterprise))
                                       .order_by(Brand.slug)).all()
     images = [(image, image_views.picture(image), brand_of(image))
@@ -288,7 +290,7 @@ def review_image(image_id: int):
     if decision == "reject" and not 0 < len(reason) <= image_store.REASON_MAX:
         return render_review(400, problem=str(REJECT_REASON))
     with db.transaction():
-        image_store.review(session, current_user(), image, decision == "approve", reason)
+        image_store.review(session, signed_in_user(), image, decision == "approve", reason)
     return redirect(url_for("showcases.review", done="reviewed"), 303)
 
 
@@ -315,8 +317,8 @@ def waive(showcase_id: int):
     brand = get_brand(showcase.brand.slug)
     try:
         with db.transaction():
-            service.waive(session, current_user(), showcase, brand, rule, phrase,
-                          form.reason.data, rules())
+            service.waive(session, signed_in_user(), showcase, brand, rule, phrase,
+                          form.reason.data or "", rules())
     except service.WaiverError as error:
         message = str(WAIVER_PROBLEMS[error.code]) % {"min": service.REASON_MIN,
                                                       "max": service.REASON_MAX}

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePosixPath
+from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 from formulatrust.brands.models import CONTENT_FIELDS, Showcase, ShowcaseRevision, ShowcaseWaiver
 from formulatrust.core.clock import utcnow
 from formulatrust.core.config import PROJECT_ROOT
-from formulatrust.core.content import render_markdown
+from formulatrust.core.content import Library, render_markdown
 from formulatrust.domain.compliance import Finding, RuleSet, Waiver, check_parts, split_waived
 from formulatrust.enterprises.models import Brand
 from formulatrust.images import store as images
@@ -285,7 +286,7 @@ def present(revision: ShowcaseRevision | dict, lang: str,
     def pick(data: dict, name: str) -> str:
         return data.get(f"{name}_{use}") or data.get(f"{name}_zh") or ""
 
-    events = []
+    events: list[dict[str, Any]] = []
     for event in content.get("events") or []:
         try:
             when = date.fromisoformat(event["date"])
@@ -320,7 +321,7 @@ def search_text(revision: ShowcaseRevision | None) -> str:
                      "body_en")) + " " + events
 
 
-def update_index(index_dir: str, brand: Brand, library=None) -> None:
+def update_index(index_dir: str, brand: Brand, library: Library | None = None) -> None:
     """Re-index the brand with its showcase as readers now see it (published, or the file).
 
     A failure is logged, not raised: the change is saved, and ``search rebuild`` mends it.
@@ -329,6 +330,7 @@ def update_index(index_dir: str, brand: Brand, library=None) -> None:
 
     try:
         session = Session.object_session(brand)
+        assert session is not None  # the brand was just saved
         text = brand_showcase_text(session, brand, library)
         add_to_index(index_dir, [brand_document(brand, text)])
     except Exception:  # a locked or damaged index must not undo a saved change
