@@ -14,7 +14,7 @@ from formulatrust.core.i18n import current_language
 from formulatrust.domain.article_review import ReviewRefused, is_overdue
 from formulatrust.learn import articles as store
 from formulatrust.learn.forms import ArticleForm, sources_text
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import current_user, private, role_required, signed_in_user
 
 bp = Blueprint("learn_editor", __name__, url_prefix="/publish/articles")
 TAKEN = _l("An article already has this address: choose another.")
@@ -55,7 +55,7 @@ def save_or_preview(form: ArticleForm, slug: str | None):
     if not form.validate():
         return edit_page(form, slug, 400)
     session = db.session()
-    slug = slug or form.slug.data.strip()
+    slug = slug or (form.slug.data or "").strip()
     if form.new and store.find(session, slug) is not None:
         form.slug.errors = [str(TAKEN)]
         return edit_page(form, None, 400)
@@ -123,7 +123,7 @@ def approve(slug: str, number: int):
     if version is None:
         abort(404)
     try:
-        store.approve(session, version, current_user(), today(), months())
+        store.approve(session, version, signed_in_user(), today(), months())
     except ReviewRefused as refused:
         session.rollback()
         return versions(slug, refused=refused, status=403)
