@@ -94,7 +94,7 @@ def follow():
     if (refusal := malformed_qualifiers(lot=lot)) is not None:
         return refusal
     if request.method == "POST" and form.validate():
-        email = form.email.data.strip().lower()
+        email = (form.email.data or "").strip().lower()
         with db.transaction() as session:
             try:
                 item = subscriptions.follow(session, email, form.language.data, product.gtin,

@@ -9,6 +9,7 @@ each in both languages.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from flask_babel import force_locale
@@ -119,7 +120,7 @@ def receive(owner_kind: str, owner_ref: str, enterprise_id: int | None) -> Uploa
     ``image-alt_en``, ``image-declared``); the caller commits."""
     limits = store.limits_from(current_app.config)
     upload = request.files.get("image-file")
-    values = {"alt_zh": request.form.get("image-alt_zh", "")[:1000],
+    values: dict[str, Any] = {"alt_zh": request.form.get("image-alt_zh", "")[:1000],
               "alt_en": request.form.get("image-alt_en", "")[:1000],
               "declared": request.form.get("image-declared") == "yes"}
     codes = store.describe_problems(values["alt_zh"], values["alt_en"], values["declared"])
