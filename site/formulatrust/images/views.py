@@ -121,8 +121,8 @@ def receive(owner_kind: str, owner_ref: str, enterprise_id: int | None) -> Uploa
     limits = store.limits_from(current_app.config)
     upload = request.files.get("image-file")
     values: dict[str, Any] = {"alt_zh": request.form.get("image-alt_zh", "")[:1000],
-              "alt_en": request.form.get("image-alt_en", "")[:1000],
-              "declared": request.form.get("image-declared") == "yes"}
+                              "alt_en": request.form.get("image-alt_en", "")[:1000],
+                              "declared": request.form.get("image-declared") == "yes"}
     codes = store.describe_problems(values["alt_zh"], values["alt_en"], values["declared"])
     data = upload.stream.read(limits.max_bytes + 1) if upload is not None else b""
     image = None
