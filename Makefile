@@ -62,8 +62,9 @@ test: ## Install test needs, then run the whole suite on SQLite and PostgreSQL
 bench: install ## Benchmarks: page throughput against a bare Flask hello route and /healthz, serial lookups 100k vs 10M, search at 100k per engine, /results at 100k imported results, the can page beside downloads
 	$(BIN)/python -m bench.run
 
-lint: install-test ## Ruff
+lint: install-test ## Ruff and mypy
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean: ## Remove the virtual environment and build leftovers (keeps instance/)
-	rm -rf $(VENV) node_modules build *.egg-info
+	rm -rf $(VENV) node_modules build *.egg-info .mypy_cache .ruff_cache

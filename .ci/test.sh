@@ -35,6 +35,7 @@ command -v redis-server >/dev/null 2>&1 \
 make --no-print-directory install-test translations
 npm ci --no-audit --no-fund --silent || fail "npm ci failed (axe-core and the Nu Html Checker)"
 .venv/bin/ruff check .
+.venv/bin/mypy  # the whole package, at the strictness pyproject.toml states
 
 status=0
 echo "=== Test suite on SQLite ==="

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from flask.typing import ResponseReturnValue
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, Map
 
 from formulatrust.core import db
 from formulatrust.core.config import site_origin
@@ -16,14 +17,21 @@ from formulatrust.core.config import site_origin
 class DatabaseIdConverter(IntegerConverter):
     """``<int:…>`` in every route: numbers beyond a database id are 404, not an overflow."""
 
-    def __init__(self, url_map, fixed_digits=0, min=None, max=2_147_483_647, signed=False):
+    def __init__(self, url_map: Map, fixed_digits: int = 0, min: int | None = None,
+                 max: int | None = 2_147_483_647, signed: bool = False) -> None:
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+class ReadableJSON(DefaultJSONProvider):
+    ensure_ascii = False  # Chinese stays readable (and smaller) in JSON answers
 
 
 class SiteApp(Flask):
     """Flask whose absolute URLs (``url_for(…, _external=True)``: API links, feeds, ``Link``
     headers) start with ``SITE_HOST``, never with whatever ``Host`` a request claimed, and whose
     reads survive one dropped database connection."""
+
+    json_provider_class = ReadableJSON
 
     def dispatch_request(self) -> ResponseReturnValue:
         return db.read_again_if_dropped(super().dispatch_request)
@@ -69,11 +77,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["formulatrust.metadata"] = metadata  # every area's tables, mapped together
     app.url_map.converters["int"] = DatabaseIdConverter
     app.url_map.merge_slashes = False  # "/01//…" is a malformed code (400), not a redirect
-    app.json.ensure_ascii = False  # Chinese stays readable (and smaller) in JSON answers
     if app.config.get("PROXY_COUNT"):
         # Behind N trusted proxies: take client address, scheme and host from X-Forwarded-*.
         count = int(app.config["PROXY_COUNT"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Werkzeug's middleware pattern
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     session_cookie.init_app(app)
     db.init_app(app)

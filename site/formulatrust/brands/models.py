@@ -9,6 +9,7 @@ A published showcase takes the place of the brand's file in ``content/brands/``.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import overload
 
 from sqlalchemy import (
     JSON,
@@ -30,6 +31,10 @@ CONTENT_FIELDS = ("title_zh", "title_en", "summary_zh", "summary_en", "body_zh",
                   "photos", "events")
 
 
+@overload
+def aware(moment: datetime) -> datetime: ...
+@overload
+def aware(moment: None) -> None: ...
 def aware(moment: datetime | None) -> datetime | None:
     """Return ``moment`` as an aware UTC datetime (SQLite hands back naive UTC values)."""
     if moment is None or moment.tzinfo is not None:

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePosixPath
+from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -344,7 +345,7 @@ def present(revision: ShowcaseRevision | dict, lang: str,
     def pick(data: dict, name: str) -> str:
         return data.get(f"{name}_{use}") or data.get(f"{name}_zh") or ""
 
-    events = []
+    events: list[dict[str, Any]] = []
     for event in content.get("events") or []:
         try:
             when = date.fromisoformat(event["date"])
@@ -388,6 +389,7 @@ def update_index(index_dir: str, brand: Brand, library: object = None) -> None:
 
     with index_write(f"brand {brand.slug}"):
         session = Session.object_session(brand)
+        assert session is not None  # the brand was just saved
         text = brand_showcase_text(session, brand, library)
         add_to_index(index_dir, [brand_document(brand, text)])
 

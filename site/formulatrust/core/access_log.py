@@ -8,15 +8,24 @@ still buffered is written when the worker exits cleanly, and when gunicorn reope
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gunicorn.glogging import _AtomsDict
 import logging
 import os
 import re
 import threading
 import time
 import traceback
+from collections.abc import MutableMapping
+from datetime import timedelta
+from typing import Any
 
 from gunicorn import util
 from gunicorn.glogging import Logger, SafeAtoms
+from gunicorn.http import Request
+from gunicorn.http.wsgi import Response
 
 # When, what (method and path with the private parts hidden), status, size, time taken.
 ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
@@ -208,9 +217,10 @@ class PrivateAccessLog(Logger):
         for handler in handlers:
             handler.add(line)
 
-    def atoms(self, resp, req, environ, request_time):
+    def atoms(self, resp: Response, req: Request, environ: MutableMapping[str, Any],
+              request_time: timedelta) -> _AtomsDict:
         atoms = super().atoms(resp, req, environ, request_time)
-        path = private_path(atoms.get("U", ""))
+        path = private_path(atoms.get("U") or "")
         atoms.update({"h": "-", "a": "-", "q": "", "U": path,
                       "r": f"{atoms.get('m', '-')} {path} {atoms.get('H', '-')}"})
         atoms.update(dict.fromkeys(ADDRESS_ATOMS, "-"))

@@ -8,7 +8,9 @@ note, never both halves joined.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, current_app
 from markupsafe import Markup, escape
@@ -42,7 +44,7 @@ def term(raw: str | None, kind: str) -> Pair:
     return Pair(text, "" if has_chinese(text) else text)
 
 
-def joined(values, language: str | None = None) -> str:
+def joined(values: Iterable[Any], language: str | None = None) -> str:
     """Join ``values`` as a list is written in the reader's language (as markup when any value
     is markup, such as a marked name, escaping the others)."""
     items = [value for value in values if value]
@@ -61,7 +63,7 @@ def quoted_chinese(text: str | None) -> Markup:
                                   str(escaped)))
 
 
-def _macros():
+def _macros() -> Any:
     return current_app.jinja_env.get_template("components/bilingual.html").module
 
 

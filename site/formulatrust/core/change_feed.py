@@ -14,6 +14,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -201,7 +202,7 @@ class Listener:
 
     WAIT_SECONDS = 0.5  # how long one wait lasts before the stop flag is looked at again
 
-    def __init__(self, engine: Engine, wake) -> None:
+    def __init__(self, engine: Engine, wake: Callable[[], None]) -> None:
         self.conninfo = engine.url.set(drivername="postgresql").render_as_string(
             hide_password=False)
         self.wake = wake

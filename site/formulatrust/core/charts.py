@@ -194,7 +194,7 @@ def line_chart(series: Sequence[tuple[str, Sequence[Value]]], labels: Sequence[s
 
 # Layout ----------------------------------------------------------------------------------------
 
-def _number(value: object) -> float | None:
+def _number(value: Value) -> float | None:
     if value is None or isinstance(value, bool):
         return None
     number = float(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 from babel.messages.pofile import read_po, write_po
@@ -185,7 +186,7 @@ def copy_english_source(path) -> int:
     return copied
 
 
-def untranslated(path) -> list[str]:
+def untranslated(path: Path) -> list[str | tuple[str, ...] | list[str]]:
     """List the message ids of ``path`` that have no translation yet."""
     with path.open("rb") as handle:
         return [m.id for m in read_po(handle) if m.id and is_untranslated(m)]

@@ -81,7 +81,8 @@ def _render(text: str) -> tuple[Markup, tuple[tuple[str, str], ...]]:
         output_format="html",
     )
     html = converter.convert(text)
-    toc = tuple((token["id"], token["name"]) for token in converter.toc_tokens)
+    tokens = converter.toc_tokens  # type: ignore[attr-defined]  # set by the toc extension
+    toc = tuple((token["id"], token["name"]) for token in tokens)
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel="noopener")
     return Markup(clean), toc
 
@@ -96,7 +97,8 @@ def load_page(path: Path) -> Page:
     except Exception as error:  # YAML and encoding errors come in many types
         raise ContentError(f"{path}: front matter cannot be read ({error})") from error
     for required in ("title", "summary"):
-        if not isinstance(post.get(required), str) or not post[required].strip():
+        value = post.get(required)
+        if not isinstance(value, str) or not value.strip():
             raise ContentError(f"{path}: front matter field '{required}' is missing or empty")
     if not post.content.strip():
         raise ContentError(f"{path}: the body is empty")
@@ -106,8 +108,8 @@ def load_page(path: Path) -> Page:
     return Page(
         slug=slug,
         lang=lang,
-        title=post["title"].strip(),
-        summary=post["summary"].strip(),
+        title=str(post["title"]).strip(),
+        summary=str(post["summary"]).strip(),
         html=html,
         source=path,
         meta={k: v for k, v in post.metadata.items() if k not in ("title", "summary")},

@@ -6,11 +6,12 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, cast
 
-from flask import Flask, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -45,7 +46,7 @@ def private_file(url: str) -> None:
         pass  # a read-only location: SQLite reports it on connect
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -88,6 +89,11 @@ def session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions[EXTENSION_KEY]()
     return g.db_session
+
+
+def changed_rows(result: Result) -> int:
+    """Return how many rows the UPDATE or DELETE that gave ``result`` changed."""
+    return cast(CursorResult, result).rowcount  # what executing a DML statement returns
 
 
 @contextmanager
@@ -145,13 +151,13 @@ def _close_session(_exc: BaseException | None) -> None:
         current_app.logger.warning("closing a database session failed", exc_info=True)
 
 
-def after_response(callback):
+def after_response(callback: Callable[[], object]) -> Callable[[], object]:
     """Run ``callback`` once the response has been sent, so slow bookkeeping never delays it."""
     g.setdefault("after_response", []).append(callback)
     return callback
 
 
-def run_after_response(response):
+def run_after_response(response: Response) -> Response:
     """Attach the queued callbacks to ``response`` (registered as an ``after_request`` hook)."""
     for callback in g.pop("after_response", []):
         response.call_on_close(callback)

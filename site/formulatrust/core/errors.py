@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
+from werkzeug.wrappers import Response as BaseResponse
 
 from formulatrust.core.i18n import current_language, other_language
 
@@ -58,7 +59,7 @@ def _texts(code: int, detail: Any | None) -> dict[str, tuple[str, str]]:
     return texts
 
 
-def render_error(code: int, detail: Any | None = None):
+def render_error(code: int, detail: Any | None = None) -> Response:
     """Render the error page for ``code`` in the active and the other language."""
     texts = _texts(code, detail)
     if wants_json():
@@ -71,28 +72,30 @@ def render_error(code: int, detail: Any | None = None):
     return make_response(render_template("errors/error.html", code=code, texts=texts), code)
 
 
-def handle_http_error(error: HTTPException):
+def handle_http_error(error: HTTPException) -> BaseResponse:
     """Answer an HTTP error with its bilingual page (or the answer it was raised with, such as
     a rate limit's own)."""
     if error.response is not None:
-        return error.response
+        return error.response  # type: ignore[return-value]  # a WSGI one in a WSGI app
     code = error.code or 500
     if code not in MESSAGES and code < 500:
         code = 400
     response = render_error(code)
-    if code == 405 and getattr(error, "valid_methods", None):
-        response.headers["Allow"] = ", ".join(error.valid_methods)
-    if code == 416 and getattr(error, "length", None) is not None:
-        response.headers["Content-Range"] = f"bytes */{error.length}"
+    valid_methods = getattr(error, "valid_methods", None)
+    if code == 405 and valid_methods:
+        response.headers["Allow"] = ", ".join(valid_methods)
+    length = getattr(error, "length", None)
+    if code == 416 and length is not None:
+        response.headers["Content-Range"] = f"bytes */{length}"
     return response
 
 
-def handle_csrf_error(_error: CSRFError):
+def handle_csrf_error(_error: CSRFError) -> Response:
     """Answer a missing or stale CSRF token with a clear message."""
     return render_error(400, str(CSRF_MESSAGE))
 
 
-def handle_untrusted_host(_error: SecurityError):
+def handle_untrusted_host(_error: SecurityError) -> Response:
     """A Host this site does not serve: a plain bilingual 400 (no page can be built for it)."""
     return Response("400 错误请求：本站不使用这个主机名。\n"
                     "400 Bad Request: this site does not answer to that host name.\n",
@@ -102,7 +105,7 @@ def handle_untrusted_host(_error: SecurityError):
 SCHEMA_PROBLEMS = ("no such table", "no such column", "does not exist")
 
 
-def handle_database_unavailable(error: OperationalError):
+def handle_database_unavailable(error: OperationalError) -> BaseResponse:
     """The database is away (restarting, unreachable): 503 with Retry-After, never a 500.
     A schema fault (a missing migration) is a real error and stays a 500."""
     if any(problem in str(error.orig) for problem in SCHEMA_PROBLEMS):
@@ -115,7 +118,7 @@ def handle_database_unavailable(error: OperationalError):
     return response
 
 
-def handle_unexpected(error: Exception):
+def handle_unexpected(error: Exception) -> BaseResponse:
     """Log an unexpected error and show the 500 page."""
     if isinstance(error, HTTPException):
         return handle_http_error(error)

@@ -1,6 +1,7 @@
 """Flask extensions created once and bound to each application in the factory."""
 
 import threading
+from typing import Any
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -20,12 +21,13 @@ class ThreadSafeMemoryStorage(MemoryStorage):
 
     STORAGE_SCHEME = ["safememory"]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._timer_lock = threading.Lock()
         super().__init__(*args, **kwargs)
 
     def _MemoryStorage__schedule_expiry(self) -> None:  # noqa: N802  (overrides a private name)
         with self._timer_lock:
             if not self.timer.is_alive():
-                self.timer = threading.Timer(0.01, self._MemoryStorage__expire_events)
+                self.timer = threading.Timer(
+                    0.01, self._MemoryStorage__expire_events)  # type: ignore[attr-defined]  # private
                 self.timer.start()

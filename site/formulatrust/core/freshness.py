@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from formulatrust.core import change_feed
 from formulatrust.core.cache import TTLCache
@@ -22,7 +22,7 @@ CACHE_KEY = "formulatrust.facts"
 FACT_TABLES = change_feed.FACT_TABLES
 
 
-def init_app(app: Flask, sessions) -> None:
+def init_app(app: Flask, sessions: sessionmaker[Session]) -> None:
     """Write the feed from ``sessions`` (the app's session factory) and follow it."""
     engine = sessions.kw["bind"]
     follower = app.extensions[EXTENSION_KEY] = change_feed.Follower(
@@ -38,11 +38,11 @@ def init_app(app: Flask, sessions) -> None:
         session.info.pop(change_feed.APPENDED, None)
 
     @event.listens_for(sessions, "after_flush")
-    def record_flush(session: Session, _context) -> None:
+    def record_flush(session: Session, _context: object) -> None:
         change_feed.append(session, change_feed.rows_for_flush(session))
 
     @event.listens_for(sessions, "do_orm_execute")
-    def record_statement(state) -> None:
+    def record_statement(state: ORMExecuteState) -> None:
         if state.is_insert or state.is_update or state.is_delete:
             table = getattr(getattr(state.statement, "table", None), "name", None)
             if table in FACT_TABLES:
@@ -68,7 +68,7 @@ def facts_cache() -> TTLCache:
     Entries live ``FACTS_CACHE_SECONDS``; the cache is emptied as soon as the change feed shows
     a change committed by any worker, command or node.
     """
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a proxy
     cache = app.extensions.get(CACHE_KEY)
     if cache is None:
         cache = app.extensions[CACHE_KEY] = TTLCache(app.config["FACTS_CACHE_SECONDS"])

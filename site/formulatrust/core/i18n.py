@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
+from babel.support import NullTranslations
 from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, get_translations
 from werkzeug.datastructures import LanguageAccept
@@ -122,7 +123,7 @@ def remember_choice(response: Response) -> Response:
     return response
 
 
-def _translations():
+def _translations() -> NullTranslations:
     """Return the active catalogue, looked up once per locale per request.
 
     Flask-Babel resolves the catalogue on every call, which dominated page rendering. The
@@ -141,7 +142,7 @@ def init_app(app: Flask) -> None:
     """Set up Flask-Babel with the catalogues in the top-level ``translations/``."""
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PROJECT_ROOT / "translations")
     Babel(app, locale_selector=select_language)
-    app.jinja_env.install_gettext_callables(
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
         gettext=lambda text: _translations().ugettext(text),
         ngettext=lambda singular, plural, n: _translations().ungettext(singular, plural, n),
         newstyle=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -29,7 +30,7 @@ def downgrade(engine: Engine, revision: str) -> None:
     _run(engine, command.downgrade, revision)
 
 
-def _run(engine: Engine, step, revision: str) -> None:
+def _run(engine: Engine, step: Callable[[Config, str], None], revision: str) -> None:
     # SQLite alters a table by copying it; foreign keys must be off while the old one is dropped,
     # and the pragma only takes effect outside a transaction.
     sqlite = engine.dialect.name == "sqlite"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, String, Text
+from sqlalchemy import DateTime, ForeignKey, MetaData, String, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from formulatrust.core.clock import utcnow
@@ -22,6 +23,9 @@ class Base(DeclarativeBase):
             "pk": "pk_%(table_name)s",
         }
     )
+
+    if TYPE_CHECKING:
+        __table__: ClassVar[Table]  # each model maps one table (SQLAlchemy says FromClause)
 
 
 def timestamp_column() -> Mapped[datetime]:

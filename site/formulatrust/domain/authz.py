@@ -168,8 +168,8 @@ def can(role: str | None, endpoint: str, owner_enterprise_id: int | None = None,
         return True
     if role not in ROLES:
         return False
-    if rule == SIGNED_IN:
-        return True
+    if isinstance(rule, str):
+        return rule == SIGNED_IN
     if isinstance(rule, frozenset):
         return role in rule
     return bool(rule(role, owner_enterprise_id, user_enterprise_id))

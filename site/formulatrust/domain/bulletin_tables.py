@@ -179,7 +179,9 @@ def parse_table(text: str) -> Table:
             if problem is not None:
                 problems.append(problem)
             else:
-                values.append(stored_number(parse_number(cell)))
+                parsed_cell = parse_number(cell)
+                assert parsed_cell is not None  # _check_cell accepted it
+                values.append(stored_number(parsed_cell))
         parsed.append((period, values))
     if problems:
         raise StatisticsError(problems)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NoReturn
 
 from formulatrust.domain.compliance_match import normalise, spans
 
@@ -178,7 +178,7 @@ class _Where:
     def at(self, place: str) -> _Where:
         return _Where(self.path, place)
 
-    def fail(self, name: str, problem: str) -> None:
+    def fail(self, name: str, problem: str) -> NoReturn:
         prefix = f"{self.place}, " if self.place else ""
         raise RulesError(f"{self.path}: {prefix}field '{name}' {problem}")
 

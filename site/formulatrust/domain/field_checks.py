@@ -147,7 +147,7 @@ class Checker:
         if nested and not value and not path.endswith("]"):
             return {}  # an empty nested object means "no data"
         ok = self._unknown(value, spec, record, path)
-        result = {}
+        result: dict[str, Any] = {}
         for name, rule in spec.items():
             where = f"{path}.{name}" if path else name
             if value.get(name) is None:

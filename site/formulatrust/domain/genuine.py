@@ -20,6 +20,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeGuard
 
 RELOAD_WINDOW = timedelta(minutes=5)
 WINDOW = timedelta(days=7)
@@ -32,9 +33,9 @@ def new_device_cookie() -> str:
     return secrets.token_urlsafe(COOKIE_BYTES)
 
 
-def is_device_cookie(value: str | None) -> bool:
+def is_device_cookie(value: str | None) -> TypeGuard[str]:
     """Tell whether ``value`` looks like an identifier this site set (22 URL-safe characters)."""
-    return bool(value) and len(value) == 22 and all(
+    return value is not None and len(value) == 22 and all(
         c.isascii() and (c.isalnum() or c in "-_") for c in value)
 
 

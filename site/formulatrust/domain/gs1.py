@@ -13,9 +13,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TypeGuard, cast
 from urllib.parse import quote
 
 from biip import ParseError
@@ -81,7 +82,7 @@ class Gs1Error(ValueError):
         super().__init__(f"{code}: {part}={self.value!r}")
 
 
-def _is_digits(text: object) -> bool:
+def _is_digits(text: object) -> TypeGuard[str]:
     return isinstance(text, str) and text.isascii() and text.isdigit()
 
 
@@ -95,8 +96,9 @@ def gtin_check_digit(body: str) -> int:
 
 def is_valid_gtin(text: object) -> bool:
     """Tell whether ``text`` is a GTIN-8/12/13/14 with a correct check digit."""
-    plausible = _is_digits(text) and len(text) in _GTIN_LENGTHS
-    return plausible and gtin_check_digit(text[:-1]) == int(text[-1])
+    if not _is_digits(text) or len(text) not in _GTIN_LENGTHS:
+        return False
+    return gtin_check_digit(text[:-1]) == int(text[-1])
 
 
 def _check_gtin(text: object, lengths: tuple[int, ...] = _GTIN_LENGTHS) -> str:
@@ -303,10 +305,12 @@ def _split_query(query: str) -> list[tuple[str, str]]:
 def _query_pairs(query: object) -> list[tuple[str, str]]:
     if isinstance(query, str):
         return _split_query(query)
-    items = getattr(query, "items", None)
+    items: Callable[..., Iterable[tuple[str, str]]] | None = getattr(query, "items", None)
+    if not items:
+        return list(cast(Iterable[tuple[str, str]], query or ()))
     try:
         # A Werkzeug MultiDict only yields repeated keys with multi=True.
-        return list(items(multi=True)) if items else list(query or ())
+        return list(items(multi=True))
     except TypeError:
         return list(items())
 

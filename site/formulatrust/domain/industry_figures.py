@@ -137,9 +137,15 @@ def parse_value(text: str) -> Decimal | None:
         value = Decimal(cleaned)
     except InvalidOperation:
         return None
-    if not value.is_finite() or value < 0 or value >= MAX_VALUE or value.as_tuple().exponent < -3:
+    if not value.is_finite() or value < 0 or value >= MAX_VALUE or _places(value) > 3:
         return None
     return value
+
+
+def _places(value: Decimal) -> int:
+    """Return how many decimal places a finite ``value`` is written with."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) else 0
 
 
 def plain_value(value: Decimal) -> str:

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from formulatrust.domain.trace_format import Problem
 from formulatrust.domain.web_address import is_web_address
 
-SECTIONS = {
+# A field's kind: a CHECKS name (with "?" when optional), or the tuple of allowed choices.
+Kind = str | tuple[str, ...]
+Checked = tuple[Any, tuple[str, str] | None]  # the cleaned value, or the error (zh, en)
+
+SECTIONS: dict[str, dict[str, Kind]] = {
     "licences": {"number": "licence", "event": ("granted", "changed", "renewed"), "on": "date",
                  "valid_until": "date", "scope_zh": "text?", "scope_en": "text?",
                  "source_url": "url?"},
@@ -82,12 +88,13 @@ def _enterprise(result: RecordsFile, where: str, item: object) -> None:
                 sections.setdefault(section, []).append(cleaned)
 
 
-def _record(result: RecordsFile, where: str, record: object, spec: dict) -> dict | None:
+def _record(result: RecordsFile, where: str, record: object,
+            spec: dict[str, Kind]) -> dict | None:
     if not isinstance(record, dict):
         result.problems.append(Problem(where, "", "应为对象", "must be an object"))
         return None
     before = len(result.problems)
-    cleaned = {}
+    cleaned: dict[str, Any] = {}
     for key in record:
         if key not in spec:
             result.problems.append(Problem(where, key, "未知字段", "unknown field"))
@@ -99,14 +106,14 @@ def _record(result: RecordsFile, where: str, record: object, spec: dict) -> dict
     return cleaned if len(result.problems) == before else None
 
 
-def _value(result: RecordsFile, where: str, name: str, kind, value):
+def _value(result: RecordsFile, where: str, name: str, kind: Kind, value: object) -> Any:
     optional = isinstance(kind, str) and kind.endswith("?")
     kind = kind.rstrip("?") if isinstance(kind, str) else kind
     if value is None or value == "":
         if not optional:
             result.problems.append(Problem(where, name, "必填", "required"))
         return None
-    check = CHECKS.get(kind if isinstance(kind, str) else "choice")
+    check = CHECKS[kind if isinstance(kind, str) else "choice"]
     cleaned, error = check(value, kind)
     if error:
         result.problems.append(Problem(where, name, error[0], error[1]))
@@ -114,52 +121,52 @@ def _value(result: RecordsFile, where: str, name: str, kind, value):
     return cleaned
 
 
-def _text(value, _kind):
+def _text(value: Any, _kind: Kind) -> Checked:
     if not isinstance(value, str) or len(value) > 2000:
         return None, ("应为不超过2000字的文本", "must be text of at most 2,000 characters")
     return value.strip(), None
 
 
-def _url(value, _kind):
+def _url(value: Any, _kind: Kind) -> Checked:
     if not isinstance(value, str) or not is_web_address(value.strip()):
         return None, ("应为以 http:// 或 https:// 开头的网址",
                       "must be a web address starting with http:// or https://")
     return value.strip(), None
 
 
-def _date(value, _kind):
+def _date(value: Any, _kind: Kind) -> Checked:
     try:
         return date.fromisoformat(value), None
     except (TypeError, ValueError):
         return None, (f"日期无效：{value!r}", f"not a date (YYYY-MM-DD): {value!r}")
 
 
-def _number(value, _kind):
+def _number(value: Any, _kind: Kind) -> Checked:
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         return None, ("应为非负数", "must be a number of zero or more")
     return float(value), None
 
 
-def _bool(value, _kind):
+def _bool(value: Any, _kind: Kind) -> Checked:
     if not isinstance(value, bool):
         return None, ("应为 true 或 false", "must be true or false")
     return value, None
 
 
-def _licence(value, _kind):
+def _licence(value: Any, _kind: Kind) -> Checked:
     if not isinstance(value, str) or len(value) != 16 or not value.startswith("SC") \
             or not value[2:].isdigit():
         return None, ("许可证号应为 SC 加14位数字", "a licence number is SC and 14 digits")
     return value, None
 
 
-def _choice(value, choices):
+def _choice(value: Any, choices: Kind) -> Checked:
     if value not in choices:
         return None, (f"应为 {'、'.join(choices)} 之一", f"must be one of {', '.join(choices)}")
     return value, None
 
 
-def _indicators(value, _kind):
+def _indicators(value: Any, _kind: Kind) -> Checked:
     fields = ("name_zh", "unit", "national", "enterprise")
     if not isinstance(value, list) or not value or not all(
             isinstance(row, dict) and all(isinstance(row.get(f), str) and row[f] for f in fields)
@@ -170,8 +177,9 @@ def _indicators(value, _kind):
     return value, None
 
 
-CHECKS = {"text": _text, "url": _url, "date": _date, "number": _number, "bool": _bool,
-          "licence": _licence, "choice": _choice, "indicators": _indicators}
+CHECKS: dict[str, Callable[[Any, Kind], Checked]] = {
+    "text": _text, "url": _url, "date": _date, "number": _number, "bool": _bool,
+    "licence": _licence, "choice": _choice, "indicators": _indicators}
 ORDERED = (("on", "valid_until"), ("valid_from", "valid_until"),
            ("assessed_on", "valid_until"), ("inspected_on", "rectify_by"))
 

@@ -136,7 +136,8 @@ def _wrap(text: str, width: float, size: float, lines: int = 2) -> list[str]:
     return [*out, line] if line else out
 
 
-def _text(x: float, y: float, size: float, body: str | list[str], font: str, bold=False) -> str:
+def _text(x: float, y: float, size: float, body: str | list[str], font: str,
+          bold: bool = False) -> str:
     """Return one escaped ``<text>``; a list ``body`` becomes one ``<tspan>`` per line."""
     weight = ' font-weight="bold"' if bold else ""
     if isinstance(body, list):

@@ -16,8 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import cast
 
 from openpyxl import load_workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 COMPLIANT = "compliant"
 NONCOMPLIANT = "noncompliant"
@@ -266,7 +268,7 @@ def split_combined(text: str) -> list[tuple[str, ...]]:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     several = len(lines) > 1 and all(SEPARATOR.search(line) for line in lines)
     chunks = lines if several else [flatten(text)]
-    items = []
+    items: list[tuple[str, ...]] = []
     for chunk in chunks:
         parts = [p.strip() for p in SEPARATOR.split(chunk, maxsplit=2)] + ["", ""]
         if any(parts):
@@ -342,17 +344,19 @@ def read_xlsx(data: bytes) -> list[list[list[object]]]:
     except Exception as error:  # openpyxl raises many types for damaged files
         raise _corrupt_xlsx(error) from error
     try:
-        return [_sheet_rows(sheet) for sheet in book.worksheets]
+        # A workbook opened read-only holds read-only worksheets only.
+        sheets = cast(list[ReadOnlyWorksheet], book.worksheets)
+        return [_sheet_rows(sheet) for sheet in sheets]
     except Exception as error:  # damaged sheet XML only shows up while reading
         raise _corrupt_xlsx(error) from error
     finally:
         book.close()
 
 
-def _sheet_rows(sheet) -> list[list[object]]:
+def _sheet_rows(sheet: ReadOnlyWorksheet) -> list[list[object]]:
     """Return every row of a read-only worksheet as a list of values."""
     sheet.reset_dimensions()  # some writers store wrong dimensions; read every cell
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    return [list(row) for row in sheet.values]
 
 
 def _corrupt_xlsx(error: Exception) -> ImportFileError:

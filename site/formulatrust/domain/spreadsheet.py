@@ -4,6 +4,8 @@ return) is written with a leading apostrophe, so it shows as the text it is."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -14,6 +16,6 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def safe_row(row) -> list:
+def safe_row(row: Iterable[object]) -> list[object]:
     """Return a row of safe cells."""
     return [safe_cell(value) for value in row]

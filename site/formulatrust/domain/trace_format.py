@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from formulatrust.domain.field_checks import (
     BAD,
@@ -32,6 +32,9 @@ from formulatrust.domain.field_checks import (
     pattern_rule,
     text_rule,
 )
+
+if TYPE_CHECKING:
+    from _csv import Reader as csv_reader
 
 CSV_HEADER = ["gtin", "lot", "serial"]
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -292,7 +295,7 @@ def parse_serial_csv(text: str) -> SerialRows:
     return rows
 
 
-def _serial_rows(reader, rows: SerialRows) -> None:
+def _serial_rows(reader: csv_reader, rows: SerialRows) -> None:
     checker = Checker()
     cache: dict[tuple[str, str], str] = {}
     seen: dict[tuple[str, str], dict[str, int]] = {}
@@ -323,7 +326,8 @@ def _serial_row(cells: list[str], line: int, checker: Checker,
                                           strict=True)]
     if any(value is BAD for value in values):
         return None
-    return SerialRow(*values, line)
+    gtin_value, lot, serial = values
+    return SerialRow(gtin_value, lot, serial, line)
 
 
 def _cached(cell: str, rule: Callable, name: str, record: str, checker: Checker,

@@ -16,7 +16,7 @@ def pinyin(text: str) -> str:
     capitalised; other characters (digits, Latin letters, punctuation) are kept, full-width
     forms as their ASCII equivalents."""
     plain = unicodedata.normalize("NFKC", text)
-    pieces = lazy_pinyin(plain, style=Style.NORMAL, errors=lambda chars: [chars])
+    pieces = lazy_pinyin(plain, style=Style.NORMAL, errors=lambda chars: chars)
     words: list[str] = []
     for piece in pieces:
         if piece and piece[0].isascii() and piece[0].isalpha() and _is_syllable(piece):

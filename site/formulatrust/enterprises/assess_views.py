@@ -14,7 +14,7 @@ from formulatrust.core.clock import shanghai_now
 from formulatrust.enterprises import assessment
 from formulatrust.enterprises.lookup import get_enterprise
 from formulatrust.enterprises.models import Rating
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import current_user, private, role_required, signed_in_user
 
 bp = Blueprint("assess", __name__, url_prefix="/publish/enterprises/<slug>")
 
@@ -38,11 +38,11 @@ def enterprise(slug: str):
     found = get_enterprise(slug)
     session = db.session()
     today = shanghai_now().date()
-    form = AssessForm(data=assessment.assessor_names(current_user())
+    form = AssessForm(data=assessment.assessor_names(signed_in_user())
                       if request.method == "GET" else None)
     if request.method == "POST" and form.validate():
         made = assessment.assess(session, current_user(), [found], today,
-                                 form.assessor.data.strip(),
+                                 (form.assessor.data or "").strip(),
                                  (form.assessor_en.data or "").strip())[found.slug]
         return redirect(url_for(".enterprise", slug=slug, done=made.id), 303)
     done = request.args.get("done", type=int)

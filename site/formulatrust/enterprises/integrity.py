@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, cast
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from formulatrust.domain import rating
 from formulatrust.enterprises.models import (
@@ -47,13 +48,14 @@ class Profile:
 
     def timeline(self) -> list[tuple[date, str, object]]:
         """Licences, penalties and inspections, newest first, as (date, kind, record)."""
-        events = [(x.on, "licence", x) for x in self.licences]
+        events: list[tuple[date, str, object]] = [(x.on, "licence", x) for x in self.licences]
         events += [(x.decided_on, "penalty", x) for x in self.penalties]
         events += [(x.inspected_on, "inspection", x) for x in self.inspections]
         return sorted(events, key=lambda event: event[0], reverse=True)
 
 
-def _all(session: Session, model, enterprise_id: int, order):
+def _all(session: Session, model: type[Any], enterprise_id: int,
+         order: InstrumentedAttribute[Any]) -> list[Any]:
     return list(session.scalars(select(model).where(model.enterprise_id == enterprise_id)
                                 .order_by(order.desc())))
 
@@ -93,7 +95,7 @@ def evidence(session: Session, enterprise: Enterprise, on: date,
         .options(selectinload(SamplingResult.failed_items))).all()
     eid = enterprise.id
     return rating.Evidence(
-        samples=tuple(rating.SampleOutcome(r.announced_on, r.compliant,
+        samples=tuple(rating.SampleOutcome(cast(date, r.announced_on), r.compliant,  # not None
                                            tuple(f.item for f in r.failed_items))
                       for r in results),
         penalties=tuple(rating.PenaltyFact(p.decided_on, p.amount_yuan, p.suspended_production,

@@ -10,7 +10,7 @@ from formulatrust.core import db
 from formulatrust.enterprises.models import Enterprise
 
 
-def enterprise_id_of(slug: str, **_ignored) -> int | None:
+def enterprise_id_of(slug: str, **_ignored: object) -> int | None:
     """Return the id of the enterprise ``slug`` (the owner of every page under its URL)."""
     return db.session().scalar(select(Enterprise.id).where(Enterprise.slug == slug))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, SelectChoice, SelectField
+from wtforms import EmailField, HiddenField, SelectChoice, SelectField  # type: ignore[attr-defined]  # stubs predate 3.3
 from wtforms.validators import AnyOf, DataRequired, Email, Length
 
 from formulatrust.core.i18n import HTML_LANG, LANGUAGES

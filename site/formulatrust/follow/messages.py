@@ -13,6 +13,7 @@ from formulatrust.core.outbox import MailDelivery
 from formulatrust.follow.events import Event
 from formulatrust.follow.models import FollowedItem
 from formulatrust.follow.subscriptions import confirmation_token
+from formulatrust.results.models import Recall
 from formulatrust.results.recall_changes import status_name
 from formulatrust.scan.links import gs1_path
 
@@ -40,7 +41,8 @@ def confirmation(item: FollowedItem, product_name: str) -> MailDelivery:
 def alert(item: FollowedItem, event: Event, change_id: int) -> MailDelivery:
     """The alert about ``event`` for the follower of ``item``, keyed by (change, item)."""
     with force_locale(item.follower.language):
-        status = status_name(event.record.status) if event.kind == "recall" else ""
+        recall = event.record if event.kind == "recall" else None
+        status = status_name(recall.status) if isinstance(recall, Recall) else ""
     context = {"item": item, "event": event, "record": event.record, "status": status,
                **item_links(item)}
     row = delivery(item, f"alert-{change_id}-{item.id}", "alert", context)

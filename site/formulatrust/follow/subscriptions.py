@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from formulatrust.core.clock import utcnow
-from formulatrust.core.db import committing
+from formulatrust.core.db import changed_rows, committing
 from formulatrust.core.outbox import MAX_ATTEMPTS, MailDelivery
 from formulatrust.follow.models import FollowedItem, Follower
 
@@ -129,9 +129,9 @@ def _purge(session: Session) -> tuple[int, int]:
         FollowedItem.confirmed_at.is_(None), FollowedItem.created_at < cutoff)))
     session.execute(delete(MailDelivery).where(MailDelivery.subscription_id.in_(stale),
                                                MailDelivery.sent_at.is_(None)))
-    items = session.execute(delete(FollowedItem).where(FollowedItem.id.in_(stale))).rowcount
+    items = changed_rows(session.execute(delete(FollowedItem).where(FollowedItem.id.in_(stale))))
     following = select(FollowedItem.follower_id)
-    addresses = session.execute(delete(Follower).where(Follower.id.not_in(following))).rowcount
+    addresses = changed_rows(session.execute(delete(Follower).where(Follower.id.not_in(following))))
     # Sent messages (their address already emptied) and ones the worker gave up on.
     session.execute(delete(MailDelivery).where(or_(MailDelivery.sent_at < cutoff,
                                                    MailDelivery.attempts >= MAX_ATTEMPTS)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectChoice, SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField  # type: ignore[attr-defined]  # stubs predate 3.3
 
 from formulatrust.core.i18n import current_language
 from formulatrust.domain.industry_figures import COLUMNS, Figure, check_record

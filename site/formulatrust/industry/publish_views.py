@@ -4,6 +4,8 @@ import``; a file with any problem writes nothing and names each row and column a
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
@@ -12,7 +14,7 @@ from formulatrust.core.i18n import current_language
 from formulatrust.domain.industry_figures import COLUMNS, Problem, check_file
 from formulatrust.industry import services
 from formulatrust.industry.forms import FigureForm, UploadForm
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import current_user, private, role_required, signed_in_user
 
 bp = Blueprint("industry_publish", __name__)
 NO_ASSOCIATION = _l("Your account belongs to no association, so it cannot publish figures "
@@ -27,7 +29,7 @@ MAX_BYTES = 2 * 1024 * 1024
 
 def render(figure_form: FigureForm | None = None, upload_form: UploadForm | None = None,
            problems: list[str] | None = None, status: int = 200, problem: str = ""):
-    organisation = current_user().organisation
+    organisation = signed_in_user().organisation
     body = render_template(
         "industry/publish.html", figure_form=figure_form or FigureForm(formdata=None),
         upload_form=upload_form or UploadForm(formdata=None), problems=problems or [],
@@ -47,8 +49,8 @@ COUNTS = ("created", "corrected", "unchanged")
 
 def done(summary: services.Summary):
     counts = (len(summary.created), len(summary.corrected), summary.unchanged)
-    return redirect(url_for("industry_publish.index", **dict(zip(COUNTS, counts, strict=True))),
-                    303)
+    shown: dict[str, Any] = dict(zip(COUNTS, counts, strict=True))
+    return redirect(url_for("industry_publish.index", **shown), 303)
 
 
 def done_message() -> str:

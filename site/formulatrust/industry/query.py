@@ -48,12 +48,12 @@ class Filters:
             raise BadFilter("measure", "choice")
         if texts["series"] and texts["series"].count("|") != 3:
             raise BadFilter("series", "choice")
-        periods = {}
+        periods: dict[str, str | None] = {}
         for name in ("from", "to"):
             periods[name] = normalise_period(texts[name]) if texts[name] else ""
             if periods[name] is None:
                 raise BadFilter(name, "period")
-        return cls(texts["measure"], texts["series"], periods["from"], periods["to"])
+        return cls(texts["measure"], texts["series"], periods["from"] or "", periods["to"] or "")
 
     def as_args(self) -> dict[str, str]:
         """Return the filters as query parameters (only those set)."""

@@ -4,6 +4,7 @@ figure's versions, the Atom feed and the API."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -42,7 +43,7 @@ def read_filters() -> Filters | Response:
     try:
         return Filters.from_args(downloads.clean_args(request.args))
     except BadFilter as error:
-        message = downloads.lazy(lambda error=error: filter_message(error))
+        message = downloads.lazy(partial(filter_message, error))
         if downloads.data_requested():
             return downloads.api_error(400, message, parameter=error.name)
         return render_error(400, message)

@@ -224,10 +224,11 @@ def import_library(session: Session, library: Library, months: int) -> tuple[int
             continue
         zh, en = pages.get("zh"), pages.get("en")
         first = zh or en
+        assert first is not None  # an article's folder holds at least one language
         draft = Draft(str(first.meta.get("topic", "")),
                       zh.title if zh else "", zh.summary if zh else "", zh.text if zh else "",
                       en.title if en else "", en.summary if en else "", en.text if en else "",
-                      file_sources(en or zh))  # English titles read on both pages
+                      file_sources(en or first))  # English titles read on both pages
         # The files name no person: their author and reviewer are the editorial team.
         version = save(session, slug, draft, None, IMPORTED_BY, library.waivers)
         reviewed_on = first.meta.get("reviewed_on")

@@ -39,7 +39,7 @@ def overdue() -> None:
     """List the published articles whose next review date has passed."""
     late = articles.overdue(db.session(), shanghai_now().date())
     for article in late:
-        click.echo(f"{article.slug}\tdue {article.next_review_due.isoformat()}")
+        click.echo(f"{article.slug}\tdue {article.next_review_due}")  # YYYY-MM-DD
     click.echo(f"{len(late)} articles overdue for review.")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField, ValidationError
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField, ValidationError  # type: ignore[attr-defined]  # stubs predate 3.3
 from wtforms.validators import InputRequired, Length
 
 from formulatrust.domain.article_review import Source, is_web_link
@@ -92,12 +92,12 @@ class ArticleForm(FlaskForm):
         self.check_images(field)
 
     def validate_sources(self, field: TextAreaField) -> None:
-        _, problems = parse_sources(field.data)
+        _, problems = parse_sources(field.data or "")
         if problems:
             raise ValidationError(" ".join(problems))
 
     def draft(self) -> Draft:
-        sources, _ = parse_sources(self.sources.data)
+        sources, _ = parse_sources(self.sources.data or "")
         text = {name: (getattr(self, name).data or "").strip()
                 for name in ("title_zh", "summary_zh", "body_zh", "title_en", "summary_en",
                              "body_en")}

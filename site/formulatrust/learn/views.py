@@ -4,6 +4,8 @@ are shown as they are."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import force_locale, format_date
 from flask_babel import lazy_gettext as _l
@@ -35,7 +37,7 @@ def index():
     topic = request.args.get("topic", "")
     if topic and topic not in TOPICS:
         abort(404)
-    grouped = {name: [] for name in TOPICS if not topic or name == topic}
+    grouped: dict[str, list[Any]] = {name: [] for name in TOPICS if not topic or name == topic}
     for page, is_fallback in articles():
         if page.meta.get("topic") in grouped:
             grouped[page.meta["topic"]].append((page, is_fallback))

@@ -10,7 +10,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from formulatrust.core.i18n import HTML_LANG, current_language
 from formulatrust.domain.data_licences import DataLicence
@@ -52,7 +52,7 @@ FORMATS = {"csv": "text/csv", "json": "application/json"}
 FILE_FORMATS = {"csv": "text/csv", "jsonl": "application/jsonl"}
 
 
-def _span(session: Session, column) -> tuple[Any, Any]:
+def _span(session: Session, column: QueryableAttribute[Any] | None) -> tuple[Any, Any]:
     if column is None:
         return None, None
     return session.execute(select(func.min(column), func.max(column))).one()
@@ -100,7 +100,7 @@ def dataset(session: Session, data: Dataset, page: str | None, licence: DataLice
         "distribution": [*(file_download(entry) for entry in files), *(
             {"@type": "DataDownload", "encodingFormat": mime,
              "contentUrl": url_for(page, format=fmt, _external=True)}
-            for fmt, mime in (FORMATS.items() if page else ()))],
+            for fmt, mime in FORMATS.items() if page)],
     }
     if span:
         markup["temporalCoverage"] = span

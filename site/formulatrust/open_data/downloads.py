@@ -8,6 +8,7 @@ import io
 import json
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -128,7 +129,7 @@ def open_response(response: Response) -> Response:
     if (request.method in ("GET", "HEAD") and response.status_code == 200
             and not response.is_streamed):
         response.add_etag()
-        response = response.make_conditional(request)
+        response.make_conditional(request)  # changes and returns the response itself
     return response
 
 
@@ -207,8 +208,9 @@ def api_http_error(error: HTTPException) -> Response:
     if code not in MESSAGES:
         code = 400 if code < 500 else 500
     response = api_error(code, MESSAGES[code][1])
-    if code == 405 and getattr(error, "valid_methods", None):
-        response.headers["Allow"] = ", ".join(error.valid_methods)
+    valid_methods = getattr(error, "valid_methods", None)
+    if code == 405 and valid_methods:
+        response.headers["Allow"] = ", ".join(valid_methods)
     return response
 
 
@@ -291,7 +293,8 @@ def lazy(function: Callable[[], str]) -> LazyString:
 
 
 
-def page_links(endpoint: str, page: int, pages: int, args) -> dict[str, str]:
+def page_links(endpoint: str, page: int, pages: int,
+               args: Callable[[int], Mapping[str, Any]]) -> dict[str, str]:
     """Return absolute ``self``, ``first``, ``last`` and (where they exist) ``prev``/``next``."""
     def link(number: int) -> str:
         return url_for(endpoint, _external=True, **args(number))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from flask import url_for
 from sqlalchemy import select
@@ -86,7 +87,7 @@ def field_value(record: object, key: str) -> object:
     return value or None if key == "source_url" else value
 
 
-def enterprise_records(model: type, dataset: Dataset) -> Records:
+def enterprise_records(model: type[Any], dataset: Dataset) -> Records:  # has enterprise_id
     """Records of an enterprise's ``model`` (licences, penalties …), oldest first."""
     own = [f.key for f in dataset.fields if not f.key.startswith("enterprise_")]
 

@@ -103,9 +103,9 @@ def _draft(where: Path, name: str) -> Iterator[tuple[io.TextIOWrapper, _Digest, 
     path = where / f".{name}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         with open(path, "wb") as raw:
-            digest = _Digest(raw)  # type: ignore[arg-type]
+            digest = _Digest(raw)
             # mtime=0 and no name inside: the same records always make the same bytes.
-            with gzip.GzipFile(filename="", mode="wb", fileobj=digest, mtime=0) as packed:  # type: ignore[arg-type]
+            with gzip.GzipFile(filename="", mode="wb", fileobj=digest, mtime=0) as packed:
                 with io.TextIOWrapper(packed, encoding="utf-8", newline="") as text:
                     yield text, digest, path
     except BaseException:
@@ -209,7 +209,7 @@ def stale(session: Session, manifest: dict[str, Any] | None, upto: int) -> set[s
     ids: dict[str, int | None] = {}
     for source in SOURCES:
         found = [files.get(file_name(source.slug, fmt)) for fmt in FORMATS]
-        ids[source.slug] = min(e["change_id"] for e in found) if all(found) else None
+        ids[source.slug] = min(e["change_id"] for e in found if e) if all(found) else None
     missing = {slug for slug, change_id in ids.items() if change_id is None}
     present = [change_id for change_id in ids.values() if change_id is not None]
     if not present:

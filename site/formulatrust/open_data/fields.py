@@ -8,8 +8,9 @@ its value is the JSON value at ``key``, flattened (see :func:`csv_value`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -39,12 +40,12 @@ class Field:
     example: str = ""
     column: str | None = None
     nullable: bool = False
-    flatten: Callable[[object], str] | None = None
+    flatten: Callable[[Any], str] | None = None
 
     @property
     def json_type(self) -> dict:
         """Return the JSON Schema of the value."""
-        schema = {"integer": {"type": "integer"}, "number": {"type": "number"},
+        schema: dict[str, Any] = {"integer": {"type": "integer"}, "number": {"type": "number"},
                   "boolean": {"type": "boolean"}, "object": {"type": "object"},
                   "list": {"type": "array"}, "date": {"type": "string", "format": "date"},
                   "datetime": {"type": "string", "format": "date-time"},
@@ -54,17 +55,17 @@ class Field:
         return schema
 
 
-def flat(name: str, kind: str, meaning: object, example: str = "", **options) -> Field:
+def flat(name: str, kind: str, meaning: object, example: str = "", **options: Any) -> Field:
     """A field with the same name in CSV and JSON."""
     return Field(name, kind, meaning, example, column=name, **options)
 
 
-def failed_items_cell(items: object) -> str:
+def failed_items_cell(items: Iterable[Mapping[str, str]] | None) -> str:
     """Write failed items as ``item║measured║limit`` joined by ``；`` (one CSV cell)."""
     return LIST_SEPARATOR.join(f"{i['item']}║{i['measured']}║{i['limit']}" for i in items or [])
 
 
-def brand_names_cell(brands: object) -> str:
+def brand_names_cell(brands: Iterable[Mapping[str, Any]] | None) -> str:
     """Write brands by their Chinese names joined by ``；``."""
     return LIST_SEPARATOR.join(b["name"]["zh"] for b in brands or [])
 

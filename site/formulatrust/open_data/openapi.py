@@ -7,6 +7,8 @@ downloads and the data dictionary page describe the same fields. A blueprint tha
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_babel import force_locale
 
 from formulatrust.domain.data_licences import DataLicence
@@ -56,7 +58,8 @@ def _example(field: Field) -> object:
     """Return the field's example as a JSON value (None for lists and objects)."""
     if not field.example or field.kind in ("list", "object"):
         return None
-    convert = {"integer": int, "number": float, "boolean": lambda v: v == "true"}
+    convert: dict[str, Callable[[str], object]] = {"integer": int, "number": float,
+                                                   "boolean": lambda v: v == "true"}
     return convert.get(field.kind, str)(field.example)
 
 

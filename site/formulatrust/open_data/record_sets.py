@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import url_for
 from sqlalchemy import Select, func, select
@@ -52,7 +53,7 @@ def columns(record: object, dataset: Dataset) -> dict:
             if not f.key.startswith("enterprise_") and hasattr(record, f.key)}
 
 
-def of_enterprise(model: type, dataset: Dataset) -> RecordSet:
+def of_enterprise(model: type[Any], dataset: Dataset) -> RecordSet:  # has enterprise_id
     """An enterprise's records of ``model`` with the enterprise's slug and names."""
     def query() -> Select:
         return (select(model, Enterprise).join(Enterprise, Enterprise.id == model.enterprise_id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import islice
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
 
 from formulatrust.core import db
 from formulatrust.core.paging import page_count, page_number
@@ -28,7 +28,7 @@ def requested_page() -> int | None:
     return int(number)
 
 
-def answer(slug: str, total: int, page: int, records: Callable[[int], list[dict]]):
+def answer(slug: str, total: int, page: int, records: Callable[[int], list[dict]]) -> Response:
     """The envelope of page ``page`` (at most the last) of ``total`` records."""
     pages = page_count(total, PAGE_SIZE)
     page = min(page, pages)
@@ -40,11 +40,11 @@ def answer(slug: str, total: int, page: int, records: Callable[[int], list[dict]
         slug: records((page - 1) * PAGE_SIZE)})
 
 
-def bad_page():
+def bad_page() -> Response:
     return downloads.api_error(400, downloads.lazy(downloads.page_message), parameter="page")
 
 
-def records_page(slug: str):
+def records_page(slug: str) -> Response:
     """One page of the record set ``slug``, in the order of its complete file."""
     page = requested_page()
     if page is None:
@@ -54,7 +54,7 @@ def records_page(slug: str):
                   lambda start: list(islice(records, start, start + PAGE_SIZE)))
 
 
-def sql_page(slug: str):
+def sql_page(slug: str) -> Response:
     """One page of the record set ``slug`` of :mod:`record_sets`, read with offset and limit."""
     page = requested_page()
     if page is None:
@@ -67,12 +67,12 @@ def sql_page(slug: str):
 def register(api: Blueprint) -> None:
     """Add ``GET /api/v1/<set>`` for every record set to ``api``."""
     for slug in RECORD_SETS:
-        def view(slug: str = slug):
+        def view(slug: str = slug) -> Response:
             return records_page(slug)
         view.__doc__ = f"{BY_SLUG[slug].dataset.title}, 100 a page."
         api.add_url_rule(f"/{slug}", endpoint=f"api_{slug}", view_func=view)
     for slug, record_set in record_sets.RECORD_SETS.items():
-        def sql_view(slug: str = slug):
+        def sql_view(slug: str = slug) -> Response:
             return sql_page(slug)
         sql_view.__doc__ = f"{record_set.dataset.title}, 100 a page."
         api.add_url_rule(f"/{slug}", endpoint=f"api_{slug}", view_func=sql_view)

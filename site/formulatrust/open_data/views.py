@@ -4,6 +4,7 @@ OpenAPI description of the API."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -43,7 +44,7 @@ bp.add_app_template_global(downloads.current_licence, "data_licence")
 
 # Where each dataset is published: its page (which takes ?format=), API and feeds. The
 # enterprises' records and the statistics are published as complete files only.
-PUBLISHED = {
+PUBLISHED: dict[str, dict[str, Any]] = {
     "results": {"page": "results.index", "api": "results_api.api_results",
                 "feeds": [("results.feed", {}), ("results.feed", {"compliant": "no"})]},
     "recalls": {"page": "recalls.index", "api": "recalls_api.api_recalls",
@@ -55,7 +56,7 @@ PUBLISHED = {
     "industry_statistics": {"page": "industry.index", "api": "industry_api.api_figures",
                             "feeds": [("industry.feed", {})]},
 }
-NOT_LISTED = {"page": None, "api": None, "feeds": []}
+NOT_LISTED: dict[str, Any] = {"page": None, "api": None, "feeds": []}
 
 
 @bp.get("/data")

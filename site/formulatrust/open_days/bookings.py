@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from formulatrust.core.clock import utcnow
+from formulatrust.core.db import changed_rows
 from formulatrust.domain.booking import (
     BookingError,
     Waiting,
@@ -57,18 +58,18 @@ def book(session: Session, visit_id: int, request: Request, now: datetime | None
     visit = OpenDay.__table__.c
     open_visit = (visit.id == visit_id) & (visit.starts_at > now) & visit.cancelled_at.is_(None)
     try:
-        taken = session.execute(
+        taken = changed_rows(session.execute(
             update(OpenDay.__table__)
             .where(open_visit, visit.seats_taken + party <= visit.capacity)
             .values(seats_taken=visit.seats_taken + party)
-        ).rowcount
+        ))
         status = "booked"
         if not taken and allow_waitlist:
-            taken = session.execute(
+            taken = changed_rows(session.execute(
                 update(OpenDay.__table__)
                 .where(open_visit, visit.waitlist_taken + party <= visit.waitlist_capacity)
                 .values(waitlist_taken=visit.waitlist_taken + party)
-            ).rowcount
+            ))
             status = "waitlisted"
         if not taken:
             session.rollback()
@@ -229,9 +230,9 @@ def resize(session: Session, visit_id: int, capacity: int) -> list[Booking]:
     try:
         _lock_visit(session, visit_id)
         visits = OpenDay.__table__
-        changed = session.execute(update(visits).where(
+        changed = changed_rows(session.execute(update(visits).where(
             visits.c.id == visit_id, visits.c.seats_taken <= capacity).values(capacity=capacity)
-        ).rowcount
+        ))
         if not changed:
             raise BookingError("capacity_below_taken")
         promoted = _promote(session, visit_id)
@@ -258,7 +259,8 @@ def check_in(session: Session, reference: str, now: datetime | None = None,
     if visit_id is not None:
         query = query.where(table.c.visit_id == visit_id)
     try:
-        changed = session.execute(query.values(status="checked_in", checked_in_at=now)).rowcount
+        changed = changed_rows(session.execute(
+            query.values(status="checked_in", checked_in_at=now)))
         booking = session.scalar(select(Booking).where(Booking.reference == reference)
                                  .execution_options(populate_existing=True))
         if changed and booking is not None:
@@ -296,7 +298,7 @@ def purge(session: Session, days: int, now: datetime | None = None) -> int:
                <= now]
     if not expired:
         return 0
-    deleted = session.execute(delete(Booking).where(Booking.visit_id.in_(expired))).rowcount
+    deleted = changed_rows(session.execute(delete(Booking).where(Booking.visit_id.in_(expired))))
     session.commit()
     return deleted
 

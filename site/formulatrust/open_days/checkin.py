@@ -99,7 +99,7 @@ def visit(visit_id: int):
         status = 400
         if form.validate():
             try:
-                arrived = check_in(found, form.ticket.data)
+                arrived = check_in(found, form.ticket.data or "")
                 status = 200
                 form = CheckInForm(formdata=None)  # an empty field for the next ticket
             except BookingError as error:

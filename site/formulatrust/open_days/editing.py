@@ -7,7 +7,8 @@ change is saved together with its audit entry. Times are Shanghai wall times.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -68,7 +69,7 @@ class VisitError:
 
     code: str
     field: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def english(self) -> str:
         """Say what is wrong, in English (for the command line)."""

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -58,7 +59,7 @@ class Event:
     by_zh: str = ""  # who publishes it when no enterprise does (a bulletin's organisation)
     by_en: str = ""
     endpoint: str = ""  # the event's own page, for url_for
-    values: Mapping[str, object] = field(default_factory=dict)
+    values: Mapping[str, Any] = field(default_factory=dict)
     anchor: str | None = None
     cancelled: bool = False
 
@@ -160,7 +161,7 @@ def bulletin_events(session: Session, now: datetime) -> list[Event]:
                             .order_by(Bulletin.publish_at, Bulletin.id))
     events = []
     for bulletin in found:
-        day = bulletin.published_at.astimezone(SHANGHAI).date()
+        day = cast(datetime, bulletin.published_at).astimezone(SHANGHAI).date()  # visible
         events.append(Event(
             kind="bulletin", key=f"bulletin-{bulletin.id}", starts=day,
             ends=day + timedelta(days=1), title_zh=bulletin.title_zh,

@@ -19,9 +19,9 @@ def title(event: Event, lang: str) -> str:
     def pick(zh: str, en: str) -> str:
         return (en or zh) if lang == "en" else (zh or en)
 
-    if event.kind == "open-day":
+    if event.kind == "open-day" and event.enterprise:
         return pick(event.enterprise.name_zh, event.enterprise.name_en)
-    if event.kind == "brand":
+    if event.kind == "brand" and event.brand:
         return f"{pick(event.brand.name_zh, event.brand.name_en)}: " \
                f"{pick(event.title_zh, event.title_en)}"
     return pick(event.title_zh, event.title_en)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import cast
 
 from babel.dates import format_skeleton
 from flask import Blueprint, Response, current_app, render_template, request, url_for
@@ -97,11 +98,13 @@ def pick(zh: str, en: str) -> str:
 def summary(event: Event) -> str:
     """Return the event's one-line title in the reader's language."""
     if event.kind == "open-day":
+        assert event.enterprise is not None  # an open day is the enterprise's
         text = _("Factory open day: %(name)s",
                  name=pick(event.enterprise.name_zh, event.enterprise.name_en))
     elif event.kind == "bulletin":
         text = _("Bulletin: %(title)s", title=pick(event.title_zh, event.title_en))
     else:
+        assert event.brand is not None  # the rest are brands' events
         text = _("%(brand)s: %(title)s", brand=pick(event.brand.name_zh, event.brand.name_en),
                  title=pick(event.title_zh, event.title_en))
     return _("Cancelled: %(title)s", title=text) if event.cancelled else text
@@ -125,7 +128,8 @@ def when(event: Event) -> str:
     """Return the event's day (and hours, for a timed event) in Shanghai, for people."""
     if event.all_day:
         return format_date(event.day, "full")
-    start, end = (moment.astimezone(SHANGHAI) for moment in (event.starts, event.ends))
+    start, end = (cast(datetime, moment).astimezone(SHANGHAI)  # not all day: moments
+                  for moment in (event.starts, event.ends))
     hours = [format_time(moment, "HH:mm", rebase=False) for moment in (start, end)]
     return f"{format_date(start, 'full', rebase=False)} {hours[0]}–{hours[1]}"
 

@@ -157,15 +157,27 @@ def calendar_response(body: str, name: str) -> Response:
 # --- booking --------------------------------------------------------------------------------
 
 
+class CleanedField(StringField):
+    """A text field whose validator keeps the cleaned value beside the typed one."""
+
+    clean: str
+
+
+class NumberField(StringField):
+    """A text field whose validator keeps the whole number it holds."""
+
+    number: int
+
+
 class BookingForm(FlaskForm):
     """Name, mobile number, party size, consent and, if wanted, an address for news of the
     waiting list: nothing else."""
 
-    name = StringField(_l("Full name"), render_kw={"autocomplete": "name", "spellcheck": "false"})
-    phone = StringField(_l("Mobile number"),
-                        render_kw={"autocomplete": "tel", "inputmode": "tel", "type": "tel"})
-    adults = StringField(_l("Adults"), default="1", render_kw={"inputmode": "numeric"})
-    children = StringField(_l("Children"), default="0", render_kw={"inputmode": "numeric"})
+    name = CleanedField(_l("Full name"), render_kw={"autocomplete": "name", "spellcheck": "false"})
+    phone = CleanedField(_l("Mobile number"),
+                         render_kw={"autocomplete": "tel", "inputmode": "tel", "type": "tel"})
+    adults = NumberField(_l("Adults"), default="1", render_kw={"inputmode": "numeric"})
+    children = NumberField(_l("Children"), default="0", render_kw={"inputmode": "numeric"})
     email = EmailField(
         _l("E-mail address (optional)"),
         validators=[Optional(), Length(max=254, message=_l("Enter an e-mail address such as "
@@ -321,9 +333,9 @@ def render_error_page(message: str):
 class ManageForm(FlaskForm):
     """Booking reference and the phone's last four digits."""
 
-    reference = StringField(_l("Booking reference"),
-                            render_kw={"autocomplete": "off", "spellcheck": "false",
-                                       "autocapitalize": "characters"})
+    reference = CleanedField(_l("Booking reference"),
+                             render_kw={"autocomplete": "off", "spellcheck": "false",
+                                        "autocapitalize": "characters"})
     last_four = StringField(_l("Last 4 digits of your mobile number"),
                             render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
@@ -345,7 +357,7 @@ def manage():
     if request.method == "POST":
         if form.validate():
             found = bookings.find(db.session(), form.reference.clean)
-            if found is not None and matches_last_four(found.phone, form.last_four.data):
+            if found is not None and matches_last_four(found.phone, form.last_four.data or ""):
                 remember(found.reference)
                 return redirect(url_for("open_days.booking", reference=found.reference), 303)
             problem = MESSAGES["no_match"]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from formulatrust.core.content import Library
 from formulatrust.domain.aliases import mentioned_terms, value_terms
 from formulatrust.enterprises.models import Brand, Enterprise, Product
 from formulatrust.learn.models import Article
@@ -35,7 +36,7 @@ def district_terms(enterprise: Enterprise | None) -> list[str]:
     return list(dict.fromkeys(names + value_terms(vocabulary(), names, "places")))
 
 
-def joined(terms) -> str:
+def joined(terms: Iterable[str]) -> str:
     """Return searched-only terms as one text (a line each, so no term runs into the next)."""
     return "\n".join(dict.fromkeys(term for term in terms if term))
 
@@ -47,13 +48,13 @@ def brand_document(brand: Brand, showcase: str = "") -> Document:
                     f"{brand.enterprise.name_zh} {brand.enterprise.name_en} {products} {showcase}")
 
 
-def showcase_text(library, slug: str) -> str:
+def showcase_text(library: Library | None, slug: str) -> str:
     """Return the published showcase of brand ``slug`` in both languages, for the index."""
     versions = library.folders.get("brands", {}).get(slug, {}) if library is not None else {}
     return " ".join(f"{page.title} {page.summary} {page.text}" for page in versions.values())
 
 
-def brand_showcase_text(session: Session, brand: Brand, library=None) -> str:
+def brand_showcase_text(session: Session, brand: Brand, library: Library | None = None) -> str:
     """Return the showcase readers see for ``brand``: the published web one, else the file."""
     from formulatrust.brands.showcases import published_for, search_text
 
@@ -97,7 +98,7 @@ def result_aliases(result: SamplingResult) -> list[str]:
                           + raw_and_canonical(result, "subcategory"), "categories", "stages"))
 
 
-def raw_and_canonical(record, name: str) -> list[str]:
+def raw_and_canonical(record: object, name: str) -> list[str]:
     """Return a field's value and, where the record keeps it apart, the text as published."""
     return [getattr(record, name, ""), getattr(record, f"{name}_raw", "")]
 
@@ -121,7 +122,8 @@ def newest_first(result: SamplingResult) -> int:
 
 
 
-def article_documents(library, session: Session | None = None) -> Iterator[Document]:
+def article_documents(library: Library,
+                      session: Session | None = None) -> Iterator[Document]:
     """Index each published learn article, both languages in one document: the database's,
     then the files' the database does not have yet."""
     stored = [] if session is None else session.scalars(
@@ -135,13 +137,15 @@ def article_documents(library, session: Session | None = None) -> Iterator[Docum
             continue
         zh, en = versions.get("zh"), versions.get("en")
         body = " ".join(f"{page.summary} {page.text}" for page in versions.values())
-        yield Document("article", slug, zh.title if zh else en.title,
-                       en.title if en else zh.title, body)
+        first = zh or en
+        assert first is not None  # an article's folder holds at least one language
+        yield Document("article", slug, first.title, (en or first).title, body)
 
 
 def stored_article_document(article: Article) -> Document:
     """The published version of an article kept in the database, both languages."""
     version = article.published
+    assert version is not None  # only published articles are indexed
     body = " ".join((version.summary_zh, version.body_zh, version.summary_en, version.body_en))
     return Document("article", article.slug, version.title_zh or version.title_en,
                     version.title_en or version.title_zh, body)
@@ -184,7 +188,7 @@ def recall_document(recall: Recall) -> Document:
                     aliases=joined(mentioned + district_terms(enterprise)))
 
 
-def all_documents(session: Session, library=None) -> Iterator[Document]:
+def all_documents(session: Session, library: Library | None = None) -> Iterator[Document]:
     """Yield a document for every indexed record (and every article, given the library)."""
     if library is not None:
         yield from article_documents(library, session)

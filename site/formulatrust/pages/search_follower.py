@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from formulatrust.core import db
 from formulatrust.core.change_feed import Change
+from formulatrust.core.content import Library
 from formulatrust.enterprises.models import Brand, Enterprise
 from formulatrust.learn.models import Article
 from formulatrust.pages.search_documents import (
@@ -45,6 +47,7 @@ from formulatrust.search import (
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 Entry = tuple[tuple[str, str], Document | None]  # an index key and its document (None: remove)
 
 
@@ -81,7 +84,7 @@ def follow() -> None:
         log.exception("the search index could not follow the change feed")
 
 
-def catch_up(session: Session, index_dir: str | Path, library=None) -> int:
+def catch_up(session: Session, index_dir: str | Path, library: Library | None = None) -> int:
     """Apply the feed's changes since the index's last one; return how many were applied.
 
     An index written in an older format than this code's is rebuilt instead (once, by the
@@ -109,7 +112,8 @@ def catch_up(session: Session, index_dir: str | Path, library=None) -> int:
     return len(rows)
 
 
-def _upgraded(session: Session, index_dir: str | Path, library, latest: int) -> bool:
+def _upgraded(session: Session, index_dir: str | Path, library: Library | None,
+              latest: int) -> bool:
     """Rebuild an index of an older format; tell whether it was rebuilt, here or (still
     being rebuilt) by another worker."""
     try:
@@ -129,7 +133,8 @@ def _rows_purged(session: Session, done: int) -> bool:
     return oldest is not None and oldest > done + 1
 
 
-def _collect(session: Session, rows, library) -> tuple[list[Document], set[tuple[str, str]]]:
+def _collect(session: Session, rows: Sequence[Row[str, str, dict[str, Any]]],
+             library: Library | None) -> tuple[list[Document], set[tuple[str, str]]]:
     documents: dict[tuple[str, str], Document] = {}
     removed: set[tuple[str, str]] = set()
     for kind, _action, keys in rows:
@@ -141,27 +146,27 @@ def _collect(session: Session, rows, library) -> tuple[list[Document], set[tuple
     return list(documents.values()), removed - set(documents)
 
 
-def _by_id(session: Session, model: type, keys: dict):
+def _by_id(session: Session, model: type[T], keys: dict) -> T | None:
     return session.get(model, keys["id"]) if keys.get("id") is not None else None
 
 
-def _recall(session: Session, keys: dict, _library) -> Iterator[Entry]:
+def _recall(session: Session, keys: dict, _library: Library | None) -> Iterator[Entry]:
     if keys.get("id") is not None:
         recall = _by_id(session, Recall, keys)
         yield ("recall", str(keys["id"])), recall_document(recall) if recall else None
 
 
-def _result(session: Session, keys: dict, _library) -> Iterator[Entry]:
+def _result(session: Session, keys: dict, _library: Library | None) -> Iterator[Entry]:
     if keys.get("id") is not None:
         result = _by_id(session, SamplingResult, keys)
         yield ("result", str(keys["id"])), result_document(result) if result else None
 
 
-def _failed_item(session: Session, keys: dict, library) -> Iterator[Entry]:
+def _failed_item(session: Session, keys: dict, library: Library | None) -> Iterator[Entry]:
     return _result(session, {"id": keys.get("result_id")}, library)
 
 
-def _enterprise(session: Session, keys: dict, library) -> Iterator[Entry]:
+def _enterprise(session: Session, keys: dict, library: Library | None) -> Iterator[Entry]:
     """The enterprise, and its brands (whose entries name it)."""
     enterprise = _by_id(session, Enterprise, keys)
     slug = enterprise.slug if enterprise is not None else keys.get("slug")
@@ -171,7 +176,7 @@ def _enterprise(session: Session, keys: dict, library) -> Iterator[Entry]:
         yield _brand_entry(session, brand, library)
 
 
-def _brand(session: Session, keys: dict, library) -> Iterator[Entry]:
+def _brand(session: Session, keys: dict, library: Library | None) -> Iterator[Entry]:
     brand = _by_id(session, Brand, keys)
     if brand is not None:
         yield _brand_entry(session, brand, library)
@@ -179,24 +184,24 @@ def _brand(session: Session, keys: dict, library) -> Iterator[Entry]:
         yield ("brand", keys["slug"]), None
 
 
-def _of_brand(session: Session, keys: dict, library) -> Iterator[Entry]:
+def _of_brand(session: Session, keys: dict, library: Library | None) -> Iterator[Entry]:
     """A product or a showcase changed: its brand's entry lists it."""
     brand = session.get(Brand, keys["brand_id"]) if keys.get("brand_id") is not None else None
     if brand is not None:
         yield _brand_entry(session, brand, library)
 
 
-def _brand_entry(session: Session, brand: Brand, library) -> Entry:
+def _brand_entry(session: Session, brand: Brand, library: Library | None) -> Entry:
     return ("brand", brand.slug), brand_document(brand, brand_showcase_text(session, brand,
                                                                               library))
 
 
-def _bulletin(session: Session, keys: dict, _library) -> Iterator[Entry]:
+def _bulletin(session: Session, keys: dict, _library: Library | None) -> Iterator[Entry]:
     bulletin = _by_id(session, Bulletin, keys)
     slug = bulletin.slug if bulletin is not None else keys.get("slug")
     if slug:
         shown = bulletin is not None and bulletin.status == "published"
-        yield ("bulletin", slug), bulletin_document(bulletin) if shown else None
+        yield ("bulletin", slug), bulletin_document(bulletin) if shown and bulletin else None
 
 
 # What each kind of change does to the index.
@@ -209,7 +214,7 @@ def _article(session: Session, keys: dict, _library) -> Iterator[Entry]:
         yield ("article", article.slug), stored_article_document(article) if shown else None
 
 
-HANDLERS: dict[str, Callable[[Session, dict, object], Iterator[Entry]]] = {
+HANDLERS: dict[str, Callable[[Session, dict, Library | None], Iterator[Entry]]] = {
     "recall": _recall, "sampling_result": _result, "failed_item": _failed_item,
     "enterprise": _enterprise, "brand": _brand, "product": _of_brand, "showcase": _of_brand,
     "bulletin": _bulletin, "learn_article": _article,

@@ -48,7 +48,7 @@ class SearchRequest:
             raise BadSearch("bad_page")
         return cls(q, kind, int(page_text))
 
-    def as_args(self, **changes) -> dict[str, str | int]:
+    def as_args(self, **changes: str | int) -> dict[str, str | int]:
         """Query-string arguments of this search with ``changes`` (defaults left out)."""
         values = {"q": self.q, "type": self.kind, "page": self.page, **changes}
         return {name: value for name, value in values.items()

@@ -34,10 +34,10 @@ from formulatrust.domain import second_factor, totp
 from formulatrust.domain.labels import qr_svg
 from formulatrust.publishing import accounts, sign_in_attempts, sign_ins
 from formulatrust.publishing.accounts import (
-    current_user,
     login_required,
     private,
     role_required,
+    signed_in_user,
 )
 from formulatrust.publishing.models import User
 
@@ -134,10 +134,10 @@ def sign_in():
         next=accounts.safe_next(request.args.get("next")))
     failed = False
     if request.method == "POST" and form.validate():
-        email = form.email.data.strip().lower()
+        email = (form.email.data or "").strip().lower()
         user = db.session().scalar(select(User).where(User.email == email))
         password_ok = check_password_hash(user.password_hash if user else _dummy_hash(),
-                                          form.password.data)
+                                          form.password.data or "")
         if user is not None and user.active and password_ok and not sign_in_attempts.waiting(user):
             if user.totp_secret:
                 session[PENDING_KEY] = [user.id, user.session_version, time.time()]
@@ -178,7 +178,7 @@ def sign_in_code():
     form = CodeForm() if request.method == "POST" else CodeForm(
         next=accounts.safe_next(request.args.get("next")))
     if request.method == "POST" and form.validate():
-        if not sign_in_attempts.waiting(user) and _accept_code(user, form.code.data):
+        if not sign_in_attempts.waiting(user) and _accept_code(user, form.code.data or ""):
             return _complete(user, form.next.data)
         if not sign_in_attempts.waiting(user):
             _failed(user)
@@ -210,7 +210,7 @@ def sign_out():
 @login_required
 def sign_out_everywhere():
     """Sign out every browser of this account, this one included."""
-    user = current_user()
+    user = signed_in_user()
     sign_ins.sign_out_everywhere(user)
     accounts.forget()
     return redirect(url_for("main.home"), 303)
@@ -222,7 +222,7 @@ def page():
     """Show who is signed in and on which browsers, with the sign-out buttons (and, once, any
     wrong attempts since)."""
     notice = session.pop(NOTICE_KEY, None)
-    user = current_user()
+    user = signed_in_user()
     browsers = accounts.signed_in_browsers(
         db.session(), user, current_app.permanent_session_lifetime.total_seconds())
     return private(current_app.make_response(render_template(
@@ -245,7 +245,7 @@ def _setup_secret(user: User) -> str:
 @role_required()
 def totp_setup():
     """Turn the authenticator-app second factor on (shown as text and QR) or off."""
-    user = current_user()
+    user = signed_in_user()
     form = CodeForm()
     enabled = bool(user.totp_secret)
     secret = None if enabled else _setup_secret(user)

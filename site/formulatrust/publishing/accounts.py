@@ -16,18 +16,22 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import wraps
-from typing import Any
+from typing import Any, overload
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask.wrappers import Response
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as BaseResponse
 
 from formulatrust.core import db
 from formulatrust.core.clock import utcnow
 from formulatrust.domain import authz, second_factor
 from formulatrust.publishing.models import SignIn, User
+
+View = Callable[..., ResponseReturnValue]
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +42,10 @@ TOKEN_KEY = "account_token"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+@overload
+def aware(moment: datetime) -> datetime: ...
+@overload
+def aware(moment: None) -> None: ...
 def aware(moment: datetime | None) -> datetime | None:
     """Return ``moment`` as UTC-aware (SQLite hands back naive datetimes)."""
     if moment is not None and moment.tzinfo is None:
@@ -50,6 +58,14 @@ def current_user() -> User | None:
     if "current_user" not in g:
         g.current_user = _load_user()
     return g.current_user
+
+
+def signed_in_user() -> User:
+    """Return the signed-in user of a route that requires one (its guard let them in)."""
+    user = current_user()
+    if user is None:  # only a route without a sign-in guard can get here
+        abort(403)
+    return user
 
 
 def _load_user() -> User | None:
@@ -143,7 +159,7 @@ def safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
-def refuse():
+def refuse() -> BaseResponse:
     """Answer a refused request: sign-in for the signed-out, 403 for everyone else."""
     if current_user() is None:
         target = request.full_path.rstrip("?") if request.method == "GET" else None
@@ -179,7 +195,8 @@ def _could(endpoint: str) -> bool:
                        user.enterprise_id if user else None)
 
 
-def role_required(owner: Callable[..., int | None] | None = None):
+def role_required(owner: Callable[..., int | None] | None = None
+                  ) -> Callable[[View], View]:
     """Guard a view with its rule in ``authz.RULES``.
 
     ``owner``, given the view's arguments, returns the enterprise that owns the record; it is
@@ -188,9 +205,9 @@ def role_required(owner: Callable[..., int | None] | None = None):
     enterprise, ``owner=lambda **_: current_user().enterprise_id``); without it only the
     rule's ``also`` roles get through.
     """
-    def decorate(view):
+    def decorate(view: View) -> View:
         @wraps(view)
-        def guarded(*args, **kwargs):
+        def guarded(*args: Any, **kwargs: Any) -> ResponseReturnValue:
             endpoint = request.endpoint or ""
             if not _could(endpoint):
                 return refuse()
@@ -210,7 +227,7 @@ def role_required(owner: Callable[..., int | None] | None = None):
 login_required = role_required()  # for routes whose rule is SIGNED_IN; the table still decides
 
 
-def enforce_rules():
+def enforce_rules() -> BaseResponse | None:
     """Refuse a write request its rule does not allow, even if a view forgot its decorator."""
     endpoint = request.endpoint
     if request.method not in WRITE_METHODS or endpoint is None:
@@ -225,7 +242,7 @@ def enforce_rules():
     return None
 
 
-def private(response):
+def private(response: Response) -> Response:
     """Keep signed-in pages out of shared caches."""
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -164,9 +164,11 @@ def refused_parameter() -> Response | None:
         values = request.args.getlist(name)
         if len(values) > 1 or (values and values[0] not in allowed):
             choices = ", ".join(allowed)
-            return error(400, "bad_request", lambda name=name, choices=choices: _(
-                "Send “%(name)s” at most once, with one of: %(choices)s.", name=name,
-                choices=choices), parameter=name)
+
+            def message(name: str = name, choices: str = choices) -> str:
+                return _("Send “%(name)s” at most once, with one of: %(choices)s.", name=name,
+                         choices=choices)
+            return error(400, "bad_request", message, parameter=name)
     return None
 
 
@@ -208,7 +210,7 @@ def push(document_of: Callable[[str], TraceDocument | Response], media_type: str
     if not isinstance(document, TraceDocument):
         return document
     session = db.session()
-    enterprise = session.get(Enterprise, token.enterprise_id)
+    enterprise = session.get_one(Enterprise, token.enterprise_id)
     if document.problems:
         return error(422, "invalid_document", invalid, **listed(document.problems))
     foreign = imports.foreign_records(document, enterprise)

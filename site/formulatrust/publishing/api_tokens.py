@@ -15,11 +15,13 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import overload
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from formulatrust.core.clock import utcnow
+from formulatrust.core.db import changed_rows
 from formulatrust.enterprises.models import Enterprise
 from formulatrust.publishing import audit
 from formulatrust.publishing.models import ApiToken, User
@@ -36,6 +38,10 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("ascii")).hexdigest()
 
 
+@overload
+def aware(moment: datetime) -> datetime: ...
+@overload
+def aware(moment: None) -> None: ...
 def aware(moment: datetime | None) -> datetime | None:
     """Return ``moment`` as UTC-aware (SQLite hands back naive datetimes)."""
     if moment is not None and moment.tzinfo is None:
@@ -138,9 +144,9 @@ def revoke(session: Session, token: ApiToken, user: User | None,
            now: datetime | None = None) -> bool:
     """Revoke ``token`` with an audit entry; False when it already was (the caller commits)."""
     now = now or utcnow()
-    changed = session.execute(update(ApiToken).where(
+    changed = changed_rows(session.execute(update(ApiToken).where(
         ApiToken.id == token.id, ApiToken.revoked_at.is_(None)
-    ).values(revoked_at=now, revoked_by_id=user.id if user else None)).rowcount
+    ).values(revoked_at=now, revoked_by_id=user.id if user else None)))
     if changed:
         audit.record(session, user, "revoke", "api_token", token.id,
                      {"enterprise_id": token.enterprise_id, "name": token.name})

@@ -111,10 +111,11 @@ def ensure(session: Session, config, instance: Path) -> list[DemoAccount]:
         if role == "enterprise" and enterprise is None:
             continue  # no demo enterprise to belong to (demo data not loaded)
         password = secrets.token_urlsafe(12)
-        organisation = (organisations.of_enterprise(session, enterprise) if role == "enterprise"
+        own = enterprise if role == "enterprise" else None  # set: checked just above
+        organisation = (organisations.of_enterprise(session, own) if own
                         else organisations.demo(session, role))
         user = User(email=email, display_name=name, password_hash=generate_password_hash(password),
-                    role=role, enterprise_id=enterprise.id if role == "enterprise" else None,
+                    role=role, enterprise_id=own.id if own else None,
                     organisation_id=organisation.id, reviewer=email in REVIEWER_QUALIFICATION,
                     reviewer_qualification=REVIEWER_QUALIFICATION.get(email, ""))
         fresh.append(user)

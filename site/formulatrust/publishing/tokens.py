@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import SelectChoice, SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField  # type: ignore[attr-defined]  # stubs predate 3.3
 from wtforms.validators import DataRequired, Length
 
 from formulatrust.core import db
@@ -17,7 +17,7 @@ from formulatrust.core.i18n import current_language
 from formulatrust.domain.authz import ADMIN
 from formulatrust.enterprises.models import Enterprise
 from formulatrust.publishing import api_tokens, token_service
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import current_user, private, role_required, signed_in_user
 from formulatrust.publishing.models import ApiToken
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
@@ -70,7 +70,7 @@ def visible_tokens() -> list[ApiToken]:
 
 def render_index(form: TokenForm, status: int = 200, revoked: ApiToken | None = None):
     body = render_template("tokens/index.html", form=form, tokens=visible_tokens(),
-                           revoked=revoked, show_enterprise=current_user().role == ADMIN,
+                           revoked=revoked, show_enterprise=signed_in_user().role == ADMIN,
                            push_url=url_for("api_push.trace", _external=True))
     return private(current_app.make_response((body, status)))
 
@@ -88,7 +88,7 @@ def index():
 
 
 def allowed_token(token: ApiToken) -> bool:
-    user = current_user()
+    user = signed_in_user()
     return user.role == ADMIN or token.enterprise_id == user.enterprise_id
 
 
@@ -100,14 +100,14 @@ def create():
     if not form.validate():
         return render_index(form, 400)
     session = db.session()
-    user = current_user()
+    user = signed_in_user()
     if user.role == ADMIN:
         enterprise = session.scalar(select(Enterprise)
                                     .where(Enterprise.slug == form.enterprise.data))
         if enterprise is None:  # removed since the form was shown
             abort(400)
     else:
-        enterprise = session.get(Enterprise, user.enterprise_id)
+        enterprise = session.get_one(Enterprise, user.enterprise_id)
     days = None if form.expires.data == NEVER else int(form.expires.data)
     token, text = token_service.create_token(enterprise, form.name.data, user,
                                              expires_in_days=days)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import (
@@ -33,7 +34,13 @@ from formulatrust.enterprises import integrity_import
 from formulatrust.enterprises.lookup import get_enterprise
 from formulatrust.enterprises.models import Enterprise, Product
 from formulatrust.publishing import code_issues, imports
-from formulatrust.publishing.accounts import allowed, current_user, private, role_required
+from formulatrust.publishing.accounts import (
+    allowed,
+    current_user,
+    private,
+    role_required,
+    signed_in_user,
+)
 from formulatrust.publishing.accounts import private_page as page
 from formulatrust.publishing.forms import (
     MAX_CODES,
@@ -146,8 +153,8 @@ def enterprise_id_of(slug: str) -> int | None:
 @role_required()
 def index():
     """List what the signed-in publisher may do here, and nothing else."""
-    user = current_user()
-    enterprises = []
+    user = signed_in_user()
+    enterprises: Sequence[Enterprise] = []
     if allowed("publish.trace") or allowed("publish.serials"):  # roles allowed everywhere
         enterprises = db.session().scalars(select(Enterprise).order_by(Enterprise.slug)).all()
     own = user.enterprise if user.role == "enterprise" else None

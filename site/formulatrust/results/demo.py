@@ -105,7 +105,8 @@ def review_failures(session: Session, today: date) -> int:
     by_product: dict[int | None, list[SamplingResult]] = {}
     for result in failed:
         by_product.setdefault(result.product_id, []).append(result)
-    newest_first = sorted(by_product, key=lambda product: by_product[product][-1].announced_on,
+    newest_first = sorted(by_product, key=lambda product: by_product[product][-1].announced_on
+                          or date.min,
                           reverse=True)
     listed, waiting = 0, False
     for product in newest_first:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from formulatrust.domain.feed_times import aware, entry_times, feed_updated
 from formulatrust.results.models import Recall, RecallRevision, ResultRevision, SamplingResult
@@ -23,7 +23,8 @@ class Entry:
     updated: datetime
 
 
-def revision_times(session: Session, column, key,
+def revision_times(session: Session, column: InstrumentedAttribute[datetime],
+                   key: InstrumentedAttribute[int],
                    ids: Sequence[int]) -> dict[int, tuple[datetime, datetime]]:
     """Return the first and the last ``column`` time among each record's revisions."""
     if not ids:

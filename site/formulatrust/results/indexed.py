@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from formulatrust.core.paging import Page, page_count
 from formulatrust.results.models import SamplingResult
 from formulatrust.results.query import FACETS, WITH_NAMES, Filters
-from formulatrust.search import MAX_LIMIT, SearchError, search
+from formulatrust.search import MAX_LIMIT, Matches, SearchError, search
 
 INDEX_SORTS = {"relevance": "relevance", "date": "newest"}
 
@@ -74,7 +74,8 @@ def searched_download(session: Session, index_dir: str, filters: Filters,
             for row in rows_in_order(session, ids[start:start + MAX_LIMIT]))
 
 
-def _search(index_dir: str, filters: Filters, names: tuple[str, ...], size: int, page: int):
+def _search(index_dir: str, filters: Filters, names: tuple[str, ...], size: int,
+            page: int) -> Matches:
     return search(index_dir, filters.q, "result", index_filters(filters), names, limit=size,
                   offset=(page - 1) * size, sort=INDEX_SORTS[filters.sort], required=True)
 

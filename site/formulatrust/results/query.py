@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, extract, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -67,9 +68,9 @@ class Filters:
     page: int = 1
 
     @classmethod
-    def from_args(cls, args) -> Filters:
+    def from_args(cls, args: Mapping[str, str]) -> Filters:
         """Read and validate query parameters; raise FilterError naming the bad one."""
-        values = {}
+        values: dict[str, Any] = {}
         for name in ("q", "enterprise", "category", "item", "province", "lab"):
             sent = args.get(name) or ""
             if len(sent) > MAX_TEXT:  # as sent, so the limit is the one the API documents
@@ -95,7 +96,7 @@ class Filters:
         """How many filters narrow the list (the search words and the order do not count)."""
         return sum(getattr(self, name) not in (None, "") for name in NARROWING_FILTERS)
 
-    def as_args(self, **changes) -> dict[str, str]:
+    def as_args(self, **changes: object) -> dict[str, str]:
         """Return the filters as URL parameters, without defaults, with ``changes`` applied."""
         values = {f.name: getattr(self, f.name) for f in fields(self)} | changes
         if values["compliant"] is not None:
@@ -107,7 +108,7 @@ class Filters:
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
 
-def _int(args, name: str, low: int, high: int) -> int | None:
+def _int(args: Mapping[str, str], name: str, low: int, high: int) -> int | None:
     text = (args.get(name) or "").strip()
     if not text:
         return None
@@ -190,7 +191,7 @@ def count_by(session: Session, filters: Filters, matching_ids: list[int] | None,
     if name == "item":
         # Results, not items: a result failing one item twice counts once, as its filter finds it.
         count = func.count(FailedItem.result_id.distinct())
-        return [tuple(row) for row in session.execute(
+        return [(row[0], row[1]) for row in session.execute(
             select(FailedItem.item, count).join(SamplingResult)
             .where(*where, FailedItem.item != "")
             .group_by(FailedItem.item).order_by(count.desc(), FailedItem.item).limit(limit))]
@@ -199,7 +200,7 @@ def count_by(session: Session, filters: Filters, matching_ids: list[int] | None,
     count = func.count(SamplingResult.id)
     order = column.desc() if name == "year" else count.desc()
     present = [column.is_not(None)] + ([column != ""] if name in TEXT_FILTERS else [])
-    return [tuple(row) for row in session.execute(
+    return [(row[0], row[1]) for row in session.execute(
         select(column, count).where(*where, *present)
         .group_by(column).order_by(order, column).limit(limit))]
 

@@ -6,7 +6,7 @@ version it replaces, is audited, and a withdrawal needs its reason.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -85,7 +85,8 @@ def change(session: Session, user: User | None, recall: Recall, values: dict) ->
 
 def history(recall: Recall) -> list[tuple[int, dict, date | None]]:
     """Return (version, what changed from the version before, when) newest first."""
-    versions = [(r.version, r.data, r.replaced_at) for r in recall.revisions]
+    versions: list[tuple[int, dict, datetime | None]] = [
+        (r.version, r.data, r.replaced_at) for r in recall.revisions]
     versions.append((recall.version, snapshot(recall), None))
     shown = []
     for (_v, older, _when), (number, newer, _) in zip(versions, versions[1:], strict=False):

@@ -108,8 +108,9 @@ def regulator_reasons(listing_ids: list[int]) -> dict[int, str]:
     marked as Chinese."""
     if not listing_ids:
         return {}
-    return dict(db.session().execute(select(ReviewProposal.listing_id, ReviewProposal.reason)
-                                     .where(ReviewProposal.listing_id.in_(listing_ids))).all())
+    rows = db.session().execute(select(ReviewProposal.listing_id, ReviewProposal.reason)
+                                .where(ReviewProposal.listing_id.in_(listing_ids)))
+    return {listing_id: reason for listing_id, reason in rows if listing_id is not None}
 
 
 supervision.add_url_rule("", "index", supervision_list)

@@ -149,6 +149,7 @@ def apply_decision(session: Session, user: User | None, proposal: ReviewProposal
         proposal.rating_id = made[proposal.enterprise.slug].id
     elif confirm:
         result = proposal.result
+        assert result is not None  # a listing proposal names its result
         reason_zh, reason_en = listing_reasons(result, reason)
         listing = SupervisionListing(
             enterprise_id=proposal.enterprise_id, product_id=proposal.product_id,

@@ -125,7 +125,7 @@ def draw(stats: Statistics) -> dict[str, Markup]:
     drawn = {}
     if stats.years:
         low = min(stats.years, key=lambda g: (g.compliance_rate, g.key))
-        high = max(stats.years, key=lambda g: (g.compliance_rate, -g.key))
+        high = max(stats.years, key=lambda g: (g.compliance_rate, -(g.key or 0)))  # years
         description = gettext(
             "Share of sampling results that were compliant, by year of announcement, "
             "from %(first)s to %(last)s. Lowest: %(low)s in %(low_year)s; highest: %(high)s "

@@ -5,6 +5,7 @@ Every number is counted by the database (GROUP BY), in SQL that SQLite and Postg
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,15 +29,15 @@ class StatsFilters:
     to_year: int | None = None
 
     @classmethod
-    def from_args(cls, args) -> StatsFilters:
+    def from_args(cls, args: Mapping[str, str]) -> StatsFilters:
         """Read and validate query parameters; raise FilterError naming the bad one."""
         enterprise = (args.get("enterprise") or "").strip()
         if len(enterprise) > MAX_TEXT:
             raise FilterError("enterprise", "too_long")
-        years = {name: _year(args, name) for name in ("from_year", "to_year")}
-        if None not in years.values() and years["from_year"] > years["to_year"]:
+        from_year, to_year = _year(args, "from_year"), _year(args, "to_year")
+        if from_year is not None and to_year is not None and from_year > to_year:
             raise FilterError("to_year", "order")
-        return cls(enterprise=enterprise, **years)
+        return cls(enterprise=enterprise, from_year=from_year, to_year=to_year)
 
     def as_args(self) -> dict[str, str]:
         """Return the filters as URL parameters, leaving out those not set."""
@@ -56,7 +57,7 @@ class StatsFilters:
         return where
 
 
-def _year(args, name: str) -> int | None:
+def _year(args: Mapping[str, str], name: str) -> int | None:
     text = (args.get(name) or "").strip()
     if not text:
         return None
@@ -114,7 +115,7 @@ class Statistics:
         return any(group.key is not None for group in self.stages)
 
 
-def _compliant_count():
+def _compliant_count() -> ColumnElement[int]:
     return func.coalesce(func.sum(case((SamplingResult.compliant.is_(True), 1), else_=0)), 0)
 
 

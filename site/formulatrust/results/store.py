@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -51,11 +53,11 @@ def snapshot(result: SamplingResult | ResultRecord) -> dict:
     return data
 
 
-def _published(thing: object, name: str):
+def _published(thing: object, name: str) -> Any:
     return getattr(thing, f"{name}_raw", "") or getattr(thing, name)
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
 
 
@@ -89,7 +91,7 @@ class Matcher:
 
     def __init__(self, session: Session) -> None:
         self.enterprises = {e.name_zh: e for e in session.scalars(select(Enterprise))}
-        self.products = {
+        self.products: dict[tuple[int | None, str], Product] = {
             (p.brand.enterprise_id, p.name_zh): p
             for p in session.scalars(select(Product).join(Brand)
                                      .options(selectinload(Product.brand)))
@@ -104,7 +106,7 @@ class Matcher:
 
 
 def apply(session: Session, parsed: ParsedFile, source: str,
-          progress=lambda _n: None) -> Summary:
+          progress: Callable[[int], object] = lambda _n: None) -> Summary:
     """Create or correct one result per record; the caller commits (or rolls back)."""
     if parsed.problems:
         raise ValueError("refusing to write a file with problems")
@@ -178,7 +180,7 @@ def differences(before: dict, result: SamplingResult) -> list[tuple[str, str, st
     return changes
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     if isinstance(value, list):
         return "；".join("║".join(part for part in item if part) for item in value)
     return "" if value is None else str(value)

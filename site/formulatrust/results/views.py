@@ -4,9 +4,9 @@ and feeds."""
 from __future__ import annotations
 
 import dataclasses
-import numbers
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -215,7 +215,7 @@ def _count_value(value: object) -> object:
     """Years as numbers, compliance as the filter's own yes/no, names as they are."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return int(value) if isinstance(value, numbers.Number) else value  # PostgreSQL: Decimal
+    return int(value) if isinstance(value, int | float | Decimal) else value  # PostgreSQL: Decimal
 
 
 @api.get("/results/<int:result_id>")

@@ -9,7 +9,7 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from wtforms import SelectChoice
+from wtforms import SelectChoice  # type: ignore[attr-defined]  # stubs predate 3.3
 
 from formulatrust.core import db
 from formulatrust.scan.models import ProblemReport

@@ -99,7 +99,7 @@ def resolve(_rest: str):
     if needs_redirect and sent.rstrip("/") != link.path():  # a short GTIN; "/" alone is fine
         query = request.query_string.decode("latin-1")
         target = absolute(link.path()) + (f"?{query}" if query else "")
-        return finish(redirect(target, 301), link.path())
+        return finish(make_response(redirect(target, 301)), link.path())
     fmt = wanted_format()
     counts_query = fmt == "html" and link.serial is not None and request.method == "GET"
     can_json = fmt == "json" and link.serial is not None
@@ -301,7 +301,7 @@ def link_type_response(target: str, facts: trace.Facts) -> Response:
     """Redirect (307) to the target of a requested link type, or 404 if we have none."""
     if target == "unknown":
         return finish(make_response(render_error(404)), facts.link.path())
-    response = redirect(passed_on_query(link_target(target, facts)), 307)
+    response = make_response(redirect(passed_on_query(link_target(target, facts)), 307))
     return finish(response, facts.link.path())
 
 

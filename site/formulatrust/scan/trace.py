@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from formulatrust.core.cache import TTLCache
 from formulatrust.core.clock import today_in_shanghai, utcnow
+from formulatrust.core.db import changed_rows
 from formulatrust.domain import genuine
 from formulatrust.domain.genuine import History, Outcome
 from formulatrust.domain.gs1 import DigitalLink, parse_date
@@ -223,8 +224,8 @@ def lookup(session: Session, signer: SerialSigner, link: DigitalLink,
         lot = found.lot if found else None
     shared = cache.get_or_make(("facts", link.gtin, lot),
                                lambda: shared_facts(session, link.gtin, lot),
-                               keep=lambda found: lot is None or found.batch is not None
-                               or bool(found.batch_results))
+                               keep=lambda found: lot is None or found is not None and (
+                                   found.batch is not None or bool(found.batch_results)))
     if shared is None:
         return None
     facts = Facts(link=link, product=shared.product, batch=shared.batch,
@@ -297,10 +298,11 @@ def status_and_history(session: Session, signer: SerialSigner, facts: Facts,
         "since": now - genuine.WINDOW,
         "today": today_in_shanghai(now)}).one()
     status = "issued" if issued else ("registered" if row.registered else "unknown")
-    if row.count is None:
+    count = row._mapping["count"]  # a column of that name, not the tuple method
+    if count is None:
         return status, History()  # device rows are only ever written with the can's row
     return status, History(
-        count=row.count, first_at=_aware(row.first_at),
+        count=count, first_at=_aware(row.first_at),
         device_last_seen=_aware(row.last_seen) if row.last_seen else None,
         cookie_devices=row.cookie_devices, daily_devices=row.daily_devices,
         daily_devices_today=row.daily_devices_today,
@@ -350,6 +352,7 @@ def day_key(engine: Engine, day: date) -> bytes:
                                .on_conflict_do_nothing(index_elements=["day"]))
             connection.execute(delete(ScanDayKey).where(ScanDayKey.day < day))
             found = connection.scalar(select(ScanDayKey.key).where(ScanDayKey.day == day))
+    assert found is not None  # written just above when missing
     return bytes.fromhex(found)
 
 
@@ -368,10 +371,10 @@ def cached_day_key(engine: Engine, day: date) -> bytes:
 
 def purge_scans(session: Session, now: datetime) -> tuple[int, int]:
     """Delete device rows older than the rule needs and day keys before today; return counts."""
-    devices = session.execute(delete(CanQueryDevice).where(
-        CanQueryDevice.last_at < now - genuine.WINDOW)).rowcount
-    keys = session.execute(delete(ScanDayKey).where(
-        ScanDayKey.day < today_in_shanghai(now))).rowcount
+    devices = changed_rows(session.execute(delete(CanQueryDevice).where(
+        CanQueryDevice.last_at < now - genuine.WINDOW)))
+    keys = changed_rows(session.execute(delete(ScanDayKey).where(
+        ScanDayKey.day < today_in_shanghai(now))))
     return devices or 0, keys or 0
 
 

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Select, insert, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
 
 from formulatrust.domain.trace_format import BatchRecord, Problem, SerialRow, TraceDocument
 from formulatrust.enterprises.models import Brand, Enterprise, Factory, Product
@@ -92,7 +92,8 @@ def as_document(document: TraceDocument | Sequence[SerialRow]) -> TraceDocument:
     """Return ``document`` as a TraceDocument (a parsed CSV list becomes its serial rows)."""
     if isinstance(document, TraceDocument):
         return document
-    return TraceDocument(serial_rows=document, problems=list(getattr(document, "problems", [])))
+    return TraceDocument(serial_rows=list(document),
+                         problems=list(getattr(document, "problems", [])))
 
 
 def apply(session: Session, document: TraceDocument | Sequence[SerialRow], source_name: str,
@@ -134,7 +135,8 @@ def _chunks(values: Sequence, size: int) -> Iterator[Sequence]:
         yield values[start : start + size]
 
 
-def _select_in(session: Session, query, column, values: Iterable) -> list:
+def _select_in(session: Session, query: Select[Any], column: InstrumentedAttribute[Any],
+               values: Iterable[Any]) -> list[Any]:
     values = sorted(set(values))
     return [row for chunk in _chunks(values, LOOKUP_CHUNK)
             for row in session.scalars(query.where(column.in_(chunk))).unique()]
@@ -190,7 +192,7 @@ def _check_products(plan: Plan) -> None:
         if brand is None:
             plan.add(record.record, "brand", f"找不到品牌“{record.brand}”",
                      f"no brand “{record.brand}”")
-        elif brand.enterprise_id != plan.enterprise.id:
+        elif plan.enterprise is None or brand.enterprise_id != plan.enterprise.id:
             plan.add(record.record, "brand", "该品牌属于其他企业",
                      "this brand belongs to another enterprise")
         _owner_problem(plan, record.record, plan.products.get(record.gtin))

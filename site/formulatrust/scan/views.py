@@ -131,7 +131,8 @@ def report_status():
     found, status = None, 200
     if request.method == "POST":
         if form.validate():
-            found = find_for_status(db.session(), form.reference.data, form.last_four.data or "")
+            found = find_for_status(db.session(), form.reference.data or "",
+                                    form.last_four.data or "")
             if found is None:
                 form.reference.errors = [*form.reference.errors, _(
                     "No report matches this reference and these four characters.")]

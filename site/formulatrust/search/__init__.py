@@ -21,11 +21,12 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import Protocol, TypeVar
 
 from formulatrust.search.analysis import query_terms
 from formulatrust.search.excerpts import excerpt
@@ -37,6 +38,8 @@ from formulatrust.search.folders import (
     remove_stale_generations,
     unused_generation,
 )
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 ENGINES = ("tantivy", "whoosh")
@@ -127,6 +130,24 @@ class Query:
     sort: str = "relevance"
 
 
+class EngineReader(Protocol):
+    """What the adapter asks of an engine's reader (``whoosh_engine``, ``tantivy_engine``)."""
+
+    format: int
+
+    def close(self) -> None: ...
+
+    def search(self, query: Query, counts: tuple[str, ...], limit: int,
+               offset: int) -> Matches: ...
+
+    def all_keys(self, query: Query) -> list[str]: ...
+
+    def top(self, query: Query, limit: int) -> list[dict[str, str]]: ...
+
+
+Opened = tuple[tuple, EngineReader]  # (the generation's version, its reader)
+
+
 class Retired(Exception):
     """Raised by a reader closed because its index changed; the adapter takes a fresh one."""
 
@@ -183,7 +204,8 @@ def _valid(documents: Iterable[Document]) -> Iterator[Document]:
         if all(valid_text(value) is value for value in fields):
             yield document
         else:
-            yield Document(*(valid_text(value) for value in fields[:5]), filters=tuple(
+            kind, key, title_zh, title_en, body = (valid_text(value) for value in fields[:5])
+            yield Document(kind, key, title_zh, title_en, body, filters=tuple(
                 (name, valid_text(value)) for name, value in document.filters),
                 order=document.order, aliases=valid_text(document.aliases))
 
@@ -356,7 +378,7 @@ def search(index_dir: str | Path, text: str, kind: str | None = None,
     return Matches([] if start > MAX_OFFSET else found.keys, found.total, counted)
 
 
-def _current(reader, required: bool):
+def _current(reader: EngineReader, required: bool) -> EngineReader:
     """Return ``reader``, unless ``required`` and its index predates the current format."""
     if required and reader.format < INDEX_FORMAT:
         raise SearchError("unavailable")
@@ -386,13 +408,13 @@ def query_index(index_dir: str | Path, text: str, limit: int = 20,
     found = _read(Path(index_dir), lambda reader: reader.top(query, start + max(1, limit)))
     for stored in (found or [])[start:]:
         terms = set(query.terms)
-        found = ""
+        shown = ""
         for name in ("body", "title_zh", "title_en"):
-            found = excerpt(stored[name], terms)
-            if found:
+            shown = excerpt(stored[name], terms)
+            if shown:
                 break
         hits.append(Hit(kind=stored["kind"], key=stored["key"], title_zh=stored["title_zh"],
-                        title_en=stored["title_en"], excerpt=found))
+                        title_en=stored["title_en"], excerpt=shown))
     return hits
 
 
@@ -401,7 +423,7 @@ def close_index(index_dir: str | Path) -> None:
     _Readers.forget(Path(index_dir))
 
 
-def _read(folder: Path, action):
+def _read(folder: Path, action: Callable[[EngineReader], T]) -> T | None:
     """Run ``action`` with the folder's current reader; None when there is no index."""
     while True:
         reader = _Readers.get(folder)
@@ -417,11 +439,11 @@ class _Readers:
     """One reader per index and process, reused and reopened when the index changes."""
 
     _lock = threading.Lock()
-    _open: dict[Path, tuple[tuple, object]] = {}
+    _open: dict[Path, Opened] = {}
     _pid = os.getpid()
 
     @classmethod
-    def get(cls, index: Path):
+    def get(cls, index: Path) -> EngineReader | None:
         with cls._lock:
             if cls._pid != os.getpid():  # a forked worker opens its own readers
                 cls._open, cls._pid = {}, os.getpid()
@@ -443,7 +465,7 @@ class _Readers:
             cached[1].close()
 
 
-def _open_current(index: Path, cached: tuple[tuple, object] | None):
+def _open_current(index: Path, cached: Opened | None) -> Opened | None:
     """Open the generation the index points at; when a rebuild swaps another one in
     meanwhile (and may remove the first), open that one instead."""
     for _ in range(OPEN_ATTEMPTS):
@@ -454,7 +476,7 @@ def _open_current(index: Path, cached: tuple[tuple, object] | None):
     return None
 
 
-def _open_reader(generation: Path, cached: tuple[tuple, object] | None):
+def _open_reader(generation: Path, cached: Opened | None) -> Opened | None:
     """Return ``cached`` when ``generation`` is what it read, else a new (version, reader);
     None when there is no index there or it cannot be opened."""
     try:
@@ -467,7 +489,7 @@ def _open_reader(generation: Path, cached: tuple[tuple, object] | None):
     if name is None:
         return None
     try:
-        reader = engine_module(name).Reader(generation)
+        reader: EngineReader = engine_module(name).Reader(generation)
         reader.format = index_format(generation)
         return version, reader
     except Exception:

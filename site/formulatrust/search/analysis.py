@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from operator import add
+from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
 
@@ -62,12 +63,13 @@ def index_tokens(text: str) -> list[str]:
 class CjkBigramTokenizer(Tokenizer):
     """Whoosh tokenizer over ``pieces``: CJK characters and pairs, lower-cased Latin words."""
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
-                 **kwargs) -> Iterator[Token]:
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "",
+                 **kwargs: Any) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not (positions or chars):  # the index keeps neither: take the fast bag of tokens
-            found = ((0, text) for text in index_tokens(value))
+            found: Iterator[tuple[int, str]] = ((0, text) for text in index_tokens(value))
         else:
             found = pieces(value)
         for position, (offset, text) in enumerate(found, start_pos):
@@ -90,6 +92,6 @@ def _cjk_pieces(run: str) -> list[tuple[int, str]]:
     return sorted(found)
 
 
-def analyzer():
+def analyzer() -> CjkBigramTokenizer:
     """Return the Whoosh analyzer used for the indexed text."""
     return CjkBigramTokenizer()

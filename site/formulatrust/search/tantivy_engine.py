@@ -122,14 +122,15 @@ class Reader:
     def search(self, query: Query, counts: tuple[str, ...], limit: int,
                offset: int) -> Matches:
         compiled = self._compile(query)
-        order = {"order_by_field": "order"} if query.sort == "newest" else {}
-        found = self.searcher.search(compiled, limit=limit, offset=offset, count=True, **order)
-        counted = {name: [] for name in counts}
-        if counts and found.count:
+        order = "order" if query.sort == "newest" else None
+        found = self.searcher.search(compiled, limit=limit, offset=offset, count=True,
+                                     order_by_field=order)
+        total: int = found.count  # type: ignore[attr-defined]  # tantivy's stub omits count
+        counted: dict[str, list[tuple[str, int]]] = {name: [] for name in counts}
+        if counts and total:
             kept = self._kept_counts(replace(query, sort="relevance"), counts)
             counted = {name: list(pairs) for name, pairs in kept.items()}
-        return Matches(self._keys([address for _, address in found.hits]), found.count,
-                       counted)
+        return Matches(self._keys([address for _, address in found.hits]), total, counted)
 
     def _count_matches(self, query: Query, counts: tuple[str, ...]
                        ) -> dict[str, tuple[tuple[str, int], ...]]:
@@ -138,7 +139,8 @@ class Reader:
 
     def all_keys(self, query: Query) -> list[str]:
         compiled = self._compile(query)
-        total = self.searcher.search(compiled, limit=1, count=True).count
+        found = self.searcher.search(compiled, limit=1, count=True)
+        total: int = found.count  # type: ignore[attr-defined]  # tantivy's stub omits count
         if not total:
             return []
         hits = self.searcher.search(compiled, limit=total, count=False).hits
@@ -160,21 +162,22 @@ class Reader:
                     for name, value in exact]
         return tantivy.Query.boolean_query(clauses)
 
-    def _count(self, compiled: tantivy.Query, counts: tuple[str, ...]):
+    def _count(self, compiled: tantivy.Query, counts: tuple[str, ...]
+               ) -> dict[str, list[tuple[str, int]]]:
         request = {name: {"terms": {"field": f"f_{name}", "size": AGGREGATION_SIZE,
                                     "segment_size": AGGREGATION_SIZE}} for name in counts}
         answer = self.searcher.aggregate(compiled, request)
-        counted = {}
+        counted: dict[str, list[tuple[str, int]]] = {}
         for name in counts:
             pairs = [(str(bucket["key"]), int(bucket["doc_count"]))
                      for bucket in answer.get(name, {}).get("buckets", [])]
             counted[name] = pairs  # the adapter keeps the ones shown
         return counted
 
-    def _keys(self, addresses: list) -> list[str]:
+    def _keys(self, addresses: list[tantivy.DocAddress]) -> list[str]:
         numbers = self.searcher.fast_field_values("key_number", addresses) if addresses else []
         return [str(number) if number is not None else self._stored(address)["key"]
                 for number, address in zip(numbers, addresses, strict=True)]
 
-    def _stored(self, address) -> dict[str, str]:
+    def _stored(self, address: tantivy.DocAddress) -> dict[str, str]:
         return json.loads(self.searcher.doc(address)["stored"][0])

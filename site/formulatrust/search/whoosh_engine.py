@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from whoosh.analysis import RegexTokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
@@ -59,7 +60,7 @@ def update(folder: Path, documents: Iterable[Document], removed: Iterable[str]) 
             writer.update_document(**_fields(document))
 
 
-def _fields(document: Document) -> dict[str, str]:
+def _fields(document: Document) -> dict[str, str | int]:
     grouped: dict[str, list[str]] = {}
     for name, value in document.filters:
         if value:
@@ -82,8 +83,8 @@ class Reader:
         self.searcher = _storage(folder).open_index().searcher()
         self.lock = threading.Lock()
         self.value_sets: dict[str, dict[str, set[int]]] = {}
-        self.keys = None
-        self.orders = None
+        self.keys: Any = None  # Whoosh's column readers, read when first needed
+        self.orders: Any = None
         self.closed = False
 
     def close(self) -> None:
@@ -104,7 +105,7 @@ class Reader:
             ranked = self._ranked(query)
             if query.sort == "newest":
                 ranked = self._newest_first(ranked)
-            matched = set(ranked) if counts else ranked
+            matched = set(ranked) if counts else set()
             counted = {name: self._count(name, matched) for name in counts}
             return Matches(self._keys(ranked[offset:offset + limit]), len(ranked), counted)
 
@@ -119,7 +120,7 @@ class Reader:
             results = self.searcher.search(self._whoosh(query), limit=limit, terms=False)
             return [dict(hit.fields()) for hit in results]
 
-    def _whoosh(self, query: Query):
+    def _whoosh(self, query: Query) -> And:
         # Rarest term first: the intersection then skips through the longer posting lists.
         terms = sorted(query.terms, key=lambda term: self.searcher.doc_frequency("text", term))
         clauses = [Term("text", term) for term in terms]
@@ -152,7 +153,7 @@ class Reader:
                 for value in self.searcher.lexicon(field)}
         return self.value_sets[name]
 
-    def _count(self, name: str, matched) -> list[tuple[str, int]]:
+    def _count(self, name: str, matched: set[int]) -> list[tuple[str, int]]:
         # Set intersection walks the smaller set, so each value costs at most its own size.
         counted = [(value, len(docs & matched)) for value, docs in self._values(name).items()]
         return [(value, count) for value, count in counted if count]  # the adapter sorts
@@ -170,5 +171,5 @@ class Reader:
         return [_text(self.keys[docnum]) for docnum in docnums]
 
 
-def _text(value) -> str:
+def _text(value: str | bytes) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -22,7 +23,7 @@ def _table(text: str, title_zh: str, title_en: str, chart: str) -> dict:
     return table.to_json()
 
 
-BULLETINS = [
+BULLETINS: list[dict[str, Any]] = [
     {
         "slug": "2026-q3-quality", "days_ago": 40,
         "title_zh": "2026年第三季度婴幼儿配方乳粉质量通报（示例）",

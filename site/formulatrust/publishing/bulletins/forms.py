@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import Form, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import Form, RadioField, SelectChoice, StringField, TextAreaField  # type: ignore[attr-defined]  # stubs predate 3.3
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import overload
 
 from sqlalchemy import (
     JSON,
@@ -25,6 +26,10 @@ CONTENT_FIELDS = ("organisation_zh", "organisation_en", "title_zh", "title_en", 
                   "summary_en", "body_zh", "body_en", "statistics")
 
 
+@overload
+def _aware(moment: datetime) -> datetime: ...
+@overload
+def _aware(moment: None) -> None: ...
 def _aware(moment: datetime | None) -> datetime | None:
     # SQLite hands back naive UTC values.
     if moment is None or moment.tzinfo is not None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import datetime
+from typing import cast
 from urllib.parse import quote
 
 from flask import (
@@ -33,7 +35,7 @@ from formulatrust.core.i18n import atom_feed
 from formulatrust.core.paging import Page, page_count, requested_page
 from formulatrust.domain.feed_times import entry_times
 from formulatrust.open_data import downloads
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import current_user, private, role_required, signed_in_user
 from formulatrust.publishing.bulletins import services
 from formulatrust.publishing.bulletins import store as service
 from formulatrust.publishing.bulletins.forms import AttachmentForm, BulletinForm, form_data
@@ -105,7 +107,9 @@ def feed():
     """Atom feed of visible bulletins."""
     items = service.latest(db.session(), 50)
     corrected = service.last_corrections(db.session(), [b.id for b in items])
-    context = feeds.feed([feeds.Entry(b, *entry_times(b.published_at, (corrected.get(b.id),)))
+    # Visible bulletins are published, so each has its publication time.
+    context = feeds.feed([feeds.Entry(b, *entry_times(cast(datetime, b.published_at),
+                                                      (corrected.get(b.id),)))
                           for b in items])
     xml = render_template("bulletins/feed.atom", headlines={b.id: headline(b) for b in items},
                           **context)
@@ -188,7 +192,7 @@ def owned(bulletin_id: int) -> Bulletin:
 @role_required()
 def mine():
     """The editor's bulletins: drafts, scheduled and published (administrators: all)."""
-    items = service.editable(db.session(), current_user())
+    items = service.editable(db.session(), signed_in_user())
     return editor_only(render_template("bulletins/mine.html", items=items,
                                        done=done_message()))
 
@@ -247,7 +251,7 @@ def submit(form: BulletinForm, bulletin: Bulletin | None):
     valid = form.validate_all()
     if action == "schedule":
         valid = form.require_future() and valid
-    slug = None
+    slug = ""
     if bulletin is None and valid:
         slug = (form.slug.data or "").strip() or service.new_slug(session, form.title_en.data
                                                                   or "")
@@ -259,7 +263,7 @@ def submit(form: BulletinForm, bulletin: Bulletin | None):
         return render_editor(form, bulletin, 400, preview=action == "preview")
     if action == "preview":
         return render_editor(form, bulletin, preview=True)
-    user = current_user()
+    user = signed_in_user()
     names = service.speaking_for(user, bulletin)
     organisation_id = names.pop("organisation_id")
     if bulletin is None and organisation_id is None:
@@ -325,7 +329,7 @@ def attach(bulletin_id: int):
         return render_error(400)
     upload = request.files.get("file")
     limit = max_attachment()
-    name = upload.filename if upload is not None else ""
+    name = (upload.filename or "") if upload is not None else ""
     data = upload.stream.read(limit + 1) if upload is not None and name else b""
     try:
         services.attach_file(current_user(), bulletin, name,
