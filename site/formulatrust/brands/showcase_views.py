@@ -26,7 +26,7 @@ from formulatrust.enterprises.models import Brand
 from formulatrust.images import pictures as picture_service
 from formulatrust.images import store as image_store
 from formulatrust.images.models import StoredImage
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import private, role_required, signed_in_user
 from formulatrust.publishing.accounts import private_page as page
 
 bp = Blueprint("showcases", __name__, url_prefix="/publish")
@@ -180,7 +180,7 @@ def edit(slug: str):
         return render_editor(form, brand, showcase, 400)
     if action == "preview":
         return render_editor(form, brand, showcase, preview=True)
-    user = current_user()
+    user = signed_in_user()
     blocked: list[Finding] = []
     try:
         if action == "publish":
@@ -228,7 +228,7 @@ def upload_image(slug: str):
 def unpublish(slug: str):
     """Take the brand's showcase off its public page."""
     brand = get_brand(slug)
-    service.take_down(db.session(), current_user(), brand, search_index())
+    service.take_down(db.session(), signed_in_user(), brand, search_index())
     return redirect(url_for("showcases.edit", slug=brand.slug, done="unpublished"), 303)
 
 
@@ -250,7 +250,7 @@ def render_review(status: int = 200, failed: tuple[int, str, str, WaiverForm] | 
             forms.append(form)
         items.append((review, list(zip(shown(review.findings), forms, strict=True))))
     brands = []
-    if current_user() is not None and current_user().role == "admin":
+    if signed_in_user().role == "admin":
         brands = service.all_brands(db.session())
     images = [(image, picture_service.picture(image), brand_of(image))
               for image in image_store.to_review(db.session())]
@@ -278,7 +278,7 @@ def review_image(image_id: int):
         return render_review(400, problem=_("Choose whether to approve or reject the photo."))
     if decision == "reject" and not 0 < len(reason) <= image_store.REASON_MAX:
         return render_review(400, problem=str(REJECT_REASON))
-    image_store.review(session, current_user(), image, decision == "approve", reason)
+    image_store.review(session, signed_in_user(), image, decision == "approve", reason)
     return redirect(url_for("showcases.review", done="reviewed"), 303)
 
 
@@ -304,8 +304,8 @@ def waive(showcase_id: int):
         return render_review(400, (showcase.id, rule, phrase, form), problem=" ".join(errors))
     brand = get_brand(showcase.brand.slug)
     try:
-        service.record_waiver(session, current_user(), showcase, brand, rule, phrase,
-                              form.reason.data, rules())
+        service.record_waiver(session, signed_in_user(), showcase, brand, rule, phrase,
+                              form.reason.data or "", rules())
     except service.WaiverError as error:
         message = str(WAIVER_PROBLEMS[error.code]) % {"min": service.REASON_MIN,
                                                       "max": service.REASON_MAX}

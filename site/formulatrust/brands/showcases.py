@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 from formulatrust.brands.models import CONTENT_FIELDS, Showcase, ShowcaseRevision, ShowcaseWaiver
 from formulatrust.core.clock import today_in_shanghai, utcnow
 from formulatrust.core.config import PROJECT_ROOT
-from formulatrust.core.content import render_markdown
+from formulatrust.core.content import Library, render_markdown
 from formulatrust.core.db import committing
 from formulatrust.domain.compliance import Finding, RuleSet, Waiver, check_parts, split_waived
 from formulatrust.enterprises.models import Brand
@@ -56,7 +56,7 @@ class SearchIndex:
     """Where the search index is, and the file content a brand's page falls back on."""
 
     directory: str
-    library: object = None
+    library: Library | None = None
 
 
 def owner_of(session: Session, slug: str) -> int | None:
@@ -380,7 +380,7 @@ def search_text(revision: ShowcaseRevision | None) -> str:
                      "body_en")) + " " + events
 
 
-def update_index(index_dir: str, brand: Brand, library: object = None) -> None:
+def update_index(index_dir: str, brand: Brand, library: Library | None = None) -> None:
     """Re-index the brand with its showcase as readers now see it (published, or the file).
 
     A failure is logged, not raised: the change is saved, and ``search rebuild`` mends it.

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from gunicorn._types import _EnvironType
+    from gunicorn.config import Config
     from gunicorn.glogging import _AtomsDict
 import logging
 import os
@@ -122,7 +124,8 @@ class RequestAtoms:
 
     _stamp: tuple[int, str] = (0, "")
 
-    def __init__(self, log: PrivateAccessLog, resp, req, environ, request_time) -> None:
+    def __init__(self, log: PrivateAccessLog, resp: Response, req: Request,
+                 environ: _EnvironType, request_time: timedelta) -> None:
         self.log, self.resp, self.req, self.environ = log, resp, req, environ
         self.request_time = request_time
         self._all: SafeAtoms | None = None
@@ -143,8 +146,8 @@ class RequestAtoms:
         if key == "M":
             return self.request_time.seconds * 1000 + self.request_time.microseconds // 1000
         if self._all is None:
-            self._all = SafeAtoms(self.log.atoms(self.resp, self.req, self.environ,
-                                                 self.request_time))
+            self._all = SafeAtoms(dict(self.log.atoms(self.resp, self.req, self.environ,
+                                                      self.request_time)))
         return self._all[key]
 
     @classmethod
@@ -162,16 +165,16 @@ class PrivateAccessLog(Logger):
 
     batch_lines, batch_seconds = BATCH_LINES, BATCH_SECONDS
 
-    def setup(self, cfg) -> None:
+    def setup(self, cfg: Config) -> None:
         for handler in self._batched():  # a configuration reload replaces them
             handler.close()
         super().setup(cfg)
-        for handler in list(self.access_log.handlers):
-            if getattr(handler, "_gunicorn", False) and isinstance(handler,
-                                                                   logging.StreamHandler):
-                batched = BatchedLines(handler, self.batch_lines, self.batch_seconds)
+        for stream_handler in list(self.access_log.handlers):
+            if getattr(stream_handler, "_gunicorn", False) and isinstance(
+                    stream_handler, logging.StreamHandler):
+                batched = BatchedLines(stream_handler, self.batch_lines, self.batch_seconds)
                 batched._gunicorn = True  # type: ignore[attr-defined]  # replaced on reload
-                self.access_log.removeHandler(handler)
+                self.access_log.removeHandler(stream_handler)
                 self.access_log.addHandler(batched)
 
     def reopen_files(self) -> None:
@@ -201,11 +204,12 @@ class PrivateAccessLog(Logger):
         handlers = access_log.handlers if access_log else []
         return [handler for handler in handlers if isinstance(handler, BatchedLines)]
 
-    def access(self, resp, req, environ, request_time) -> None:
+    def access(self, resp: Response, req: Request, environ: _EnvironType,
+               request_time: timedelta) -> None:
         """Write the line straight into the batch when only batches are written."""
-        handlers = self.access_log.handlers
-        if not self.access_log_enabled or not handlers or not all(
-                isinstance(handler, BatchedLines) for handler in handlers):
+        handlers = self._batched()
+        if not self.access_log_enabled or not handlers or len(handlers) != len(
+                self.access_log.handlers):
             super().access(resp, req, environ, request_time)
             return
         try:
@@ -223,5 +227,7 @@ class PrivateAccessLog(Logger):
         path = private_path(atoms.get("U") or "")
         atoms.update({"h": "-", "a": "-", "q": "", "U": path,
                       "r": f"{atoms.get('m', '-')} {path} {atoms.get('H', '-')}"})
-        atoms.update(dict.fromkeys(ADDRESS_ATOMS, "-"))
+        # gunicorn's atoms also hold one key per header and environment variable; its type
+        # stubs list only the fixed ones.
+        atoms.update(dict.fromkeys(ADDRESS_ATOMS, "-"))  # type: ignore[typeddict-item]
         return atoms

@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, TextAreaField
+from wtforms import RadioField, SelectChoice, TextAreaField  # type: ignore[attr-defined]  # stubs predate 3.3
 from wtforms.validators import DataRequired
 
 from formulatrust.core import db
 from formulatrust.core.clock import shanghai_now
 from formulatrust.enterprises import appeals
 from formulatrust.enterprises.models import Appeal
-from formulatrust.publishing.accounts import current_user, private_page, role_required
+from formulatrust.publishing.accounts import private_page, role_required, signed_in_user
 from formulatrust.publishing.decisions import record_decision
 
 bp = Blueprint("appeals", __name__, url_prefix="/publish/appeals")
@@ -58,7 +58,7 @@ def page(status: int = 200, forms: dict | None = None):
     for appeal in waiting:
         forms.setdefault(appeal.id, DecisionForm(formdata=None, prefix=f"a{appeal.id}"))
     return private_page("publish/appeals.html", status, waiting=waiting, forms=forms,
-                        may_decide=current_user().role == "regulator")
+                        may_decide=signed_in_user().role == "regulator")
 
 
 @bp.get("")
@@ -78,7 +78,7 @@ def decide(appeal_id: int):
         abort(404)
     form = DecisionForm(request.form, prefix=f"a{appeal_id}")
     if record_decision(form, lambda: appeals.decide(
-            session, current_user(), appeal, form.outcome.data, form.reason_zh.data or "",
+            session, signed_in_user(), appeal, form.outcome.data, form.reason_zh.data or "",
             form.reason_en.data or "", shanghai_now().date()),
             appeals.AppealError, MESSAGES, form.reason_zh):
         return redirect(url_for(".index"), 303)

@@ -20,8 +20,8 @@ from formulatrust.enterprises import appeals
 from formulatrust.enterprises import replies as replies_service
 from formulatrust.enterprises.lookup import enterprise_id_of, get_enterprise
 from formulatrust.enterprises.models import Enterprise, Reply
-from formulatrust.publishing.accounts import current_user, role_required
 from formulatrust.publishing.accounts import private_page as page
+from formulatrust.publishing.accounts import role_required, signed_in_user
 
 bp = Blueprint("enterprise_admin", __name__, url_prefix="/publish/enterprises/<slug>")
 REPLY_MAX = 4000
@@ -150,7 +150,7 @@ def file_appeal(slug: str, target: str, target_id: int):
                "public": public_url(enterprise, target, target_id)}
     if request.method == "POST" and form.validate():
         try:
-            appeals.file(db.session(), current_user(), enterprise, target, target_id,
+            appeals.file(db.session(), signed_in_user(), enterprise, target, target_id,
                          form.grounds_zh.data or "", form.grounds_en.data or "",
                          today_in_shanghai())
         except appeals.AppealError as error:
@@ -173,7 +173,7 @@ def new_reply(slug: str, target: str, target_id: int):
     if request.method == "GET" or not form.validate():
         status = 400 if request.method == "POST" else 200
         return page("enterprise_admin/reply_form.html", status, form=form, **context)
-    replies_service.write(db.session(), current_user(), enterprise, target, target_id,
+    replies_service.write(db.session(), signed_in_user(), enterprise, target, target_id,
                           words(form), today_in_shanghai())
     return redirect(context["public"], 303)
 
@@ -185,16 +185,17 @@ def edit_reply(slug: str, reply_id: int):
     enterprise = get_enterprise(slug)
     reply = get_reply(enterprise, reply_id)
     form = reply_form(reply)
+    public = public_url(enterprise, reply.target, reply.target_id)
     context = {"enterprise": enterprise, "target": reply.target, "reply": reply,
                "record": appeals.target_of(db.session(), enterprise, reply.target,
                                            reply.target_id),
-               "public": public_url(enterprise, reply.target, reply.target_id)}
+               "public": public}
     if request.method == "GET" or not form.validate():
         status = 400 if request.method == "POST" else 200
         return page("enterprise_admin/reply_form.html", status, form=form, **context)
-    replies_service.change(db.session(), current_user(), reply, words(form),
+    replies_service.change(db.session(), signed_in_user(), reply, words(form),
                            today_in_shanghai())
-    return redirect(context["public"], 303)
+    return redirect(public, 303)
 
 
 @bp.post("/replies/<int:reply_id>/withdraw")
@@ -206,5 +207,5 @@ def withdraw_reply(slug: str, reply_id: int):
     form = FlaskForm()
     if not form.validate():
         abort(400)
-    replies_service.withdraw(db.session(), current_user(), enterprise, reply)
+    replies_service.withdraw(db.session(), signed_in_user(), enterprise, reply)
     return redirect(url_for(".replies", slug=slug, withdrawn=1), 303)

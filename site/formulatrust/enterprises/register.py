@@ -13,9 +13,10 @@ from formulatrust.open_data import downloads
 from formulatrust.results.query import FilterError
 
 SORTS = {"grade", "name", "district", "assessed"}
+RatedRow = tuple[Enterprise, Rating | None]  # an enterprise and its newest rating
 
 
-def current_ratings(brands: bool = False) -> list[tuple[Enterprise, Rating | None]]:
+def current_ratings(brands: bool = False) -> list[RatedRow]:
     """Every enterprise with its newest rating (and its brands, when asked)."""
     session = db.session()
     newest: dict[int, Rating] = {}
@@ -27,7 +28,7 @@ def current_ratings(brands: bool = False) -> list[tuple[Enterprise, Rating | Non
     return [(e, newest.get(e.id)) for e in session.scalars(query)]
 
 
-def filtered(rows, grade: str, district: str, sort: str):
+def filtered(rows: list[RatedRow], grade: str, district: str, sort: str) -> list[RatedRow]:
     """Apply the grade and district filters and the sort order."""
     if grade:
         rows = [r for r in rows if r[1] and r[1].grade == grade]
@@ -58,7 +59,7 @@ def read_args() -> tuple[str, str, str]:
 def enterprise_json(enterprise: Enterprise, current: Rating | None,
                     register: bool = False) -> dict:
     """One enterprise and its current rating (``RATINGS``; with ``register``, ``ENTERPRISES``)."""
-    body = {
+    body: dict[str, object] = {
         "slug": enterprise.slug, "name": {"zh": enterprise.name_zh, "en": enterprise.name_en},
         "credit_code": enterprise.credit_code, "licence_no": enterprise.licence_no,
         "district": {"zh": enterprise.district_zh, "en": enterprise.district_en},

@@ -92,7 +92,7 @@ def follow():
     if (refusal := malformed_qualifiers(lot=lot)) is not None:
         return refusal
     if request.method == "POST" and form.validate():
-        email = form.email.data.strip().lower()
+        email = (form.email.data or "").strip().lower()
         name = product.name_zh if form.language.data == "zh" else product.name_en
         try:
             subscriptions.ask_to_follow(

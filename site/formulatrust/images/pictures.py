@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from formulatrust.core import db
 from formulatrust.core.i18n import current_language, other_language
 from formulatrust.images import store
-from formulatrust.images.models import StoredImage
+from formulatrust.images.models import ImageVariant, StoredImage
 from formulatrust.images.processing import ImageProblem, prepare
 from formulatrust.publishing.accounts import current_user
 
@@ -54,7 +54,7 @@ def picture(image: StoredImage) -> Picture:
     """Return the image's attributes: a middle width by default, every width in srcset."""
     variants = image.variants
 
-    def address(each) -> str:
+    def address(each: ImageVariant) -> str:
         return url_for("images.served", key=image.key, width=each.width, ext=image.extension)
 
     default = next((each for each in variants if each.width >= 960), variants[-1])
@@ -99,10 +99,11 @@ def receive(owner_kind: str, owner_ref: str, enterprise_id: int | None) -> Uploa
     ``image-alt_en``, ``image-declared``), committed with its audit entry."""
     limits = store.limits_from(current_app.config)
     upload = request.files.get("image-file")
-    values = {"alt_zh": request.form.get("image-alt_zh", "")[:1000],
-              "alt_en": request.form.get("image-alt_en", "")[:1000],
-              "declared": request.form.get("image-declared") == "yes"}
-    codes = store.describe_problems(values["alt_zh"], values["alt_en"], values["declared"])
+    alt_zh = request.form.get("image-alt_zh", "")[:1000]
+    alt_en = request.form.get("image-alt_en", "")[:1000]
+    declared = request.form.get("image-declared") == "yes"
+    values = {"alt_zh": alt_zh, "alt_en": alt_en, "declared": declared}
+    codes = store.describe_problems(alt_zh, alt_en, declared)
     data = upload.stream.read(limits.max_bytes + 1) if upload is not None else b""
     image = None
     try:
@@ -111,7 +112,7 @@ def receive(owner_kind: str, owner_ref: str, enterprise_id: int | None) -> Uploa
         else:
             image = store.upload(db.session(), current_user(), owner_kind=owner_kind,
                                  owner_ref=owner_ref, enterprise_id=enterprise_id, data=data,
-                                 limits=limits, **values)
+                                 limits=limits, alt_zh=alt_zh, alt_en=alt_en, declared=declared)
     except ImageProblem as problem:
         codes = [problem.code, *codes]
     if codes:

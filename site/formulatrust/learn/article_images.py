@@ -98,8 +98,10 @@ def referenced_keys(session: Session) -> set[str]:
     keys: set[str] = set()
     for body_zh, body_en in session.execute(select(ArticleVersion.body_zh,
                                                    ArticleVersion.body_en)):
-        keys.update(images.key_of(each) for each in re.findall(r"/images/[0-9a-f]{32}",
-                                                               f"{body_zh}\n{body_en}"))
+        for address in re.findall(r"/images/[0-9a-f]{32}", f"{body_zh}\n{body_en}"):
+            key = images.key_of(address)
+            if key is not None:  # the pattern found is an image address
+                keys.add(key)
     return keys
 
 

@@ -165,12 +165,13 @@ def withdraw(session: Session, article: Article, user: User | None, reason: str)
     reason = " ".join((reason or "").split())
     if user is not None and not may_withdraw(user):
         raise WithdrawRefused("not_allowed")
-    if article.published_version_id is None:
+    published = article.published
+    if article.published_version_id is None or published is None:
         raise WithdrawRefused("not_published")
     if not REASON_MIN <= len(reason) <= REASON_MAX:
         raise WithdrawRefused("reason")
     audit.record(session, user, "unpublish", "learn_article", article.id,
-                 {"slug": article.slug, "version": article.published.number, "reason": reason})
+                 {"slug": article.slug, "version": published.number, "reason": reason})
     article.published_version_id = None
     article.withdrawn_at, article.withdrawn_reason = utcnow(), reason
     session.flush()

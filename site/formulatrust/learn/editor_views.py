@@ -21,7 +21,7 @@ from formulatrust.learn import articles as store
 from formulatrust.learn.forms import ArticleForm, sources_text
 from formulatrust.learn.models import Article, ArticleVersion
 from formulatrust.learn.version_compare import compare_versions
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import private, role_required, signed_in_user
 from formulatrust.publishing.accounts import private_page as page
 
 bp = Blueprint("learn_editor", __name__, url_prefix="/publish/articles")
@@ -104,7 +104,7 @@ def save_or_preview(form: ArticleForm, slug: str | None):
     """Check the form; show a preview, or save a new version and say what the checker found."""
     if not form.validate():
         return edit_page(form, slug, 400)
-    slug = slug or form.slug.data.strip()
+    slug = slug or (form.slug.data or "").strip()
     if form.new and store.find(db.session(), slug) is not None:
         form.slug.errors = [str(TAKEN)]
         return edit_page(form, None, 400)
@@ -114,7 +114,7 @@ def save_or_preview(form: ArticleForm, slug: str | None):
         found = store.blocking(slug, draft, store.waivers_of(article, file_waivers()))
         return edit_page(form, None if form.new else slug,
                          findings=found, preview=preview(draft))
-    number = editing.keep_version(slug, draft, current_user(), file_waivers())
+    number = editing.keep_version(slug, draft, signed_in_user(), file_waivers())
     return redirect(url_for("learn_editor.versions", slug=slug, saved=number), 303)
 
 
@@ -185,9 +185,9 @@ def versions(slug: str, refused: ReviewRefused | None = None, status: int = 200,
     return page("learn/editor_versions.html", status, article=article, shown=shown,
                 findings=store.blocking(slug, draft, store.waivers_of(article, file_waivers())),
                 preview=preview(draft), refused=refused, withdraw_problem=withdraw_problem,
-                saved=saved if saved.isdecimal() else "", user=current_user(), today=today(),
+                saved=saved if saved.isdecimal() else "", user=signed_in_user(), today=today(),
                 is_overdue=is_overdue, chinese=current_language() == "zh",
-                done=done_message(), may_withdraw=store.may_withdraw(current_user()))
+                done=done_message(), may_withdraw=store.may_withdraw(signed_in_user()))
 
 
 @bp.post("/<slug>/versions/<int:number>/approve")
@@ -199,7 +199,7 @@ def approve(slug: str, number: int):
     if version is None:
         abort(404)
     try:
-        editing.approve(version, current_user(), today(), months(), file_waivers())
+        editing.approve(version, signed_in_user(), today(), months(), file_waivers())
     except ReviewRefused as refused:
         return versions(slug, refused=refused, status=403)
     return redirect(url_for("learn.article", slug=slug), 303)
@@ -211,7 +211,7 @@ def unpublish(slug: str):
     """Withdraw the published article, with the reason readers will be shown."""
     article = get_article(slug)
     try:
-        editing.withdraw(article, current_user(), request.form.get("reason", "")[:2000])
+        editing.withdraw(article, signed_in_user(), request.form.get("reason", "")[:2000])
     except store.WithdrawRefused as refused:
         problem = str(WITHDRAW_PROBLEMS[refused.code]) % {"min": store.REASON_MIN,
                                                             "max": store.REASON_MAX}

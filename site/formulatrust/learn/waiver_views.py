@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from formulatrust.core import db
 from formulatrust.learn import article_waivers, editing
 from formulatrust.learn import articles as store
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import private, role_required, signed_in_user
 
 bp = Blueprint("learn_waivers", __name__, url_prefix="/publish/article-waivers")
 PROBLEMS = {
@@ -49,7 +49,7 @@ def waive(slug: str):
         abort(404)
     rule, phrase = request.form.get("rule", "")[:64], request.form.get("phrase", "")[:200]
     try:
-        editing.waive(article, current_user(), rule, phrase,
+        editing.waive(article, signed_in_user(), rule, phrase,
                       request.form.get("reason", "")[:2000], file_waivers())
     except article_waivers.WaiverRefused as refused:
         problem = str(PROBLEMS[refused.code]) % {"min": article_waivers.REASON_MIN,

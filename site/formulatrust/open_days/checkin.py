@@ -29,7 +29,7 @@ from formulatrust.domain.booking import (
 from formulatrust.open_days import bookings, listing
 from formulatrust.open_days.display import language_name, when
 from formulatrust.open_days.models import Booking, OpenDay
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import private, role_required, signed_in_user
 
 bp = Blueprint("checkin", __name__)
 LIST_DAYS = 7  # the index shows today's visits and the next week's
@@ -66,7 +66,7 @@ class CheckInForm(FlaskForm):
 @role_required()
 def index():
     """List the visits of this week that staff can check visitors in for, today's first."""
-    user = current_user()
+    user = signed_in_user()
     today = shanghai_now().replace(hour=0, minute=0, second=0, microsecond=0)
     # Compared in UTC: SQLite keeps only the wall time of what it is given.
     start, end = today.astimezone(UTC), (today + timedelta(days=LIST_DAYS)).astimezone(UTC)
@@ -116,7 +116,7 @@ def visit(visit_id: int):
 def check_in(visit: OpenDay, typed: str) -> Booking:
     """Check in the booking on a ticket for ``visit``, with an audit entry; BookingError if not."""
     return bookings.check_in(db.session(), reference_from_ticket(typed), now=utcnow(),
-                             visit_id=visit.id, user=current_user())
+                             visit_id=visit.id, user=signed_in_user())
 
 
 def party_text(booking: Booking) -> str:

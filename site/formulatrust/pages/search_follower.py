@@ -205,7 +205,7 @@ def _bulletin(session: Session, keys: dict, _library: Library | None) -> Iterato
 
 
 # What each kind of change does to the index.
-def _article(session: Session, keys: dict, _library) -> Iterator[Entry]:
+def _article(session: Session, keys: dict, _library: Library | None) -> Iterator[Entry]:
     """A learn article: indexed once a version is published (never a draft); taken out of
     the index when it is withdrawn, as a full rebuild would leave it out."""
     article = _by_id(session, Article, keys)

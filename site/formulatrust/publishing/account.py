@@ -253,7 +253,7 @@ def totp_setup():
     if request.method == "POST" and locked_on:
         abort(403)
     if request.method == "POST" and form.validate():
-        if _accept_code(user, form.code.data, user.totp_secret if enabled else secret):
+        if _accept_code(user, form.code.data or "", user.totp_secret if enabled else secret):
             sign_ins.set_second_factor(user, None if enabled else secret)
             session.pop(SETUP_KEY, None)
             return redirect(url_for("account.page"), 303)

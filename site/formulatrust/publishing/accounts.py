@@ -19,7 +19,8 @@ from functools import wraps
 from typing import Any, overload
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask.sansio.app import App
 from flask.typing import ResponseReturnValue
 from flask.wrappers import Response
 from sqlalchemy import delete, select
@@ -253,7 +254,7 @@ def private_page(template: str, status: int = 200, **context: Any) -> Response:
     return private(current_app.make_response((render_template(template, **context), status)))
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: App) -> None:
     """Check every write request against the rule table; offer ``current_user`` to templates."""
     app.before_request(enforce_rules)
     # Functions, not values: public pages never touch the session unless a template asks.

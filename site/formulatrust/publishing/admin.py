@@ -17,7 +17,7 @@ from formulatrust.core.errors import render_error
 from formulatrust.core.paging import Page, page_count
 from formulatrust.domain.booking import mask_phone
 from formulatrust.publishing import report_queue
-from formulatrust.publishing.accounts import current_user, private, role_required
+from formulatrust.publishing.accounts import private, role_required, signed_in_user
 from formulatrust.scan.models import ProblemReport
 from formulatrust.scan.reports import CATEGORIES, STATUSES, TRANSITIONS
 
@@ -116,7 +116,7 @@ def get_report(report_id: int) -> ProblemReport:
 
 
 def render_report(report: ProblemReport, form: StatusForm, status: int = 200):
-    show_contact = current_user().role == "regulator"
+    show_contact = signed_in_user().role == "regulator"
     history = report_queue.history(report)
     contact = report.contact if show_contact else mask_contact(report.contact)
     body = render_template("admin/report.html", report=report, form=form, contact=contact,
@@ -143,7 +143,7 @@ def report_status(report_id: int):
     form = status_form(found, request.form)
     if not form.validate():
         return render_report(found, form, 400)
-    if not report_queue.move_report(current_user(), found, old, form.status.data):
+    if not report_queue.move_report(signed_in_user(), found, old, form.status.data):
         form = status_form(found)
         form.status.errors = [_l("Someone else changed this report's status. Check it again.")]
         return render_report(found, form, 409)

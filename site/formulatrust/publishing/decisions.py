@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from flask_wtf import FlaskForm
+from wtforms import Field
 
-def record_decision(form, decide: Callable[[], object], refused: type[Exception],
-                    messages: Mapping[str, object], field) -> bool:
+
+def record_decision(form: FlaskForm, decide: Callable[[], object], refused: type[Exception],
+                    messages: Mapping[str, str], field: Field) -> bool:
     """Validate ``form`` and run ``decide`` (a service that commits); return True when recorded.
 
     A decision the service refuses (``refused``, with a ``code``) puts its message under

@@ -16,7 +16,7 @@ from formulatrust.core import db
 from formulatrust.core.i18n import current_language
 from formulatrust.enterprises.rating_labels import STATUSES
 from formulatrust.publishing import penalties, recall_service
-from formulatrust.publishing.accounts import current_user, role_required
+from formulatrust.publishing.accounts import role_required, signed_in_user
 from formulatrust.publishing.forms import (
     PENALTY_STATUSES,
     PenaltyForm,
@@ -46,7 +46,7 @@ def new_recall():
     form = recall_form(request.form if request.method == "POST" else None)
     if request.method == "GET" or not form.validate():
         return page("publish/recall.html", 400 if request.method == "POST" else 200, form=form)
-    recall = recall_service.publish_recall(current_user(), form)
+    recall = recall_service.publish_recall(signed_in_user(), form)
     return redirect(url_for("recalls.detail", recall_id=recall.id), 303)
 
 
@@ -81,7 +81,7 @@ def edit_recall(recall_id: int):
                   "quantity_affected": form.quantity(form.quantity_affected),
                   "quantity_recovered": form.quantity(form.quantity_recovered)}
         try:
-            recall_service.change_recall(current_user(), recall, values)
+            recall_service.change_recall(signed_in_user(), recall, values)
         except recall_service.RecallChangeError as error:
             field = "status_reason" if error.code == "reason" else (
                 "quantity_affected" if error.code == "quantity" else error.code)
@@ -114,6 +114,6 @@ def new_penalty():
         "decision_no", "decided_on", "facts_zh", "facts_en", "legal_basis",
         "suspended_production", "status", "publish_until", "source_url")}
     values["amount_yuan"] = form.amount
-    penalties.publish_penalty(current_user(), enterprise, values)
+    penalties.publish_penalty(signed_in_user(), enterprise, values)
     return redirect(url_for("enterprises.detail", slug=enterprise.slug) + "#record-heading",
                     303)

@@ -17,7 +17,7 @@ from formulatrust.core.i18n import current_language
 from formulatrust.domain.authz import ADMIN
 from formulatrust.enterprises.models import Enterprise
 from formulatrust.publishing import api_tokens, token_service
-from formulatrust.publishing.accounts import current_user, private, role_required, signed_in_user
+from formulatrust.publishing.accounts import private, role_required, signed_in_user
 from formulatrust.publishing.models import ApiToken
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
@@ -50,7 +50,7 @@ class TokenForm(FlaskForm):
 def token_form(formdata=None) -> TokenForm:
     """Build the form; administrators choose the enterprise, editors always get their own."""
     form = TokenForm(formdata=formdata)
-    if current_user().role == ADMIN:
+    if signed_in_user().role == ADMIN:
         enterprises = token_service.enterprise_choices()
         zh = current_language() == "zh"
         form.enterprise.choices = [SelectChoice("", _l("Choose an enterprise"))] + [
@@ -64,7 +64,7 @@ def token_form(formdata=None) -> TokenForm:
 
 def visible_tokens() -> list[ApiToken]:
     """Return the tokens the current user may see: their enterprise's, or every one."""
-    user = current_user()
+    user = signed_in_user()
     return token_service.tokens_seen_by(user, every=user.role == ADMIN)
 
 
@@ -109,7 +109,7 @@ def create():
     else:
         enterprise = session.get_one(Enterprise, user.enterprise_id)
     days = None if form.expires.data == NEVER else int(form.expires.data)
-    token, text = token_service.create_token(enterprise, form.name.data, user,
+    token, text = token_service.create_token(enterprise, form.name.data or "", user,
                                              expires_in_days=days)
     body = render_template("tokens/created.html", token=token, text=text, enterprise=enterprise,
                            push_url=url_for("api_push.trace", _external=True))
@@ -130,7 +130,7 @@ def revoke(token_id: int):
     if token is None:
         abort(404)
     if request.method == "POST":
-        token_service.revoke_token(token, current_user())
+        token_service.revoke_token(token, signed_in_user())
         return redirect(url_for("tokens.index", revoked=token.id), 303)
     body = render_template("tokens/revoke.html", token=token)
     return private(current_app.make_response(body))

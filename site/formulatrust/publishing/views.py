@@ -34,13 +34,7 @@ from formulatrust.enterprises import integrity_import
 from formulatrust.enterprises.lookup import get_enterprise
 from formulatrust.enterprises.models import Enterprise, Product
 from formulatrust.publishing import code_issues, imports
-from formulatrust.publishing.accounts import (
-    allowed,
-    current_user,
-    private,
-    role_required,
-    signed_in_user,
-)
+from formulatrust.publishing.accounts import allowed, private, role_required, signed_in_user
 from formulatrust.publishing.accounts import private_page as page
 from formulatrust.publishing.forms import (
     MAX_CODES,
@@ -216,7 +210,7 @@ def results():
         return refused_page("results", form, name, problem_rows([_whole(error)]))
     if parsed.problems:
         return refused_page("results", form, name, problem_rows(parsed.problems))
-    summary = imports.import_results(imports.Source(current_user(), name), parsed,
+    summary = imports.import_results(imports.Source(signed_in_user(), name), parsed,
                                      dry_run=form.dry_run.data)
     return finish_import("results", form, name, summary)
 
@@ -229,7 +223,7 @@ def records():
         return upload_page("records", UploadForm())
     form, name, data = receive("records")
     try:
-        counts = imports.import_records(imports.Source(current_user(), name), decode_json(data),
+        counts = imports.import_records(imports.Source(signed_in_user(), name), decode_json(data),
                                         dry_run=form.dry_run.data)
     except (integrity_import.RecordsImportError, UploadRefused) as error:
         return refused_page("records", form, name, problem_rows(error.problems))
@@ -261,7 +255,7 @@ def trace_upload(kind: str, slug: str):
     form, name, data = receive(kind, enterprise)
     try:
         document = parse_file(name, data)
-        summary = imports.import_trace(imports.Source(current_user(), name), document,
+        summary = imports.import_trace(imports.Source(signed_in_user(), name), document,
                                        enterprise, dry_run=form.dry_run.data)
         return finish_import(kind, form, name, {"enterprise": enterprise.slug,
                                                 **imports.trace_counts(summary)}, enterprise)
@@ -317,14 +311,15 @@ def issue_codes(slug: str):
         return page("publish/codes.html", status, form=form, enterprise=enterprise,
                     lots=lots, max_codes=MAX_CODES)
     product = products[form.gtin.data]
-    if not code_issues.lot_on_record(product, form.lot.data):
+    lot, count = form.lot.data or "", int(form.count.data or 0)  # validated: text, a number
+    if not code_issues.lot_on_record(product, lot):
         form.lot.errors = [_("There is no lot “%(lot)s” of this product on record. Upload its "
                              "trace data first.", lot=form.lot.data)]
         return page("publish/codes.html", 400, form=form, enterprise=enterprise, lots=lots,
                     max_codes=MAX_CODES)
     try:
-        issued = code_issues.issue_codes(current_user(), enterprise, product, form.lot.data,
-                                         form.count.data, form.fmt.data, form.lang.data)
+        issued = code_issues.issue_codes(signed_in_user(), enterprise, product, lot, count,
+                                         form.fmt.data, form.lang.data)
     except code_issues.IssueError:
         form.count.errors = [_("This batch has too few serial numbers left for that many "
                                "codes.")]

@@ -14,7 +14,7 @@ from formulatrust.results.models import Recall, SupervisionListing
 WITH_ENTERPRISE = joinedload(Recall.product).joinedload(Product.brand).joinedload(Brand.enterprise)
 
 
-def recall_query() -> Select[tuple[Recall]]:
+def recall_query() -> Select[Recall]:
     """Every recall, newest first, with its product, brand and enterprise."""
     return (select(Recall).options(WITH_ENTERPRISE)
             .order_by(Recall.announced_on.desc(), Recall.id.desc()))

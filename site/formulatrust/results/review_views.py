@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, TextAreaField
+from wtforms import RadioField, SelectChoice, TextAreaField  # type: ignore[attr-defined]  # stubs predate 3.3
 from wtforms.validators import DataRequired
 
 from formulatrust.core import db
 from formulatrust.core.clock import shanghai_now
 from formulatrust.enterprises import assessment
-from formulatrust.publishing.accounts import current_user, private_page, role_required
+from formulatrust.publishing.accounts import private_page, role_required, signed_in_user
 from formulatrust.publishing.decisions import record_decision
 from formulatrust.results import review
 from formulatrust.results.models import ReviewProposal
@@ -60,7 +60,7 @@ def page(status: int = 200, forms: dict | None = None):
                 for proposal in waiting if proposal.kind == review.REASSESSMENT}
     return private_page("publish/review.html", status, waiting=waiting, decided=decided,
                         forms=forms, previews=previews,
-                        may_decide=current_user().role == "regulator")
+                        may_decide=signed_in_user().role == "regulator")
 
 
 @bp.get("")
@@ -80,7 +80,7 @@ def decide(proposal_id: int):
         abort(404)
     form = decision_form(proposal, request.form)
     if record_decision(form, lambda: review.decide(
-            session, current_user(), proposal, form.decision.data == "confirm",
+            session, signed_in_user(), proposal, form.decision.data == "confirm",
             form.reason.data or "", shanghai_now().date()),
             review.ReviewError, MESSAGES, form.reason):
         return redirect(url_for(".index"), 303)

@@ -52,7 +52,7 @@ def bad_filter(error: FilterError):
     """Answer a bad filter with 400: the page with its message, or JSON for data clients."""
     if downloads.data_requested():
         return downloads.bad_filter(error)
-    page = Page(items=[], total=0, page=1, pages=1)
+    page: Page[SamplingResult] = Page(items=[], total=0, page=1, pages=1)
     return render_template("results/index.html", filters=Filters(), page=page, facets={},
                            error=str(filter_message(error))), 400
 

@@ -172,7 +172,7 @@ def page(facts: trace.Facts) -> str:
     html = html.replace(VERDICT_SLOT, verdict_summary(facts, key, known))
     if facts.level == "can":
         html = html.replace(GENUINE_SLOT, genuine_box(facts)).replace(
-            SERIAL_SLOT, quote(facts.link.serial, safe=""))
+            SERIAL_SLOT, quote(facts.link.serial or "", safe=""))
     return html
 
 

@@ -276,7 +276,7 @@ _making = threading.Lock()
 
 def queue() -> ScanQueue:
     """Return this process's scan queue of the current app, made on first use."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a proxy
     found = app.extensions.get(EXTENSION_KEY)
     if found is not None and found.pid == os.getpid():
         return found

@@ -52,7 +52,7 @@ def short_code_path(compact: str) -> str:
     batch = db.session().get(Batch, can.batch_id)
     if batch is None or can.counter >= batch.issued_count:
         raise CodeError(SHORT_CODE_MESSAGES["forged"])
-    product = db.session().get(Product, batch.product_id)
+    product = db.session().get_one(Product, batch.product_id)
     serial = signing.signer().issue(product.gtin, batch.lot, can.counter)
     return DigitalLink(product.gtin, lot=batch.lot, serial=serial).path()
 

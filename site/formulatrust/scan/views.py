@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField  # type: ignore[attr-defined]  # stubs predate 3.3
 from wtforms.validators import DataRequired, Length, Optional
 
 from formulatrust.core import db
@@ -81,7 +81,7 @@ def report():
         return refusal
     if request.method == "POST" and form.validate():
         reference = file_report(product.gtin, form.lot.data or "", form.serial.data or "",
-                                form.category.data, form.description.data,
+                                form.category.data, form.description.data or "",
                                 form.contact.data or "")
         return redirect(url_for("scan.report_received", reference=reference), 303)
     status = 400 if request.method == "POST" else 200

@@ -96,7 +96,7 @@ def error_links(form: Form, nested: tuple[str, ...]) -> list[tuple[str, str]]:
     names its lists of sub-forms, whose problems link to the sub-form's own fields."""
     links = []
     for field in form:
-        if field.name in nested:
+        if isinstance(field, FieldList) and field.name in nested:
             for entry in field.entries:
                 links += [(sub.id, error) for sub in entry.form for error in sub.errors]
         elif field.name != "csrf_token":

@@ -13,6 +13,7 @@ from formulatrust.core import charts
 from formulatrust.core.bilingual import Pair, term
 from formulatrust.core.i18n import current_language
 from formulatrust.industry.embed import render_with_statistics
+from formulatrust.publishing.bulletins.models import Bulletin, BulletinRevision
 
 
 @dataclass(frozen=True)
@@ -39,17 +40,18 @@ class Shown:
     tables: list[ShownTable]
 
 
-def number_text(value) -> str:
+def number_text(value: float | None) -> str:
     """Format a figure for the reader's language."""
     return format_decimal(value) if value is not None else "—"
 
 
-def headline(record, lang: str | None = None) -> Shown:
+def headline(record: Bulletin | BulletinRevision, lang: str | None = None) -> Shown:
     """Return ``record``'s title, summary and organisation only, for lists and feeds."""
     return present(record, lang, full=False)
 
 
-def present(record, lang: str | None = None, chart_prefix: str = "b", full: bool = True) -> Shown:
+def present(record: Bulletin | BulletinRevision, lang: str | None = None, chart_prefix: str = "b",
+            full: bool = True) -> Shown:
     """Return ``record``'s text in ``lang`` (the reader's by default), falling back to Chinese."""
     wanted = lang or current_language()
     use = "en" if wanted == "en" and record.title_en else "zh"
