@@ -8,8 +8,7 @@ A published showcase takes the place of the brand's file in ``content/brands/``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import overload
+from datetime import datetime
 
 from sqlalchemy import (
     JSON,
@@ -21,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from formulatrust.core.clock import utcnow
+from formulatrust.core.clock import aware, utcnow
 from formulatrust.core.models import Base, BilingualText, editor_column, timestamp_column
 from formulatrust.enterprises.models import Brand
 from formulatrust.publishing.models import User
@@ -31,15 +30,6 @@ CONTENT_FIELDS = ("title_zh", "title_en", "summary_zh", "summary_en", "body_zh",
                   "photos", "events")
 
 
-@overload
-def aware(moment: datetime) -> datetime: ...
-@overload
-def aware(moment: None) -> None: ...
-def aware(moment: datetime | None) -> datetime | None:
-    """Return ``moment`` as an aware UTC datetime (SQLite hands back naive UTC values)."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 class Showcase(Base):

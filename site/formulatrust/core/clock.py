@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import overload
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -23,8 +24,18 @@ def today_in_shanghai(now: datetime | None = None) -> date:
     return (now or utcnow()).astimezone(SHANGHAI).date()
 
 
+@overload
+def aware(moment: datetime) -> datetime: ...
+@overload
+def aware(moment: None) -> None: ...
+def aware(moment: datetime | None) -> datetime | None:
+    """Return ``moment`` with a time zone: SQLite hands back naive datetimes, which are UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
 def rfc3339(moment: datetime) -> str:
     """Format a time for Atom and ``<time datetime>`` (whole seconds, as both allow);
     naive times from SQLite are UTC."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.isoformat(timespec="seconds")
+    return aware(moment).isoformat(timespec="seconds")

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from formulatrust.core.clock import utcnow
-from formulatrust.core.db import changed_rows
+from formulatrust.core.db import changed_rows, committing
 from formulatrust.domain.booking import (
     BookingError,
     Waiting,
@@ -135,7 +135,7 @@ def cancel(session: Session, booking_id: int, now: datetime | None = None) -> li
     when the booking is already cancelled or checked in, ``past`` after the visit began.
     """
     now = now or utcnow()
-    try:
+    with committing(session):
         booking = session.get(Booking, booking_id)
         if booking is None:
             raise BookingError("unknown")
@@ -157,10 +157,6 @@ def cancel(session: Session, booking_id: int, now: datetime | None = None) -> li
         session.execute(update(table).where(table.c.id == booking_id)
                         .values(status="cancelled", cancelled_at=now))
         promoted = _promote(session, visit_id)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     session.expire_all()
     return promoted
 
@@ -227,7 +223,7 @@ def _promote(session: Session, visit_id: int) -> list[Booking]:
 
 def resize(session: Session, visit_id: int, capacity: int) -> list[Booking]:
     """Change a visit's capacity (never below the seats taken), promote waiters; commit."""
-    try:
+    with committing(session):
         _lock_visit(session, visit_id)
         visits = OpenDay.__table__
         changed = changed_rows(session.execute(update(visits).where(
@@ -236,10 +232,6 @@ def resize(session: Session, visit_id: int, capacity: int) -> list[Booking]:
         if not changed:
             raise BookingError("capacity_below_taken")
         promoted = _promote(session, visit_id)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     session.expire_all()
     return promoted
 

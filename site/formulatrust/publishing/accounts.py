@@ -14,9 +14,9 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import wraps
-from typing import Any, overload
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from formulatrust.core import db
-from formulatrust.core.clock import utcnow
+from formulatrust.core.clock import aware, utcnow
 from formulatrust.domain import authz, second_factor
 from formulatrust.publishing.models import SignIn, User
 
@@ -43,15 +43,6 @@ TOKEN_KEY = "account_token"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-@overload
-def aware(moment: datetime) -> datetime: ...
-@overload
-def aware(moment: None) -> None: ...
-def aware(moment: datetime | None) -> datetime | None:
-    """Return ``moment`` as UTC-aware (SQLite hands back naive datetimes)."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
 
 
 def current_user() -> User | None:

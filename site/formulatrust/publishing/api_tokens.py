@@ -14,13 +14,12 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import overload
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from formulatrust.core.clock import utcnow
+from formulatrust.core.clock import aware, utcnow
 from formulatrust.core.db import changed_rows
 from formulatrust.enterprises.models import Enterprise
 from formulatrust.publishing import audit
@@ -38,15 +37,6 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("ascii")).hexdigest()
 
 
-@overload
-def aware(moment: datetime) -> datetime: ...
-@overload
-def aware(moment: None) -> None: ...
-def aware(moment: datetime | None) -> datetime | None:
-    """Return ``moment`` as UTC-aware (SQLite hands back naive datetimes)."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
 
 
 def clean_name(text: str | None) -> str:

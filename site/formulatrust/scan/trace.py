@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -24,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from formulatrust.core.cache import TTLCache
+from formulatrust.core.clock import aware as _aware
 from formulatrust.core.clock import today_in_shanghai, utcnow
 from formulatrust.core.db import changed_rows
 from formulatrust.domain import genuine
@@ -378,8 +379,5 @@ def purge_scans(session: Session, now: datetime) -> tuple[int, int]:
     return devices or 0, keys or 0
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite returns naive datetimes even for timezone-aware columns.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import overload
 
 from sqlalchemy import (
     JSON,
@@ -17,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from formulatrust.core.clock import aware as _aware
 from formulatrust.core.clock import utcnow
 from formulatrust.core.models import Base, BilingualText, editor_column, timestamp_column
 from formulatrust.publishing.models import User
@@ -26,15 +26,6 @@ CONTENT_FIELDS = ("organisation_zh", "organisation_en", "title_zh", "title_en", 
                   "summary_en", "body_zh", "body_en", "statistics")
 
 
-@overload
-def _aware(moment: datetime) -> datetime: ...
-@overload
-def _aware(moment: None) -> None: ...
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive UTC values.
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 class Bulletin(BilingualText, Base):
