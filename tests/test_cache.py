@@ -112,6 +112,27 @@ def test_a_refused_value_is_made_again(make_app):
     assert cache.get_or_make("k", make, keep=lambda value: False) == 2
 
 
+def test_a_value_made_while_the_cache_was_emptied_is_not_kept():
+    cache = TTLCache(seconds=60)
+
+    def made_while_a_change_arrives() -> str:
+        cache.clear()  # another thread learns of a change while this value is being made
+        return "stale page"
+    assert cache.get_or_make("page", made_while_a_change_arrives) == "stale page"
+    assert cache.get_or_make("page", lambda: "fresh page") == "fresh page"
+
+
+def test_a_request_that_began_before_a_change_keeps_nothing_it_makes_afterwards():
+    began: list[int] = []
+    cache = TTLCache(seconds=60, started=lambda: began[0] if began else None)
+    facts = cache.get_or_make("facts", lambda: "facts before the recall")
+    began.append(cache.generation)  # the request starts with these facts in hand
+    cache.clear()  # a recall is noticed halfway through the request
+    cache.get_or_make("page", lambda: f"page from {facts}")
+    began.clear()  # the next request
+    assert cache.get_or_make("page", lambda: "page with the recall") == "page with the recall"
+
+
 def test_expired_entries_do_not_stay_in_memory():
     now = [0.0]
     cache = TTLCache(seconds=30, clock=lambda: now[0])

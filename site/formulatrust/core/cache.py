@@ -16,10 +16,16 @@ class TTLCache:
     are dropped as soon as they are met, and from the least-used end whenever one is added."""
 
     def __init__(self, seconds: float, size: int = 4096,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 started: Callable[[], int | None] | None = None) -> None:
         self.seconds, self.size, self.clock = seconds, size, clock
         self._entries: OrderedDict[Hashable, tuple[float, object]] = OrderedDict()
         self._lock = threading.Lock()
+        # Bumped by every clear: a value made from what was read before a clear is not kept.
+        # ``started`` may name the generation the current request began with, for values made
+        # from entries it read earlier.
+        self.generation = 0
+        self._started = started
 
     def get_or_make(self, key: Hashable, make: Callable[[], T],
                     keep: Callable[[T], bool] | None = None) -> T:
@@ -31,6 +37,9 @@ class TTLCache:
         if self.seconds <= 0:
             return make()
         now = self.clock()
+        started = self._started() if self._started is not None else None
+        if started is None:
+            started = self.generation
         with self._lock:
             entry = self._entries.get(key)
             if entry and now - entry[0] < self.seconds:
@@ -41,6 +50,8 @@ class TTLCache:
         value = make()
         if value is not None and (keep is None or keep(value)):
             with self._lock:
+                if self.generation != started:
+                    return value  # cleared meanwhile: made from facts that may be stale
                 self._entries[key] = (now, value)
                 self._entries.move_to_end(key)
                 self._evict(now)
@@ -66,9 +77,11 @@ class TTLCache:
             keys = [key for key in self._entries if stale(key)]
             for key in keys:
                 del self._entries[key]
+            self.generation += 1
         return len(keys)
 
     def clear(self) -> None:
         """Forget everything (after an import, for example)."""
         with self._lock:
             self._entries.clear()
+            self.generation += 1

@@ -10,7 +10,7 @@ processes and nodes alike.
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
@@ -19,6 +19,7 @@ from formulatrust.core.cache import TTLCache
 
 EXTENSION_KEY = "formulatrust.freshness"
 CACHE_KEY = "formulatrust.facts"
+GENERATION_KEY = "formulatrust.facts_generation"  # in the request's environ
 FACT_TABLES = change_feed.FACT_TABLES
 
 
@@ -71,7 +72,17 @@ def facts_cache() -> TTLCache:
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # a proxy
     cache = app.extensions.get(CACHE_KEY)
     if cache is None:
-        cache = app.extensions[CACHE_KEY] = TTLCache(app.config["FACTS_CACHE_SECONDS"])
+        cache = app.extensions[CACHE_KEY] = TTLCache(app.config["FACTS_CACHE_SECONDS"],
+                                                     started=request_generation)
     if facts_changed(app):
         cache.clear()
+    if has_request_context():
+        # A change noticed halfway through a request empties the cache; what this request
+        # renders afterwards may rest on facts it read before, so none of it is kept.
+        request.environ.setdefault(GENERATION_KEY, cache.generation)
     return cache
+
+
+def request_generation() -> int | None:
+    """Return the cache generation the current request began with, if it has begun one."""
+    return request.environ.get(GENERATION_KEY) if has_request_context() else None
