@@ -10,10 +10,10 @@ from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     Engine,
     Integer,
-    bindparam,
     delete,
     func,
     or_,
@@ -27,6 +27,7 @@ from formulatrust.core.cache import TTLCache
 from formulatrust.core.clock import aware as _aware
 from formulatrust.core.clock import today_in_shanghai, utcnow
 from formulatrust.core.db import changed_rows
+from formulatrust.core.plain_sql import PlainQuery
 from formulatrust.domain import genuine
 from formulatrust.domain.genuine import History, Outcome
 from formulatrust.domain.gs1 import DigitalLink, parse_date
@@ -247,10 +248,13 @@ def can_key(facts: Facts) -> tuple[str, str, str]:
     return facts.product.gtin, lot, facts.link.serial or ""
 
 
-# One round trip on every can page, written as plain SQL because building the equivalent
-# SQLAlchemy expression on each request cost more than running it. Device counts leave this
-# device out; ``domain.genuine.recent_devices`` adds it back.
-STATUS_AND_HISTORY = text("""
+MOMENT = DateTime(timezone=True)
+COUNTED = Integer()
+
+# One round trip on every can page, on the driver's own cursor (see ``core.plain_sql``): the
+# serial's registration and the can's history. Device counts leave this device out;
+# ``domain.genuine.recent_devices`` adds it back.
+STATUS_AND_HISTORY = PlainQuery("""
     SELECT EXISTS (SELECT 1 FROM registered_serial
                    WHERE batch_id = :batch_id AND serial = :serial) AS registered,
            q."count" AS "count", q.first_at AS first_at, q.burst_at AS burst_at,
@@ -274,10 +278,11 @@ STATUS_AND_HISTORY = text("""
               AND d.device LIKE 'd%' AND d.seen_on = :today) AS daily_devices_today
     FROM (SELECT 1 AS one) AS anchor
     LEFT JOIN can_query q ON q.gtin = :gtin AND q.lot = :lot AND q.serial = :serial
-""").columns(registered=Boolean, count=Integer, first_at=DateTime(timezone=True),
-             burst_at=DateTime(timezone=True), burst_devices=Integer,
-             last_seen=DateTime(timezone=True), cookie_devices=Integer, daily_devices=Integer,
-             daily_devices_today=Integer).bindparams(bindparam("others", expanding=True))
+""", columns={
+    "registered": Boolean(), "count": COUNTED, "first_at": MOMENT, "burst_at": MOMENT,
+    "burst_devices": COUNTED, "last_seen": MOMENT, "cookie_devices": COUNTED,
+    "daily_devices": COUNTED, "daily_devices_today": COUNTED},
+    parameters={"since": MOMENT, "today": Date()}, lists=["others"])
 
 
 def status_and_history(session: Session, signer: SerialSigner, facts: Facts,
@@ -292,23 +297,22 @@ def status_and_history(session: Session, signer: SerialSigner, facts: Facts,
     gtin, lot, serial = can_key(facts)
     batch = facts.batch
     issued = batch is not None and is_issued(signer, batch, gtin, serial)
-    row = session.connection().execute(STATUS_AND_HISTORY, {
+    row = STATUS_AND_HISTORY.one(session, {
         "batch_id": batch.id if batch is not None and not issued else -1, "serial": serial,
         "gtin": gtin, "lot": lot, "device": device, "alias": alias or device,
         "others": [device, alias or device, *also_excluded],
         "since": now - genuine.WINDOW,
-        "today": today_in_shanghai(now)}).one()
-    status = "issued" if issued else ("registered" if row.registered else "unknown")
-    count = row._mapping["count"]  # a column of that name, not the tuple method
-    if count is None:
+        "today": today_in_shanghai(now)})
+    status = "issued" if issued else ("registered" if row["registered"] else "unknown")
+    if row["count"] is None:
         return status, History()  # device rows are only ever written with the can's row
     return status, History(
-        count=count, first_at=_aware(row.first_at),
-        device_last_seen=_aware(row.last_seen) if row.last_seen else None,
-        cookie_devices=row.cookie_devices, daily_devices=row.daily_devices,
-        daily_devices_today=row.daily_devices_today,
-        burst_at=_aware(row.burst_at) if row.burst_at else None,
-        burst_devices=row.burst_devices)
+        count=row["count"], first_at=_aware(row["first_at"]),
+        device_last_seen=_aware(row["last_seen"]) if row["last_seen"] else None,
+        cookie_devices=row["cookie_devices"], daily_devices=row["daily_devices"],
+        daily_devices_today=row["daily_devices_today"],
+        burst_at=_aware(row["burst_at"]) if row["burst_at"] else None,
+        burst_devices=row["burst_devices"])
 
 
 def burst_of(burst_at: datetime | None, devices: int) -> Burst | None:
@@ -317,13 +321,13 @@ def burst_of(burst_at: datetime | None, devices: int) -> Burst | None:
 
 
 # The JSON answer's one round trip for a can: the serial's registration and the can's burst.
-STATUS_AND_BURST = text("""
+STATUS_AND_BURST = PlainQuery("""
     SELECT EXISTS (SELECT 1 FROM registered_serial
                    WHERE batch_id = :batch_id AND serial = :serial) AS registered,
            q.burst_at AS burst_at, q.burst_devices AS burst_devices
     FROM (SELECT 1 AS one) AS anchor
     LEFT JOIN can_query q ON q.gtin = :gtin AND q.lot = :lot AND q.serial = :serial
-""").columns(registered=Boolean, burst_at=DateTime(timezone=True), burst_devices=Integer)
+""", columns={"registered": Boolean(), "burst_at": MOMENT, "burst_devices": COUNTED})
 
 
 def status_and_burst(session: Session, signer: SerialSigner,
@@ -335,11 +339,11 @@ def status_and_burst(session: Session, signer: SerialSigner,
     gtin, lot, serial = can_key(facts)
     batch = facts.batch
     issued = batch is not None and is_issued(signer, batch, gtin, serial)
-    row = session.connection().execute(STATUS_AND_BURST, {
+    row = STATUS_AND_BURST.one(session, {
         "batch_id": batch.id if batch is not None and not issued else -1, "serial": serial,
-        "gtin": gtin, "lot": lot}).one()
-    status = "issued" if issued else ("registered" if row.registered else "unknown")
-    return status, burst_of(row.burst_at, row.burst_devices)
+        "gtin": gtin, "lot": lot})
+    status = "issued" if issued else ("registered" if row["registered"] else "unknown")
+    return status, burst_of(row["burst_at"], row["burst_devices"])
 
 
 def day_key(engine: Engine, day: date) -> bytes:

@@ -1,0 +1,145 @@
+"""The few reads every can page makes, run on the database driver's own cursor.
+
+Through SQLAlchemy a one-row read pays for a session, a pooled connection's checkout events, an
+execution context and a result object: several times what SQLite spends running it. A
+``PlainQuery`` is written once per dialect (placeholders, list parameters), converts its
+parameters and columns with SQLAlchemy's own type processors (so SQLite's stored times read and
+compare as the ORM writes them), and reports a dropped connection as SQLAlchemy would, so a
+safe request is still read again on a fresh connection (``db.read_again_if_dropped``).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
+
+PLACEHOLDER = re.compile(r"(?<![:\w]):(\w+)")
+Processor = Callable[[Any], Any] | None
+
+
+class PlainQuery:
+    """One SELECT returning exactly one row, with ``:name`` placeholders.
+
+    ``columns`` names the selected columns in order with their types; ``parameters`` gives the
+    type of each parameter that needs converting (times and dates); a parameter named in
+    ``lists`` takes a sequence (never empty) and is written ``IN :name``.
+    """
+
+    def __init__(self, sql: str, columns: Mapping[str, TypeEngine],
+                 parameters: Mapping[str, TypeEngine] | None = None,
+                 lists: Sequence[str] = ()) -> None:
+        self.sql, self.columns, self.lists = sql, dict(columns), tuple(lists)
+        self.parameters = dict(parameters or {})
+        self._written: dict[tuple[str, tuple[int, ...]], str] = {}
+        self._readers: dict[str, list[Processor]] = {}
+        self._writers: dict[str, dict[str, Processor]] = {}
+        self._lock = threading.Lock()
+
+    def one(self, session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Run the query with ``values``; return its one row by column name.
+
+        It runs in the session's transaction when the session has one open (so it sees what
+        the session wrote), otherwise on a pooled connection of its own.
+        """
+        if session.in_transaction():
+            connection = session.connection()
+            return self._run(connection.dialect, connection.connection.driver_connection,
+                             values, invalidate=connection.invalidate)
+        engine = session.get_bind()
+        assert isinstance(engine, Engine)  # the site binds its sessions to one engine
+        pooled = engine.raw_connection()
+        try:
+            return self._run(engine.dialect, pooled.driver_connection, values,
+                             invalidate=pooled.invalidate)
+        finally:
+            pooled.close()
+
+    def _run(self, dialect: Dialect, driver: Any, values: Mapping[str, Any],
+             invalidate: Callable[[BaseException], None]) -> dict[str, Any]:
+        sql, parameters = self._statement(dialect, values)
+        cursor = None
+        try:
+            cursor = driver.cursor()
+            cursor.execute(sql, parameters)
+            row = cursor.fetchone()
+        except dialect.loaded_dbapi.Error as error:
+            dropped = dialect.is_disconnect(error, driver, cursor)
+            if dropped:
+                invalidate(error)
+            raise DBAPIError.instance(sql, parameters, error, dialect.loaded_dbapi.Error,
+                                      connection_invalidated=dropped,
+                                      dialect=dialect) from error
+        finally:
+            if cursor is not None:
+                cursor.close()
+        if row is None:
+            raise LookupError("the query returned no row")
+        readers = self._readers_for(dialect)
+        return {name: (read(value) if read else value)
+                for name, value, read in zip(self.columns, row, readers, strict=True)}
+
+    def _statement(self, dialect: Dialect,
+                   values: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        """Return the SQL for ``dialect`` and the lengths of the lists in ``values``, and the
+        parameters converted for the driver."""
+        lengths = tuple(len(values[name]) for name in self.lists)
+        if not all(lengths):
+            raise ValueError("a list parameter is empty: IN () is not SQL")
+        key = (dialect.name, lengths)
+        sql = self._written.get(key)
+        if sql is None:
+            sql = self._written[key] = self._write(dialect, dict(zip(self.lists, lengths,
+                                                                      strict=True)))
+        writers = self._writers_for(dialect)
+        parameters: dict[str, Any] = {}
+        for name, value in values.items():
+            write = writers.get(name)
+            if name in self.lists:
+                parameters.update({f"{name}_{index}": (write(item) if write else item)
+                                   for index, item in enumerate(value)})
+            else:
+                parameters[name] = write(value) if write else value
+        return sql, parameters
+
+    def _write(self, dialect: Dialect, lengths: dict[str, int]) -> str:
+        """Write the SQL with the driver's placeholders and each list spelled out."""
+        def placeholder(name: str) -> str:
+            return f"%({name})s" if dialect.paramstyle == "pyformat" else f":{name}"
+
+        def spelled(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name in lengths:
+                return "(" + ", ".join(placeholder(f"{name}_{index}")
+                                       for index in range(lengths[name])) + ")"
+            return placeholder(name)
+
+        sql = self.sql.replace("%", "%%") if dialect.paramstyle == "pyformat" else self.sql
+        if dialect.paramstyle not in ("pyformat", "named", "qmark"):
+            raise NotImplementedError(f"placeholders of style {dialect.paramstyle}")
+        return PLACEHOLDER.sub(spelled, sql)
+
+    def _readers_for(self, dialect: Dialect) -> list[Processor]:
+        readers = self._readers.get(dialect.name)
+        if readers is None:
+            with self._lock:
+                readers = self._readers[dialect.name] = [
+                    type_.dialect_impl(dialect).result_processor(dialect, None)
+                    for type_ in self.columns.values()]
+        return readers
+
+    def _writers_for(self, dialect: Dialect) -> dict[str, Processor]:
+        writers = self._writers.get(dialect.name)
+        if writers is None:
+            with self._lock:
+                writers = self._writers[dialect.name] = {
+                    name: type_.dialect_impl(dialect).bind_processor(dialect)
+                    for name, type_ in self.parameters.items()}
+        return writers
