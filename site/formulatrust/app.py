@@ -64,7 +64,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         signing,
     )
     from formulatrust.core.all_models import metadata
-    from formulatrust.core.extensions import csrf, limiter
+    from formulatrust.core.extensions import csrf, init_limiter
 
     overrides = dict(overrides or {})
     app = SiteApp(
@@ -89,7 +89,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     bilingual.init_app(app)
     security.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
+    init_limiter(app)
     content.init_app(app)
     signing.init_app(app)
     demo_banner.init_app(app)

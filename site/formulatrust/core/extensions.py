@@ -3,6 +3,7 @@
 import threading
 from typing import Any
 
+from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf import CSRFProtect
@@ -31,3 +32,19 @@ class ThreadSafeMemoryStorage(MemoryStorage):
                 self.timer = threading.Timer(
                     0.01, self._MemoryStorage__expire_events)  # type: ignore[attr-defined]  # private
                 self.timer.start()
+
+
+def init_limiter(app: Flask) -> None:
+    """Bind the limiter to ``app``, checking limits only where the site sets them.
+
+    Flask-Limiter looks for default, application and blueprint limits before every request,
+    which costs a can page about a tenth of its time. The site's limits are all on routes,
+    and each route's decorator checks its own; so that look is dropped unless default or
+    application limits are configured.
+    """
+    limiter.init_app(app)
+    if app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION"):
+        return
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:  # absent when limits are switched off
+        hooks.remove(limiter._check_request_limit)

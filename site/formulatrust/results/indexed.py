@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from formulatrust.core.paging import Page, page_count
 from formulatrust.results.models import SamplingResult
-from formulatrust.results.query import FACETS, WITH_NAMES, Filters
+from formulatrust.results.query import FACETS, Filters, with_names
 from formulatrust.search import MAX_LIMIT, Matches, SearchError, search
 
 INDEX_SORTS = {"relevance": "relevance", "date": "newest"}
@@ -96,5 +96,5 @@ def rows_in_order(session: Session, ids: list[int]) -> list[SamplingResult]:
         return []
     found = {row.id: row for row in session.scalars(
         select(SamplingResult).where(SamplingResult.id.in_(ids))
-        .options(*WITH_NAMES))}
+        .options(*with_names()))}
     return [found[number] for number in ids if number in found]

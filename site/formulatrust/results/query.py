@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, extract, func, or_, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from formulatrust.core.paging import Page, page_count
 from formulatrust.enterprises.models import Product
@@ -30,11 +31,13 @@ TEXT_COLUMNS = (SamplingResult.product_name, SamplingResult.enterprise_name,
                 SamplingResult.lot, SamplingResult.sample_no, SamplingResult.category)
 
 
-# What a list of results shows besides the row: its failed items and the English names of
-# what it links to, each loaded in one query for the whole page.
-WITH_NAMES = (selectinload(SamplingResult.failed_items),
-              selectinload(SamplingResult.product).selectinload(Product.brand),
-              selectinload(SamplingResult.enterprise))
+def with_names() -> tuple[ORMOption, ...]:
+    """What a list of results shows besides the row: its failed items and the English names of
+    what it links to, each loaded in one query for the whole page. (Built when asked for: at
+    import time the mappers may not all be known yet.)"""
+    return (selectinload(SamplingResult.failed_items),
+            selectinload(SamplingResult.product).selectinload(Product.brand),
+            selectinload(SamplingResult.enterprise))
 
 
 class FilterError(ValueError):
@@ -155,7 +158,7 @@ def page_of(session: Session, filters: Filters, matching_ids: list[int] | None,
     total = count_matching(session, filters, matching_ids)
     pages = page_count(total, size)
     page = min(filters.page, pages)
-    query = select(SamplingResult).where(*where).options(*WITH_NAMES)
+    query = select(SamplingResult).where(*where).options(*with_names())
     if filters.sort == "relevance" and matching_ids is not None:
         kept = set(session.scalars(select(SamplingResult.id).where(*where)))
         wanted = [i for i in matching_ids if i in kept][(page - 1) * size:page * size]
