@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from formulatrust.core import db
@@ -52,6 +53,22 @@ def test_can_pages_reuse_batch_facts_but_never_the_query_count(make_app, app_ove
     assert "Queried 1 time" in first and "Queried 2 times" in second
     assert first.split('id="product-heading"')[1].split("Something wrong")[0] == \
         second.split('id="product-heading"')[1].split("Something wrong")[0]
+
+
+def test_each_query_count_reads_right_in_both_languages_from_the_reused_line(
+        make_app, app_overrides, trace):
+    app = make_app({**app_overrides, "FACTS_CACHE_SECONDS": 60})
+    path = "/01/09521234500018/10/20260301A1/21/REG0001"
+    seen = []
+    for device in range(1, 13):  # twelve phones, each its first query of this can
+        with app.test_client().get(f"{path}?lang={'en' if device % 2 else 'zh'}",
+                                   headers={"User-Agent": f"phone {device}"}) as response:
+            seen.append(response.get_data(as_text=True))
+    assert "Queried 1 time" in seen[0] and "Queried 1 times" not in seen[0]
+    assert "已被查询2次" in seen[1] and "Queried 3 times" in seen[2]
+    assert "已被查询10次" in seen[9] and "Queried 11 times" in seen[10]
+    assert "已被查询12次" in seen[11]
+    assert not any(re.search(r"(Queried |查询)9\d{9}", page) for page in seen)  # no stand-in
 
 
 def test_cans_of_one_batch_share_the_page_but_keep_their_own_serial_and_code_check(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import secrets
 from datetime import date
+from functools import lru_cache
+from types import SimpleNamespace
 from urllib.parse import quote, urlencode
 
 from flask import (
@@ -22,7 +24,9 @@ from flask import (
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
+from markupsafe import Markup, escape
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from formulatrust.core import chrome, db, freshness, signing
 from formulatrust.core.clock import today_in_shanghai, utcnow
@@ -80,8 +84,14 @@ def wanted_format() -> str:
         return target if target in ("linkset", "unknown") else f"redirect:{target}"
     if request.args.get("format") == "json":
         return "json"
-    best = request.accept_mimetypes.best_match(["text/html", "application/json", LINKSET,
-                                                 JSONLD])
+    return format_of_accept(request.headers.get("Accept", ""))
+
+
+@lru_cache(maxsize=256)
+def format_of_accept(header: str) -> str:
+    """Return what an ``Accept`` header asks for (phones and apps send a few common ones)."""
+    best = parse_accept_header(header, MIMEAccept).best_match(["text/html", "application/json",
+                                                              LINKSET, JSONLD])
     return {"application/json": "json", LINKSET: "linkset", JSONLD: "jsonld"}.get(best or "",
                                                                                   "html")
 
@@ -213,8 +223,24 @@ def genuine_box(facts: trace.Facts) -> str:
     when = cache.get_or_make(("first-queried", language, history.first_at),
                              lambda: format_datetime(history.first_at, "medium"),
                              keep=lambda _when: facts.serial_status != "unknown")
-    count = get_template_attribute("components/genuine.html", "query_count")(history, when)
-    return box.replace(COUNT_SLOT, count)
+    return box.replace(COUNT_SLOT, query_count(history.count, when, language))
+
+
+# Stand-ins for the count and the first query's time in a reused "queried N times" line. Any
+# count from 2 up takes the same plural form in both the site's languages (0 and 1 are
+# rendered as they are); the time is plain letters, so escaping leaves it as it is.
+NUMBER_SLOT = 9_000_000_000 + secrets.randbelow(999_999_999)
+WHEN_SLOT = f"WHEN{secrets.token_hex(8)}"
+
+
+def query_count(count: int, when: str, language: str) -> str:
+    """Return the "first queried … / queried N times" line, rendered once per language and
+    plural form, with this can's count and time filled in."""
+    number = count if count < 2 else NUMBER_SLOT
+    line = facts_cache().get_or_make(("query-count", language, number), lambda: str(
+        get_template_attribute("components/genuine.html", "query_count")(
+            SimpleNamespace(count=number), WHEN_SLOT)))
+    return line.replace(str(NUMBER_SLOT), str(count)).replace(WHEN_SLOT, str(escape(when)))
 
 
 def reusable_page(facts: trace.Facts) -> str:
