@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import TypeGuard, cast
 from urllib.parse import quote
 
@@ -86,6 +86,7 @@ def _is_digits(text: object) -> TypeGuard[str]:
     return isinstance(text, str) and text.isascii() and text.isdigit()
 
 
+@lru_cache(maxsize=4096)  # a site knows a few thousand products; each scan checks its GTIN
 def gtin_check_digit(body: str) -> int:
     """Return the GS1 mod-10 check digit for ``body`` (the digits before the check digit)."""
     if not _is_digits(body):
@@ -210,6 +211,8 @@ class DigitalLink:
     serial: str | None = None
     # Attribute AIs such as '17' -> 'YYMMDD'; a fresh sorted copy, to be treated as read-only.
     attributes: dict[str, str] = field(default_factory=dict, hash=False)
+    # Worked out once: a request asks for it several times.
+    _path: str = field(init=False, repr=False, compare=False, hash=False, default="")
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "gtin", to_gtin14(self.gtin))
@@ -222,6 +225,8 @@ class DigitalLink:
                 raise Gs1Error(_QUERY_ONLY_ERRORS.get(ai, code), str(ai), str(value))
             attributes[ai] = _check_value(ai, value)
         object.__setattr__(self, "attributes", dict(sorted(attributes.items())))
+        qualifiers = "".join(f"/{ai}/{quote(v, safe='')}" for ai, v in self._qualifiers())
+        object.__setattr__(self, "_path", f"/01/{self.gtin}{qualifiers}")
 
     def _qualifiers(self) -> list[tuple[str, str]]:
         values = (("22", self.cpv), ("10", self.lot), ("21", self.serial))
@@ -229,8 +234,7 @@ class DigitalLink:
 
     def path(self) -> str:
         """Return the canonical path ``/01/{gtin14}[/22/..][/10/..][/21/..]``, percent-encoded."""
-        qualifiers = "".join(f"/{ai}/{quote(v, safe='')}" for ai, v in self._qualifiers())
-        return f"/01/{self.gtin}{qualifiers}"
+        return self._path
 
     def uri(self, base: str = "https://id.gs1.org") -> str:
         """Return the full Digital Link URI on ``base``, attributes in the query string."""
