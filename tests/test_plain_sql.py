@@ -4,14 +4,16 @@ again on a fresh connection)."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Date, DateTime, Integer, String, text
 from sqlalchemy.exc import DBAPIError
 
+from formulatrust.core import db
 from formulatrust.core.clock import aware
-from formulatrust.core.plain_sql import PlainQuery
+from formulatrust.core.plain_sql import PlainQuery, reading_connections
 from formulatrust.scan.models import CanQuery, CanQueryDevice
 
 MOMENT = DateTime(timezone=True)
@@ -74,15 +76,53 @@ def test_a_connection_dropped_under_it_is_reported_as_a_disconnect_then_read_aga
         history, engine):
     # The pool checks a connection when it is taken (and PostgreSQL's is pinged), so the drop
     # that matters comes once the connection is in use: here, the session's open transaction.
-    driver = history.connection().connection.driver_connection
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as admin:  # end the server process, as a restart would
-            admin.execute(text("SELECT pg_terminate_backend(:pid, 5000)"),
-                          {"pid": driver.info.backend_pid})
-    else:  # SQLite has no server: the file's connection is closed under the session instead
-        driver.close()
+    cut(history.connection().connection.driver_connection, engine)
     with pytest.raises(DBAPIError) as raised:
         read(history, ["nobody"])
     assert raised.value.connection_invalidated
     history.rollback()  # what a request read again does first (db.read_again_if_dropped)
     assert read(history, ["nobody"])["count"] == 4
+
+
+def cut(driver, engine) -> None:
+    """Drop ``driver``'s connection for real: PostgreSQL ends its server process; SQLite, which
+    has no server, has the connection closed under its user."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as admin:
+            admin.execute(text("SELECT pg_terminate_backend(:pid, 5000)"),
+                          {"pid": driver.info.backend_pid})
+    else:
+        driver.close()
+
+
+def test_outside_a_transaction_each_thread_reads_on_one_connection_of_its_own(history, app):
+    readers = reading_connections(history.get_bind())
+    seen = []
+
+    def read_twice() -> None:
+        session = app.extensions[db.EXTENSION_KEY]()  # the thread's own, as a request's
+        try:
+            seen.append((readers.mine(), read(session, ["nobody"])["count"], readers.mine()))
+        finally:
+            session.close()
+
+    threads = [threading.Thread(target=read_twice) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [count for _, count, _ in seen] == [4, 4, 4]
+    assert all(first is again for first, _, again in seen)  # kept for the thread
+    assert len({id(first) for first, _, _ in seen}) == 3 and len(readers) >= 3
+    db.dispose(app)  # closing the app's connections closes these too
+    assert len(readers) == 0
+
+
+def test_a_reading_connection_that_dropped_is_reported_then_replaced(history, engine):
+    assert read(history, ["nobody"])["count"] == 4
+    readers = reading_connections(history.get_bind())
+    cut(readers.mine(), engine)
+    with pytest.raises(DBAPIError) as raised:
+        read(history, ["nobody"])
+    assert raised.value.connection_invalidated
+    assert read(history, ["nobody"])["count"] == 4  # on a new connection

@@ -1,7 +1,8 @@
 """The few reads every can page makes, run on the database driver's own cursor.
 
-Through SQLAlchemy a one-row read pays for a session, a pooled connection's checkout events, an
-execution context and a result object: several times what SQLite spends running it. A
+Through SQLAlchemy a one-row read pays for a session, a pooled connection's checkout (on
+PostgreSQL a liveness round trip) and return, an execution context and a result object: several
+times what the database spends running it. Each thread reads on a connection of its own, and a
 ``PlainQuery`` is written once per dialect (placeholders, list parameters), converts its
 parameters and columns with SQLAlchemy's own type processors (so SQLite's stored times read and
 compare as the ORM writes them), and reports a dropped connection as SQLAlchemy would, so a
@@ -10,16 +11,106 @@ safe request is still read again on a fresh connection (``db.read_again_if_dropp
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
+
+
+class ReadingConnections:
+    """One connection per thread for plain reads, kept out of the pool and in autocommit.
+
+    A pooled connection costs a liveness check when taken (a round trip on PostgreSQL) and a
+    rollback when given back; a thread's own connection costs neither. In autocommit each read
+    sees what was committed last and leaves no transaction open on the server; a connection
+    that dropped is noticed by the read itself (and the request read again). They are closed
+    with the engine's pool.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open: dict[int, tuple[int, Any]] = {}  # id -> (process, detached connection)
+
+    def mine(self) -> Any:
+        """Return this thread's driver connection, connecting on first use (and in a new
+        process, which never uses its parent's)."""
+        found = getattr(self._local, "connection", None)
+        if found is not None and found[0] == os.getpid():
+            return found[1]
+        pooled = self.engine.raw_connection()
+        driver: Any = pooled.driver_connection
+        pooled.detach()  # no longer pooled: closing it closes the connection
+        driver.rollback()  # whatever the pool's liveness check began
+        if self.engine.dialect.name == "sqlite":
+            driver.isolation_level = None
+        else:
+            driver.autocommit = True
+        self._local.connection = (os.getpid(), driver, pooled)
+        with self._lock:
+            self._open[id(pooled)] = (os.getpid(), pooled)
+        return driver
+
+    def forget_mine(self) -> None:
+        """Close this thread's connection (it dropped); the next read opens another."""
+        found = getattr(self._local, "connection", None)
+        self._local.connection = None
+        if found is not None:
+            with self._lock:
+                self._open.pop(id(found[2]), None)
+            _close_quietly(found[2])
+
+    def close_all(self) -> None:
+        """Close every thread's connection this process opened (the engine is disposed)."""
+        with self._lock:
+            opened, self._open = list(self._open.values()), {}
+        for process, pooled in opened:
+            if process == os.getpid():  # a parent's connection is the parent's to close
+                _close_quietly(pooled)
+
+    def __len__(self) -> int:
+        """Return how many reading connections are open."""
+        return len(self._open)
+
+
+def _close_quietly(pooled: Any) -> None:
+    try:
+        pooled.close()
+    except Exception:  # noqa: BLE001  # it dropped already: there is nothing left to close
+        pass
+
+
+_reading: dict[int, ReadingConnections] = {}
+_reading_lock = threading.Lock()
+
+
+def reading_connections(engine: Engine) -> ReadingConnections:
+    """Return ``engine``'s reading connections, closed whenever the engine is disposed."""
+    found = _reading.get(id(engine))
+    if found is not None and found.engine is engine:
+        return found
+    with _reading_lock:
+        found = _reading.get(id(engine))
+        if found is None or found.engine is not engine:
+            found = _reading[id(engine)] = ReadingConnections(engine)
+            event.listen(engine, "engine_disposed", _disposed)
+    return found
+
+
+def _disposed(engine: Engine) -> None:
+    with _reading_lock:
+        found = _reading.pop(id(engine), None)
+    if found is not None:
+        found.close_all()
+
 
 PLACEHOLDER = re.compile(r"(?<![:\w]):(\w+)")
 Processor = Callable[[Any], Any] | None
@@ -47,7 +138,7 @@ class PlainQuery:
         """Run the query with ``values``; return its one row by column name.
 
         It runs in the session's transaction when the session has one open (so it sees what
-        the session wrote), otherwise on a pooled connection of its own.
+        the session wrote), otherwise on this thread's reading connection.
         """
         if session.in_transaction():
             connection = session.connection()
@@ -55,12 +146,9 @@ class PlainQuery:
                              values, invalidate=connection.invalidate)
         engine = session.get_bind()
         assert isinstance(engine, Engine)  # the site binds its sessions to one engine
-        pooled = engine.raw_connection()
-        try:
-            return self._run(engine.dialect, pooled.driver_connection, values,
-                             invalidate=pooled.invalidate)
-        finally:
-            pooled.close()
+        readers = reading_connections(engine)
+        return self._run(engine.dialect, readers.mine(), values,
+                         invalidate=lambda _error: readers.forget_mine())
 
     def _run(self, dialect: Dialect, driver: Any, values: Mapping[str, Any],
              invalidate: Callable[[BaseException], None]) -> dict[str, Any]:
