@@ -27,3 +27,9 @@ def test_a_configured_default_limit_covers_the_can_page(make_app, app_overrides,
     answers = [client.get(CAN_PAGE + "?lang=en").status_code for _ in range(4)]
     assert answers == [200, 200, 200, 429]
     assert "Too many requests" in client.get(CAN_PAGE + "?lang=en").get_data(as_text=True)
+    # An app built afterwards without it (as the tests build many) is not limited by it, on
+    # pages or on routes with limits of their own.
+    later = limited(make_app, app_overrides, SEARCH_RATE_LIMIT="2/minute")
+    assert [later.get("/search?q=milk").status_code for _ in range(3)] == [200, 200, 429]
+    assert {later.get(CAN_PAGE).status_code for _ in range(5)} == {200}
+    assert {later.get("/open-days/manage").status_code for _ in range(5)} == {200}

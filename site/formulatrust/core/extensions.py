@@ -42,6 +42,10 @@ def init_limiter(app: Flask) -> None:
     and each route's decorator checks its own; so that look is dropped unless default or
     application limits are configured.
     """
+    # The limiter is one object for every app a process builds (tests build many): each app
+    # starts from its own configuration, not the default limits of the one before.
+    limiter.limit_manager.set_default_limits([])
+    limiter.limit_manager.set_application_limits([])
     limiter.init_app(app)
     if app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION"):
         return
