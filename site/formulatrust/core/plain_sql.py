@@ -130,9 +130,7 @@ class PlainQuery:
         self.sql, self.columns, self.lists = sql, dict(columns), tuple(lists)
         self.parameters = dict(parameters or {})
         self._written: dict[tuple[str, tuple[int, ...]], str] = {}
-        self._readers: dict[str, list[Processor]] = {}
-        self._writers: dict[str, dict[str, Processor]] = {}
-        self._lock = threading.Lock()
+        self._converters: dict[str, tuple[list[Processor], dict[str, Processor]]] = {}
 
     def one(self, session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
         """Run the query with ``values``; return its one row by column name.
@@ -170,14 +168,14 @@ class PlainQuery:
                 cursor.close()
         if row is None:
             raise LookupError("the query returned no row")
-        readers = self._readers_for(dialect)
+        readers = self._processors(dialect)[0]
         return {name: (read(value) if read else value)
                 for name, value, read in zip(self.columns, row, readers, strict=True)}
 
     def _statement(self, dialect: Dialect,
                    values: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-        """Return the SQL for ``dialect`` and the lengths of the lists in ``values``, and the
-        parameters converted for the driver."""
+        """Return the SQL for ``dialect`` (written once for each length of its lists) and
+        ``values`` converted for the driver, each list item a parameter of its own."""
         lengths = tuple(len(values[name]) for name in self.lists)
         if not all(lengths):
             raise ValueError("a list parameter is empty: IN () is not SQL")
@@ -186,7 +184,7 @@ class PlainQuery:
         if sql is None:
             sql = self._written[key] = self._write(dialect, dict(zip(self.lists, lengths,
                                                                       strict=True)))
-        writers = self._writers_for(dialect)
+        writers = self._processors(dialect)[1]
         parameters: dict[str, Any] = {}
         for name, value in values.items():
             write = writers.get(name)
@@ -214,20 +212,14 @@ class PlainQuery:
             raise NotImplementedError(f"placeholders of style {dialect.paramstyle}")
         return PLACEHOLDER.sub(spelled, sql)
 
-    def _readers_for(self, dialect: Dialect) -> list[Processor]:
-        readers = self._readers.get(dialect.name)
-        if readers is None:
-            with self._lock:
-                readers = self._readers[dialect.name] = [
-                    type_.dialect_impl(dialect).result_processor(dialect, None)
-                    for type_ in self.columns.values()]
-        return readers
-
-    def _writers_for(self, dialect: Dialect) -> dict[str, Processor]:
-        writers = self._writers.get(dialect.name)
-        if writers is None:
-            with self._lock:
-                writers = self._writers[dialect.name] = {
-                    name: type_.dialect_impl(dialect).bind_processor(dialect)
-                    for name, type_ in self.parameters.items()}
-        return writers
+    def _processors(self, dialect: Dialect) -> tuple[list[Processor], dict[str, Processor]]:
+        """Return SQLAlchemy's converters for ``dialect``: of each column, of each parameter.
+        (Two threads may both work them out at first; either result is the same.)"""
+        found = self._converters.get(dialect.name)
+        if found is None:
+            found = self._converters[dialect.name] = (
+                [type_.dialect_impl(dialect).result_processor(dialect, None)
+                 for type_ in self.columns.values()],
+                {name: type_.dialect_impl(dialect).bind_processor(dialect)
+                 for name, type_ in self.parameters.items()})
+        return found

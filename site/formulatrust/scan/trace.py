@@ -248,6 +248,17 @@ def can_key(facts: Facts) -> tuple[str, str, str]:
     return facts.product.gtin, lot, facts.link.serial or ""
 
 
+def can_parameters(signer: SerialSigner, facts: Facts) -> tuple[bool, dict[str, object]]:
+    """Tell whether the site issued the can's serial, and return the can's key as the
+    parameters of the statements below; a serial whose signature checks out is not looked up
+    among the registered ones (batch -1 matches none)."""
+    gtin, lot, serial = can_key(facts)
+    batch = facts.batch
+    issued = batch is not None and is_issued(signer, batch, gtin, serial)
+    return issued, {"batch_id": batch.id if batch is not None and not issued else -1,
+                    "serial": serial, "gtin": gtin, "lot": lot}
+
+
 MOMENT = DateTime(timezone=True)
 COUNTED = Integer()
 
@@ -294,12 +305,9 @@ def status_and_history(session: Session, signer: SerialSigner, facts: Facts,
     brings back the cookie is still known as the device it was (a reload stays a reload).
     Devices in ``also_excluded`` are left out of the device counts (the caller counts them).
     """
-    gtin, lot, serial = can_key(facts)
-    batch = facts.batch
-    issued = batch is not None and is_issued(signer, batch, gtin, serial)
+    issued, can = can_parameters(signer, facts)
     row = STATUS_AND_HISTORY.one(session, {
-        "batch_id": batch.id if batch is not None and not issued else -1, "serial": serial,
-        "gtin": gtin, "lot": lot, "device": device, "alias": alias or device,
+        **can, "device": device, "alias": alias or device,
         "others": [device, alias or device, *also_excluded],
         "since": now - genuine.WINDOW,
         "today": today_in_shanghai(now)})
@@ -336,12 +344,8 @@ def status_and_burst(session: Session, signer: SerialSigner,
 
     A serial the site issued is recognised by its signature, so its registration is not read.
     """
-    gtin, lot, serial = can_key(facts)
-    batch = facts.batch
-    issued = batch is not None and is_issued(signer, batch, gtin, serial)
-    row = STATUS_AND_BURST.one(session, {
-        "batch_id": batch.id if batch is not None and not issued else -1, "serial": serial,
-        "gtin": gtin, "lot": lot})
+    issued, can = can_parameters(signer, facts)
+    row = STATUS_AND_BURST.one(session, can)
     status = "issued" if issued else ("registered" if row["registered"] else "unknown")
     return status, burst_of(row["burst_at"], row["burst_devices"])
 
