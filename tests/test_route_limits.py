@@ -12,9 +12,15 @@ def limited(make_app, app_overrides, **settings):
 
 def test_a_routes_own_limit_refuses_the_request_past_it(make_app, app_overrides, trace):
     client = limited(make_app, app_overrides, SEARCH_RATE_LIMIT="2/minute")
-    answers = [client.get("/search?q=milk&lang=en").status_code for _ in range(3)]
-    assert answers == [200, 200, 429]
-    assert client.get(CAN_PAGE + "?lang=en").status_code == 200  # no limit of its own
+    first, second, refused = (client.get("/search?q=milk&lang=en") for _ in range(3))
+    assert [first.status_code, second.status_code, refused.status_code] == [200, 200, 429]
+    # A client is told its allowance as it goes, and when to come back once refused.
+    assert [first.headers["X-RateLimit-Remaining"], second.headers["X-RateLimit-Remaining"]] \
+        == ["1", "0"]
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    can = client.get(CAN_PAGE + "?lang=en")
+    assert can.status_code == 200  # no limit of its own, so no allowance to tell
+    assert "X-RateLimit-Limit" not in can.headers
 
 
 def test_without_a_default_limit_pages_are_never_refused(make_app, app_overrides, trace):

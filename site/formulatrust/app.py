@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -33,8 +34,23 @@ class SiteApp(Flask):
 
     json_provider_class = ReadableJSON
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._synchronous: dict[Callable[..., Any], Callable[..., Any]] = {}
+
     def dispatch_request(self) -> ResponseReturnValue:
         return db.read_again_if_dropped(super().dispatch_request)
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        # Flask asks this of every hook and view on every request (a dozen inspections per
+        # request); the answer for a given function never changes.
+        try:
+            return self._synchronous[func]
+        except KeyError:
+            found = self._synchronous[func] = super().ensure_sync(func)
+            return found
+        except TypeError:  # an unhashable callable
+            return super().ensure_sync(func)
 
     def url_for(self, endpoint: str, *, _anchor: str | None = None, _method: str | None = None,
                 _scheme: str | None = None, _external: bool | None = None,

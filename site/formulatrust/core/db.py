@@ -143,8 +143,8 @@ def _forget_failed_attempt() -> None:
 
 def _close_session(_exc: BaseException | None) -> None:
     db = g.pop("db_session", None)
-    if db is None:
-        return
+    if db is None or not (db.in_transaction() or db.identity_map or db.new or db.deleted):
+        return  # nothing read or held (the request's facts came from memory): nothing to close
     try:
         db.close()
     except SQLAlchemyError:  # a dropped connection must never replace a finished response

@@ -1,9 +1,12 @@
 """Flask extensions created once and bound to each application in the factory."""
 
 import threading
+from collections.abc import Callable
+from functools import partial, wraps
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
+from flask.globals import request_ctx
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf import CSRFProtect
@@ -52,3 +55,39 @@ def init_limiter(app: Flask) -> None:
     hooks = app.before_request_funcs.get(None, [])
     if limiter._check_request_limit in hooks:  # absent when limits are switched off
         hooks.remove(limiter._check_request_limit)
+    _only_where_a_limit_was_checked(app)
+
+
+def _limit_checked() -> bool:
+    # Flask-Limiter keeps a request's limits on the request context, made when a limit is
+    # first checked; a request no limit applied to has nothing to add or release.
+    return hasattr(request_ctx, "_limiter_request_context")
+
+
+def _only_where_a_limit_was_checked(app: Flask) -> None:
+    """Run the limiter's response hook (rate-limit headers, ``Retry-After``) and its teardown
+    only for requests a limit was checked on, not for every page."""
+    after = app.after_request_funcs.get(None, [])
+    for index, hook in enumerate(after):
+        if isinstance(hook, partial) and hook.args == (limiter,):
+            after[index] = _when_limited(hook)
+    teardown = app.teardown_request_funcs.get(None, [])
+    release = getattr(limiter, "_Limiter__release_context", None)
+    if release in teardown:
+        teardown[teardown.index(release)] = _when_limited_teardown(release)
+
+
+def _when_limited(hook: Callable[[Response], Response]) -> Callable[[Response], Response]:
+    @wraps(hook)
+    def guarded(response: Response) -> Response:
+        return hook(response) if _limit_checked() else response
+    return guarded
+
+
+def _when_limited_teardown(hook: Callable[[BaseException | None], None]
+                           ) -> Callable[[BaseException | None], None]:
+    @wraps(hook)
+    def guarded(error: BaseException | None = None) -> None:
+        if _limit_checked():
+            hook(error)
+    return guarded

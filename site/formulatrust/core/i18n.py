@@ -11,7 +11,7 @@ from babel.support import NullTranslations
 from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, get_translations
 from werkzeug.datastructures import LanguageAccept
-from werkzeug.http import parse_accept_header
+from werkzeug.http import parse_accept_header, parse_set_header
 
 from formulatrust.core.config import PROJECT_ROOT
 
@@ -95,6 +95,8 @@ def language_switch_url(lang: str) -> str:
     """
     if g.get("switch_placeholders"):
         return SWITCH_PLACEHOLDERS[lang]
+    if not request.query_string:  # most pages, a scanned can's among them
+        return f"{path_as_sent()}?lang={lang}"
     args = request.args.to_dict(flat=False)
     args["lang"] = [lang]
     return f"{path_as_sent()}?{urlencode(args, doseq=True)}"
@@ -119,8 +121,21 @@ def remember_choice(response: Response) -> Response:
             httponly=True,
             samesite="Lax",
         )
-    response.vary.update(("Accept-Language", "Cookie"))
+    vary_on(response, ("Accept-Language", "Cookie"))
     return response
+
+
+def vary_on(response: Response, names: tuple[str, ...]) -> None:
+    """Add ``names`` to the response's ``Vary`` header, once each."""
+    response.headers["Vary"] = _merged_vary(response.headers.get("Vary"), names)
+
+
+@lru_cache(maxsize=64)
+def _merged_vary(present: str | None, names: tuple[str, ...]) -> str:
+    # A handful of combinations occur; werkzeug would parse and rewrite the header each time.
+    merged = parse_set_header(present)
+    merged.update(names)
+    return merged.to_header()
 
 
 def _translations() -> NullTranslations:

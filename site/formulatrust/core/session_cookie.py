@@ -11,6 +11,8 @@ from __future__ import annotations
 from flask import Flask, Request, Response
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
+from formulatrust.core.i18n import vary_on
+
 
 class SessionOnlyWhenSent(SecureCookieSessionInterface):
     """Open the session only when the browser sent its cookie; save it only when used."""
@@ -24,7 +26,7 @@ class SessionOnlyWhenSent(SecureCookieSessionInterface):
                      response: Response) -> None:
         if not session and not session.modified:
             if session.accessed:
-                response.vary.add("Cookie")
+                vary_on(response, ("Cookie",))
             return  # Flask itself writes nothing for an empty, unchanged session
         super().save_session(app, session, response)
 

@@ -32,7 +32,7 @@ from formulatrust.core import chrome, db, freshness, signing
 from formulatrust.core.clock import today_in_shanghai, utcnow
 from formulatrust.core.demo_banner import demo_data_shown
 from formulatrust.core.errors import render_error
-from formulatrust.core.i18n import current_language, path_as_sent
+from formulatrust.core.i18n import current_language, path_as_sent, vary_on
 from formulatrust.domain import genuine
 from formulatrust.domain.gs1 import Gs1Error, parse_path
 from formulatrust.publishing import accounts
@@ -382,7 +382,7 @@ def finish(response: Response, path: str | None, private: bool = False) -> Respo
         response.headers["Cache-Control"] = "private, no-store"
     else:
         response.headers["Cache-Control"] = "public, max-age=300"
-    response.vary.update(("Accept", "Accept-Language", "Cookie"))
+    vary_on(response, ("Accept", "Accept-Language", "Cookie"))
     return response
 
 
