@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from babel.support import NullTranslations
-from flask import Flask, Response, current_app, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, get_translations
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_set_header
@@ -74,7 +74,11 @@ def language_of_header(header: str) -> str:
 
 def current_language() -> str:
     """Return the active language code, ``zh`` or ``en``."""
-    return str(get_locale() or DEFAULT_LANGUAGE)[:2]
+    # Asked many times a page: read the locale Flask-Babel chose (or a ``force_locale`` block
+    # set) straight from its per-request record, and ask it to choose only the first time.
+    chosen = getattr(g.get("_flask_babel"), "babel_locale", None) if has_app_context() else None
+    locale = chosen or get_locale()
+    return locale.language if locale is not None else DEFAULT_LANGUAGE
 
 
 def other_language() -> str:
