@@ -72,6 +72,16 @@ def test_inside_a_transaction_it_sees_what_the_session_has_not_committed(history
     assert read(history, ["nobody"])["count"] == 4
 
 
+def test_given_the_engine_it_reads_what_is_committed(history, engine):
+    history.execute(text("UPDATE can_query SET \"count\" = 9 WHERE serial = 'S1'"))
+    row = DEVICES_SINCE.one(engine, {"serial": "S1", "others": ["nobody"], "since": FIRST,
+                                     "day": date(2026, 3, 1)})
+    assert row["count"] == 4 and row["devices"] == 3  # not the session's uncommitted 9
+    history.commit()
+    assert DEVICES_SINCE.one(engine, {"serial": "S1", "others": ["nobody"], "since": FIRST,
+                                      "day": date(2026, 3, 1)})["count"] == 9
+
+
 def test_a_connection_dropped_under_it_is_reported_as_a_disconnect_then_read_again(
         history, engine):
     # The pool checks a connection when it is taken (and PostgreSQL's is pinged), so the drop

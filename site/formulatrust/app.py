@@ -80,7 +80,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         signing,
     )
     from formulatrust.core.all_models import metadata
-    from formulatrust.core.extensions import csrf, init_limiter
+    from formulatrust.core.extensions import init_csrf, init_limiter
 
     overrides = dict(overrides or {})
     app = SiteApp(
@@ -104,7 +104,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     bilingual.init_app(app)
     security.init_app(app)
-    csrf.init_app(app)
+    init_csrf(app)
     init_limiter(app)
     content.init_app(app)
     signing.init_app(app)

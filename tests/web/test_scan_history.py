@@ -21,7 +21,7 @@ def scan(app, now: datetime, cookie: str | None = None, address: str = "198.51.1
     """Query the can at ``now`` as the resolver does; return the status shown to the visitor."""
     with app.app_context():
         link, _ = parse_path(CAN)
-        facts = provenance.lookup(db.session(), signing.signer(), link, TTLCache(0))
+        facts = provenance.lookup(db.session, signing.signer(), link, TTLCache(0))
         if cookie:
             device = genuine.cookie_device(cookie)
         else:

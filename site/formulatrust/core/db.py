@@ -91,6 +91,11 @@ def session() -> Session:
     return g.db_session
 
 
+def open_session() -> Session | None:
+    """Return this request's session if something opened it, else None (none is made)."""
+    return cast(Session | None, g.get("db_session"))
+
+
 def changed_rows(result: Result) -> int:
     """Return how many rows the UPDATE or DELETE that gave ``result`` changed."""
     return cast(CursorResult, result).rowcount  # what executing a DML statement returns

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from functools import partial, wraps
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from flask.globals import request_ctx
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -90,4 +90,21 @@ def _when_limited_teardown(hook: Callable[[BaseException | None], None]
     def guarded(error: BaseException | None = None) -> None:
         if _limit_checked():
             hook(error)
+    return guarded
+
+
+def init_csrf(app: Flask) -> None:
+    """Bind CSRF protection to ``app``; its check before every request looks at the method
+    first, so a page read (GET, HEAD) skips the look-up of the view's exemptions."""
+    csrf.init_app(app)
+    hooks = app.before_request_funcs.get(None, [])
+    for index, hook in enumerate(hooks):
+        if getattr(hook, "__name__", "") == "csrf_protect" and hook.__module__ == csrf.__module__:
+            hooks[index] = _for_unsafe_methods(app, hook)
+
+
+def _for_unsafe_methods(app: Flask, hook: Callable[[], Any]) -> Callable[[], Any]:
+    @wraps(hook)
+    def guarded() -> Any:
+        return hook() if request.method in app.config["WTF_CSRF_METHODS"] else None
     return guarded

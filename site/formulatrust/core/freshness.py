@@ -74,12 +74,17 @@ def facts_cache() -> TTLCache:
     if cache is None:
         cache = app.extensions[CACHE_KEY] = TTLCache(app.config["FACTS_CACHE_SECONDS"],
                                                      started=request_generation)
-    if facts_changed(app):
-        cache.clear()
-    if has_request_context():
-        # A change noticed halfway through a request empties the cache; what this request
-        # renders afterwards may rest on facts it read before, so none of it is kept.
-        request.environ.setdefault(GENERATION_KEY, cache.generation)
+    if not has_request_context():
+        if facts_changed(app):
+            cache.clear()
+        return cache
+    environ = request.environ
+    if GENERATION_KEY not in environ:  # the feed is looked at once per request, first
+        if facts_changed(app):
+            cache.clear()
+        # A change noticed later empties the cache; what this request renders afterwards may
+        # rest on facts it read before, so none of it is kept.
+        environ[GENERATION_KEY] = cache.generation
     return cache
 
 

@@ -132,20 +132,23 @@ class PlainQuery:
         self._written: dict[tuple[str, tuple[int, ...]], str] = {}
         self._converters: dict[str, tuple[list[Processor], dict[str, Processor]]] = {}
 
-    def one(self, session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
+    def one(self, source: Session | Engine, values: Mapping[str, Any]) -> dict[str, Any]:
         """Run the query with ``values``; return its one row by column name.
 
-        It runs in the session's transaction when the session has one open (so it sees what
-        the session wrote), otherwise on this thread's reading connection.
+        It runs in the session's transaction when ``source`` is a session with one open (so it
+        sees what the session wrote), otherwise on this thread's reading connection to the
+        session's engine, or to ``source`` itself when it is an engine.
         """
-        if session.in_transaction():
-            connection = session.connection()
-            return self._run(connection.dialect, connection.connection.driver_connection,
-                             values, invalidate=connection.invalidate)
-        engine = session.get_bind()
-        assert isinstance(engine, Engine)  # the site binds its sessions to one engine
-        readers = reading_connections(engine)
-        return self._run(engine.dialect, readers.mine(), values,
+        if isinstance(source, Session):
+            if source.in_transaction():
+                connection = source.connection()
+                return self._run(connection.dialect, connection.connection.driver_connection,
+                                 values, invalidate=connection.invalidate)
+            bind = source.get_bind()
+            assert isinstance(bind, Engine)  # the site binds its sessions to one engine
+            source = bind
+        readers = reading_connections(source)
+        return self._run(source.dialect, readers.mine(), values,
                          invalidate=lambda _error: readers.forget_mine())
 
     def _run(self, dialect: Dialect, driver: Any, values: Mapping[str, Any],

@@ -18,7 +18,8 @@ class SessionOnlyWhenSent(SecureCookieSessionInterface):
     """Open the session only when the browser sent its cookie; save it only when used."""
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        if app.secret_key and self.get_cookie_name(app) not in request.cookies:
+        if app.secret_key and ("HTTP_COOKIE" not in request.environ
+                               or self.get_cookie_name(app) not in request.cookies):
             return self.session_class()
         return super().open_session(app, request)
 

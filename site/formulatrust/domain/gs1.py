@@ -14,7 +14,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from functools import cache, lru_cache
 from typing import TypeGuard, cast
 from urllib.parse import quote
@@ -213,20 +213,25 @@ class DigitalLink:
     attributes: dict[str, str] = field(default_factory=dict, hash=False)
     # Worked out once: a request asks for it several times.
     _path: str = field(init=False, repr=False, compare=False, hash=False, default="")
+    # Set only by parse_path, which has checked every field already (a scan's hot path).
+    _checked: InitVar[bool] = False
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, _checked: bool) -> None:
+        if not _checked:
+            self._check()
+        object.__setattr__(self, "attributes", dict(sorted(self.attributes.items())))
+        qualifiers = "".join(f"/{ai}/{quote(v, safe='')}" for ai, v in self._qualifiers())
+        object.__setattr__(self, "_path", f"/01/{self.gtin}{qualifiers}")
+
+    def _check(self) -> None:
         object.__setattr__(self, "gtin", to_gtin14(self.gtin))
         for ai, value in self._qualifiers():
             _check_value(ai, value)
-        attributes = {}
         for ai, value in self.attributes.items():
             if not is_attribute_ai(ai):
                 code = "unknown_ai" if known_ai(ai) is None else "not_attribute"
                 raise Gs1Error(_QUERY_ONLY_ERRORS.get(ai, code), str(ai), str(value))
-            attributes[ai] = _check_value(ai, value)
-        object.__setattr__(self, "attributes", dict(sorted(attributes.items())))
-        qualifiers = "".join(f"/{ai}/{quote(v, safe='')}" for ai, v in self._qualifiers())
-        object.__setattr__(self, "_path", f"/01/{self.gtin}{qualifiers}")
+            _check_value(ai, value)
 
     def _qualifiers(self) -> list[tuple[str, str]]:
         values = (("22", self.cpv), ("10", self.lot), ("21", self.serial))
@@ -354,7 +359,8 @@ def parse_path(
     gtin = _check_gtin(_unquote(segments[0], "gtin"))
     fields = _path_qualifiers(segments[1:])
     attributes = _query_attributes(_query_pairs(query), {"01", *fields})
-    link = DigitalLink(gtin, fields.get("22"), fields.get("10"), fields.get("21"), attributes)
+    link = DigitalLink(gtin, fields.get("22"), fields.get("10"), fields.get("21"), attributes,
+                       _checked=True)
     return link, trailing_slash or segments[0] != gtin
 
 

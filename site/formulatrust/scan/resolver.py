@@ -113,7 +113,7 @@ def resolve(_rest: str):
     fmt = wanted_format()
     counts_query = fmt == "html" and link.serial is not None and request.method == "GET"
     can_json = fmt == "json" and link.serial is not None
-    facts = trace.lookup(db.session(), signing.signer(), link, facts_cache(),
+    facts = trace.lookup(db.session, signing.signer(), link, facts_cache(),
                          with_status=not (counts_query or can_json))
     if facts is None:
         return not_on_record(link)
@@ -125,7 +125,7 @@ def resolve(_rest: str):
     if fmt == "json":
         if can_json:
             facts.serial_status, stored = trace.status_and_burst(
-                db.session(), signing.signer(), facts)
+                db.open_session() or db.engine(), signing.signer(), facts)
             facts.burst = scan_records.with_unwritten_burst(stored, facts)
         # Every fact about the key as JSON (documented in the README); the batch-level part is
         # serialised once per batch and joined to the part about this key.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -211,21 +211,23 @@ def shared_facts(session: Session, gtin: str, lot: str | None) -> Shared | None:
     )
 
 
-def lookup(session: Session, signer: SerialSigner, link: DigitalLink,
+def lookup(open_session: Callable[[], Session], signer: SerialSigner, link: DigitalLink,
            cache: TTLCache, with_status: bool = True) -> Facts | None:
     """Collect every fact for ``link``; None when the product is not on record.
 
-    ``with_status=False`` leaves the serial's status to :func:`status_and_history`.
+    ``open_session`` is asked for a session only when the facts are not in ``cache`` (a
+    request's session costs more than reading them there). ``with_status=False`` leaves the
+    serial's status to :func:`status_and_history`.
     """
     lot = link.lot
     if lot is None and link.serial is not None:
-        product = find_product(session, link.gtin)
+        product = find_product(open_session(), link.gtin)
         if product is None:
             return None
-        found = batch_for_serial(session, signer, product, link.serial)
+        found = batch_for_serial(open_session(), signer, product, link.serial)
         lot = found.lot if found else None
     shared = cache.get_or_make(("facts", link.gtin, lot),
-                               lambda: shared_facts(session, link.gtin, lot),
+                               lambda: shared_facts(open_session(), link.gtin, lot),
                                keep=lambda found: lot is None or found is not None and (
                                    found.batch is not None or bool(found.batch_results)))
     if shared is None:
@@ -237,7 +239,7 @@ def lookup(session: Session, signer: SerialSigner, link: DigitalLink,
                   rating=shared.rating, listings=shared.listings,
                   product_failures=shared.product_failures)
     if link.serial is not None and with_status:
-        facts.serial_status = serial_status(session, signer, shared.batch, link.gtin,
+        facts.serial_status = serial_status(open_session(), signer, shared.batch, link.gtin,
                                             link.serial)
     return facts
 
@@ -338,14 +340,14 @@ STATUS_AND_BURST = PlainQuery("""
 """, columns={"registered": Boolean(), "burst_at": MOMENT, "burst_devices": COUNTED})
 
 
-def status_and_burst(session: Session, signer: SerialSigner,
+def status_and_burst(source: Session | Engine, signer: SerialSigner,
                      facts: Facts) -> tuple[str, Burst | None]:
     """Return the serial's status and the can's recorded burst, without counting a query.
 
     A serial the site issued is recognised by its signature, so its registration is not read.
     """
     issued, can = can_parameters(signer, facts)
-    row = STATUS_AND_BURST.one(session, can)
+    row = STATUS_AND_BURST.one(source, can)
     status = "issued" if issued else ("registered" if row["registered"] else "unknown")
     return status, burst_of(row["burst_at"], row["burst_devices"])
 
