@@ -1,5 +1,5 @@
-"""The host check that comes first, and security headers set once for every response, with a
-per-request CSP nonce."""
+"""The host check that comes first, and security headers on every response; the CSP allows an
+inline script only on a page that asked for this request's nonce."""
 
 from __future__ import annotations
 
