@@ -79,13 +79,17 @@ def facts_cache() -> TTLCache:
             cache.clear()
         return cache
     environ = request.environ
-    if GENERATION_KEY not in environ:  # the feed is looked at once per request, first
-        if facts_changed(app):
-            cache.clear()
-        # A change noticed later empties the cache; what this request renders afterwards may
-        # rest on facts it read before, so none of it is kept.
-        environ[GENERATION_KEY] = cache.generation
+    if GENERATION_KEY in environ and request.method in READS:
+        return cache  # a read looks at the feed once, first; a write also after it wrote
+    if facts_changed(app):
+        cache.clear()
+    # A change noticed later empties the cache; what this request renders afterwards may rest
+    # on facts it read before, so none of it is kept.
+    environ.setdefault(GENERATION_KEY, cache.generation)
     return cache
+
+
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def request_generation() -> int | None:
