@@ -91,9 +91,10 @@ def session() -> Session:
     return g.db_session
 
 
-def open_session() -> Session | None:
-    """Return this request's session if something opened it, else None (none is made)."""
-    return cast(Session | None, g.get("db_session"))
+def reader() -> Session | Engine:
+    """Return what a plain read should go through: this request's session if something opened
+    it (the read then sees what it wrote), else the engine (no session is made for it)."""
+    return cast(Session | None, g.get("db_session")) or engine()
 
 
 def changed_rows(result: Result) -> int:

@@ -14,7 +14,7 @@ from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from formulatrust.core import change_feed
+from formulatrust.core import change_feed, db
 from formulatrust.core.cache import TTLCache
 
 EXTENSION_KEY = "formulatrust.freshness"
@@ -79,7 +79,7 @@ def facts_cache() -> TTLCache:
             cache.clear()
         return cache
     environ = request.environ
-    if GENERATION_KEY in environ and request.method in READS:
+    if GENERATION_KEY in environ and request.method in db.SAFE_METHODS:
         return cache  # a read looks at the feed once, first; a write also after it wrote
     if facts_changed(app):
         cache.clear()
@@ -88,8 +88,6 @@ def facts_cache() -> TTLCache:
     environ.setdefault(GENERATION_KEY, cache.generation)
     return cache
 
-
-READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def request_generation() -> int | None:

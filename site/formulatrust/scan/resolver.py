@@ -125,7 +125,7 @@ def resolve(_rest: str):
     if fmt == "json":
         if can_json:
             facts.serial_status, stored = trace.status_and_burst(
-                db.open_session() or db.engine(), signing.signer(), facts)
+                db.reader(), signing.signer(), facts)
             facts.burst = scan_records.with_unwritten_burst(stored, facts)
         # Every fact about the key as JSON (documented in the README); the batch-level part is
         # serialised once per batch and joined to the part about this key.
@@ -280,7 +280,7 @@ def note_query(facts: trace.Facts) -> str | None:
     else:
         device, new_cookie = daily, genuine.new_device_cookie()
     facts.serial_status, history = scan_records.read_history(
-        db.session(), signing.signer(), facts, device, now, alias=daily)
+        db.reader(), signing.signer(), facts, device, now, alias=daily)
     facts.burst = trace.burst_of(history.burst_at, history.burst_devices)
     if not current_app.config["QUERY_LOG_ENABLED"]:
         return None

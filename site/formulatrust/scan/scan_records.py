@@ -298,7 +298,7 @@ def record(scan: Scan) -> None:
 
 # Reading the history with what is not written yet ------------------------------------------
 
-def read_history(session: Session, signer: SerialSigner, facts: trace.Facts, device: str,
+def read_history(source: Session | Engine, signer: SerialSigner, facts: trace.Facts, device: str,
                  now: datetime, alias: str | None = None) -> tuple[str, History]:
     """Return the serial's status and the can's history, this process's unwritten scans
     included (see :func:`trace.status_and_history` for ``alias``)."""
@@ -307,7 +307,7 @@ def read_history(session: Session, signer: SerialSigner, facts: trace.Facts, dev
         version, unwritten = scans.unwritten(trace.can_key(facts))
         pending = summed(unwritten)
         others = counted_apart(pending, today_in_shanghai(now))
-        status, stored = trace.status_and_history(session, signer, facts, device, now,
+        status, stored = trace.status_and_history(source, signer, facts, device, now,
                                                   alias=alias, also_excluded=others)
         if scans.steady_since(version):
             break

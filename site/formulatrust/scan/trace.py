@@ -298,7 +298,7 @@ STATUS_AND_HISTORY = PlainQuery("""
     parameters={"since": MOMENT, "today": Date()}, lists=["others"])
 
 
-def status_and_history(session: Session, signer: SerialSigner, facts: Facts,
+def status_and_history(source: Session | Engine, signer: SerialSigner, facts: Facts,
                        device: str, now: datetime, alias: str | None = None,
                        also_excluded: Sequence[str] = ()) -> tuple[str, History]:
     """Return the serial's status and the can's query history in one database round trip.
@@ -308,7 +308,7 @@ def status_and_history(session: Session, signer: SerialSigner, facts: Facts,
     Devices in ``also_excluded`` are left out of the device counts (the caller counts them).
     """
     issued, can = can_parameters(signer, facts)
-    row = STATUS_AND_HISTORY.one(session, {
+    row = STATUS_AND_HISTORY.one(source, {
         **can, "device": device, "alias": alias or device,
         "others": [device, alias or device, *also_excluded],
         "since": now - genuine.WINDOW,
